@@ -1,0 +1,83 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md
+    .enableUpcomingFeature("ExistentialAny"),
+    // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0444-member-import-visibility.md
+    .enableUpcomingFeature("MemberImportVisibility"),
+    // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0409-access-level-on-imports.md
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0461-async-function-isolation.md
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+]
+
+let package = Package(
+    name: "erc",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "erc", targets: ["erc"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // C system libraries: each one is imported by exactly one Swift module.
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        .systemLibrary(
+            name: "CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+        .systemLibrary(
+            name: "CQREncode", pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"]), .brew(["qrencode"])]),
+        // libhpdf 2.3.0 on Debian ships no .pc file: the module map links hpdf.
+        .systemLibrary(name: "CHaru", providers: [.apt(["libhpdf-dev"]), .brew(["libharu"])]),
+
+        // Layers, following the arrows in ARCHITECTURE.md.
+        .target(name: "Core"),
+        .target(name: "Storage", dependencies: ["Core", "CSQLite", "CLibPQ"]),
+        .target(
+            name: "Principals", dependencies: ["Core", "Storage", "CLibXML2"],
+            // Schemas/ at the top of the repository, linked in and compiled into the binary.
+            resources: [
+                .embedInCode("Schemas/principal-1.xsd"),
+                .embedInCode("Schemas/accounts-1.xsd"),
+                .embedInCode("Schemas/charges-1.xsd"),
+            ]),
+        .target(name: "Billing", dependencies: ["Core", "Storage", "Principals"]),
+        .target(name: "Receipts", dependencies: ["Core", "Storage", "Billing", "CHaru", "CQREncode"]),
+        .target(name: "Intake", dependencies: ["Core", "Storage", "Billing"]),
+        .target(name: "Contact", dependencies: ["Core", "Storage"]),
+        .target(name: "API", dependencies: ["Core", "Storage", "Receipts", "Intake", "Contact"]),
+        .executableTarget(
+            name: "erc",
+            dependencies: [
+                "Core", "Storage", "Principals", "Billing", "Receipts", "Intake", "Contact", "API",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Test support, shipped as libraries that only tests and benchmarks use.
+        .target(name: "StorageConformance", dependencies: ["Core", "Storage"]),
+        .target(name: "ERCTestSupport", dependencies: ["Core", "Storage"]),
+
+        .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageConformance", "ERCTestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Storage", "StorageConformance", "ERCTestSupport"]),
+        .testTarget(
+            name: "PrincipalsTests",
+            dependencies: ["Principals", "Storage", "ERCTestSupport"]),
+        .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Core", "ERCTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["erc", "Core", "ERCTestSupport"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: swiftSettings)
+    target.swiftSettings = settings
+}

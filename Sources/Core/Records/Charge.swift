@@ -1,0 +1,39 @@
+/// One charge line: what a principal charges a premises for one service in one period.
+public struct Charge: Sendable, Hashable, Codable {
+    public var account: PersonalAccountNumber
+    public var principalINN: String
+    public var serviceCode: String
+    public var period: BillingPeriod
+    /// Volume in thousandths of the service's unit.
+    public var volumeMilli: Int64
+    /// Tariff in kopecks per unit.
+    public var tariff: Money
+    public var amount: Money
+
+    public init(
+        account: PersonalAccountNumber, principalINN: String, serviceCode: String, period: BillingPeriod,
+        volumeMilli: Int64, tariff: Money, amount: Money
+    ) {
+        self.account = account
+        self.principalINN = principalINN
+        self.serviceCode = serviceCode
+        self.period = period
+        self.volumeMilli = volumeMilli
+        self.tariff = tariff
+        self.amount = amount
+    }
+}
+
+/// Formats a quantity kept in thousandths (`12345` -> `12,345`), trimming trailing zeros to
+/// at least `minimumFractionDigits`.
+public func formatMilli(_ value: Int64, minimumFractionDigits: Int = 0) -> String {
+    let negative = value < 0
+    let magnitude = value.magnitude
+    var fraction = String(magnitude % 1000)
+    fraction = String(repeating: "0", count: 3 - fraction.count) + fraction
+    while fraction.count > minimumFractionDigits && fraction.hasSuffix("0") {
+        fraction.removeLast()
+    }
+    let whole = String(magnitude / 1000)
+    return (negative ? "-" : "") + whole + (fraction.isEmpty ? "" : "," + fraction)
+}

@@ -1,0 +1,65 @@
+/// A principal: a utility, the waste operator, the capital-repair fund, a management company,
+/// an intercom or gas company, on whose behalf the center bills.
+public struct Principal: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        case water, heating, electricity, gas, waste, capitalRepair = "capital-repair"
+        case management, intercom, antenna
+    }
+
+    public var inn: INN
+    public var kpp: KPP
+    public var ogrn: OGRN
+    public var name: String
+    public var kind: Kind
+    public var bankDetails: BankDetails
+    public var address: String
+    public var phone: String
+
+    public init(
+        inn: INN, kpp: KPP, ogrn: OGRN, name: String, kind: Kind, bankDetails: BankDetails,
+        address: String, phone: String
+    ) {
+        self.inn = inn
+        self.kpp = kpp
+        self.ogrn = ogrn
+        self.name = name
+        self.kind = kind
+        self.bankDetails = bankDetails
+        self.address = address
+        self.phone = phone
+    }
+}
+
+/// Where money for a payee goes: the bank and the settlement account.
+public struct BankDetails: Sendable, Hashable, Codable {
+    public var bankName: String
+    public var bic: BIC
+    public var correspondentAccount: BankAccount
+    public var account: BankAccount
+
+    public init(bankName: String, bic: BIC, correspondentAccount: BankAccount, account: BankAccount) {
+        self.bankName = bankName
+        self.bic = bic
+        self.correspondentAccount = correspondentAccount
+        self.account = account
+    }
+}
+
+/// A service a principal sells, identified by its code within the principal.
+public struct Service: Sendable, Hashable, Codable {
+    public var code: String
+    public var name: String
+    /// The unit as printed: `м³`, `кВт·ч`, `Гкал`, `м²`, `чел.`, `шт.`.
+    public var unit: String
+    /// The tariff in kopecks per unit, from `tariffFrom` on.
+    public var tariff: Money
+    public var tariffFrom: CalendarDate
+
+    public init(code: String, name: String, unit: String, tariff: Money, tariffFrom: CalendarDate) {
+        self.code = code
+        self.name = name
+        self.unit = unit
+        self.tariff = tariff
+        self.tariffFrom = tariffFrom
+    }
+}

@@ -1,0 +1,100 @@
+public import Core
+public import Storage
+
+/// Imports a principal's exchange file, all or nothing.
+///
+/// The file is validated against its XSD while it streams through libxml2's reader, each record
+/// is checked for meaning (known principal and accounts, duplicates, control sums), and rows are
+/// written inside one transaction. Any problem rolls the transaction back and throws one
+/// ``ImportError`` listing every problem. Re-importing the same file (same id and checksum)
+/// changes nothing.
+public struct ExchangeImporter {
+    let connection: any Connection
+
+    public init(connection: any Connection) {
+        self.connection = connection
+    }
+
+    public func importFile(at path: String) throws -> ImportSummary {
+        let name = baseName(path)
+        guard let digest = fileDigest(path: path) else {
+            throw ImportError(
+                code: .unreadable, file: name,
+                problems: [ImportProblem(file: name, line: 0, element: "file", reason: "cannot be opened or read")])
+        }
+        let kind = try sniffKind(path: path, name: name)
+        let reader = try XMLRecordReader(path: path, displayName: name, schema: try kind.compiledSchema())
+        let session = ImportSession(connection: connection, file: name, sha256: digest.sha256, kind: kind)
+        let handler: any RecordHandler =
+            switch kind {
+            case .principal: PrincipalFileHandler(session: session)
+            case .accounts: AccountsFileHandler(session: session)
+            case .charges: ChargesFileHandler(session: session)
+            }
+        return try connection.withTransaction {
+            var skipping = false
+            reader.forEachRecord { record in
+                guard !skipping, session.failure == nil else { return }
+                if record.name == "header" {
+                    skipping = !handler.header(record)
+                } else {
+                    handler.record(record)
+                }
+            }
+            if let failure = session.failure { throw failure }
+            let problems = (reader.problems + session.problems).sorted { $0.line < $1.line }
+            guard problems.isEmpty else {
+                let reused = problems.contains { $0.element == "fileId" }
+                throw ImportError(code: reused ? .fileIdReused : .invalid, file: name, problems: problems)
+            }
+            if session.alreadyImported {
+                session.summary.alreadyImported = true
+                return session.summary
+            }
+            handler.finish()
+            if let failure = session.failure { throw failure }
+            session.finishImport()
+            if let failure = session.failure { throw failure }
+            guard session.problems.isEmpty else {
+                throw ImportError(code: .invalid, file: name, problems: session.problems)
+            }
+            return session.summary
+        }
+    }
+
+    /// Reads only the root element to tell the kind of file (refusing a DOCTYPE on the way).
+    private func sniffKind(path: String, name: String) throws(ImportError) -> ExchangeKind {
+        let sniffer = try XMLRecordReader(path: path, displayName: name, schema: nil)
+        let root = sniffer.root()
+        guard sniffer.problems.isEmpty else {
+            throw ImportError(code: .invalid, file: name, problems: sniffer.problems)
+        }
+        guard let root else {
+            throw ImportError(
+                code: .invalid, file: name,
+                problems: [ImportProblem(file: name, line: 1, element: "document", reason: "no root element")])
+        }
+        guard root.namespace == ExchangeKind.namespace,
+            let kind = ExchangeKind.allCases.first(where: { $0.rootElement == root.name })
+        else {
+            let known = ExchangeKind.allCases.map(\.rootElement).joined(separator: ", ")
+            throw ImportError(
+                code: .unknownKind, file: name,
+                problems: [
+                    ImportProblem(
+                        file: name, line: 1, element: root.name,
+                        reason: "not an erc exchange file: expected one of \(known) in namespace \(ExchangeKind.namespace)")
+                ])
+        }
+        return kind
+    }
+}
+
+/// What each kind of file does with its header, its records and at the end.
+protocol RecordHandler: AnyObject {
+    /// Returns false when the rest of the file needs no processing (already imported, or the
+    /// header is unusable).
+    func header(_ record: XMLRecord) -> Bool
+    func record(_ record: XMLRecord)
+    func finish()
+}

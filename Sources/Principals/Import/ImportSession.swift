@@ -1,0 +1,110 @@
+public import Core
+public import Storage
+
+/// What an import did.
+public struct ImportSummary: Sendable, Hashable {
+    public var kind: ExchangeKind
+    public var file: String
+    public var fileId: String
+    public var principalINN: String
+    public var period: BillingPeriod?
+    /// Records stored (charge rows, accounts, services).
+    public var rows: Int
+    /// For a charges file: the sum of the rows.
+    public var total: Money
+    /// True when the same file (same id and checksum) had been imported before: nothing changed.
+    public var alreadyImported: Bool
+}
+
+/// The state one file's import carries from record to record: the problems found so far, and a
+/// storage failure to rethrow once the reader has finished.
+final class ImportSession {
+    let connection: any Connection
+    let file: String
+    let sha256: String
+    let kind: ExchangeKind
+    var problems: [ImportProblem] = []
+    var failure: (any Error)?
+    var summary: ImportSummary
+    /// Set when the header names a file already imported with the same checksum.
+    var alreadyImported = false
+    var principalId: Int64?
+    var importId: Int64?
+
+    init(connection: any Connection, file: String, sha256: String, kind: ExchangeKind) {
+        self.connection = connection
+        self.file = file
+        self.sha256 = sha256
+        self.kind = kind
+        summary = ImportSummary(
+            kind: kind, file: file, fileId: "", principalINN: "", period: nil, rows: 0, total: .zero,
+            alreadyImported: false)
+    }
+
+    func problem(_ record: XMLRecord, _ field: String, _ reason: String) {
+        problems.append(ImportProblem(file: file, line: record.line(of: field), element: field, reason: reason))
+    }
+
+    /// Runs a storage step, keeping the first failure instead of throwing through libxml2's loop.
+    func store(_ body: () throws -> Void) {
+        guard failure == nil else { return }
+        do { try body() } catch { failure = error }
+    }
+
+    /// Handles a header: finds the principal, and checks the file id against earlier imports.
+    /// Returns false when the rest of the file needs no processing.
+    func begin(header record: XMLRecord, requirePrincipal: Bool = true) -> Bool {
+        let inn = record.fields["principalInn"] ?? ""
+        let fileId = record.fields["fileId"] ?? ""
+        summary.principalINN = inn
+        summary.fileId = fileId
+        store {
+            principalId = try connection.first("SELECT id FROM principals WHERE inn = ?", [inn]).map { try $0.int64(0) }
+        }
+        guard let principalId else {
+            if requirePrincipal {
+                problem(record, "principalInn", "no principal with this INN is registered; import its principal file first")
+            }
+            return requirePrincipal ? false : true
+        }
+        var previous: String?
+        store {
+            previous = try connection.first(
+                "SELECT sha256 FROM import_files WHERE principal_id = ? AND kind = ? AND file_id = ?",
+                [principalId, kind.rawValue, fileId]
+            ).map { try $0.string(0) }
+        }
+        if let previous {
+            if previous == sha256 {
+                alreadyImported = true
+            } else {
+                problem(record, "fileId", "this file id was used by a different file; give a new file a new id")
+            }
+            return false
+        }
+        return true
+    }
+
+    /// Records the file in `import_files` once its principal is known.
+    func recordImport(period: BillingPeriod?) {
+        guard let principalId else { return }
+        store {
+            importId = try connection.first(
+                """
+                INSERT INTO import_files (principal_id, kind, file_id, sha256, period, row_count, total, file_name)
+                VALUES (?, ?, ?, ?, ?, 0, 0, ?) RETURNING id
+                """,
+                [principalId, kind.rawValue, summary.fileId, sha256, period?.description, file]
+            ).map { try $0.int64(0) }
+        }
+    }
+
+    func finishImport() {
+        guard let importId else { return }
+        store {
+            try connection.execute(
+                "UPDATE import_files SET row_count = ?, total = ? WHERE id = ?",
+                [summary.rows, summary.total, importId])
+        }
+    }
+}

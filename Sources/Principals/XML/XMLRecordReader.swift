@@ -1,0 +1,155 @@
+import CLibXML2
+
+/// A flat record of an exchange file: a child of the root element with leaf fields.
+struct XMLRecord {
+    var name: String
+    var line: Int
+    var fields: [String: String] = [:]
+    /// The line each field starts on.
+    var lines: [String: Int] = [:]
+
+    func line(of field: String) -> Int { lines[field] ?? line }
+}
+
+/// Reads an exchange file as a stream of records with libxml2's streaming reader, validating
+/// against an XSD as it goes, in constant memory.
+///
+/// Hardened: no network (`XML_PARSE_NONET`), no entity expansion, no DTD loading; a document
+/// with a DOCTYPE is refused before anything in it is used, and nesting deeper than the
+/// exchange formats need is refused.
+final class XMLRecordReader {
+    private let reader: xmlTextReaderPtr
+    private var validation: xmlSchemaValidCtxtPtr?
+    private let collector: ProblemCollector
+    let file: String
+    static let maximumDepth = 8
+
+    /// Opens `path`; `displayName` is how problems name the file.
+    init(path: String, displayName: String, schema: XMLSchema?) throws(ImportError) {
+        xmlInitParser()
+        file = displayName
+        collector = ProblemCollector(file: displayName)
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
+        guard let reader = xmlReaderForFile(path, nil, options) else {
+            throw ImportError(
+                code: .unreadable, file: displayName,
+                problems: [ImportProblem(file: displayName, line: 0, element: "file", reason: "cannot be opened")])
+        }
+        self.reader = reader
+        let context = Unmanaged.passUnretained(collector).toOpaque()
+        xmlTextReaderSetStructuredErrorHandler(reader, collectStructuredError, context)
+        if let schema {
+            guard let validation = xmlSchemaNewValidCtxt(schema.raw) else {
+                xmlFreeTextReader(reader)
+                throw ImportError(code: .unreadable, file: displayName, problems: [])
+            }
+            self.validation = validation
+            xmlSchemaSetValidStructuredErrors(validation, collectStructuredError, context)
+            guard xmlTextReaderSchemaValidateCtxt(reader, validation, 0) == 0 else {
+                xmlSchemaFreeValidCtxt(validation)
+                xmlFreeTextReader(reader)
+                throw ImportError(code: .unreadable, file: displayName, problems: [])
+            }
+        }
+    }
+
+    deinit {
+        xmlFreeTextReader(reader)
+        if let validation { xmlSchemaFreeValidCtxt(validation) }
+    }
+
+    /// Problems found so far: malformed XML, schema violations, refused constructs.
+    var problems: [ImportProblem] { collector.problems }
+
+    private func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        pointer.map { String(cString: $0) } ?? ""
+    }
+
+    /// The root element's local name and namespace, reading no further (and refusing a DOCTYPE).
+    func root() -> (name: String, namespace: String)? {
+        while xmlTextReaderRead(reader) == 1 {
+            switch xmlTextReaderNodeType(reader) {
+            case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
+                refuseDoctype()
+                return nil
+            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+                return (string(xmlTextReaderConstLocalName(reader)), string(xmlTextReaderConstNamespaceUri(reader)))
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+
+    private func refuseDoctype() {
+        collector.add(
+            line: Int(xmlTextReaderGetParserLineNumber(reader)), element: "DOCTYPE",
+            reason: "document type declarations are not allowed in exchange files (nothing in it was used)")
+    }
+
+    /// Reads the whole document, handing each record (a child of the root) to `body` when its
+    /// end tag is read. Stops at the first fatal XML error; schema errors are collected and
+    /// reading goes on so that every problem is listed.
+    func forEachRecord(_ body: (XMLRecord) -> Void) {
+        var record: XMLRecord?
+        var field: String?
+        var text = ""
+        while true {
+            let rc = xmlTextReaderRead(reader)
+            if rc != 1 {
+                if rc < 0 && collector.problems.isEmpty {
+                    collector.add(line: collector.currentLine, element: "document", reason: "the XML cannot be read")
+                }
+                break
+            }
+            let line = Int(xmlTextReaderGetParserLineNumber(reader))
+            collector.currentLine = line
+            let depth = Int(xmlTextReaderDepth(reader))
+            switch xmlTextReaderNodeType(reader) {
+            case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
+                refuseDoctype()
+                return
+            case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
+                collector.add(line: line, element: "entity", reason: "entity references are not allowed")
+                return
+            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+                if depth > XMLRecordReader.maximumDepth {
+                    collector.add(line: line, element: string(xmlTextReaderConstLocalName(reader)), reason: "nested too deep")
+                    return
+                }
+                let name = string(xmlTextReaderConstLocalName(reader))
+                let empty = xmlTextReaderIsEmptyElement(reader) == 1
+                if depth == 1 {
+                    record = XMLRecord(name: name, line: line)
+                    if empty, let done = record {
+                        body(done)
+                        record = nil
+                    }
+                } else if depth == 2 {
+                    field = name
+                    text = ""
+                    record?.lines[name] = line
+                    if empty { record?.fields[name] = "" }
+                }
+            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
+                if field != nil { text += string(xmlTextReaderConstValue(reader)) }
+            case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+                if depth == 2, let name = field {
+                    record?.fields[name] = text
+                    field = nil
+                } else if depth == 1, let done = record {
+                    body(done)
+                    record = nil
+                }
+            default:
+                continue
+            }
+        }
+        if validation != nil && xmlTextReaderIsValid(reader) == 0 && collector.problems.isEmpty {
+            collector.add(line: collector.currentLine, element: "document", reason: "does not match the schema")
+        }
+    }
+}
+
+@available(*, unavailable)
+extension XMLRecordReader: Sendable {}

@@ -1,0 +1,71 @@
+public import Core
+
+/// Everything one ЕПД shows: the payer and premises, the center, and one block per principal
+/// with its lines, for one period.
+public struct EPDDocument: Sendable, Hashable {
+    public struct Line: Sendable, Hashable {
+        public var serviceName: String
+        public var unit: String
+        public var volumeMilli: Int64
+        public var tariff: Money
+        public var amount: Money
+    }
+
+    public struct PrincipalBlock: Sendable, Hashable {
+        public var name: String
+        public var inn: String
+        public var kpp: String
+        public var bankName: String
+        public var bic: String
+        public var account: String
+        public var phone: String
+        public var lines: [Line]
+        public var total: Money { lines.reduce(.zero) { $0 + $1.amount } }
+    }
+
+    public var period: BillingPeriod
+    public var account: PersonalAccountNumber
+    public var ownerName: String
+    public var address: String
+    public var postalCode: String
+    public var street: String
+    public var houseNumber: String
+    public var entrance: Int
+    public var apartment: String
+    public var areaCenti: Int64
+    public var residents: Int
+    public var center: Center
+    public var principals: [PrincipalBlock]
+
+    public var total: Money { principals.reduce(.zero) { $0 + $1.total } }
+    public var dueDate: CalendarDate { period.dueDate }
+
+    /// The GOST R 56042-2014 payload for paying the whole document to the center's account.
+    public func paymentQR(charset: PaymentQR.Charset = .utf8) -> PaymentQR {
+        let bank = center.bankDetails
+        var fields: [PaymentQR.Field] = [
+            .init("Name", center.name),
+            .init("PersonalAcc", bank.account.value),
+            .init("BankName", bank.bankName),
+            .init("BIC", bank.bic.value),
+            .init("CorrespAcc", bank.correspondentAccount.value),
+            .init("PayeeINN", center.inn.value),
+            .init("KPP", center.kpp.value),
+            .init("Sum", String(total.kopecks)),
+            .init("Purpose", "Оплата ЖКУ за \(pad2(period.month)).\(period.year), ЛС \(account.value)"),
+        ]
+        let names = ownerName.split(separator: " ").map(String.init)
+        if names.count == 3 {
+            fields += [.init("LastName", names[0]), .init("FirstName", names[1]), .init("MiddleName", names[2])]
+        }
+        fields += [
+            .init("PayerAddress", address),
+            .init("PersAcc", account.value),
+            .init("PaymPeriod", period.mmyyyy),
+            .init("TechCode", "02"),
+        ]
+        return PaymentQR(charset: charset, fields: fields)
+    }
+}
+
+func pad2(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }

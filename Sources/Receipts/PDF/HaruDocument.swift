@@ -1,0 +1,94 @@
+import CHaru
+
+/// A libharu error: the library's error and detail numbers, and what erc was doing.
+public struct PDFError: Error, Sendable, CustomStringConvertible {
+    public var errorNumber: UInt
+    public var detailNumber: UInt
+    public var operation: String
+
+    public var description: String {
+        "libharu error 0x\(String(errorNumber, radix: 16, uppercase: true)) (detail \(detailNumber))"
+            + " - while \(operation)"
+    }
+}
+
+/// Where libharu's error handler records the last error; the document owns it and passes it
+/// as the handler's user data.
+final class HaruErrorBox {
+    var error: (UInt, UInt)?
+}
+
+private let recordHaruError: HPDF_Error_Handler = { errorNumber, detailNumber, userData in
+    guard let userData else { return }
+    let box = Unmanaged<HaruErrorBox>.fromOpaque(userData).takeUnretainedValue()
+    if box.error == nil { box.error = (UInt(errorNumber), UInt(detailNumber)) }
+}
+
+/// A PDF document being built with libharu: owns the `HPDF_Doc` and frees it in `deinit`.
+/// Compression is on and text is UTF-8 in an embedded TrueType font, so it stays extractable.
+final class HaruDocument {
+    let raw: HPDF_Doc
+    private let errors = HaruErrorBox()
+    private(set) var regular: HPDF_Font!
+    private(set) var bold: HPDF_Font!
+
+    init(regularFont: String, boldFont: String) throws(PDFError) {
+        guard let doc = HPDF_New(recordHaruError, Unmanaged.passUnretained(errors).toOpaque()) else {
+            throw PDFError(errorNumber: 0, detailNumber: 0, operation: "creating a PDF document")
+        }
+        raw = doc
+        try check(HPDF_SetCompressionMode(doc, UInt32(HPDF_COMP_ALL)), "turning compression on")
+        try check(HPDF_UseUTFEncodings(doc), "enabling UTF-8 encodings")
+        regular = try loadFont(regularFont)
+        bold = try loadFont(boldFont)
+    }
+
+    deinit {
+        HPDF_Free(raw)
+    }
+
+    private func loadFont(_ path: String) throws(PDFError) -> HPDF_Font {
+        guard let name = HPDF_LoadTTFontFromFile(raw, path, HPDF_TRUE),
+            let font = HPDF_GetFont(raw, name, "UTF-8")
+        else {
+            throw failure("loading the font \(path)")
+        }
+        return font
+    }
+
+    func failure(_ operation: String) -> PDFError {
+        let (errorNumber, detailNumber) = errors.error ?? (0, 0)
+        errors.error = nil
+        HPDF_ResetError(raw)
+        return PDFError(errorNumber: errorNumber, detailNumber: detailNumber, operation: operation)
+    }
+
+    func check(_ status: HPDF_STATUS, _ operation: @autoclosure () -> String) throws(PDFError) {
+        if status != HPDF_OK || errors.error != nil {
+            throw failure(operation())
+        }
+    }
+
+    func addPage() throws(PDFError) -> HaruPage {
+        guard let page = HPDF_AddPage(raw) else { throw failure("adding a page") }
+        try check(
+            HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT), "setting the page size to A4")
+        return HaruPage(raw: page, document: self)
+    }
+
+    /// Loads a 1-bit grey image (rows padded to whole bytes, 0 = black).
+    func image(bits: [UInt8], width: Int, height: Int) throws(PDFError) -> HPDF_Image {
+        let image = bits.withUnsafeBufferPointer {
+            HPDF_LoadRawImageFromMem(raw, $0.baseAddress, UInt32(width), UInt32(height), HPDF_CS_DEVICE_GRAY, 1)
+        }
+        guard let image else { throw failure("loading a QR code image") }
+        return image
+    }
+
+    func save(to path: String) throws(PDFError) {
+        try check(HPDF_SaveToFile(raw, path), "saving \(path)")
+    }
+}
+
+@available(*, unavailable)
+extension HaruDocument: Sendable {}

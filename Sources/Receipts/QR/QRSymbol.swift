@@ -1,0 +1,51 @@
+import CQREncode
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A QR code error from libqrencode (errno-style).
+public struct QRCodeError: Error, Sendable, CustomStringConvertible {
+    public var errno: Int32
+    public var payloadBytes: Int
+    public var description: String {
+        "libqrencode could not encode \(payloadBytes) bytes (errno \(errno)) - while drawing a payment QR code"
+    }
+}
+
+/// A QR symbol encoded by libqrencode in byte mode at error correction level M, as a packed
+/// 1-bit bitmap with a 4-module quiet zone (0 = dark).
+struct QRSymbol {
+    /// Modules per side without the quiet zone.
+    let modules: Int
+    let version: Int
+    /// Modules per side with the quiet zone.
+    var side: Int { modules + 2 * QRSymbol.quietZone }
+    let bits: [UInt8]
+    static let quietZone = 4
+
+    init(bytes: [UInt8]) throws(QRCodeError) {
+        let code = bytes.withUnsafeBufferPointer { QRcode_encodeData(Int32($0.count), $0.baseAddress, 0, QR_ECLEVEL_M) }
+        guard let code else {
+            throw QRCodeError(errno: errno, payloadBytes: bytes.count)
+        }
+        defer { QRcode_free(code) }
+        let width = Int(code.pointee.width)
+        modules = width
+        version = Int(code.pointee.version)
+        let side = width + 2 * QRSymbol.quietZone
+        let rowBytes = (side + 7) / 8
+        var bits = [UInt8](repeating: 0xFF, count: rowBytes * side)
+        let data = code.pointee.data!
+        for y in 0..<width {
+            for x in 0..<width where data[y * width + x] & 1 == 1 {
+                let px = x + QRSymbol.quietZone
+                let py = y + QRSymbol.quietZone
+                bits[py * rowBytes + px / 8] &= ~(0x80 >> UInt8(px % 8))
+            }
+        }
+        self.bits = bits
+    }
+}

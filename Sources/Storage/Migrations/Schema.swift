@@ -1,0 +1,140 @@
+/// erc's schema, as versioned migrations. Money columns hold integer kopecks (BIGINT); days and
+/// periods are ISO text (`2026-11-01`, `2026-10`); areas are hundredths of m², volumes
+/// thousandths of a unit.
+public enum Schema {
+    public static let migrations: [Migration] = [
+        Migration(version: 1, name: "principals, houses, premises, accounts, meters", sql: registry),
+        Migration(version: 2, name: "imports, journal of postings, payments", sql: journal),
+        Migration(version: 3, name: "statements", sql: statements),
+    ]
+
+    static let registry = """
+        CREATE TABLE principals (
+            id {{id}},
+            inn TEXT NOT NULL UNIQUE,
+            kpp TEXT NOT NULL,
+            ogrn TEXT NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            bank_name TEXT NOT NULL,
+            bic TEXT NOT NULL,
+            corr_account TEXT NOT NULL,
+            account TEXT NOT NULL,
+            address TEXT NOT NULL,
+            phone TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active'
+        );
+        CREATE TABLE services (
+            principal_id BIGINT NOT NULL REFERENCES principals (id),
+            code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            PRIMARY KEY (principal_id, code)
+        );
+        CREATE TABLE tariffs (
+            principal_id BIGINT NOT NULL,
+            service_code TEXT NOT NULL,
+            effective_from TEXT NOT NULL,
+            price BIGINT NOT NULL,
+            PRIMARY KEY (principal_id, service_code, effective_from),
+            FOREIGN KEY (principal_id, service_code) REFERENCES services (principal_id, code)
+        );
+        CREATE TABLE houses (
+            code TEXT PRIMARY KEY,
+            postal_code TEXT NOT NULL,
+            city TEXT NOT NULL,
+            street TEXT NOT NULL,
+            number TEXT NOT NULL
+        );
+        CREATE TABLE accounts (
+            number TEXT PRIMARY KEY,
+            house_code TEXT NOT NULL REFERENCES houses (code),
+            entrance INTEGER NOT NULL,
+            apartment TEXT NOT NULL,
+            area_centi BIGINT NOT NULL,
+            residents INTEGER NOT NULL,
+            owner_name TEXT NOT NULL,
+            UNIQUE (house_code, apartment)
+        );
+        CREATE TABLE principal_accounts (
+            principal_id BIGINT NOT NULL REFERENCES principals (id),
+            account_number TEXT NOT NULL REFERENCES accounts (number),
+            PRIMARY KEY (principal_id, account_number)
+        );
+        CREATE TABLE meters (
+            principal_id BIGINT NOT NULL REFERENCES principals (id),
+            serial TEXT NOT NULL,
+            service_code TEXT NOT NULL,
+            account_number TEXT NOT NULL REFERENCES accounts (number),
+            digits INTEGER NOT NULL,
+            installed_on TEXT NOT NULL,
+            verified_until TEXT NOT NULL,
+            PRIMARY KEY (principal_id, serial)
+        );
+        """
+
+    static let journal = """
+        CREATE TABLE import_files (
+            id {{id}},
+            principal_id BIGINT NOT NULL REFERENCES principals (id),
+            kind TEXT NOT NULL,
+            file_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            period TEXT,
+            row_count BIGINT NOT NULL,
+            total BIGINT NOT NULL,
+            file_name TEXT NOT NULL,
+            imported_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT)),
+            UNIQUE (principal_id, kind, file_id)
+        );
+        CREATE TABLE postings (
+            id {{id}},
+            account_number TEXT NOT NULL REFERENCES accounts (number),
+            principal_id BIGINT NOT NULL REFERENCES principals (id),
+            service_code TEXT NOT NULL,
+            period TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            amount BIGINT NOT NULL,
+            volume_milli BIGINT,
+            tariff BIGINT,
+            counts_from TEXT NOT NULL,
+            source_file BIGINT REFERENCES import_files (id),
+            source_line INTEGER,
+            UNIQUE (source_file, source_line)
+        );
+        CREATE INDEX postings_period_account ON postings (period, account_number);
+        CREATE TABLE payments (
+            id {{id}},
+            bank TEXT NOT NULL,
+            operation_id TEXT NOT NULL,
+            account_number TEXT NOT NULL,
+            amount BIGINT NOT NULL,
+            paid_on TEXT NOT NULL,
+            period TEXT,
+            UNIQUE (bank, operation_id)
+        );
+        """
+
+    static let statements = """
+        CREATE TABLE statements (
+            period TEXT NOT NULL,
+            account_number TEXT NOT NULL REFERENCES accounts (number),
+            line_count INTEGER NOT NULL,
+            total BIGINT NOT NULL,
+            as_of TEXT NOT NULL,
+            PRIMARY KEY (period, account_number)
+        );
+        CREATE TABLE statement_lines (
+            period TEXT NOT NULL,
+            account_number TEXT NOT NULL,
+            line_no INTEGER NOT NULL,
+            principal_id BIGINT NOT NULL REFERENCES principals (id),
+            service_code TEXT NOT NULL,
+            volume_milli BIGINT NOT NULL,
+            tariff BIGINT NOT NULL,
+            amount BIGINT NOT NULL,
+            PRIMARY KEY (period, account_number, line_no),
+            FOREIGN KEY (period, account_number) REFERENCES statements (period, account_number)
+        );
+        """
+}

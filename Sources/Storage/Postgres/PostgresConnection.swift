@@ -1,0 +1,177 @@
+import CLibPQ
+
+/// A connection to PostgreSQL through libpq, opened from a `postgres://` URL.
+///
+/// Queries stream their rows in libpq's single-row mode; bulk loads use `COPY ... FROM STDIN`.
+/// Owns the `PGconn` and closes it in `deinit`; every `PGresult` is cleared on the line it is
+/// read.
+public final class PostgresConnection: Connection {
+    private let handle: OpaquePointer
+    public private(set) var transactionDepth = 0
+    public var dialect: SQLDialect { .postgres }
+
+    public init(url: String, file: String = #fileID, line: Int = #line) throws(StorageError) {
+        guard let conn = PQconnectdb(url) else {
+            throw StorageError(code: .connection, message: "libpq could not allocate a connection", file: file, line: line)
+        }
+        guard PQstatus(conn) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(conn)).trimmingSpaces()
+            PQfinish(conn)
+            throw StorageError(code: .connection, message: message, file: file, line: line)
+        }
+        handle = conn
+        try runScript("SET client_min_messages TO warning", at: SourceLocation(file: file, line: line))
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    /// Turns a failed result into an error with the server's SQLSTATE, message and constraint.
+    private func error(from result: OpaquePointer?, sql: String?, at location: SourceLocation) -> StorageError {
+        guard let result else {
+            return StorageError(
+                code: .connection, message: String(cString: PQerrorMessage(handle)).trimmingSpaces(), sql: sql,
+                at: location)
+        }
+        func field(_ code: Character) -> String? {
+            PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
+        }
+        let state = field("C")
+        let message = field("M") ?? String(cString: PQresultErrorMessage(result)).trimmingSpaces()
+        let detail = field("D")
+        let code: StorageError.Code
+        switch state {
+        case SQLState.uniqueViolation: code = .uniqueViolation
+        case SQLState.foreignKeyViolation: code = .foreignKeyViolation
+        case let s? where s.hasPrefix("23"): code = .constraint
+        case let s? where s.hasPrefix("42"): code = .syntax
+        case let s? where s.hasPrefix("08"): code = .connection
+        default: code = .other
+        }
+        _ = detail  // DETAIL may carry values: kept out of the message on purpose
+        return StorageError(
+            code: code, message: message, driverCode: state, constraint: field("n"), sql: sql, at: location)
+    }
+
+    public func run(_ sql: String, _ binds: [SQLValue], at location: SourceLocation) throws(StorageError) {
+        let converted = PostgresConnection.numberedPlaceholders(sql)
+        let result = try withParameters(binds) { values, count in
+            PQexecParams(handle, converted, count, nil, values, nil, nil, 0)
+        }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            throw error(from: result, sql: sql, at: location)
+        }
+    }
+
+    public func runScript(_ sql: String, at location: SourceLocation) throws(StorageError) {
+        let result = PQexec(handle, sql)
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard result != nil, status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            throw error(from: result, sql: sql, at: location)
+        }
+    }
+
+    public func stream(
+        _ sql: String, _ binds: [SQLValue], at location: SourceLocation, _ body: (SQLRow) throws -> Void
+    ) throws {
+        let converted = PostgresConnection.numberedPlaceholders(sql)
+        let sent = try withParameters(binds) { values, count in
+            PQsendQueryParams(handle, converted, count, nil, values, nil, nil, 0)
+        }
+        guard sent == 1 else { throw error(from: nil, sql: sql, at: location) }
+        PQsetSingleRowMode(handle)
+        var failure: (any Error)?
+        // Every result must be read, even after a failure, so the connection stays usable.
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            let status = PQresultStatus(result)
+            switch status {
+            case PGRES_SINGLE_TUPLE:
+                guard failure == nil else { continue }
+                let columns = PQnfields(result)
+                var values: [SQLValue] = []
+                values.reserveCapacity(Int(columns))
+                for column in 0..<columns {
+                    if PQgetisnull(result, 0, column) == 1 {
+                        values.append(.null)
+                    } else {
+                        values.append(.text(String(cString: PQgetvalue(result, 0, column))))
+                    }
+                }
+                do { try body(SQLRow(values: values)) } catch { failure = error }
+            case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
+                continue
+            default:
+                if failure == nil { failure = error(from: result, sql: sql, at: location) }
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    public func load<Rows: Sequence<[SQLValue]>>(
+        into table: String, columns: [String], rows: Rows, at location: SourceLocation
+    ) throws -> Int {
+        let sql = "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN"
+        let start = PQexec(handle, sql)
+        let startStatus = PQresultStatus(start)
+        guard startStatus == PGRES_COPY_IN else {
+            let failure = error(from: start, sql: sql, at: location)
+            PQclear(start)
+            throw failure
+        }
+        PQclear(start)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 17)
+        var count = 0
+        var failure: StorageError?
+        func flush() {
+            guard !buffer.isEmpty, failure == nil else { return }
+            let rc = buffer.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
+            }
+            if rc != 1 { failure = error(from: nil, sql: sql, at: location) }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        for row in rows {
+            PostgresConnection.appendCopyLine(row, to: &buffer)
+            count += 1
+            if buffer.count >= 1 << 16 { flush() }
+        }
+        flush()
+        _ = PQputCopyEnd(handle, failure == nil ? nil : "erc: copy aborted")
+        while let result = PQgetResult(handle) {
+            if PQresultStatus(result) != PGRES_COMMAND_OK && failure == nil {
+                failure = error(from: result, sql: sql, at: location)
+            }
+            PQclear(result)
+        }
+        if let failure { throw failure }
+        return count
+    }
+
+    public func begin(at location: SourceLocation) throws(StorageError) {
+        try runScript(transactionDepth == 0 ? "BEGIN" : "SAVEPOINT sp\(transactionDepth)", at: location)
+        transactionDepth += 1
+    }
+
+    public func commit(at location: SourceLocation) throws(StorageError) {
+        transactionDepth -= 1
+        try runScript(transactionDepth == 0 ? "COMMIT" : "RELEASE SAVEPOINT sp\(transactionDepth)", at: location)
+    }
+
+    public func rollback(at location: SourceLocation) throws(StorageError) {
+        transactionDepth -= 1
+        if transactionDepth == 0 {
+            try runScript("ROLLBACK", at: location)
+        } else {
+            try runScript("ROLLBACK TO SAVEPOINT sp\(transactionDepth); RELEASE SAVEPOINT sp\(transactionDepth)", at: location)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension PostgresConnection: Sendable {}

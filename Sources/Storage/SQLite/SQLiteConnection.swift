@@ -1,0 +1,184 @@
+import CSQLite
+
+/// A connection to an SQLite database file: the embedded default.
+///
+/// Opened in WAL mode with foreign keys on. Owns the `sqlite3` handle and closes it in `deinit`;
+/// prepared statements are cached per SQL text and finalized first.
+public final class SQLiteConnection: Connection {
+    private let handle: OpaquePointer
+    private var statements: [String: SQLiteStatement] = [:]
+    public private(set) var transactionDepth = 0
+    public let path: String
+    public var dialect: SQLDialect { .sqlite }
+
+    public init(path: String, file: String = #fileID, line: Int = #line) throws(StorageError) {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(db)
+            throw StorageError(
+                code: .connection, message: "cannot open \(path): \(message)", driverCode: String(rc),
+                file: file, line: line)
+        }
+        handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, 10_000)
+        try runScript(
+            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;",
+            at: SourceLocation(file: file, line: line))
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    func error(_ rc: Int32, sql: String?, at location: SourceLocation) -> StorageError {
+        let message = String(cString: sqlite3_errmsg(handle))
+        let primary = rc & 0xFF
+        let code: StorageError.Code
+        switch rc {
+        case ERC_SQLITE_CONSTRAINT_UNIQUE, ERC_SQLITE_CONSTRAINT_PRIMARYKEY: code = .uniqueViolation
+        case ERC_SQLITE_CONSTRAINT_FOREIGNKEY: code = .foreignKeyViolation
+        default:
+            switch primary {
+            case SQLITE_CONSTRAINT: code = .constraint
+            case SQLITE_BUSY, SQLITE_LOCKED: code = .busy
+            case SQLITE_ERROR: code = message.contains("syntax") ? .syntax : .other
+            default: code = .other
+            }
+        }
+        return StorageError(code: code, message: message, driverCode: "SQLITE \(rc)", sql: sql, at: location)
+    }
+
+    private func prepared(_ sql: String, at location: SourceLocation) throws(StorageError) -> SQLiteStatement {
+        if let statement = statements[sql] {
+            return statement
+        }
+        var raw: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
+        guard rc == SQLITE_OK, let raw else {
+            throw error(rc, sql: sql, at: location)
+        }
+        let statement = SQLiteStatement(raw)
+        statements[sql] = statement
+        return statement
+    }
+
+    public func run(_ sql: String, _ binds: [SQLValue], at location: SourceLocation) throws(StorageError) {
+        let statement = try prepared(sql, at: location)
+        defer { statement.reset() }
+        try bind(binds, to: statement, sql: sql, at: location)
+        let rc = sqlite3_step(statement.raw)
+        guard rc == SQLITE_DONE || rc == SQLITE_ROW else {
+            throw error(rc, sql: sql, at: location)
+        }
+    }
+
+    public func runScript(_ sql: String, at location: SourceLocation) throws(StorageError) {
+        let rc = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard rc == SQLITE_OK else {
+            throw error(rc, sql: sql, at: location)
+        }
+    }
+
+    public func stream(
+        _ sql: String, _ binds: [SQLValue], at location: SourceLocation, _ body: (SQLRow) throws -> Void
+    ) throws {
+        let statement = try prepared(sql, at: location)
+        defer { statement.reset() }
+        try bind(binds, to: statement, sql: sql, at: location)
+        let columns = sqlite3_column_count(statement.raw)
+        while true {
+            let rc = sqlite3_step(statement.raw)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw error(rc, sql: sql, at: location) }
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(columns))
+            for column in 0..<columns {
+                switch sqlite3_column_type(statement.raw, column) {
+                case SQLITE_NULL: values.append(.null)
+                case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(statement.raw, column)))
+                default:
+                    let text = sqlite3_column_text(statement.raw, column).map { String(cString: $0) } ?? ""
+                    values.append(.text(text))
+                }
+            }
+            try body(SQLRow(values: values))
+        }
+    }
+
+    public func load<Rows: Sequence<[SQLValue]>>(
+        into table: String, columns: [String], rows: Rows, at location: SourceLocation
+    ) throws -> Int {
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))"
+        let statement = try prepared(sql, at: location)
+        var count = 0
+        for row in rows {
+            try bind(row, to: statement, sql: sql, at: location)
+            let rc = sqlite3_step(statement.raw)
+            statement.reset()
+            guard rc == SQLITE_DONE else { throw error(rc, sql: sql, at: location) }
+            count += 1
+        }
+        return count
+    }
+
+    private func bind(
+        _ binds: [SQLValue], to statement: SQLiteStatement, sql: String, at location: SourceLocation
+    ) throws(StorageError) {
+        let expected = Int(sqlite3_bind_parameter_count(statement.raw))
+        guard expected == binds.count else {
+            throw StorageError(
+                code: .other, message: "the statement takes \(expected) values, \(binds.count) were given",
+                sql: sql, at: location)
+        }
+        for (offset, value) in binds.enumerated() {
+            let index = Int32(offset + 1)
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(statement.raw, index)
+            case .integer(let number): rc = sqlite3_bind_int64(statement.raw, index, number)
+            case .text(let text): rc = sqlite3_bind_text(statement.raw, index, text, -1, erc_sqlite_transient())
+            }
+            guard rc == SQLITE_OK else { throw error(rc, sql: sql, at: location) }
+        }
+    }
+
+    public func begin(at location: SourceLocation) throws(StorageError) {
+        try runScript(transactionDepth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT sp\(transactionDepth)", at: location)
+        transactionDepth += 1
+    }
+
+    public func commit(at location: SourceLocation) throws(StorageError) {
+        transactionDepth -= 1
+        try runScript(transactionDepth == 0 ? "COMMIT" : "RELEASE sp\(transactionDepth)", at: location)
+    }
+
+    public func rollback(at location: SourceLocation) throws(StorageError) {
+        transactionDepth -= 1
+        if transactionDepth == 0 {
+            try runScript("ROLLBACK", at: location)
+        } else {
+            try runScript("ROLLBACK TO sp\(transactionDepth); RELEASE sp\(transactionDepth)", at: location)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension SQLiteConnection: Sendable {}
+
+/// Owns one prepared statement; finalized in `deinit`.
+final class SQLiteStatement {
+    let raw: OpaquePointer
+    init(_ raw: OpaquePointer) { self.raw = raw }
+    func reset() {
+        sqlite3_reset(raw)
+        sqlite3_clear_bindings(raw)
+    }
+    deinit { sqlite3_finalize(raw) }
+}
