@@ -50,7 +50,10 @@ let package = Package(
                 .embedInCode("Schemas/charges-1.xsd"),
             ]),
         .target(name: "Billing", dependencies: ["Core", "Storage", "Principals"]),
-        .target(name: "Receipts", dependencies: ["Core", "Storage", "Billing", "CHaru", "CQREncode"]),
+        .target(
+            name: "Receipts", dependencies: ["Core", "Storage", "Billing", "CHaru", "CQREncode"],
+            // DejaVu Sans cut to the ЕПД's characters, composites decomposed (scripts/make-fonts.py).
+            resources: [.embedInCode("Fonts/ERCSans.ttf"), .embedInCode("Fonts/ERCSans-Bold.ttf")]),
         .target(name: "Intake", dependencies: ["Core", "Storage", "Billing"]),
         .target(name: "Contact", dependencies: ["Core", "Storage"]),
         .target(name: "API", dependencies: ["Core", "Storage", "Receipts", "Intake", "Contact"]),

@@ -21,6 +21,8 @@ final class XMLRecordReader {
     private let reader: xmlTextReaderPtr
     private var validation: xmlSchemaValidCtxtPtr?
     private let collector: ProblemCollector
+    /// Kept alive for as long as the validation context uses it.
+    private let schema: XMLSchema?
     let file: String
     static let maximumDepth = 8
 
@@ -28,6 +30,7 @@ final class XMLRecordReader {
     init(path: String, displayName: String, schema: XMLSchema?) throws(ImportError) {
         xmlInitParser()
         file = displayName
+        self.schema = schema
         collector = ProblemCollector(file: displayName)
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
         guard let reader = xmlReaderForFile(path, nil, options) else {
@@ -63,6 +66,15 @@ final class XMLRecordReader {
 
     private func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
         pointer.map { String(cString: $0) } ?? ""
+    }
+
+    /// The line of the node the reader is on (the parser itself may have read further ahead).
+    private func currentLine() -> Int {
+        if let node = xmlTextReaderCurrentNode(reader) {
+            let line = xmlGetLineNo(node)
+            if line > 0 { return Int(line) }
+        }
+        return Int(xmlTextReaderGetParserLineNumber(reader))
     }
 
     /// The root element's local name and namespace, reading no further (and refusing a DOCTYPE).
@@ -102,7 +114,7 @@ final class XMLRecordReader {
                 }
                 break
             }
-            let line = Int(xmlTextReaderGetParserLineNumber(reader))
+            let line = currentLine()
             collector.currentLine = line
             let depth = Int(xmlTextReaderDepth(reader))
             switch xmlTextReaderNodeType(reader) {

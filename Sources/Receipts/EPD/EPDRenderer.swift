@@ -5,17 +5,12 @@ public import Core
 /// lines, and the total to pay. Lines that do not fit continue on a next page, with the
 /// account and total repeated; text is wrapped, never cut.
 public struct EPDRenderer: Sendable {
-    public var regularFont: String
-    public var boldFont: String
+    /// TrueType files for regular and bold text; nil uses the fonts built into erc.
+    public var regularFont: String?
+    public var boldFont: String?
     public var charset: PaymentQR.Charset
 
-    public static let defaultRegularFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-    public static let defaultBoldFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
-
-    public init(
-        regularFont: String = EPDRenderer.defaultRegularFont, boldFont: String = EPDRenderer.defaultBoldFont,
-        charset: PaymentQR.Charset = .utf8
-    ) {
+    public init(regularFont: String? = nil, boldFont: String? = nil, charset: PaymentQR.Charset = .utf8) {
         self.regularFont = regularFont
         self.boldFont = boldFont
         self.charset = charset
@@ -26,12 +21,14 @@ public struct EPDRenderer: Sendable {
     static let bottom: Float = 60
     /// Column right edges: unit, volume, tariff, amount.
     static let columns: (service: Float, unit: Float, volume: Float, tariff: Float, amount: Float) =
-        (36, 330, 400, 480, HaruPage.width - 40)
+        (36, 320, 390, 470, HaruPage.width - 40)
 
     /// Renders the document into a PDF file at `path`. Returns the number of pages.
     @discardableResult
     public func render(_ epd: EPDDocument, to path: String) throws -> Int {
-        let document = try HaruDocument(regularFont: regularFont, boldFont: boldFont)
+        let fonts = try EmbeddedFonts.paths.get()
+        let document = try HaruDocument(
+            regularFont: regularFont ?? fonts.regular, boldFont: boldFont ?? fonts.bold)
         let pages = try draw(epd, in: document)
         try document.save(to: path)
         return pages

@@ -1,0 +1,125 @@
+import Core
+
+/// One of the demo region's 46 principals, with valid synthetic requisites.
+struct DemoPrincipal {
+    var name: String
+    var kind: Principal.Kind
+    var inn: INN
+    var kpp: KPP
+    var ogrn: OGRN
+    var address: String
+    var phone: String
+    var bank: BankDetails
+    var services: [DemoService]
+    /// Which houses (by record and index) it serves.
+    var serves: @Sendable (DemoRegion.House, Int) -> Bool
+
+    static let banks: [(name: String, bic: String)] = [
+        ("ПАО СБЕРБАНК", "047501602"), ("ПАО ЧЕЛЯБИНВЕСТБАНК", "047501779"), ("АО АЛЬФА-БАНК", "047501837"),
+    ]
+
+    static func bank(_ index: Int) -> BankDetails {
+        let (name, code) = banks[index % banks.count]
+        let bic = try! BIC(code)
+        let corr = BankAccount.withKey("30101810000000000\(code.suffix(3))", bic: bic)!
+        let account = BankAccount.withKey("40702810\(pad(index + 1, 12))", bic: bic)!
+        return BankDetails(bankName: name, bic: bic, correspondentAccount: corr, account: account)
+    }
+
+    static func make(
+        _ index: Int, name: String, kind: Principal.Kind, services: [DemoService],
+        serves: @escaping @Sendable (DemoRegion.House, Int) -> Bool
+    ) -> DemoPrincipal {
+        let inn = INN.completing("745\(pad(100_000 + index * 37, 6))")!
+        let ogrn = OGRN.completing("1027400\(pad(10_000 + index * 13, 5))")!
+        return DemoPrincipal(
+            name: name, kind: kind, inn: inn, kpp: try! KPP("745\(pad(index % 7 + 1, 1))01001"), ogrn: ogrn,
+            address: "г. Челябинск, \(DemoNames.streets[index % DemoNames.streets.count].street), д. \(index + 3)",
+            phone: "+7 (351) \(pad(200 + index, 3))-\(pad(10 + index, 2))-\(pad(40 + index, 2))", bank: bank(index),
+            services: services, serves: serves)
+    }
+
+    /// The roster: 6 region-wide utilities and funds, 30 management companies, 8 intercom
+    /// companies and 2 antenna operators.
+    static func roster(seed: UInt64) -> [DemoPrincipal] {
+        var list: [DemoPrincipal] = [
+            make(0, name: "МУП «ПОВВ» (Водоканал)", kind: .water, services: [.coldWater, .sewage]) { _, _ in true },
+            make(1, name: "АО «УСТЭК-Челябинск»", kind: .heating, services: [.heating, .hotWater]) { _, _ in true },
+            make(2, name: "ООО «Уралэнергосбыт»", kind: .electricity, services: [.electricity]) { _, _ in true },
+            make(3, name: "ООО «Газпром межрегионгаз Челябинск»", kind: .gas, services: [.gas]) { house, _ in
+                house.hasGas
+            },
+            make(4, name: "ООО «Центр коммунального сервиса»", kind: .waste, services: [.waste]) { _, _ in true },
+            make(
+                5, name: "СНОФ «Региональный оператор капитального ремонта Челябинской области»", kind: .capitalRepair,
+                services: [.capitalRepair]
+            ) { _, _ in true },
+        ]
+        for (offset, name) in DemoNames.managementCompanies.enumerated() {
+            list.append(
+                make(6 + offset, name: "ООО «УК \(name)»", kind: .management, services: [.maintenance]) { _, index in
+                    index % 30 == offset
+                })
+        }
+        for (offset, name) in DemoNames.intercomCompanies.enumerated() {
+            list.append(
+                make(36 + offset, name: "ООО «\(name)»", kind: .intercom, services: [.intercom]) { _, index in
+                    index % 8 == offset
+                })
+        }
+        for offset in 0..<2 {
+            list.append(
+                make(44 + offset, name: "ООО «Антенна-\(offset + 1)»", kind: .antenna, services: [.antenna]) {
+                    _, index in index % 3 != 0 && index % 2 == offset
+                })
+        }
+        _ = seed
+        return list
+    }
+}
+
+/// A service of a demo principal: its tariff (kopecks per unit) and how a month's volume
+/// (thousandths of a unit) comes about for a flat.
+struct DemoService {
+    var code: String
+    var name: String
+    var unit: String
+    var tariff: Int64
+    var meterPrefix: String?
+    var verificationYears = 6
+    var volume: @Sendable (DemoRegion.Flat, DemoRegion.House, inout SplitMix64) -> Int64
+
+    static let coldWater = DemoService(
+        code: "CW", name: "Холодное водоснабжение", unit: "м³", tariff: 4_289, meterPrefix: "CW"
+    ) { flat, _, random in Int64(flat.residents * random.int(2_500...4_200)) }
+    static let sewage = DemoService(code: "SEW", name: "Водоотведение", unit: "м³", tariff: 3_184) {
+        flat, _, random in Int64(flat.residents * random.int(4_000...6_500))
+    }
+    static let hotWater = DemoService(
+        code: "HW", name: "Горячее водоснабжение", unit: "м³", tariff: 22_341, meterPrefix: "HW",
+        verificationYears: 4
+    ) { flat, _, random in Int64(flat.residents * random.int(1_500...2_600)) }
+    static let heating = DemoService(code: "HEAT", name: "Отопление", unit: "Гкал", tariff: 248_900) {
+        flat, _, _ in flat.areaCenti * 176 / 1_000
+    }
+    static let electricity = DemoService(
+        code: "EL", name: "Электроснабжение", unit: "кВт·ч", tariff: 528, meterPrefix: "EL", verificationYears: 16
+    ) { flat, _, random in Int64(random.int(60...140) + flat.residents * random.int(30...70)) * 1_000 }
+    static let gas = DemoService(code: "GAS", name: "Газоснабжение", unit: "м³", tariff: 832) {
+        flat, _, _ in Int64(flat.residents) * 10_000
+    }
+    static let waste = DemoService(code: "TKO", name: "Обращение с ТКО", unit: "чел.", tariff: 10_650) {
+        flat, _, _ in Int64(flat.residents) * 1_000
+    }
+    static let capitalRepair = DemoService(code: "KR", name: "Взнос на капитальный ремонт", unit: "м²", tariff: 1_345) {
+        flat, _, _ in flat.areaCenti * 10
+    }
+    static let maintenance = DemoService(
+        code: "SOD", name: "Содержание и ремонт жилого помещения", unit: "м²", tariff: 2_850
+    ) { flat, _, _ in flat.areaCenti * 10 }
+    static let intercom = DemoService(code: "DOM", name: "Домофон", unit: "шт.", tariff: 6_500) { _, _, _ in 1_000 }
+    static let antenna = DemoService(code: "ANT", name: "Коллективная антенна", unit: "шт.", tariff: 12_000) {
+        _, _, _ in 1_000
+    }
+}
+

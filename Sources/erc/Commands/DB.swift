@@ -1,0 +1,33 @@
+import ArgumentParser
+import Storage
+
+struct DB: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db", abstract: "Database schema: apply migrations, show their state.",
+        subcommands: [Migrate.self, Status.self])
+
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Apply pending migrations.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let connection = try database.location.connect()
+            let applied = try Migrator(connection).migrate()
+            print(applied.isEmpty ? "Schema is up to date." : "Applied migrations \(applied.map(String.init).joined(separator: ", ")).")
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List migrations and when each was applied.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let connection = try database.location.connect()
+            print("Database: \(database.location)")
+            for migration in try Migrator(connection).status() {
+                let state = migration.appliedAt.map { "applied \($0)" } ?? "pending"
+                print("\(migration.version)  \(migration.name)  \(state)")
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Core
+import Foundation
+import Principals
+import Storage
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run one month end to end on a synthetic Chelyabinsk region.",
+        discussion: """
+            Generates a deterministic region (houses, premises, 46 principals with valid \
+            requisites, services, tariffs, meters and charges) as the principals' own XML files, \
+            imports them, bills the period and renders one ЕПД per premises. The same seed gives \
+            the same files byte for byte, so a second run re-imports them as the same files and \
+            changes nothing.
+            """)
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Number of premises.") var premises = 200
+    @Option(help: "Seed of the synthetic region.") var seed: UInt64 = 1
+    @Option(help: "Billing period, YYYY-MM.") var period = BillingPeriod(year: 2026, month: 10)!
+    @Option(help: "Folder for the generated files and the ЕПД.") var out = "erc-demo"
+    @Option(help: "Worker threads for rendering (default: every core).") var workers: Int?
+
+    func validate() throws {
+        guard (1...3_000_000).contains(premises) else { throw ValidationError("--premises must be 1...3000000") }
+    }
+
+    func run() throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let exchange = "\(out)/exchange"
+        let epd = "\(out)/epd/\(period)"
+        try FileManager.default.createDirectory(atPath: exchange, withIntermediateDirectories: true)
+
+        print("1. Generating a region of \(premises) premises (seed \(seed)) as principals' files in \(exchange)")
+        let files = try DemoRegion(premisesCount: premises, seed: seed, period: period).write(to: exchange)
+        print(
+            "   \(files.houseCount) houses, \(files.premisesCount) premises, \(files.principalCount) principals, "
+                + "\(files.all.count) files")
+
+        print("2. Importing into \(database.location)")
+        let connection = try database.open()
+        let importer = ExchangeImporter(connection: connection)
+        let progress = Progress("importing", total: files.all.count)
+        var rows = 0
+        var unchanged = 0
+        for (index, file) in files.all.enumerated() {
+            let summary = try importer.importFile(at: file)
+            rows += summary.rows
+            if summary.alreadyImported { unchanged += 1 }
+            progress.update(index + 1)
+        }
+        progress.finish()
+        print(
+            "   \(files.all.count) files, \(rows) records"
+                + (unchanged > 0 ? "; \(unchanged) already imported before, unchanged" : ""))
+
+        print("3. Billing \(period) as of \(period.next.firstDay)")
+        let summary = try bill(connection: connection, period: period, asOf: period.next.firstDay)
+        print("   " + report(summary).split(separator: "\n").first!)
+
+        print("4. Rendering ЕПД into \(epd)")
+        let rendered = try render(
+            connection: connection, location: database.location, period: period, out: epd, workers: workers)
+        print("   " + describe(rendered, out: epd))
+
+        let seconds = (clock.now - started).components.seconds
+        print("Done in \(seconds)s. Open one: \(epd)/\(firstAccount(in: epd) ?? "<account>").pdf")
+    }
+
+    private func firstAccount(in folder: String) -> String? {
+        (try? FileManager.default.contentsOfDirectory(atPath: folder))?
+            .filter { $0.hasSuffix(".pdf") }.sorted().first.map { String($0.dropLast(4)) }
+    }
+}
