@@ -12,9 +12,7 @@ public struct BankAccount: Sendable, Hashable, Codable, CustomStringConvertible 
             value = text  // treasury account: the 9th digit is part of the code, not a key
             return
         }
-        let b = digits(of: bic.value)!
-        let branch = b[6] * 100 + b[7] * 10 + b[8]
-        let prefix = branch <= 2 ? [0, b[4], b[5]] : [b[6], b[7], b[8]]
+        let prefix = BankAccount.keyPrefix(bic: bic, correspondent: false)
         guard BankAccount.keyHolds(prefix + d) else {
             throw RequisiteError(
                 code: .bankMismatch, field: "account", reason: "control key does not match the BIC")
@@ -34,7 +32,7 @@ public struct BankAccount: Sendable, Hashable, Codable, CustomStringConvertible 
                 code: .bankMismatch, field: "correspondent account",
                 reason: "must start with 30101 and end with the BIC's last three digits")
         }
-        guard BankAccount.keyHolds([0, b[4], b[5]] + d) else {
+        guard BankAccount.keyHolds(BankAccount.keyPrefix(bic: bic, correspondent: true) + d) else {
             throw RequisiteError(
                 code: .bankMismatch, field: "correspondent account",
                 reason: "control key does not match the BIC")
@@ -44,6 +42,18 @@ public struct BankAccount: Sendable, Hashable, Codable, CustomStringConvertible 
 
     static let weights = [7, 1, 3]
 
+    /// The three digits put before the account for its key: the BIC's last three for an account
+    /// at a credit institution; `0` + BIC digits 5-6 for a correspondent account and for accounts
+    /// at a Bank of Russia division (branch `000`-`002`) or a treasury body (BIC `01...`).
+    static func keyPrefix(bic: BIC, correspondent: Bool) -> [Int] {
+        let b = digits(of: bic.value)!
+        let branch = b[6] * 100 + b[7] * 10 + b[8]
+        if correspondent || branch <= 2 || b[1] == 1 {
+            return [0, b[4], b[5]]
+        }
+        return [b[6], b[7], b[8]]
+    }
+
     static func keyHolds(_ digits23: [Int]) -> Bool {
         digits23.enumerated().reduce(0) { $0 + ($1.element * weights[$1.offset % 3]) % 10 } % 10 == 0
     }
@@ -52,9 +62,7 @@ public struct BankAccount: Sendable, Hashable, Codable, CustomStringConvertible 
     /// Used by generators of synthetic data.
     public static func withKey(_ text: String, bic: BIC) -> BankAccount? {
         guard var d = digits(of: text), d.count == 20 else { return nil }
-        let b = digits(of: bic.value)!
-        let branch = b[6] * 100 + b[7] * 10 + b[8]
-        let prefix = d[0...4] == [3, 0, 1, 0, 1] || branch <= 2 ? [0, b[4], b[5]] : [b[6], b[7], b[8]]
+        let prefix = keyPrefix(bic: bic, correspondent: d[0...4] == [3, 0, 1, 0, 1])
         d[8] = 0
         let sum = (prefix + d).enumerated().reduce(0) { $0 + ($1.element * weights[$1.offset % 3]) % 10 }
         d[8] = (sum % 10) * 3 % 10

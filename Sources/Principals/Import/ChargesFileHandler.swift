@@ -11,6 +11,8 @@ final class ChargesFileHandler: RecordHandler {
     var seen: Set<String> = []
     var footerSeen = false
     var pending: [[SQLValue]] = []
+    /// Set when a row could not be read (the schema names why): control sums are then not checked.
+    var incomplete = false
 
     init(session: ImportSession) {
         self.session = session
@@ -46,7 +48,10 @@ final class ChargesFileHandler: RecordHandler {
             let volume = record.fields["volume"].flatMap({ parseScaled($0, scale: 3) }),
             let tariff = record.fields["tariff"].flatMap({ Int64($0) }),
             let amount = record.fields["amount"].flatMap({ Int64($0) })
-        else { return }  // the schema has already named what is wrong
+        else {
+            incomplete = true  // the schema has already named what is wrong
+            return
+        }
         session.summary.total += Money(kopecks: amount)
         if !served.contains(account) {
             session.problem(record, "account", "unknown account, or not one this principal serves")
@@ -91,7 +96,9 @@ final class ChargesFileHandler: RecordHandler {
         if let count = record.fields["rowCount"].flatMap({ Int($0) }), count != session.summary.rows {
             session.problem(record, "rowCount", "says \(count) rows, the file has \(session.summary.rows)")
         }
-        if let total = record.fields["totalAmount"].flatMap({ Int64($0) }), total != session.summary.total.kopecks {
+        if !incomplete, let total = record.fields["totalAmount"].flatMap({ Int64($0) }),
+            total != session.summary.total.kopecks
+        {
             session.problem(
                 record, "totalAmount",
                 "says \(Money(kopecks: total).decimalString), the rows add up to \(session.summary.total.decimalString)")

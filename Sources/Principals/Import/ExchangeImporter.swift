@@ -64,6 +64,15 @@ public struct ExchangeImporter {
 
     /// Reads only the root element to tell the kind of file (refusing a DOCTYPE on the way).
     private func sniffKind(path: String, name: String) throws(ImportError) -> ExchangeKind {
+        if let line = doctypeLine(path: path) {
+            throw ImportError(
+                code: .invalid, file: name,
+                problems: [
+                    ImportProblem(
+                        file: name, line: line, element: "DOCTYPE",
+                        reason: "document type declarations are not allowed in exchange files; the file was not parsed")
+                ])
+        }
         let sniffer = try XMLRecordReader(path: path, displayName: name, schema: nil)
         let root = sniffer.root()
         guard sniffer.problems.isEmpty else {

@@ -40,3 +40,39 @@ func parseScaled(_ text: String, scale: Int) -> Int64? {
     for _ in 0..<scale { factor *= 10 }
     return whole * factor + (fraction.isEmpty ? 0 : Int64(fraction)!)
 }
+
+/// The line of a `<!DOCTYPE` in the file's prolog (before the root element), found by reading
+/// bytes only, so that libxml2 never sees a document type declaration (no entity is declared,
+/// loaded or expanded). Nil when there is none.
+func doctypeLine(path: String) -> Int? {
+    guard let handle = fopen(path, "rb") else { return nil }
+    defer { fclose(handle) }
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    let read = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
+    let bytes = buffer[0..<read]
+    var line = 1
+    var index = bytes.startIndex
+    func starts(_ text: String, at position: Int) -> Bool {
+        let pattern = Array(text.utf8)
+        return position + pattern.count <= bytes.endIndex && bytes[position..<position + pattern.count].elementsEqual(pattern)
+    }
+    func skip(until terminator: String) {
+        while index < bytes.endIndex && !starts(terminator, at: index) {
+            if bytes[index] == 0x0A { line += 1 }
+            index += 1
+        }
+        index += terminator.utf8.count
+    }
+    while index < bytes.endIndex {
+        let byte = bytes[index]
+        if byte == 0x0A { line += 1 }
+        if byte == UInt8(ascii: "<") {
+            if starts("<!DOCTYPE", at: index) { return line }
+            if starts("<?", at: index) { skip(until: "?>"); continue }
+            if starts("<!--", at: index) { skip(until: "-->"); continue }
+            return nil  // the root element: no DOCTYPE can follow
+        }
+        index += 1
+    }
+    return nil
+}

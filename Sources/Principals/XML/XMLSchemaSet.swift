@@ -65,6 +65,8 @@ let collectStructuredError: xmlStructuredErrorFunc = { context, error in
         message = String(message[message.index(after: close)...])
         if message.hasPrefix(": ") { message.removeFirst(2) }
     }
+    message = message.split(separator: "{\(ExchangeKind.namespace)}", omittingEmptySubsequences: false)
+        .joined()
     let line = error.pointee.line > 0 ? Int(error.pointee.line) : collector.currentLine
     collector.add(line: line, element: element, reason: message)
 }

@@ -1,0 +1,27 @@
+# erc: two commands do everything on a fresh Debian machine (as root, or with sudo):
+#   make demo   install what is missing, build, run one month end to end on SQLite
+#   make test   the same, plus a throwaway PostgreSQL cluster, then every test
+
+SWIFT ?= swift
+ERC := .build/debug/erc
+
+.PHONY: all setup build demo test test-sqlite clean
+
+all: build
+
+setup:
+	scripts/setup.sh build
+
+build: setup
+	$(SWIFT) build
+
+demo: build
+	$(ERC) demo
+
+test:
+	scripts/setup.sh test
+	$(SWIFT) build --build-tests
+	scripts/with-postgres.sh $(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build erc-demo erc.sqlite erc.sqlite-wal erc.sqlite-shm
