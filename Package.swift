@@ -73,9 +73,9 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Storage", "StorageConformance", "ERCTestSupport"]),
         .testTarget(
             name: "PrincipalsTests",
-            dependencies: ["Principals", "Storage", "ERCTestSupport"]),
+            dependencies: ["Principals", "Core", "Storage", "ERCTestSupport"]),
         .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Core", "ERCTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["erc", "Core", "ERCTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["erc", "Core", "Storage", "ERCTestSupport"]),
     ]
 )
 

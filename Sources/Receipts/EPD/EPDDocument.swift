@@ -9,6 +9,14 @@ public struct EPDDocument: Sendable, Hashable {
         public var volumeMilli: Int64
         public var tariff: Money
         public var amount: Money
+
+        public init(serviceName: String, unit: String, volumeMilli: Int64, tariff: Money, amount: Money) {
+            self.serviceName = serviceName
+            self.unit = unit
+            self.volumeMilli = volumeMilli
+            self.tariff = tariff
+            self.amount = amount
+        }
     }
 
     public struct PrincipalBlock: Sendable, Hashable {
@@ -21,6 +29,20 @@ public struct EPDDocument: Sendable, Hashable {
         public var phone: String
         public var lines: [Line]
         public var total: Money { lines.reduce(.zero) { $0 + $1.amount } }
+
+        public init(
+            name: String, inn: String, kpp: String, bankName: String, bic: String, account: String, phone: String,
+            lines: [Line]
+        ) {
+            self.name = name
+            self.inn = inn
+            self.kpp = kpp
+            self.bankName = bankName
+            self.bic = bic
+            self.account = account
+            self.phone = phone
+            self.lines = lines
+        }
     }
 
     public var period: BillingPeriod
@@ -36,6 +58,26 @@ public struct EPDDocument: Sendable, Hashable {
     public var residents: Int
     public var center: Center
     public var principals: [PrincipalBlock]
+
+    public init(
+        period: BillingPeriod, account: PersonalAccountNumber, ownerName: String, address: String,
+        postalCode: String, street: String, houseNumber: String, entrance: Int, apartment: String, areaCenti: Int64,
+        residents: Int, center: Center, principals: [PrincipalBlock]
+    ) {
+        self.period = period
+        self.account = account
+        self.ownerName = ownerName
+        self.address = address
+        self.postalCode = postalCode
+        self.street = street
+        self.houseNumber = houseNumber
+        self.entrance = entrance
+        self.apartment = apartment
+        self.areaCenti = areaCenti
+        self.residents = residents
+        self.center = center
+        self.principals = principals
+    }
 
     public var total: Money { principals.reduce(.zero) { $0 + $1.total } }
     public var dueDate: CalendarDate { period.dueDate }

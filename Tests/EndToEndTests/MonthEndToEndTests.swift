@@ -1,0 +1,155 @@
+import Core
+import ERCTestSupport
+import Foundation
+import Storage
+import Testing
+
+/// One month through the built `erc` binary, as an accountant runs it: principals' files in,
+/// statements billed, ЕПД PDFs out, checked with pdftotext and zbarimg.
+@Suite("A month end to end through the erc binary", .serialized)
+struct MonthEndToEndTests {
+    static let premises = 60
+
+    func erc(_ arguments: [String], in folder: TemporaryDirectory) throws -> ProcessResult {
+        try ProcessRunner.run(TestPaths.ercBinary, arguments, environment: ["ERC_DATABASE_URL": ""], currentDirectory: folder.path)
+    }
+
+    /// Runs the demo against `db` and checks the books and the documents; returns the statement
+    /// totals per account.
+    func runDemo(db: String, location: DatabaseLocation, folder: TemporaryDirectory) throws -> [String: Int64] {
+        let out = folder.file("demo")
+        let result = try erc(["demo", "--premises", "\(Self.premises)", "--seed", "3", "--db", db, "--out", out], in: folder)
+        #expect(result.status == 0, "erc demo failed: \(result.stderr)")
+        #expect(result.stdout.contains("46 principals"))
+        #expect(result.stdout.contains("Rendered \(Self.premises) ЕПД"))
+
+        let connection = try location.connect()
+        #expect(try connection.scalar("SELECT COUNT(*) FROM statements WHERE period = '2026-10'") == Int64(Self.premises))
+        // The books balance: what principals charged is what the statements ask for, to the kopeck.
+        let charged = try connection.scalar("SELECT SUM(amount) FROM postings WHERE period = '2026-10' AND kind = 'charge'")
+        let billed = try connection.scalar("SELECT SUM(total) FROM statements WHERE period = '2026-10'")
+        let lines = try connection.scalar("SELECT SUM(amount) FROM statement_lines WHERE period = '2026-10'")
+        #expect(charged > 0)
+        #expect(charged == billed)
+        #expect(billed == lines)
+        var totals: [String: Int64] = [:]
+        try connection.query("SELECT account_number, total FROM statements WHERE period = '2026-10'") { row in
+            totals[try row.string(0)] = try row.int64(1)
+        }
+        let pdfs = try FileManager.default.contentsOfDirectory(atPath: "\(out)/epd/2026-10").filter { $0.hasSuffix(".pdf") }
+        #expect(pdfs.count == Self.premises)
+
+        for account in totals.keys.sorted().prefix(2) {
+            let pdf = "\(out)/epd/2026-10/\(account).pdf"
+            let total = Money(kopecks: totals[account]!)
+            let text = try ProcessRunner.run("pdftotext", ["-layout", pdf, "-"]).stdout
+            #expect(text.contains(account))
+            #expect(text.contains("\(total.formatted()) руб."))
+            let png = folder.file("page-\(account)")
+            #expect(try ProcessRunner.run("pdftoppm", ["-r", "300", "-png", "-singlefile", pdf, png]).status == 0)
+            let scan = try ProcessRunner.run("zbarimg", ["--raw", "-q", "-Sbinary", png + ".png"])
+            #expect(scan.status == 0, "no QR code decoded: \(scan.stderr)")
+            let payload = Array(scan.stdoutData.split(separator: 0x0A).first ?? [])
+            let qr = try PaymentQR(parsing: payload)
+            #expect(qr.sum == total)
+            #expect(qr["PersAcc"] == account)
+            #expect(qr["PaymPeriod"] == "102026")
+        }
+        return totals
+    }
+
+    @Test func demoOnSQLiteIsRepeatable() throws {
+        let folder = try TemporaryDirectory("erc-e2e")
+        let db = folder.file("erc.sqlite")
+        let first = try runDemo(db: db, location: .sqlite(path: db), folder: folder)
+        let somePDF = folder.file("demo/epd/2026-10/\(first.keys.sorted()[0]).pdf")
+        let before = FileManager.default.contents(atPath: somePDF)
+
+        // A second run re-imports the same files: nothing is stored twice, the same documents come out.
+        let again = try erc(["demo", "--premises", "\(Self.premises)", "--seed", "3", "--db", db, "--out", folder.file("demo")], in: folder)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("138 already imported before, unchanged"))
+        let connection = try DatabaseLocation.sqlite(path: db).connect()
+        #expect(try connection.scalar("SELECT COUNT(*) FROM import_files") == 138)
+        var totals: [String: Int64] = [:]
+        try connection.query("SELECT account_number, total FROM statements WHERE period = '2026-10'") { row in
+            totals[try row.string(0)] = try row.int64(1)
+        }
+        #expect(totals == first)
+        #expect(FileManager.default.contents(atPath: somePDF) == before, "a re-rendered ЕПД differs byte for byte")
+    }
+
+    @Test(.enabled(if: PostgresTestServer.isEnabled))
+    func demoOnPostgreSQLBillsTheSameAsSQLite() throws {
+        let database = try PostgresTestServer.createDatabase()
+        let pgFolder = try TemporaryDirectory("erc-e2e-pg")
+        let onPostgres = try runDemo(db: database.url, location: database.location, folder: pgFolder)
+        let sqliteFolder = try TemporaryDirectory("erc-e2e")
+        let db = sqliteFolder.file("erc.sqlite")
+        let onSQLite = try runDemo(db: db, location: .sqlite(path: db), folder: sqliteFolder)
+        #expect(onPostgres == onSQLite)
+    }
+
+    @Test func aBadFileIsRejectedWithEveryProblemAndStoresNothing() throws {
+        let folder = try TemporaryDirectory("erc-e2e")
+        let db = folder.file("erc.sqlite")
+        let ok = try erc(
+            ["principals", "import", "--db", db, TestPaths.fixture("principal-valid.xml"), TestPaths.fixture("accounts-valid.xml")],
+            in: folder)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let connection = try DatabaseLocation.sqlite(path: db).connect()
+        let before = try connection.scalar("SELECT COUNT(*) FROM postings")
+
+        let bad = try erc(
+            [
+                "principals", "import", "--db", db, TestPaths.fixture("charges-total-mismatch.xml"),
+                TestPaths.fixture("charges-unknown-account.xml"),
+            ], in: folder)
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("charges-total-mismatch.xml:45: rowCount: says 6 rows, the file has 5"))
+        #expect(bad.stderr.contains("charges-total-mismatch.xml:46: totalAmount:"))
+        #expect(bad.stderr.contains("charges-unknown-account.xml:24: account:"))
+        #expect(bad.stderr.contains("2 of 2 files rejected."))
+        #expect(try connection.scalar("SELECT COUNT(*) FROM postings") == before)
+    }
+
+    @Test func commandsAnswerAsDocumented() throws {
+        let folder = try TemporaryDirectory("erc-e2e")
+        let db = folder.file("erc.sqlite")
+        let migrate = try erc(["db", "migrate", "--db", db], in: folder)
+        #expect(migrate.status == 0)
+        #expect(migrate.stdout.contains("Applied migrations 1, 2, 3."))
+        let status = try erc(["db", "status", "--db", db], in: folder)
+        #expect(status.stdout.split(separator: "\n").filter { $0.contains("applied") }.count == Schema.migrations.count)
+        let badPeriod = try erc(["bill", "--db", db, "--period", "2026-13"], in: folder)
+        #expect(badPeriod.status == 64)
+        #expect(badPeriod.stderr.contains("--period"))
+        // With no --db and no ERC_DATABASE_URL, erc.sqlite in the working directory is used.
+        let defaultDB = try erc(["db", "migrate"], in: folder)
+        #expect(defaultDB.status == 0)
+        #expect(FileManager.default.fileExists(atPath: folder.file("erc.sqlite")))
+        let help = try erc(["--help"], in: folder)
+        for command in ["demo", "db", "principals", "bill", "receipts"] {
+            #expect(help.stdout.contains(command))
+        }
+    }
+
+    @Test func showRendersTheInfomatCopyOfOneAccount() throws {
+        let folder = try TemporaryDirectory("erc-e2e")
+        let db = folder.file("erc.sqlite")
+        for file in ["principal-valid.xml", "accounts-valid.xml", "charges-valid.xml"] {
+            #expect(try erc(["principals", "import", "--db", db, TestPaths.fixture(file)], in: folder).status == 0)
+        }
+        let bill = try erc(["bill", "--db", db, "--period", "2026-10"], in: folder)
+        #expect(bill.stdout.contains("3 statements, 5 lines, total 1 715,77 руб."))
+        let out = folder.file("one.pdf")
+        let show = try erc(["receipts", "show", "--db", db, "--account", "7400000003", "--period", "2026-10", "--out", out], in: folder)
+        #expect(show.status == 0, "\(show.stderr)")
+        let text = try ProcessRunner.run("pdftotext", ["-layout", out, "-"]).stdout
+        #expect(text.contains("7400000003"))
+        #expect(text.contains("Сидоров Пётр Алексеевич"))
+        #expect(text.contains("600,80 руб."))  // 14.008 m³ x 42.89 = 600.8031
+        let missing = try erc(["receipts", "show", "--db", db, "--account", "7400000009", "--period", "2026-10"], in: folder)
+        #expect(missing.status == 1)
+    }
+}
