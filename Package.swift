@@ -53,6 +53,7 @@ let package = Package(
         .target(
             name: "Receipts", dependencies: ["Core", "Storage", "Billing", "CHaru", "CQREncode"],
             // DejaVu Sans cut to the ЕПД's characters, composites decomposed (scripts/make-fonts.py).
+            exclude: ["Fonts/LICENSE-DejaVu.txt"],
             resources: [.embedInCode("Fonts/ERCSans.ttf"), .embedInCode("Fonts/ERCSans-Bold.ttf")]),
         .target(name: "Intake", dependencies: ["Core", "Storage", "Billing"]),
         .target(name: "Contact", dependencies: ["Core", "Storage"]),

@@ -51,13 +51,13 @@ public struct DemoRegion: Sendable {
                 House(
                     code: "H\(pad(index + 1, 5))", street: street.street, postalCode: street.postalCode,
                     number: number, hasGas: random.int(0...1) == 0))
-            let size = min(random.int(2...8) * 10, premisesCount - flats.count)
+            let size = min(random.int(1...4) * 9, premisesCount - flats.count)
             let district = 1 + index % 7
             for apartment in 1...size {
                 let sequence = flats.count + 1
                 flats.append(
                     Flat(
-                        account: pad(district, 2) + pad(sequence, 8), house: index, entrance: (apartment - 1) / 20 + 1,
+                        account: pad(district, 2) + pad(sequence, 8), house: index, entrance: (apartment - 1) / 9 + 1,
                         apartment: apartment, areaCenti: Int64(random.int(2800...9800)), residents: random.int(1...5),
                         owner: DemoNames.person(&random)))
             }

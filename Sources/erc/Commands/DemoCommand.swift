@@ -16,7 +16,7 @@ struct DemoCommand: ParsableCommand {
             changes nothing.
             """)
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "Number of premises.") var premises = 200
+    @Option(help: "Number of premises.") var premises = 1_000
     @Option(help: "Seed of the synthetic region.") var seed: UInt64 = 1
     @Option(help: "Billing period, YYYY-MM.") var period = BillingPeriod(year: 2026, month: 10)!
     @Option(help: "Folder for the generated files and the ЕПД.") var out = "erc-demo"
