@@ -16,7 +16,10 @@ let package = Package(
     name: "erc",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "erc", targets: ["erc"])
+        .executable(name: "erc", targets: ["erc"]),
+        // Libraries for the benchmarks package in Benchmarks/.
+        .library(name: "ERCModules", targets: ["Core", "Storage", "Principals", "Billing", "Receipts"]),
+        .library(name: "ERCTestSupport", targets: ["ERCTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Storage
 
 /// The PostgreSQL server tests run against: the throwaway cluster `make test` starts

@@ -47,7 +47,7 @@ struct MoneyTests {
 
     @Test("split parts always add up to the amount", arguments: 1...200)
     func splitAddsUp(_ seed: Int) {
-        var random = SeededGenerator(seed: UInt64(seed))
+        var random = SeededRandom(seed: UInt64(seed))
         let amount = Int64.random(in: -10_000_000...10_000_000, using: &random)
         let weights = (0..<Int.random(in: 1...15, using: &random)).map { _ in Int64.random(in: 0...5_000_000, using: &random) }
         let parts = Money(kopecks: amount).split(proportionalTo: weights)
@@ -64,15 +64,3 @@ struct MoneyTests {
     }
 }
 
-/// A deterministic generator, so every run checks the same cases.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -63,7 +63,7 @@ struct RequisitesTests {
         do {
             _ = try BankAccount("40702810400000000001", bic: BIC("044525225"))
             Issue.record("accepted a wrong key")
-        } catch let error as RequisiteError {
+        } catch {
             #expect(error.code == .bankMismatch)
         }
         #expect(BankAccount.withKey("40702810400000000001", bic: try BIC("044525225"))?.value == "40702810200000000001")

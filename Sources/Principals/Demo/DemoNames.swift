@@ -1,3 +1,5 @@
+import Core
+
 /// Real-sounding names of a Chelyabinsk region: streets with their postal codes, and people.
 enum DemoNames {
     static let streets: [(street: String, postalCode: String)] = [
@@ -30,7 +32,7 @@ enum DemoNames {
         "Владимиров", "Павлов", "Юрьев", "Викторов", "Петров", "Борисов", "Геннадьев",
     ]
 
-    static func person(_ random: inout SplitMix64) -> String {
+    static func person(_ random: inout SeededRandom) -> String {
         let male = random.int(0...1) == 0
         let surname = random.pick(surnames)
         let stem = random.pick(patronymicStems)

@@ -87,7 +87,7 @@ struct DemoService {
     var tariff: Int64
     var meterPrefix: String?
     var verificationYears = 6
-    var volume: @Sendable (DemoRegion.Flat, DemoRegion.House, inout SplitMix64) -> Int64
+    var volume: @Sendable (DemoRegion.Flat, DemoRegion.House, inout SeededRandom) -> Int64
 
     static let coldWater = DemoService(
         code: "CW", name: "Холодное водоснабжение", unit: "м³", tariff: 4_289, meterPrefix: "CW"

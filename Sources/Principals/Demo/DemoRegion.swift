@@ -35,7 +35,7 @@ public struct DemoRegion: Sendable {
 
     /// Generates the houses and premises.
     func layout() -> (houses: [House], flats: [Flat]) {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         var houses: [House] = []
         var flats: [Flat] = []
         var numbersUsed: Set<String> = []
@@ -136,7 +136,7 @@ public struct DemoRegion: Sendable {
             for flat in served {
                 for (serviceIndex, service) in principal.services.enumerated() where service.meterPrefix != nil {
                     meters += 1
-                    var random = SplitMix64(seed: seed ^ UInt64(serviceIndex + 1) &* 0x51ED_27 ^ UInt64(flat.account)!)
+                    var random = SeededRandom(seed: seed ^ UInt64(serviceIndex + 1) &* 0x51ED_27 ^ UInt64(flat.account)!)
                     let year = random.int(2019...2025)
                     try a.record(
                         "meter",
@@ -166,7 +166,7 @@ public struct DemoRegion: Sendable {
             var rows = 0
             for flat in served {
                 for (serviceIndex, service) in principal.services.enumerated() {
-                    var random = SplitMix64(
+                    var random = SeededRandom(
                         seed: seed ^ UInt64(serviceIndex + 101) &* 0x9E37 ^ UInt64(flat.account)! ^ UInt64(period.index))
                     let volume = service.volume(flat, houses[flat.house], &random)
                     guard volume > 0 else { continue }

@@ -1,4 +1,4 @@
-public import Core
+import Core
 public import Storage
 
 /// Imports a principal's exchange file, all or nothing.

@@ -1,4 +1,4 @@
-public import Core
+import Core
 
 #if canImport(Glibc)
 import Glibc

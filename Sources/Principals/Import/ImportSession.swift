@@ -1,5 +1,5 @@
 public import Core
-public import Storage
+import Storage
 
 /// What an import did.
 public struct ImportSummary: Sendable, Hashable {
