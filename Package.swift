@@ -48,10 +48,9 @@ let package = Package(
             name: "Principals", dependencies: ["Core", "Storage", "CLibXML2"],
             // Schemas/ at the top of the repository, linked in and compiled into the binary.
             resources: [
-                .embedInCode("Schemas/principal-1.xsd"),
-                .embedInCode("Schemas/accounts-1.xsd"),
-                .embedInCode("Schemas/charges-1.xsd"),
-            ]),
+                "common", "principal", "accounts", "meters", "tariffs", "charges",
+                "readings", "payments", "agent-report", "debtors", "import-report",
+            ].map { .embedInCode("Schemas/\($0)-1.xsd") }),
         .target(name: "Billing", dependencies: ["Core", "Storage", "Principals"]),
         .target(
             name: "Receipts", dependencies: ["Core", "Storage", "Billing", "CHaru", "CQREncode"],
@@ -71,13 +70,15 @@ let package = Package(
         // Test support, shipped as libraries that only tests and benchmarks use.
         .target(name: "StorageConformance", dependencies: ["Core", "Storage"]),
         .target(name: "ERCTestSupport", dependencies: ["Core", "Storage"]),
+        .target(name: "ExchangeConformance", dependencies: ["Core", "Storage", "Principals", "Billing", "ERCTestSupport"]),
 
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageConformance", "ERCTestSupport"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Storage", "StorageConformance", "ERCTestSupport"]),
+        .testTarget(
+            name: "PostgresTests", dependencies: ["Storage", "StorageConformance", "ExchangeConformance", "ERCTestSupport"]),
         .testTarget(
             name: "PrincipalsTests",
-            dependencies: ["Principals", "Core", "Storage", "ERCTestSupport"]),
+            dependencies: ["Principals", "Core", "Storage", "Billing", "ExchangeConformance", "ERCTestSupport"]),
         .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Core", "ERCTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["erc", "Core", "Storage", "ERCTestSupport"]),
     ]

@@ -12,7 +12,7 @@ struct DemoRegionTests {
         let region = DemoRegion(premisesCount: 120, seed: 7, period: BillingPeriod("2026-10")!)
         let a = try region.write(to: first.path)
         let b = try region.write(to: second.path)
-        #expect(a.all.count == 46 * 3)
+        #expect(a.all.count == 46 * 5)
         #expect(a.principalCount == 46)
         #expect(a.premisesCount == 120)
         for (x, y) in zip(a.all, b.all) {
@@ -26,7 +26,11 @@ struct DemoRegionTests {
     @Test func everyGeneratedFileValidatesWithXmllint() throws {
         let folder = try TemporaryDirectory("erc-region")
         let files = try DemoRegion(premisesCount: 60, seed: 1, period: BillingPeriod("2026-10")!).write(to: folder.path)
-        for (list, schema) in [(files.principals, "principal-1.xsd"), (files.accounts, "accounts-1.xsd"), (files.charges, "charges-1.xsd")] {
+        let kinds = [
+            (files.principals, "principal-1.xsd"), (files.accounts, "accounts-1.xsd"), (files.meters, "meters-1.xsd"),
+            (files.tariffs, "tariffs-1.xsd"), (files.charges, "charges-1.xsd"),
+        ]
+        for (list, schema) in kinds {
             let result = try ProcessRunner.run(
                 "xmllint", ["--nonet", "--noout", "--schema", TestPaths.schema(schema)] + list)
             #expect(result.status == 0, "\(result.stderr.prefix(500))")

@@ -1,5 +1,6 @@
 import Core
 import ERCTestSupport
+import ExchangeConformance
 import Principals
 import Storage
 import Testing
@@ -22,9 +23,15 @@ struct ExchangeImporterTests {
         _ = try importer.importFile(at: TestPaths.fixture("accounts-valid.xml"))
     }
 
+    /// What an ImportError's problems print as, one line each.
+    func lines(_ error: ImportError) -> [String] { error.problems.map(\.description) }
+
     /// Row counts of every table an import writes, to prove a rejected file stored nothing.
     func counts() throws -> [Int64] {
-        try ["principals", "services", "tariffs", "houses", "accounts", "principal_accounts", "meters", "import_files", "postings"]
+        try [
+            "principals", "services", "tariffs", "houses", "accounts", "principal_accounts", "meters", "import_files",
+            "postings", "agreements", "principal_status_history",
+        ]
             .map { try connection.scalar("SELECT COUNT(*) FROM \($0)") }
     }
 
@@ -41,21 +48,36 @@ struct ExchangeImporterTests {
         return ImportError(code: .invalid, file: fixture, problems: [])
     }
 
-    @Test func importsAValidPrincipalRegistryAndCharges() throws {
+    @Test func importsEveryInboundKind() throws {
         let principal = try importer.importFile(at: TestPaths.fixture("principal-valid.xml"))
         #expect(principal.kind == .principal && principal.rows == 2)
+        // With its agreement, the new principal is active from the agreement's first day.
+        #expect(try connection.first("SELECT status, status_since FROM principals")?.string(0) == "active")
+        #expect(try connection.first("SELECT status_since FROM principals")?.string(0) == "2026-01-01")
+        #expect(try connection.scalar("SELECT fee_basis_points FROM agreements") == 150)
         let accounts = try importer.importFile(at: TestPaths.fixture("accounts-valid.xml"))
         #expect(accounts.rows == 3)
+        #expect(try connection.scalar("SELECT SUM(amount) FROM postings WHERE kind = 'opening'") == 119_950)
+        #expect(try connection.first("SELECT principal_account FROM principal_accounts WHERE account_number = '7400000001'")?.string(0) == "ВК-000123")
+        #expect(try importer.importFile(at: TestPaths.fixture("meters-valid.xml")).rows == 2)
+        #expect(try connection.scalar("SELECT initial_reading_milli FROM meters WHERE serial = 'CW-0001'") == 12_500)
+        #expect(try importer.importFile(at: TestPaths.fixture("tariffs-valid.xml")).rows == 3)
+        #expect(try connection.scalar("SELECT COUNT(*) FROM tariffs") == 3)
         let charges = try importer.importFile(at: TestPaths.fixture("charges-valid.xml"))
-        #expect(charges.rows == 5)
-        #expect(charges.total.kopecks == 171_577)
+        #expect(charges.rows == 6)
+        #expect(charges.total.kopecks == 171_577 - 2_145)
         #expect(charges.period?.description == "2026-10")
         #expect(try connection.scalar("SELECT SUM(amount) FROM postings WHERE kind = 'charge'") == 171_577)
-        #expect(try connection.scalar("SELECT COUNT(*) FROM meters") == 2)
+        let recalculation = try #require(
+            try connection.first("SELECT for_period, amount, note FROM postings WHERE kind = 'recalculation'"))
+        #expect(try recalculation.string(0) == "2026-09")
+        #expect(try recalculation.int64(1) == -2_145)
         #expect(try connection.scalar("SELECT area_centi FROM accounts WHERE number = '7400000002'") == 3_810)
         // Each posting keeps its source: file and line.
-        let lines = try connection.all("SELECT source_line FROM postings ORDER BY source_line").map { try $0.int(0) }
-        #expect(lines == [9, 16, 23, 30, 37])
+        let lines = try connection.all(
+            "SELECT source_line FROM postings WHERE kind IN ('charge', 'recalculation') ORDER BY source_line"
+        ).map { try $0.int(0) }
+        #expect(lines == [9, 16, 23, 30, 37, 44])
     }
 
     @Test func reimportingTheSameFileChangesNothing() throws {
@@ -79,23 +101,24 @@ struct ExchangeImporterTests {
     @Test func unknownAccountIsNamedByLine() throws {
         try importValidRegistry()
         let error = try rejected("charges-unknown-account.xml")
-        #expect(error.problems.map(\.description) == [
-            "charges-unknown-account.xml:24: account: unknown account, or not one this principal serves"
-        ])
+        #expect(lines(error) == ["charges-unknown-account.xml:24: account: unknown account, or not one this principal serves"])
     }
 
     @Test func duplicateRow() throws {
         try importValidRegistry()
         let error = try rejected("charges-duplicate-row.xml")
-        #expect(error.problems.map(\.line) == [44])
-        #expect(error.problems[0].reason.contains("duplicate"))
+        #expect(lines(error) == [
+            "charges-duplicate-row.xml:44: charge: duplicate row: the same account and service appear at line 9"
+        ])
     }
 
     @Test func footerControlSumsListEveryMismatch() throws {
         try importValidRegistry()
         let error = try rejected("charges-total-mismatch.xml")
-        #expect(error.problems.map(\.element) == ["rowCount", "totalAmount"])
-        #expect(error.problems[1].reason.contains("1715.77"))
+        #expect(lines(error) == [
+            "charges-total-mismatch.xml:52: rowCount: says 7 rows, the file has 6",
+            "charges-total-mismatch.xml:53: chargeTotal: says 979.60, the rows add up to 1715.77",
+        ])
     }
 
     @Test func schemaErrorsAreAllListedWithLinesAndElements() throws {
@@ -127,14 +150,86 @@ struct ExchangeImporterTests {
 
     @Test func requisitesAreCheckedByTheirCheckDigits() throws {
         let error = try rejected("principal-bad-requisites.xml")
-        #expect(error.problems.map(\.element) == ["inn", "account"])
-        #expect(error.problems.map(\.line) == [11, 19])
+        #expect(lines(error) == [
+            "principal-bad-requisites.xml:12: inn: check digit does not match",
+            "principal-bad-requisites.xml:22: account: control key does not match the BIC",
+            "principal-bad-requisites.xml:27: effectiveFrom: an agreement cannot take effect before it is signed",
+        ])
+    }
+
+    @Test func metersOnlyOnPremisesThePrincipalServes() throws {
+        try importValidRegistry()
+        let error = try rejected("meters-foreign-account.xml")
+        #expect(lines(error) == [
+            "meters-foreign-account.xml:20: account: unknown account, or not one this principal serves",
+            "meters-foreign-account.xml:21: service: not a service of this principal",
+        ])
+    }
+
+    @Test func aClosedPeriodTakesNoCharges() throws {
+        try importValidRegistry()
+        try connection.execute("INSERT INTO closed_periods (period) VALUES ('2026-09')")
+        let error = try rejected("charges-closed-period.xml")
+        #expect(lines(error) == [
+            "charges-closed-period.xml:5: period: the period is closed; send changes to it as recalculations in the next open period"
+        ])
+    }
+
+    @Test func recalculationsAreForEarlierPeriodsAndNotZero() throws {
+        try importValidRegistry()
+        let error = try rejected("charges-bad-recalculation.xml")
+        #expect(lines(error) == [
+            "charges-bad-recalculation.xml:19: forPeriod: a recalculation is for an earlier period than the file's",
+            "charges-bad-recalculation.xml:25: service: not a service of this principal",
+            "charges-bad-recalculation.xml:27: amount: a recalculation of zero changes nothing",
+        ])
+    }
+
+    @Test func filesTheCenterSendsAreNotImported() throws {
+        try importValidRegistry()
+        let folder = try TemporaryDirectory("erc-out")
+        let header = ExchangeHeader(principalINN: "7453007776", period: BillingPeriod("2026-10")!, fileId: "D-1", createdAt: "2026-11-02T09:00:00+05:00")
+        let writer = try DebtorsFileWriter(path: folder.file("debtors.xml"), header: header)
+        try writer.finish()
+        do {
+            _ = try importer.importFile(at: folder.file("debtors.xml"))
+            Issue.record("an outbound file was imported")
+        } catch let error as ImportError {
+            #expect(error.code == .unknownKind)
+        }
+    }
+
+    @Test("the import report validates and lists every problem")
+    func importReport() throws {
+        try importValidRegistry()
+        let folder = try TemporaryDirectory("erc-report")
+        let error = try rejected("charges-total-mismatch.xml")
+        try ImportReportFile.write(.rejected(error), createdAt: "2026-11-02T09:00:00+05:00", to: folder.file("r.xml"))
+        try ExchangeRoundTrip.xmllint(folder.file("r.xml"), .importReport)
+        let records = try ExchangeFileReader.read(folder.file("r.xml")).records
+        #expect(records.filter { $0.name == "problem" }.map { $0.fields["line"]! } == ["52", "53"])
+        #expect(records.first { $0.name == "header" }?.fields["fileId"] == "C-TEST-TOTAL")
+        #expect(records.first { $0.name == "file" }?.fields["status"] == "rejected")
+        let accepted = try importer.importFile(at: TestPaths.fixture("charges-valid.xml"))
+        try ImportReportFile.write(.imported(accepted), createdAt: "2026-11-02T09:00:00+05:00", to: folder.file("ok.xml"))
+        try ExchangeRoundTrip.xmllint(folder.file("ok.xml"), .importReport)
+        // Even a file rejected before its header was read gets a valid report.
+        let foreign = try rejected("charges-foreign-root.xml")
+        try ImportReportFile.write(.rejected(foreign), createdAt: "2026-11-02T09:00:00+05:00", to: folder.file("f.xml"))
+        try ExchangeRoundTrip.xmllint(folder.file("f.xml"), .importReport)
+    }
+
+    @Test("every kind round-trips on SQLite: inbound files export back the same, outbound files validate")
+    func roundTrip() throws {
+        let folder = try TemporaryDirectory("erc-roundtrip")
+        try ExchangeRoundTrip.run(on: connection, in: folder)
     }
 
     @Test("the valid fixtures pass xmllint against Schemas/, the broken ones fail it")
     func fixturesAgreeWithXmllint() throws {
         let cases = [
             ("principal-valid.xml", "principal-1.xsd", true), ("accounts-valid.xml", "accounts-1.xsd", true),
+            ("meters-valid.xml", "meters-1.xsd", true), ("tariffs-valid.xml", "tariffs-1.xsd", true),
             ("charges-valid.xml", "charges-1.xsd", true), ("charges-schema-errors.xml", "charges-1.xsd", false),
         ]
         for (fixture, schema, valid) in cases {

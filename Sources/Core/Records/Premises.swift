@@ -29,10 +29,12 @@ public struct Premises: Sendable, Hashable, Codable {
     public var areaCenti: Int64
     public var residents: Int
     public var ownerName: String
+    /// The principal's own number for the premises, in files of a principal that has one.
+    public var principalAccount: String?
 
     public init(
         account: PersonalAccountNumber, houseCode: String, entrance: Int, apartment: String,
-        areaCenti: Int64, residents: Int, ownerName: String
+        areaCenti: Int64, residents: Int, ownerName: String, principalAccount: String? = nil
     ) {
         self.account = account
         self.houseCode = houseCode
@@ -41,6 +43,7 @@ public struct Premises: Sendable, Hashable, Codable {
         self.areaCenti = areaCenti
         self.residents = residents
         self.ownerName = ownerName
+        self.principalAccount = principalAccount
     }
 }
 
@@ -55,10 +58,12 @@ public struct Meter: Sendable, Hashable, Codable {
     public var digits: Int
     public var installedOn: CalendarDate
     public var verifiedUntil: CalendarDate
+    /// The reading at installation, thousandths of the unit.
+    public var initialReadingMilli: Int64?
 
     public init(
         serial: String, account: PersonalAccountNumber, principalINN: String, serviceCode: String, digits: Int,
-        installedOn: CalendarDate, verifiedUntil: CalendarDate
+        installedOn: CalendarDate, verifiedUntil: CalendarDate, initialReadingMilli: Int64? = nil
     ) {
         self.serial = serial
         self.account = account
@@ -67,5 +72,6 @@ public struct Meter: Sendable, Hashable, Codable {
         self.digits = digits
         self.installedOn = installedOn
         self.verifiedUntil = verifiedUntil
+        self.initialReadingMilli = initialReadingMilli
     }
 }

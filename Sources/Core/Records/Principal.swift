@@ -14,10 +14,12 @@ public struct Principal: Sendable, Hashable, Codable {
     public var bankDetails: BankDetails
     public var address: String
     public var phone: String
+    public var email: String?
+    public var contactPerson: String?
 
     public init(
         inn: INN, kpp: KPP, ogrn: OGRN, name: String, kind: Kind, bankDetails: BankDetails,
-        address: String, phone: String
+        address: String, phone: String, email: String? = nil, contactPerson: String? = nil
     ) {
         self.inn = inn
         self.kpp = kpp
@@ -27,6 +29,8 @@ public struct Principal: Sendable, Hashable, Codable {
         self.bankDetails = bankDetails
         self.address = address
         self.phone = phone
+        self.email = email
+        self.contactPerson = contactPerson
     }
 }
 
@@ -51,15 +55,23 @@ public struct Service: Sendable, Hashable, Codable {
     public var name: String
     /// The unit as printed: `м³`, `кВт·ч`, `Гкал`, `м²`, `чел.`, `шт.`.
     public var unit: String
-    /// The tariff in kopecks per unit, from `tariffFrom` on.
-    public var tariff: Money
-    public var tariffFrom: CalendarDate
 
-    public init(code: String, name: String, unit: String, tariff: Money, tariffFrom: CalendarDate) {
+    public init(code: String, name: String, unit: String) {
         self.code = code
         self.name = name
         self.unit = unit
-        self.tariff = tariff
-        self.tariffFrom = tariffFrom
+    }
+}
+
+/// A tariff of a service in kopecks per unit, in force from a day until the next one.
+public struct Tariff: Sendable, Hashable, Codable {
+    public var serviceCode: String
+    public var effectiveFrom: CalendarDate
+    public var price: Money
+
+    public init(serviceCode: String, effectiveFrom: CalendarDate, price: Money) {
+        self.serviceCode = serviceCode
+        self.effectiveFrom = effectiveFrom
+        self.price = price
     }
 }

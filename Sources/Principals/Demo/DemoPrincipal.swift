@@ -13,6 +13,13 @@ struct DemoPrincipal {
     var services: [DemoService]
     /// Which houses (by record and index) it serves.
     var serves: @Sendable (DemoRegion.House, Int) -> Bool
+    var agreement: AgencyAgreement
+
+    var record: Principal {
+        Principal(
+            inn: inn, kpp: kpp, ogrn: ogrn, name: name, kind: kind, bankDetails: bank, address: address, phone: phone,
+            email: "info@\(inn).example", contactPerson: "Отдел расчётов")
+    }
 
     static let banks: [(name: String, bic: String)] = [
         ("ПАО СБЕРБАНК", "047501602"), ("ПАО ЧЕЛЯБИНВЕСТБАНК", "047501779"), ("АО АЛЬФА-БАНК", "047501837"),
@@ -32,11 +39,18 @@ struct DemoPrincipal {
     ) -> DemoPrincipal {
         let inn = INN.completing("745\(pad(100_000 + index * 37, 6))")!
         let ogrn = OGRN.completing("1027400\(pad(10_000 + index * 13, 5))")!
+        // Utilities pay a share of the money collected; small companies a fee per payment. The
+        // gas company is paid into its own account and has a QR code of its own on the ЕПД.
+        let fee: AgencyAgreement.Fee = index < 6 ? .basisPoints(100 + index * 25) : .perPayment(Money(kopecks: 1_500))
+        let agreement = AgencyAgreement(
+            number: "АД-\(pad(index + 1, 3))/2026", signedOn: CalendarDate(iso: "2025-12-15")!,
+            effectiveFrom: CalendarDate(iso: "2026-01-01")!, fee: fee,
+            payoutSchedule: index < 6 ? .daily : .weekly, payee: kind == .gas ? .own : .center)
         return DemoPrincipal(
             name: name, kind: kind, inn: inn, kpp: try! KPP("745\(pad(index % 7 + 1, 1))01001"), ogrn: ogrn,
             address: "г. Челябинск, \(DemoNames.streets[index % DemoNames.streets.count].street), д. \(index + 3)",
             phone: "+7 (351) \(pad(200 + index, 3))-\(pad(10 + index, 2))-\(pad(40 + index, 2))", bank: bank(index),
-            services: services, serves: serves)
+            services: services, serves: serves, agreement: agreement)
     }
 
     /// The roster: 6 region-wide utilities and funds, 30 management companies, 8 intercom

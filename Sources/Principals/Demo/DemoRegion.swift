@@ -21,6 +21,10 @@ public struct DemoRegion: Sendable {
         var postalCode: String
         var number: String
         var hasGas: Bool
+
+        var record: Core.House {
+            Core.House(code: code, postalCode: postalCode, city: "Челябинск", street: street, number: number)
+        }
     }
 
     struct Flat {
@@ -31,6 +35,13 @@ public struct DemoRegion: Sendable {
         var areaCenti: Int64
         var residents: Int
         var owner: String
+
+        func record(houseCode: String, principal: DemoPrincipal) throws -> Premises {
+            Premises(
+                account: try PersonalAccountNumber(account), houseCode: houseCode, entrance: entrance,
+                apartment: String(apartment), areaCenti: areaCenti, residents: residents, ownerName: owner,
+                principalAccount: principal.kind == .electricity ? "ЭС-\(account.suffix(7))" : nil)
+        }
     }
 
     /// Generates the houses and premises.
@@ -69,123 +80,113 @@ public struct DemoRegion: Sendable {
     public struct Files: Sendable {
         public var principals: [String] = []
         public var accounts: [String] = []
+        public var meters: [String] = []
+        public var tariffs: [String] = []
         public var charges: [String] = []
         public var houseCount = 0
         public var premisesCount = 0
         public var principalCount = 0
-        public var all: [String] { principals + accounts + charges }
+        public var all: [String] { principals + accounts + meters + tariffs + charges }
     }
 
-    /// Writes every principal's principal, accounts and charges file into `directory`.
+    /// Writes every principal's onboarding, accounts, meters, tariffs and charges file into
+    /// `directory`.
     public func write(to directory: String) throws -> Files {
         let (houses, flats) = layout()
         let principals = DemoPrincipal.roster(seed: seed)
         let createdAt = "\(period.next.firstDay)T00:00:00+05:00"
         var files = Files(houseCount: houses.count, premisesCount: flats.count, principalCount: principals.count)
-        for (number, principal) in principals.enumerated() {
+        for principal in principals {
             let served = flats.filter { principal.serves(houses[$0.house], $0.house) }
-            let servedHouses = Set(served.map(\.house)).sorted()
             let inn = principal.inn.value
-
-            let principalPath = "\(directory)/principal-\(inn).xml"
-            let p = try ExchangeWriter(path: principalPath, root: ExchangeKind.principal.rootElement)
-            try p.record("header", ["principalInn": inn, "fileId": "P-\(inn)-1", "createdAt": createdAt])
-            let bank = principal.bank
-            try p.record(
-                "principal",
-                [
-                    "name": principal.name, "kind": principal.kind.rawValue, "inn": inn, "kpp": principal.kpp.value,
-                    "ogrn": principal.ogrn.value, "address": principal.address, "phone": principal.phone,
-                    "bankName": bank.bankName, "bic": bank.bic.value,
-                    "correspondentAccount": bank.correspondentAccount.value, "account": bank.account.value,
-                ])
-            for service in principal.services {
-                try p.record(
-                    "service",
-                    [
-                        "code": service.code, "name": service.name, "unit": service.unit,
-                        "tariff": String(service.tariff), "tariffFrom": "2026-07-01",
-                    ])
+            func header(_ id: String) -> ExchangeHeader {
+                ExchangeHeader(principalINN: inn, period: period, fileId: id, createdAt: createdAt)
             }
-            try p.record("footer", ["serviceCount": String(principal.services.count)])
-            try p.close()
-            files.principals.append(principalPath)
 
-            let accountsPath = "\(directory)/accounts-\(inn).xml"
-            let a = try ExchangeWriter(path: accountsPath, root: ExchangeKind.accounts.rootElement)
-            try a.record("header", ["principalInn": inn, "fileId": "A-\(inn)-1", "createdAt": createdAt])
-            for index in servedHouses {
-                let house = houses[index]
-                try a.record(
-                    "house",
-                    [
-                        "code": house.code, "postalCode": house.postalCode, "city": "Челябинск",
-                        "street": house.street, "number": house.number,
-                    ])
+            let onboarding = try PrincipalFileWriter(
+                path: "\(directory)/principal-\(inn).xml", header: header("P-\(inn)-1"),
+                principal: principal.record, agreement: principal.agreement)
+            for service in principal.services {
+                try onboarding.add(Service(code: service.code, name: service.name, unit: service.unit))
+            }
+            try onboarding.finish()
+            files.principals.append(onboarding.path)
+
+            let registry = try AccountsFileWriter(path: "\(directory)/accounts-\(inn).xml", header: header("A-\(inn)-1"))
+            for index in Set(served.map(\.house)).sorted() {
+                try registry.add(houses[index].record)
             }
             for flat in served {
-                try a.record(
-                    "account",
-                    [
-                        "number": flat.account, "house": houses[flat.house].code, "entrance": String(flat.entrance),
-                        "apartment": String(flat.apartment), "area": Money(kopecks: flat.areaCenti).decimalString,
-                        "residents": String(flat.residents), "owner": flat.owner,
-                    ])
+                try registry.add(flat.record(houseCode: houses[flat.house].code, principal: principal))
             }
-            var meters = 0
+            // Some premises carry a debt (or an advance) into the period.
+            for flat in served {
+                var random = SeededRandom(seed: seed ^ 0xBA1A ^ UInt64(flat.account)!)
+                guard random.int(0...9) == 0, let service = principal.services.first else { continue }
+                let amount = Int64(random.int(-20_000...350_000))
+                try registry.add(
+                    OpeningBalance(
+                        account: try PersonalAccountNumber(flat.account), serviceCode: service.code,
+                        amount: Money(kopecks: amount == 0 ? 100 : amount)))
+            }
+            try registry.finish()
+            files.accounts.append(registry.path)
+
+            let meters = try MetersFileWriter(path: "\(directory)/meters-\(inn).xml", header: header("M-\(inn)-1"))
             for flat in served {
                 for (serviceIndex, service) in principal.services.enumerated() where service.meterPrefix != nil {
-                    meters += 1
                     var random = SeededRandom(seed: seed ^ UInt64(serviceIndex + 1) &* 0x51ED_27 ^ UInt64(flat.account)!)
-                    let year = random.int(2019...2025)
-                    try a.record(
-                        "meter",
-                        [
-                            "serial": "\(service.meterPrefix!)\(flat.account)", "account": flat.account,
-                            "service": service.code, "digits": service.unit == "кВт·ч" ? "6" : "5",
-                            "installedOn": "\(year)-0\(random.int(1...9))-1\(random.int(0...9))",
-                            "verifiedUntil": "\(year + service.verificationYears)-0\(random.int(1...9))-1\(random.int(0...9))",
-                        ])
+                    let installed = CalendarDate(year: random.int(2019...2025), month: random.int(1...12), day: random.int(1...28))!
+                    let verified = CalendarDate(
+                        year: installed.year + service.verificationYears, month: installed.month, day: installed.day)!
+                    try meters.add(
+                        Meter(
+                            serial: "\(service.meterPrefix!)\(flat.account)", account: try PersonalAccountNumber(flat.account),
+                            principalINN: inn, serviceCode: service.code, digits: service.unit == "кВт·ч" ? 6 : 5,
+                            installedOn: installed, verifiedUntil: verified,
+                            initialReadingMilli: Int64(random.int(0...900)) * 1_000))
                 }
             }
-            try a.record(
-                "footer",
-                [
-                    "houseCount": String(servedHouses.count), "accountCount": String(served.count),
-                    "meterCount": String(meters),
-                ])
-            try a.close()
-            files.accounts.append(accountsPath)
+            try meters.finish()
+            files.meters.append(meters.path)
 
-            let chargesPath = "\(directory)/charges-\(inn)-\(period).xml"
-            let c = try ExchangeWriter(path: chargesPath, root: ExchangeKind.charges.rootElement)
-            try c.record(
-                "header",
-                ["principalInn": inn, "period": period.description, "fileId": "C-\(inn)-\(period)", "createdAt": createdAt])
-            var total = Money.zero
-            var rows = 0
+            let tariffs = try TariffsFileWriter(path: "\(directory)/tariffs-\(inn).xml", header: header("T-\(inn)-1"))
+            for service in principal.services {
+                // The tariff indexed on 1 July 2026, with the one before it.
+                let earlier = Money.rounded(numerator: service.tariff * 100, denominator: 111)
+                try tariffs.add(Tariff(serviceCode: service.code, effectiveFrom: CalendarDate(iso: "2025-07-01")!, price: earlier))
+                try tariffs.add(
+                    Tariff(serviceCode: service.code, effectiveFrom: CalendarDate(iso: "2026-07-01")!, price: Money(kopecks: service.tariff)))
+            }
+            try tariffs.finish()
+            files.tariffs.append(tariffs.path)
+
+            let charges = try ChargesFileWriter(
+                path: "\(directory)/charges-\(inn)-\(period).xml", header: header("C-\(inn)-\(period)"))
             for flat in served {
+                let account = try PersonalAccountNumber(flat.account)
                 for (serviceIndex, service) in principal.services.enumerated() {
                     var random = SeededRandom(
                         seed: seed ^ UInt64(serviceIndex + 101) &* 0x9E37 ^ UInt64(flat.account)! ^ UInt64(period.index))
                     let volume = service.volume(flat, houses[flat.house], &random)
                     guard volume > 0 else { continue }
-                    let amount = Money.charge(volumeMilli: volume, tariff: Money(kopecks: service.tariff))
-                    total += amount
-                    rows += 1
-                    try c.record(
-                        "charge",
-                        [
-                            "account": flat.account, "service": service.code,
-                            "volume": formatMilli(volume).replacingComma(), "tariff": String(service.tariff),
-                            "amount": String(amount.kopecks),
-                        ])
+                    let tariff = Money(kopecks: service.tariff)
+                    try charges.add(
+                        Charge(
+                            account: account, principalINN: inn, serviceCode: service.code, period: period,
+                            volumeMilli: volume, tariff: tariff, amount: Money.charge(volumeMilli: volume, tariff: tariff)))
+                    // Now and then a correction of the month before: readings came late.
+                    if random.int(0...39) == 0 {
+                        try charges.add(
+                            Recalculation(
+                                account: account, serviceCode: service.code, forPeriod: period.previous,
+                                amount: Money(kopecks: Int64(random.int(-30_000...30_000)) | 1),
+                                reason: "Перерасчёт по показаниям прибора учёта"))
+                    }
                 }
             }
-            try c.record("footer", ["rowCount": String(rows), "totalAmount": String(total.kopecks)])
-            try c.close()
-            files.charges.append(chargesPath)
-            _ = number
+            try charges.finish()
+            files.charges.append(charges.path)
         }
         return files
     }
@@ -196,6 +197,3 @@ func pad(_ value: Int, _ width: Int) -> String {
     return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
 }
 
-extension String {
-    func replacingComma() -> String { String(map { $0 == "," ? "." : $0 }) }
-}

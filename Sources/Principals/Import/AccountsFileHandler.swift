@@ -1,15 +1,18 @@
 import Core
 import Storage
 
-/// An accounts registry: the houses, premises (with personal accounts) and meters a principal
-/// serves. A house or account that another principal registered first must match it.
+/// An accounts registry: the houses and premises (with personal accounts) a principal serves,
+/// and the balances they carry into the header's period (postings of kind `opening`). A house
+/// or account that another principal registered first must match it.
 final class AccountsFileHandler: RecordHandler {
     let session: ImportSession
     var houses: Set<String> = []
     var accounts: Set<String> = []
-    var serials: Set<String> = []
+    var balances: Set<String> = []
     var services: Set<String> = []
-    var counts = (houses: 0, accounts: 0, meters: 0)
+    var counts = (houses: 0, accounts: 0, balances: 0)
+    var balanceTotal = Money.zero
+    var pendingBalances: [[SQLValue]] = []
 
     init(session: ImportSession) {
         self.session = session
@@ -19,12 +22,9 @@ final class AccountsFileHandler: RecordHandler {
 
     func header(_ record: XMLRecord) -> Bool {
         guard session.begin(header: record), let principalId = session.principalId else { return false }
-        session.store {
-            try connection.query("SELECT code FROM services WHERE principal_id = ?", [principalId]) {
-                services.insert(try $0.string(0))
-            }
-        }
-        session.recordImport(period: nil)
+        _ = principalId
+        session.store { services = try session.serviceCodes() }
+        session.recordImport(period: session.summary.period)
         return true
     }
 
@@ -32,7 +32,7 @@ final class AccountsFileHandler: RecordHandler {
         switch record.name {
         case "house": house(record)
         case "account": account(record)
-        case "meter": meter(record)
+        case "balance": balance(record)
         case "footer": footer(record)
         default: break
         }
@@ -73,6 +73,7 @@ final class AccountsFileHandler: RecordHandler {
             let apartment = f["apartment"], let area = f["area"].flatMap({ parseScaled($0, scale: 2) }),
             let residents = f["residents"].flatMap({ Int($0) }), let owner = f["owner"]
         else { return }
+        let principalAccount = f["principalAccount"]
         if (try? PersonalAccountNumber(number)) == nil {
             session.problem(record, "number", "not a personal account number: 10 digits, district code not 00")
             return
@@ -105,64 +106,66 @@ final class AccountsFileHandler: RecordHandler {
                     [number, house, entrance, apartment, area, residents, owner])
             }
             try connection.execute(
-                "INSERT INTO principal_accounts (principal_id, account_number) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                [principalId, number])
+                """
+                INSERT INTO principal_accounts (principal_id, account_number, principal_account) VALUES (?, ?, ?)
+                ON CONFLICT (principal_id, account_number) DO UPDATE SET principal_account = excluded.principal_account
+                """,
+                [principalId, number, principalAccount])
         }
     }
 
-    private func meter(_ record: XMLRecord) {
-        counts.meters += 1
+    private func balance(_ record: XMLRecord) {
+        counts.balances += 1
         let f = record.fields
-        guard let serial = f["serial"], let account = f["account"], let service = f["service"],
-            let digits = f["digits"].flatMap({ Int($0) }),
-            let installed = f["installedOn"].flatMap(CalendarDate.init(iso:)),
-            let verified = f["verifiedUntil"].flatMap(CalendarDate.init(iso:))
+        guard let account = f["account"], let service = f["service"], let amount = f["amount"].flatMap({ Int64($0) })
         else { return }
-        guard serials.insert(serial).inserted else {
-            session.problem(record, "serial", "duplicate meter serial in the file")
+        balanceTotal += Money(kopecks: amount)
+        guard balances.insert(account + "|" + service).inserted else {
+            session.problem(record, "balance", "duplicate balance: the same account and service appear earlier in the file")
             return
         }
         if !services.contains(service) {
             session.problem(record, "service", "not a service of this principal")
         }
-        if verified <= installed {
-            session.problem(record, "verifiedUntil", "must be after installedOn")
-        }
-        guard let principalId = session.principalId else { return }
+        guard let principalId = session.principalId, let period = session.summary.period else { return }
         session.store {
-            var known = accounts.contains(account)
-            if !known {
-                known = try connection.scalar(
-                    "SELECT COUNT(*) FROM principal_accounts WHERE principal_id = ? AND account_number = ?",
-                    [principalId, account]) > 0
-            }
-            if !known {
+            if !accounts.contains(account), try !session.serves(account) {
                 session.problem(record, "account", "unknown account, or not one this principal serves")
             }
-            guard session.problems.isEmpty else { return }
-            try connection.execute(
-                """
-                INSERT INTO meters (principal_id, serial, service_code, account_number, digits, installed_on, verified_until)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (principal_id, serial) DO UPDATE SET service_code = excluded.service_code,
-                    account_number = excluded.account_number, digits = excluded.digits,
-                    installed_on = excluded.installed_on, verified_until = excluded.verified_until
-                """,
-                [principalId, serial, service, account, digits, installed, verified])
         }
+        guard session.problems.isEmpty, let importId = session.importId else { return }
+        pendingBalances.append([
+            .text(account), .integer(principalId), .text(service), period.sqlValue, .text("opening"), .integer(amount),
+            period.firstDay.sqlValue, .integer(importId), .integer(Int64(record.line)),
+        ])
     }
 
     private func footer(_ record: XMLRecord) {
         let checks = [
             ("houseCount", counts.houses, "houses"), ("accountCount", counts.accounts, "accounts"),
-            ("meterCount", counts.meters, "meters"),
+            ("balanceCount", counts.balances, "balances"),
         ]
         for (field, actual, noun) in checks {
             if let said = record.fields[field].flatMap({ Int($0) }), said != actual {
                 session.problem(record, field, "says \(said) \(noun), the file has \(actual)")
             }
         }
+        if let said = record.fields["balanceTotal"].flatMap({ Int64($0) }), said != balanceTotal.kopecks {
+            session.problem(
+                record, "balanceTotal",
+                "says \(Money(kopecks: said).decimalString), the balances add up to \(balanceTotal.decimalString)")
+        }
     }
 
-    func finish() {}
+    func finish() {
+        session.store {
+            try connection.bulkInsert(
+                into: "postings",
+                columns: [
+                    "account_number", "principal_id", "service_code", "period", "kind", "amount", "counts_from",
+                    "source_file", "source_line",
+                ],
+                rows: pendingBalances)
+        }
+    }
 }

@@ -22,14 +22,29 @@ public struct ExchangeImporter {
                 code: .unreadable, file: name,
                 problems: [ImportProblem(file: name, line: 0, element: "file", reason: "cannot be opened or read")])
         }
-        let kind = try sniffKind(path: path, name: name)
+        let kind: ExchangeKind
+        do {
+            kind = try Self.sniffKind(path: path, name: name)
+        } catch var error {
+            error.sha256 = digest.sha256
+            throw error
+        }
         let reader = try XMLRecordReader(path: path, displayName: name, schema: try kind.compiledSchema())
         let session = ImportSession(connection: connection, file: name, sha256: digest.sha256, kind: kind)
         let handler: any RecordHandler =
             switch kind {
             case .principal: PrincipalFileHandler(session: session)
             case .accounts: AccountsFileHandler(session: session)
+            case .meters: MetersFileHandler(session: session)
+            case .tariffs: TariffsFileHandler(session: session)
             case .charges: ChargesFileHandler(session: session)
+            default: throw ImportError(
+                    code: .unknownKind, file: name,
+                    problems: [
+                        ImportProblem(
+                            file: name, line: 1, element: kind.rootElement,
+                            reason: "a file the center sends (\(kind)), not one it imports")
+                    ])
             }
         return try connection.withTransaction {
             var skipping = false
@@ -42,10 +57,12 @@ public struct ExchangeImporter {
                 }
             }
             if let failure = session.failure { throw failure }
+            if reader.problems.isEmpty && !skipping { handler.finishChecks() }
+            if let failure = session.failure { throw failure }
             let problems = (reader.problems + session.problems).sorted { $0.line < $1.line }
             guard problems.isEmpty else {
                 let reused = problems.contains { $0.element == "fileId" }
-                throw ImportError(code: reused ? .fileIdReused : .invalid, file: name, problems: problems)
+                throw session.error(code: reused ? .fileIdReused : .invalid, problems: problems)
             }
             if session.alreadyImported {
                 session.summary.alreadyImported = true
@@ -56,14 +73,14 @@ public struct ExchangeImporter {
             session.finishImport()
             if let failure = session.failure { throw failure }
             guard session.problems.isEmpty else {
-                throw ImportError(code: .invalid, file: name, problems: session.problems)
+                throw session.error(code: .invalid, problems: session.problems)
             }
             return session.summary
         }
     }
 
     /// Reads only the root element to tell the kind of file (refusing a DOCTYPE on the way).
-    private func sniffKind(path: String, name: String) throws(ImportError) -> ExchangeKind {
+    static func sniffKind(path: String, name: String) throws(ImportError) -> ExchangeKind {
         if let line = doctypeLine(path: path) {
             throw ImportError(
                 code: .invalid, file: name,
@@ -105,5 +122,12 @@ protocol RecordHandler: AnyObject {
     /// header is unusable).
     func header(_ record: XMLRecord) -> Bool
     func record(_ record: XMLRecord)
+    /// Checks that need the whole file (set queries over staged rows); adds problems.
+    func finishChecks()
+    /// Stores what the checks passed; called only when there are no problems.
     func finish()
+}
+
+extension RecordHandler {
+    func finishChecks() {}
 }

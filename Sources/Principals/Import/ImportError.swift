@@ -1,3 +1,5 @@
+public import Core
+
 /// One thing wrong with an input file, at a place a person can find: `file:line: element: reason`.
 ///
 /// Reasons name what is wrong, not the values (no account numbers, names or sums): the line
@@ -37,6 +39,11 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
     public var code: Code
     public var file: String
     public var problems: [ImportProblem]
+    /// What could be read of the file: its checksum and header, for the principal's report.
+    public var sha256: String?
+    public var principalINN: String?
+    public var period: BillingPeriod?
+    public var fileId: String?
 
     public init(code: Code, file: String, problems: [ImportProblem]) {
         self.code = code

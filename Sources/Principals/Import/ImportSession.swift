@@ -14,6 +14,7 @@ public struct ImportSummary: Sendable, Hashable {
     public var total: Money
     /// True when the same file (same id and checksum) had been imported before: nothing changed.
     public var alreadyImported: Bool
+    public var sha256 = ""
 }
 
 /// The state one file's import carries from record to record: the problems found so far, and a
@@ -39,6 +40,17 @@ final class ImportSession {
         summary = ImportSummary(
             kind: kind, file: file, fileId: "", principalINN: "", period: nil, rows: 0, total: .zero,
             alreadyImported: false)
+        summary.sha256 = sha256
+    }
+
+    /// The error for the problems found, with what was read of the header.
+    func error(code: ImportError.Code, problems: [ImportProblem]) -> ImportError {
+        var error = ImportError(code: code, file: file, problems: problems)
+        error.sha256 = sha256
+        error.principalINN = summary.principalINN.isEmpty ? nil : summary.principalINN
+        error.period = summary.period
+        error.fileId = summary.fileId.isEmpty ? nil : summary.fileId
+        return error
     }
 
     func problem(_ record: XMLRecord, _ field: String, _ reason: String) {
@@ -58,6 +70,7 @@ final class ImportSession {
         let fileId = record.fields["fileId"] ?? ""
         summary.principalINN = inn
         summary.fileId = fileId
+        summary.period = record.fields["period"].flatMap(BillingPeriod.init)
         store {
             principalId = try connection.first("SELECT id FROM principals WHERE inn = ?", [inn]).map { try $0.int64(0) }
         }
@@ -86,6 +99,24 @@ final class ImportSession {
     }
 
     /// Records the file in `import_files` once its principal is known.
+    /// Whether a principal serves the account (a principal may touch only its own premises).
+    func serves(_ account: String) throws -> Bool {
+        guard let principalId else { return false }
+        return try connection.scalar(
+            "SELECT COUNT(*) FROM principal_accounts WHERE principal_id = ? AND account_number = ?",
+            [principalId, account]) > 0
+    }
+
+    /// The principal's service codes.
+    func serviceCodes() throws -> Set<String> {
+        guard let principalId else { return [] }
+        var codes: Set<String> = []
+        try connection.query("SELECT code FROM services WHERE principal_id = ?", [principalId]) {
+            codes.insert(try $0.string(0))
+        }
+        return codes
+    }
+
     func recordImport(period: BillingPeriod?) {
         guard let principalId else { return }
         store {

@@ -1,8 +1,10 @@
 import Core
 import Storage
 
-/// A principal's onboarding file: its requisites, checked by the Core validators, and its
-/// services with tariffs. Registers the principal, or updates it when the INN is known.
+/// A principal's onboarding package: its requisites (each checked by the Core validators),
+/// contacts, agency agreement and services. Registers the principal, or updates it when the
+/// INN is known. A new or draft principal becomes active from the agreement's effective date;
+/// a suspended or terminated one keeps its status.
 final class PrincipalFileHandler: RecordHandler {
     let session: ImportSession
     var headerINN = ""
@@ -23,6 +25,7 @@ final class PrincipalFileHandler: RecordHandler {
     func record(_ record: XMLRecord) {
         switch record.name {
         case "principal": principal(record)
+        case "agreement": agreement(record)
         case "service": service(record)
         case "footer":
             if let said = record.fields["serviceCount"].flatMap({ Int($0) }), said != serviceCount {
@@ -42,6 +45,8 @@ final class PrincipalFileHandler: RecordHandler {
             let ogrn = f["ogrn"], let address = f["address"], let phone = f["phone"], let bankName = f["bankName"],
             let bic = f["bic"], let corr = f["correspondentAccount"], let account = f["account"]
         else { return }
+        let email = f["email"]
+        let contact = f["contactPerson"]
         check(record, "inn") { () throws(RequisiteError) in _ = try INN(inn) }
         if inn != headerINN {
             session.problem(record, "inn", "differs from the header's principalInn")
@@ -60,34 +65,63 @@ final class PrincipalFileHandler: RecordHandler {
         session.store {
             session.principalId = try connection.first(
                 """
-                INSERT INTO principals (inn, kpp, ogrn, name, kind, bank_name, bic, corr_account, account, address, phone)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO principals (inn, kpp, ogrn, name, kind, bank_name, bic, corr_account, account, address,
+                                        phone, email, contact_person, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft')
                 ON CONFLICT (inn) DO UPDATE SET kpp = excluded.kpp, ogrn = excluded.ogrn, name = excluded.name,
                     kind = excluded.kind, bank_name = excluded.bank_name, bic = excluded.bic,
                     corr_account = excluded.corr_account, account = excluded.account,
-                    address = excluded.address, phone = excluded.phone
+                    address = excluded.address, phone = excluded.phone, email = excluded.email,
+                    contact_person = excluded.contact_person
                 RETURNING id
                 """,
-                [inn, kpp, ogrn, name, kind, bankName, bic, corr, account, address, phone]
+                [inn, kpp, ogrn, name, kind, bankName, bic, corr, account, address, phone, email, contact]
             ).map { try $0.int64(0) }
         }
-        session.recordImport(period: nil)
+        session.recordImport(period: session.summary.period)
+    }
+
+    private func agreement(_ record: XMLRecord) {
+        let f = record.fields
+        guard let number = f["number"], let signed = f["signedOn"].flatMap(CalendarDate.init(iso:)),
+            let from = f["effectiveFrom"].flatMap(CalendarDate.init(iso:)), let schedule = f["payoutSchedule"],
+            let payee = f["payee"]
+        else { return }
+        let basisPoints = f["feeBasisPoints"].flatMap { Int($0) }
+        let perPayment = f["feePerPayment"].flatMap { Int64($0) }
+        if from < signed {
+            session.problem(record, "effectiveFrom", "an agreement cannot take effect before it is signed")
+        }
+        guard session.problems.isEmpty, let principalId = session.principalId else { return }
+        session.store {
+            try connection.execute(
+                """
+                INSERT INTO agreements (principal_id, effective_from, number, signed_on, fee_basis_points,
+                                        fee_per_payment, payout_schedule, payee)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (principal_id, effective_from) DO UPDATE SET number = excluded.number,
+                    signed_on = excluded.signed_on, fee_basis_points = excluded.fee_basis_points,
+                    fee_per_payment = excluded.fee_per_payment, payout_schedule = excluded.payout_schedule,
+                    payee = excluded.payee
+                """,
+                [principalId, from, number, signed, basisPoints, perPayment, schedule, payee])
+            // With an agreement in hand, a new (draft) principal becomes active.
+            let status = try connection.first("SELECT status FROM principals WHERE id = ?", [principalId])?.string(0)
+            if status == PrincipalStatus.draft.rawValue {
+                try PrincipalLifecycle(connection: connection).record(
+                    principalId: principalId, status: .active, on: from, reason: "agreement \(number)")
+            }
+        }
     }
 
     private func service(_ record: XMLRecord) {
         serviceCount += 1
         session.summary.rows += 1
         let f = record.fields
-        guard let code = f["code"], let name = f["name"], let unit = f["unit"],
-            let tariff = f["tariff"].flatMap({ Int64($0) }),
-            let from = f["tariffFrom"].flatMap(CalendarDate.init(iso:))
-        else { return }
+        guard let code = f["code"], let name = f["name"], let unit = f["unit"] else { return }
         guard codes.insert(code).inserted else {
             session.problem(record, "code", "duplicate service code in the file")
             return
-        }
-        if tariff < 0 {
-            session.problem(record, "tariff", "must not be negative")
         }
         guard session.problems.isEmpty, let principalId = session.principalId else { return }
         session.store {
@@ -97,12 +131,6 @@ final class PrincipalFileHandler: RecordHandler {
                 ON CONFLICT (principal_id, code) DO UPDATE SET name = excluded.name, unit = excluded.unit
                 """,
                 [principalId, code, name, unit])
-            try connection.execute(
-                """
-                INSERT INTO tariffs (principal_id, service_code, effective_from, price) VALUES (?, ?, ?, ?)
-                ON CONFLICT (principal_id, service_code, effective_from) DO UPDATE SET price = excluded.price
-                """,
-                [principalId, code, from, tariff])
         }
     }
 

@@ -28,6 +28,21 @@ final class ExchangeWriter {
         if rc < 0 { throw ExchangeWriteError(path: path, reason: "libxml2 could not write") }
     }
 
+    func start(_ name: String) throws(ExchangeWriteError) {
+        guard let writer else { return }
+        try check(xmlTextWriterStartElement(writer, name))
+    }
+
+    func element(_ name: String, _ value: String) throws(ExchangeWriteError) {
+        guard let writer else { return }
+        try check(xmlTextWriterWriteElement(writer, name, value))
+    }
+
+    func end() throws(ExchangeWriteError) {
+        guard let writer else { return }
+        try check(xmlTextWriterEndElement(writer))
+    }
+
     /// Writes `<name>` with leaf children in the given order.
     func record(_ name: String, _ fields: KeyValuePairs<String, String>) throws(ExchangeWriteError) {
         guard let writer else { return }

@@ -7,13 +7,12 @@ final class XMLSchema {
     let raw: xmlSchemaPtr
     let name: String
 
-    init(name: String, bytes: [UInt8]) throws(ImportError) {
+    /// Compiles the XSD at `path`; its `xs:include`s are read from the same folder.
+    init(path: String) throws(ImportError) {
         xmlInitParser()
+        let name = baseName(path)
         let collector = ProblemCollector(file: name)
-        let parser = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { xmlSchemaNewMemParserCtxt($0.baseAddress, Int32($0.count)) }
-        }
-        guard let parser else {
+        guard let parser = xmlSchemaNewParserCtxt(path) else {
             throw ImportError(code: .unreadable, file: name, problems: [])
         }
         defer { xmlSchemaFreeParserCtxt(parser) }

@@ -6,6 +6,7 @@ public enum Schema {
         Migration(version: 1, name: "principals, houses, premises, accounts, meters", sql: registry),
         Migration(version: 2, name: "imports, journal of postings, payments", sql: journal),
         Migration(version: 3, name: "statements", sql: statements),
+        Migration(version: 4, name: "agreements, principal lifecycle, readings, closed periods", sql: agreements),
     ]
 
     static let registry = """
@@ -135,6 +136,55 @@ public enum Schema {
             amount BIGINT NOT NULL,
             PRIMARY KEY (period, account_number, line_no),
             FOREIGN KEY (period, account_number) REFERENCES statements (period, account_number)
+        );
+        """
+
+    static let agreements = """
+        ALTER TABLE principals ADD COLUMN email TEXT;
+        ALTER TABLE principals ADD COLUMN contact_person TEXT;
+        ALTER TABLE principals ADD COLUMN status_since TEXT;
+        CREATE TABLE principal_status_history (
+            id {{id}},
+            principal_id BIGINT NOT NULL REFERENCES principals (id),
+            status TEXT NOT NULL,
+            effective_on TEXT NOT NULL,
+            reason TEXT,
+            recorded_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT))
+        );
+        CREATE TABLE agreements (
+            principal_id BIGINT NOT NULL REFERENCES principals (id),
+            effective_from TEXT NOT NULL,
+            number TEXT NOT NULL,
+            signed_on TEXT NOT NULL,
+            fee_basis_points INTEGER,
+            fee_per_payment BIGINT,
+            payout_schedule TEXT NOT NULL,
+            payee TEXT NOT NULL,
+            PRIMARY KEY (principal_id, effective_from),
+            CHECK ((fee_basis_points IS NULL) <> (fee_per_payment IS NULL))
+        );
+        ALTER TABLE principal_accounts ADD COLUMN principal_account TEXT;
+        ALTER TABLE meters ADD COLUMN initial_reading_milli BIGINT;
+        ALTER TABLE postings ADD COLUMN for_period TEXT;
+        ALTER TABLE postings ADD COLUMN note TEXT;
+        CREATE INDEX postings_principal_period ON postings (principal_id, period);
+        CREATE TABLE readings (
+            id {{id}},
+            principal_id BIGINT NOT NULL REFERENCES principals (id),
+            meter_serial TEXT NOT NULL,
+            account_number TEXT NOT NULL REFERENCES accounts (number),
+            service_code TEXT NOT NULL,
+            value_milli BIGINT NOT NULL,
+            taken_on TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            period TEXT NOT NULL,
+            idempotency_key TEXT UNIQUE
+        );
+        CREATE INDEX readings_principal_period ON readings (principal_id, period);
+        CREATE TABLE closed_periods (
+            period TEXT PRIMARY KEY,
+            closed_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT))
         );
         """
 }

@@ -5,20 +5,31 @@ import Storage
 
 struct PrincipalsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "principals", abstract: "Principals and their exchange files.",
-        subcommands: [Import.self])
+        commandName: "principals", abstract: "The principals' registry and their exchange files.",
+        subcommands: [
+            Add.self, List.self, Show.self, Import.self, Export.self, Activate.self, Suspend.self, Resume.self,
+            Terminate.self,
+        ])
+}
 
+extension PrincipalsCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import principals' XML exchange files, each one all or nothing.",
             discussion: """
-                Each file is validated against its XSD (principal-1, accounts-1 or charges-1 in \
-                Schemas/), then checked for meaning. A file with any problem stores nothing; every \
-                problem is listed as file:line: element: reason. Re-importing a file with the same id \
-                and content changes nothing. Import a principal's principal file before its accounts \
-                and charges. Exit status 65 when any file was rejected.
+                Kinds: principal (onboarding), accounts, meters, tariffs, charges (Schemas/*-1.xsd). \
+                Each file is validated against its XSD, then checked for meaning. A file with any \
+                problem stores nothing; every problem is listed as file:line: element: reason. \
+                Re-importing a file with the same id and content changes nothing. Import a \
+                principal's onboarding file first, then accounts, meters, tariffs, charges. Exit \
+                status 65 when any file was rejected.
                 """)
         @OptionGroup var database: DatabaseOptions
+        @Option(
+            help: ArgumentHelp(
+                "Write the XML import report for the principal (import-report-1.xsd): a file for one input, a folder for several.",
+                valueName: "path"))
+        var report: String?
         @Argument(help: "XML files to import, in order.") var files: [String]
 
         func run() throws {
@@ -26,18 +37,59 @@ struct PrincipalsCommand: ParsableCommand {
             let importer = ExchangeImporter(connection: connection)
             var rejected = 0
             for file in files {
+                let outcome: ImportReportFile.Outcome
                 do {
                     let summary = try importer.importFile(at: file)
                     print(describe(summary))
+                    outcome = .imported(summary)
                 } catch let error as ImportError {
                     rejected += 1
                     Terminal.error(error.description)
+                    outcome = .rejected(error)
+                }
+                if let report {
+                    let path = files.count == 1 ? report : "\(report)/\(file.split(separator: "/").last!).report.xml"
+                    try ImportReportFile.write(outcome, createdAt: CenterCalendar.nowStamp, to: path)
                 }
             }
             if rejected > 0 {
                 Terminal.error("\(rejected) of \(files.count) files rejected.")
                 throw ExitCode(65)
             }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a principal's exchange file from what the center holds.",
+            discussion: """
+                Outbound kinds: readings (received for its meters), payments (allocated to it), \
+                agent-report (money collected, fee, payout), debtors. The inbound kinds (principal, \
+                accounts, meters, tariffs, charges) are written back as stored, to check an import. \
+                Every file is validated against its XSD before the command reports success.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "What to write: \(ExchangeKind.allCases.filter { $0 != .importReport }.map(\.rawValue).joined(separator: ", ")).")
+        var kind: String
+        @Option(help: "The principal's INN.") var principal: String
+        @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
+        @Option(help: "Output file.") var out: String
+        @Option(help: "The file id in the header (default: ERC-<kind>-<inn>-<period>).") var fileId: String?
+
+        func validate() throws {
+            guard let kind = ExchangeKind(rawValue: kind), kind != .importReport else {
+                throw ValidationError("unknown kind '\(kind)'")
+            }
+        }
+
+        func run() throws {
+            let connection = try database.open()
+            let kind = ExchangeKind(rawValue: kind)!
+            let rows = try exportFile(
+                connection: connection, kind: kind, inn: principal, period: period, path: out, fileId: fileId,
+                createdAt: CenterCalendar.nowStamp)
+            try ExchangeFileReader.validate(out)
+            print("\(out): \(kind) of principal \(principal) for \(period), \(rows) rows, valid against \(kind.schemaFileName)")
         }
     }
 }
@@ -49,10 +101,10 @@ func describe(_ summary: ImportSummary) -> String {
     switch summary.kind {
     case .principal:
         return "\(summary.file): principal \(summary.principalINN) registered with \(summary.rows) services"
-    case .accounts:
-        return "\(summary.file): \(summary.rows) accounts of principal \(summary.principalINN)"
     case .charges:
         let period = summary.period.map { " for \($0)" } ?? ""
-        return "\(summary.file): \(summary.rows) charges\(period), total \(summary.total) руб."
+        return "\(summary.file): \(summary.rows) rows\(period), total \(summary.total) руб."
+    default:
+        return "\(summary.file): \(summary.rows) \(summary.kind) records of principal \(summary.principalINN)"
     }
 }

@@ -1,0 +1,116 @@
+public import Core
+import Principals
+public import Storage
+
+/// What the center owes and reports to one principal for a period, computed from the journal
+/// and written in the principal's exchange formats: the payments allocated to it, the agent's
+/// report with the fee under its agreement, and its debtors.
+///
+/// Payments are postings of kind `payment` (negative: they reduce what is owed).
+public struct PrincipalSettlements {
+    let connection: any Connection
+    let inn: String
+    let principalId: Int64
+
+    public init(connection: any Connection, inn: String) throws {
+        self.connection = connection
+        self.inn = inn
+        principalId = try PrincipalRegistry(connection: connection).id(of: inn)
+    }
+
+    /// Streams the payments allocated to the principal in `period`.
+    public func payments(period: BillingPeriod, _ body: (AllocatedPayment) throws -> Void) throws {
+        try connection.query(
+            """
+            SELECT account_number, service_code, counts_from, amount, COALESCE(note, 'posting ' || CAST(id AS TEXT))
+            FROM postings WHERE principal_id = ? AND period = ? AND kind = 'payment'
+            ORDER BY counts_from, account_number, service_code, id
+            """, [principalId, period]
+        ) { row in
+            try body(
+                AllocatedPayment(
+                    account: try PersonalAccountNumber(try row.string(0)), serviceCode: try row.string(1),
+                    paidOn: try row.date(2), amount: -(try row.money(3)), source: try row.string(4)))
+        }
+    }
+
+    /// The agent's report: per service, the payments and money collected, the fee under the
+    /// agreement in force at the end of the period (rounded once per line), the payout.
+    public func agentReport(period: BillingPeriod) throws -> AgentReport {
+        guard let agreement = try PrincipalRegistry(connection: connection).agreement(
+            principalId: principalId, on: period.lastDay)
+        else {
+            throw RegistryError(code: .notFound, message: "principal \(inn) has no agreement in force in \(period)")
+        }
+        let lines = try connection.all(
+            """
+            SELECT service_code, COUNT(*), -SUM(amount) FROM postings
+            WHERE principal_id = ? AND period = ? AND kind = 'payment'
+            GROUP BY service_code ORDER BY service_code
+            """, [principalId, period]
+        ).map { row in
+            let payments = try row.int(1)
+            let collected = try row.money(2)
+            return AgentReport.Line(
+                serviceCode: try row.string(0), payments: payments, collected: collected,
+                fee: agreement.fee.fee(collected: collected, payments: payments))
+        }
+        return AgentReport(agreementNumber: agreement.number, feeRule: agreement.fee.description, lines: lines)
+    }
+
+    /// Accounts that owe the principal money at the end of `period`: everything posted up to
+    /// it, payments applied to the oldest debt first; `oldestPeriod` is the oldest period not
+    /// fully paid.
+    public func debtors(period: BillingPeriod, minimumDebt: Money = Money(kopecks: 1), _ body: (Debtor) throws -> Void) throws {
+        var account: String?
+        var owner = ""
+        var address = ""
+        var owed: [(period: String, amount: Int64)] = []
+        var credit: Int64 = 0
+        func close() throws {
+            guard let current = account else { return }
+            var remaining = credit
+            var oldest: String?
+            var debt: Int64 = 0
+            for slice in owed {
+                let left = slice.amount - min(remaining, slice.amount)
+                remaining -= min(remaining, slice.amount)
+                if left > 0 {
+                    oldest = oldest ?? slice.period
+                    debt += left
+                }
+            }
+            if debt >= minimumDebt.kopecks, let oldest, let oldestPeriod = BillingPeriod(oldest) {
+                try body(
+                    Debtor(
+                        account: try PersonalAccountNumber(current), owner: owner, address: address,
+                        debt: Money(kopecks: debt), oldestPeriod: oldestPeriod))
+            }
+        }
+        try connection.query(
+            """
+            SELECT p.account_number, p.period, SUM(CASE WHEN p.amount > 0 THEN p.amount ELSE 0 END),
+                   -SUM(CASE WHEN p.amount < 0 THEN p.amount ELSE 0 END),
+                   a.owner_name, h.postal_code, h.city, h.street, h.number, a.apartment
+            FROM postings p JOIN accounts a ON a.number = p.account_number JOIN houses h ON h.code = a.house_code
+            WHERE p.principal_id = ? AND p.period <= ?
+            GROUP BY p.account_number, p.period, a.owner_name, h.postal_code, h.city, h.street, h.number, a.apartment
+            ORDER BY p.account_number, p.period
+            """, [principalId, period]
+        ) { row in
+            let number = try row.string(0)
+            if number != account {
+                try close()
+                account = number
+                owed = []
+                credit = 0
+                owner = try row.string(4)
+                address =
+                    "\(try row.string(5)), г. \(try row.string(6)), \(try row.string(7)), д. \(try row.string(8)), кв. \(try row.string(9))"
+            }
+            owed.append((try row.string(1), try row.int64(2)))
+            credit += try row.int64(3)
+        }
+        try close()
+    }
+}

@@ -1,0 +1,60 @@
+import Core
+import Storage
+
+/// Tariffs of the principal's services with the days they take effect. A tariff already stored
+/// for the same service and day is replaced by the file's.
+final class TariffsFileHandler: RecordHandler {
+    let session: ImportSession
+    var seen: Set<String> = []
+    var services: Set<String> = []
+    var count = 0
+
+    init(session: ImportSession) {
+        self.session = session
+    }
+
+    func header(_ record: XMLRecord) -> Bool {
+        guard session.begin(header: record) else { return false }
+        session.store { services = try session.serviceCodes() }
+        session.recordImport(period: session.summary.period)
+        return true
+    }
+
+    func record(_ record: XMLRecord) {
+        switch record.name {
+        case "tariff": tariff(record)
+        case "footer":
+            if let said = record.fields["tariffCount"].flatMap({ Int($0) }), said != count {
+                session.problem(record, "tariffCount", "says \(said) tariffs, the file has \(count)")
+            }
+        default: break
+        }
+    }
+
+    private func tariff(_ record: XMLRecord) {
+        count += 1
+        session.summary.rows += 1
+        guard let service = record.fields["service"],
+            let from = record.fields["effectiveFrom"].flatMap(CalendarDate.init(iso:)),
+            let price = record.fields["price"].flatMap({ Int64($0) })
+        else { return }
+        guard seen.insert("\(service)|\(from)").inserted else {
+            session.problem(record, "tariff", "duplicate: the same service and effectiveFrom appear earlier in the file")
+            return
+        }
+        if !services.contains(service) {
+            session.problem(record, "service", "not a service of this principal")
+        }
+        guard session.problems.isEmpty, let principalId = session.principalId else { return }
+        session.store {
+            try session.connection.execute(
+                """
+                INSERT INTO tariffs (principal_id, service_code, effective_from, price) VALUES (?, ?, ?, ?)
+                ON CONFLICT (principal_id, service_code, effective_from) DO UPDATE SET price = excluded.price
+                """,
+                [principalId, service, from, price])
+        }
+    }
+
+    func finish() {}
+}

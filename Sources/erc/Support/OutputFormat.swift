@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+
+/// How a listing is printed: a table for a person, CSV or JSON for machines.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}
+
+/// Prints rows as an aligned table (numbers right-aligned) or as CSV.
+struct Table {
+    var headers: [String]
+    var rows: [[String]]
+    var rightAligned: Set<Int> = []
+
+    func text() -> String {
+        var widths = headers.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                let padding = String(repeating: " ", count: widths[index] - cell.count)
+                return rightAligned.contains(index) ? padding + cell : cell + padding
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        return ([line(headers), rule] + rows.map(line)).joined(separator: "\n")
+    }
+
+    func csv(separator: String = ",") -> String {
+        func quote(_ cell: String) -> String {
+            cell.contains(separator) || cell.contains("\"") || cell.contains("\n")
+                ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+        }
+        return ([headers] + rows).map { $0.map(quote).joined(separator: separator) }.joined(separator: "\n")
+    }
+}
+
+func json<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}

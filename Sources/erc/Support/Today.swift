@@ -1,0 +1,25 @@
+import Core
+import Foundation
+
+/// The center's calendar: days are local to Asia/Yekaterinburg (UTC+5), the configured zone.
+enum CenterCalendar {
+    static let timeZone = TimeZone(identifier: ProcessInfo.processInfo.environment["ERC_TIME_ZONE"] ?? "Asia/Yekaterinburg")
+        ?? TimeZone(secondsFromGMT: 5 * 3600)!
+
+    /// Today in the center's zone: a default for commands a person runs, never read inside a
+    /// computation.
+    static var today: CalendarDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+
+    /// Now as ISO 8601 with the zone's offset, for `createdAt` in files erc writes.
+    static var nowStamp: String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = timeZone
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date())
+    }
+}

@@ -1,0 +1,36 @@
+import ERCTestSupport
+import ExchangeConformance
+import Principals
+import Storage
+import Testing
+
+@Suite("The exchange on PostgreSQL", .enabled(if: PostgresTestServer.isEnabled))
+struct PostgresExchangeTests {
+    @Test("every kind round-trips on PostgreSQL: inbound files export back the same, outbound files validate")
+    func roundTrip() throws {
+        let database = try PostgresTestServer.createDatabase()
+        let folder = try TemporaryDirectory("erc-pg-roundtrip")
+        try ExchangeRoundTrip.run(on: try database.location.open(), in: folder)
+    }
+
+    @Test("a rejected charges file stores nothing (staged with COPY, checked with set queries)")
+    func rejectedFileStoresNothing() throws {
+        let database = try PostgresTestServer.createDatabase()
+        let connection = try database.location.open()
+        try ExchangeRoundTrip.importFixtures(connection)
+        let before = try connection.scalar("SELECT COUNT(*) FROM postings")
+        for fixture in ["charges-unknown-account.xml", "charges-duplicate-row.xml", "charges-total-mismatch.xml"] {
+            do {
+                _ = try ExchangeImporter(connection: connection).importFile(at: TestPaths.fixture(fixture))
+                Issue.record("\(fixture) was accepted")
+            } catch let error as ImportError {
+                #expect(!error.problems.isEmpty)
+            }
+            #expect(try connection.scalar("SELECT COUNT(*) FROM postings") == before)
+            #expect(connection.transactionDepth == 0)
+        }
+        // The connection is clean afterwards: the next file imports.
+        let summary = try ExchangeImporter(connection: connection).importFile(at: TestPaths.fixture("charges-valid.xml"))
+        #expect(summary.alreadyImported)
+    }
+}
