@@ -13,6 +13,8 @@ struct ERC: ParsableCommand {
             The database is erc.sqlite in the working directory unless --db or ERC_DATABASE_URL \
             names another SQLite file or a postgres:// URL. Migrations are applied on start.
             """,
-        subcommands: [DemoCommand.self, DB.self, PrincipalsCommand.self, BillCommand.self, ReceiptsCommand.self]
+        subcommands: [
+            DemoCommand.self, DB.self, PrincipalsCommand.self, BillCommand.self, ReceiptsCommand.self, BenchCommand.self,
+        ]
     )
 }

@@ -73,11 +73,11 @@ struct ExchangeImporterTests {
         #expect(try recalculation.string(0) == "2026-09")
         #expect(try recalculation.int64(1) == -2_145)
         #expect(try connection.scalar("SELECT area_centi FROM accounts WHERE number = '7400000002'") == 3_810)
-        // Each posting keeps its source: file and line.
+        // Each posting keeps its source: the file and the line of its row's account.
         let lines = try connection.all(
             "SELECT source_line FROM postings WHERE kind IN ('charge', 'recalculation') ORDER BY source_line"
         ).map { try $0.int(0) }
-        #expect(lines == [9, 16, 23, 30, 37, 44])
+        #expect(lines == [10, 17, 24, 31, 38, 45])
     }
 
     @Test func reimportingTheSameFileChangesNothing() throws {
@@ -108,7 +108,7 @@ struct ExchangeImporterTests {
         try importValidRegistry()
         let error = try rejected("charges-duplicate-row.xml")
         #expect(lines(error) == [
-            "charges-duplicate-row.xml:44: charge: duplicate row: the same account and service appear at line 9"
+            "charges-duplicate-row.xml:45: charge: duplicate row: the same account and service appear at line 10"
         ])
     }
 

@@ -4,20 +4,22 @@ import Storage
 /// A charges file: the period's charges (account, service, volume, tariff, amount) and
 /// recalculations of earlier periods, stored as postings of kinds `charge` and `recalculation`.
 ///
-/// Rows stream into a temporary staging table in bulk (COPY on PostgreSQL), so memory stays
-/// flat for files of millions of rows; the checks that need the database (accounts the
-/// principal serves, its services, duplicate rows) then run as set queries naming every bad
-/// line, and the rows move into the journal in one statement.
+/// Rows stream into the journal in bulk (COPY on PostgreSQL) on a second thread while this one
+/// parses and validates, so memory stays flat and both cores work. Checks of a single row run
+/// as it is read; the checks that need the whole file or the registry (accounts the principal
+/// serves, duplicate rows) then run as set queries over the file's postings, naming every bad
+/// line. Any problem rolls the transaction back, so nothing is stored. A posting's source line
+/// is the line of its row's `account`.
 final class ChargesFileHandler: RecordHandler {
     let session: ImportSession
     var period: BillingPeriod?
-    var pending: [[SQLValue]] = []
+    var services: Set<String> = []
+    var batch: [[SQLValue]] = []
+    var load: BackgroundLoad?
     var counts = (rows: 0, charges: Money.zero, recalculations: Money.zero)
     /// Set when a row could not be read (the schema names why): control sums are then not checked.
     var incomplete = false
-    var staged = false
-
-    static let staging = "erc_import_rows"
+    static let batchSize = 10_000
 
     init(session: ImportSession) {
         self.session = session
@@ -34,16 +36,18 @@ final class ChargesFileHandler: RecordHandler {
                     record, "period",
                     "the period is closed; send changes to it as recalculations in the next open period")
             }
-            try connection.execute("DROP TABLE IF EXISTS \(Self.staging)")
-            try connection.execute(
-                """
-                CREATE TEMPORARY TABLE \(Self.staging) (
-                    line BIGINT NOT NULL, account_line BIGINT NOT NULL, service_line BIGINT NOT NULL, kind TEXT NOT NULL, account TEXT NOT NULL, service TEXT NOT NULL,
-                    for_period TEXT, volume BIGINT, tariff BIGINT, amount BIGINT NOT NULL, reason TEXT)
-                """)
-            staged = true
+            services = try session.serviceCodes()
         }
         session.recordImport(period: period)
+        guard session.failure == nil, session.importId != nil else { return false }
+        let load = BackgroundLoad(
+            connection: connection, table: "postings",
+            columns: [
+                "account_number", "principal_id", "service_code", "period", "kind", "amount", "volume_milli", "tariff",
+                "counts_from", "source_file", "source_line", "for_period", "note",
+            ])
+        load.start()
+        self.load = load
         return true
     }
 
@@ -53,6 +57,12 @@ final class ChargesFileHandler: RecordHandler {
         case "recalculation": recalculation(record)
         case "footer": footer(record)
         default: break
+        }
+    }
+
+    private func checkService(_ record: XMLRecord, _ service: String) {
+        if !services.contains(service) {
+            session.problem(record, "service", "not a service of this principal")
         }
     }
 
@@ -67,16 +77,13 @@ final class ChargesFileHandler: RecordHandler {
             return
         }
         counts.charges += Money(kopecks: amount)
+        checkService(record, service)
         let expected = Money.charge(volumeMilli: volume, tariff: Money(kopecks: tariff))
         if expected.kopecks != amount {
             session.problem(
                 record, "amount", "is not volume x tariff rounded to whole kopecks (expected \(expected.decimalString))")
         }
-        stage([
-            .integer(Int64(record.line)), .integer(Int64(record.line(of: "account"))),
-            .integer(Int64(record.line(of: "service"))), .text("charge"), .text(account), .text(service), .null, .integer(volume),
-            .integer(tariff), .integer(amount), .null,
-        ])
+        stage(record, account, service, "charge", amount, volume: .integer(volume), tariff: .integer(tariff), forPeriod: .null, note: .null)
     }
 
     private func recalculation(_ record: XMLRecord) {
@@ -92,31 +99,32 @@ final class ChargesFileHandler: RecordHandler {
         if let period, forPeriod >= period {
             session.problem(record, "forPeriod", "a recalculation is for an earlier period than the file's")
         }
+        checkService(record, service)
         if amount == 0 {
             session.problem(record, "amount", "a recalculation of zero changes nothing")
         }
-        stage([
-            .integer(Int64(record.line)), .integer(Int64(record.line(of: "account"))),
-            .integer(Int64(record.line(of: "service"))), .text("recalculation"), .text(account), .text(service),
-            .text(forPeriod.description), .null, .null, .integer(amount), .text(reason),
+        stage(
+            record, account, service, "recalculation", amount, volume: .null, tariff: .null,
+            forPeriod: .text(forPeriod.description), note: .text(reason))
+    }
+
+    private func stage(
+        _ record: XMLRecord, _ account: String, _ service: String, _ kind: String, _ amount: Int64, volume: SQLValue,
+        tariff: SQLValue, forPeriod: SQLValue, note: SQLValue
+    ) {
+        guard let load, let period, let principalId = session.principalId, let importId = session.importId,
+            session.problems.isEmpty
+        else { return }
+        batch.append([
+            .text(account), .integer(principalId), .text(service), .text(period.description), .text(kind),
+            .integer(amount), volume, tariff, .text(period.dueDate.description), .integer(importId),
+            .integer(Int64(record.line(of: "account"))), forPeriod, note,
         ])
-    }
-
-    private func stage(_ row: [SQLValue]) {
-        guard staged else { return }
-        pending.append(row)
-        if pending.count >= 20_000 { flush() }
-    }
-
-    private func flush() {
-        guard !pending.isEmpty else { return }
-        session.store {
-            try connection.bulkInsert(
-                into: Self.staging,
-                columns: ["line", "account_line", "service_line", "kind", "account", "service", "for_period", "volume", "tariff", "amount", "reason"],
-                rows: pending)
+        if batch.count >= Self.batchSize {
+            load.pipe.put(batch)
+            batch = []
+            batch.reserveCapacity(Self.batchSize)
         }
-        pending.removeAll(keepingCapacity: true)
     }
 
     private func footer(_ record: XMLRecord) {
@@ -134,18 +142,30 @@ final class ChargesFileHandler: RecordHandler {
         session.summary.total = counts.charges + counts.recalculations
     }
 
-    /// Runs the set checks, then moves the staged rows into the journal.
+    /// Hands the last rows over and waits for the loading thread.
+    func endOfFile() {
+        guard let load else { return }
+        if !batch.isEmpty { load.pipe.put(batch) }
+        batch = []
+        do { _ = try load.wait() } catch {
+            if session.failure == nil { session.failure = error }
+        }
+        self.load = nil
+    }
+
+    /// Runs the set checks over the file's postings.
     func finishChecks() {
-        flush()
-        guard staged, let principalId = session.principalId else { return }
+        guard let principalId = session.principalId, let importId = session.importId, session.problems.isEmpty else {
+            return
+        }
         let file = session.file
         session.store {
             try connection.query(
                 """
-                SELECT r.account_line FROM \(Self.staging) r
-                LEFT JOIN principal_accounts pa ON pa.principal_id = ? AND pa.account_number = r.account
-                WHERE pa.account_number IS NULL ORDER BY r.account_line
-                """, [principalId]
+                SELECT p.source_line FROM postings p
+                LEFT JOIN principal_accounts pa ON pa.principal_id = ? AND pa.account_number = p.account_number
+                WHERE p.source_file = ? AND pa.account_number IS NULL ORDER BY p.source_line
+                """, [principalId, importId]
             ) { row in
                 session.problems.append(
                     ImportProblem(
@@ -154,25 +174,17 @@ final class ChargesFileHandler: RecordHandler {
             }
             try connection.query(
                 """
-                SELECT r.service_line FROM \(Self.staging) r
-                LEFT JOIN services s ON s.principal_id = ? AND s.code = r.service
-                WHERE s.code IS NULL ORDER BY r.service_line
-                """, [principalId]
-            ) { row in
-                session.problems.append(
-                    ImportProblem(
-                        file: file, line: try row.int(0), element: "service", reason: "not a service of this principal"))
-            }
-            try connection.query(
-                """
-                SELECT r.line, d.first_line FROM \(Self.staging) r
-                JOIN (SELECT kind, account, service, COALESCE(for_period, '') AS for_period, MIN(line) AS first_line
-                      FROM \(Self.staging) GROUP BY kind, account, service, COALESCE(for_period, '')
+                SELECT p.source_line, d.first_line FROM postings p
+                JOIN (SELECT kind, account_number, service_code, COALESCE(for_period, '') AS for_period,
+                             MIN(source_line) AS first_line
+                      FROM postings WHERE source_file = ?
+                      GROUP BY kind, account_number, service_code, COALESCE(for_period, '')
                       HAVING COUNT(*) > 1) d
-                  ON d.kind = r.kind AND d.account = r.account AND d.service = r.service
-                 AND d.for_period = COALESCE(r.for_period, '') AND r.line > d.first_line
-                ORDER BY r.line
-                """
+                  ON d.kind = p.kind AND d.account_number = p.account_number AND d.service_code = p.service_code
+                 AND d.for_period = COALESCE(p.for_period, '') AND p.source_line > d.first_line
+                WHERE p.source_file = ?
+                ORDER BY p.source_line
+                """, [importId, importId]
             ) { row in
                 session.problems.append(
                     ImportProblem(
@@ -182,18 +194,6 @@ final class ChargesFileHandler: RecordHandler {
         }
     }
 
-    func finish() {
-        guard staged, let period, let principalId = session.principalId, let importId = session.importId else { return }
-        session.store {
-            try connection.execute(
-                """
-                INSERT INTO postings (account_number, principal_id, service_code, period, kind, amount, volume_milli,
-                                      tariff, counts_from, source_file, source_line, for_period, note)
-                SELECT account, ?, service, ?, kind, amount, volume, tariff, ?, ?, line, for_period, reason
-                FROM \(Self.staging) ORDER BY line
-                """,
-                [principalId, period, period.dueDate, importId])
-            try connection.execute("DROP TABLE \(Self.staging)")
-        }
-    }
+    /// The rows are in the journal already; the transaction commits them.
+    func finish() {}
 }

@@ -1,4 +1,10 @@
 import Core
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 public import Storage
 
 /// Imports a principal's exchange file, all or nothing.
@@ -46,8 +52,10 @@ public struct ExchangeImporter {
                             reason: "a file the center sends (\(kind)), not one it imports")
                     ])
             }
+        let trace = PhaseTrace(enabled: getenv("ERC_TRACE") != nil)
         return try connection.withTransaction {
             var skipping = false
+            trace.mark("start")
             reader.forEachRecord { record in
                 guard !skipping, session.failure == nil else { return }
                 if record.name == "header" {
@@ -57,7 +65,10 @@ public struct ExchangeImporter {
                 }
             }
             if let failure = session.failure { throw failure }
+            handler.endOfFile()
+            trace.mark("read, validated and loaded")
             if reader.problems.isEmpty && !skipping { handler.finishChecks() }
+            trace.mark("set checks")
             if let failure = session.failure { throw failure }
             let problems = (reader.problems + session.problems).sorted { $0.line < $1.line }
             guard problems.isEmpty else {
@@ -69,6 +80,7 @@ public struct ExchangeImporter {
                 return session.summary
             }
             handler.finish()
+            trace.mark("stored")
             if let failure = session.failure { throw failure }
             session.finishImport()
             if let failure = session.failure { throw failure }
@@ -122,6 +134,8 @@ protocol RecordHandler: AnyObject {
     /// header is unusable).
     func header(_ record: XMLRecord) -> Bool
     func record(_ record: XMLRecord)
+    /// Called once reading stops, however it stopped: ends background work on the connection.
+    func endOfFile()
     /// Checks that need the whole file (set queries over staged rows); adds problems.
     func finishChecks()
     /// Stores what the checks passed; called only when there are no problems.
@@ -129,5 +143,26 @@ protocol RecordHandler: AnyObject {
 }
 
 extension RecordHandler {
+    func endOfFile() {}
     func finishChecks() {}
+}
+
+/// Phase timings on standard error when `ERC_TRACE` is set, for benchmarks.
+final class PhaseTrace {
+    let enabled: Bool
+    let clock = ContinuousClock()
+    var last: ContinuousClock.Instant
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+        last = clock.now
+    }
+
+    func mark(_ phase: String) {
+        guard enabled else { return }
+        let now = clock.now
+        let line = "trace: \(phase): \(now - last)\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
+        last = now
+    }
 }

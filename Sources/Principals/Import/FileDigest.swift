@@ -17,7 +17,7 @@ func fileDigest(path: String) -> (sha256: String, size: Int)? {
         let read = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
         if read == 0 { break }
         size += read
-        hasher.update(buffer[0..<read])
+        buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<read])) }
     }
     guard ferror(handle) == 0 else { return nil }
     return (hexString(hasher.finalize()), size)

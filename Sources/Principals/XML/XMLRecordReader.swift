@@ -7,6 +7,8 @@ struct XMLRecord {
     var fields: [String: String] = [:]
     /// The line each field starts on.
     var lines: [String: Int] = [:]
+    /// Set once `line` has been taken from the first value (start tags past line 65535).
+    var lineFixed = false
 
     func line(of field: String) -> Int { lines[field] ?? line }
 }
@@ -32,7 +34,8 @@ final class XMLRecordReader {
         file = displayName
         self.schema = schema
         collector = ProblemCollector(file: displayName)
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
+        // BIG_LINES: line numbers past 65535 stay exact (node lines are 16-bit otherwise).
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_BIG_LINES.rawValue)
         guard let reader = xmlReaderForFile(path, nil, options) else {
             throw ImportError(
                 code: .unreadable, file: displayName,
@@ -144,7 +147,18 @@ final class XMLRecordReader {
                     if empty { record?.fields[name] = "" }
                 }
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
-                if field != nil { text += string(xmlTextReaderConstValue(reader)) }
+                if let name = field {
+                    text += string(xmlTextReaderConstValue(reader))
+                    // Element lines stop at 65535 in libxml2; text nodes keep the real one
+                    // (XML_PARSE_BIG_LINES), so past that the value's line stands in.
+                    if line > 65_535 || (record?.lines[name] ?? 0) >= 65_535 {
+                        record?.lines[name] = line
+                        if let start = record?.line, start >= 65_535, !(record?.lineFixed ?? true) {
+                            record?.line = line
+                            record?.lineFixed = true
+                        }
+                    }
+                }
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
                 if depth == 2, let name = field {
                     record?.fields[name] = text

@@ -3,16 +3,26 @@
 public struct Migration: Sendable {
     public let version: Int
     public let name: String
-    public let sql: String
+    let portable: String?
+    let perDialect: [SQLDialect: String]
 
     public init(version: Int, name: String, sql: String) {
         self.version = version
         self.name = name
-        self.sql = sql
+        portable = sql
+        perDialect = [:]
+    }
+
+    /// A step whose SQL differs between the drivers (the dialect hook).
+    public init(version: Int, name: String, sqlite: String, postgres: String) {
+        self.version = version
+        self.name = name
+        portable = nil
+        perDialect = [.sqlite: sqlite, .postgres: postgres]
     }
 
     func sql(for dialect: SQLDialect) -> String {
-        sql.replacingAll("{{id}}", with: dialect.identityPrimaryKey)
+        (portable ?? perDialect[dialect] ?? "").replacingAll("{{id}}", with: dialect.identityPrimaryKey)
     }
 }
 

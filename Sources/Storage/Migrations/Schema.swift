@@ -7,6 +7,9 @@ public enum Schema {
         Migration(version: 2, name: "imports, journal of postings, payments", sql: journal),
         Migration(version: 3, name: "statements", sql: statements),
         Migration(version: 4, name: "agreements, principal lifecycle, readings, closed periods", sql: agreements),
+        Migration(
+            version: 5, name: "journal without foreign-key triggers", sqlite: journalWithoutForeignKeys.sqlite,
+            postgres: journalWithoutForeignKeys.postgres),
     ]
 
     static let registry = """
@@ -187,4 +190,40 @@ public enum Schema {
             closed_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT))
         );
         """
+
+    /// The journal is append-only and written in bulk (millions of rows a file); its rows are
+    /// checked by the importers and billing before they are written, in set queries. Foreign-key
+    /// triggers on it cost more than the whole import's validation, so it keeps none.
+    static let journalWithoutForeignKeys = (
+        sqlite: """
+            CREATE TABLE postings_v5 (
+                id INTEGER PRIMARY KEY,
+                account_number TEXT NOT NULL,
+                principal_id BIGINT NOT NULL,
+                service_code TEXT NOT NULL,
+                period TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                amount BIGINT NOT NULL,
+                volume_milli BIGINT,
+                tariff BIGINT,
+                counts_from TEXT NOT NULL,
+                source_file BIGINT,
+                source_line INTEGER,
+                for_period TEXT,
+                note TEXT,
+                UNIQUE (source_file, source_line)
+            );
+            INSERT INTO postings_v5 SELECT id, account_number, principal_id, service_code, period, kind, amount,
+                volume_milli, tariff, counts_from, source_file, source_line, for_period, note FROM postings;
+            DROP TABLE postings;
+            ALTER TABLE postings_v5 RENAME TO postings;
+            CREATE INDEX postings_period_account ON postings (period, account_number);
+            CREATE INDEX postings_principal_period ON postings (principal_id, period);
+            """,
+        postgres: """
+            ALTER TABLE postings DROP CONSTRAINT IF EXISTS postings_account_number_fkey;
+            ALTER TABLE postings DROP CONSTRAINT IF EXISTS postings_principal_id_fkey;
+            ALTER TABLE postings DROP CONSTRAINT IF EXISTS postings_source_file_fkey;
+            """
+    )
 }

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Core
+import Foundation
+import Principals
+import Storage
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Benchmarks that need a whole database or child processes.",
+        subcommands: [ImportBench.self])
+
+    struct ImportBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Time the import of a large charges file against xmllint's streaming validation of it.",
+            discussion: """
+                Generates a principal with ten services, an accounts registry and a charges file of \
+                --rows rows; imports the principal and accounts; then, in one run, times \
+                `xmllint --stream --noout --schema charges-1.xsd` on the charges file and `erc \
+                principals import` of it (validate, check, store), each as a child process, and \
+                reports wall time, rows/s, MB/s and peak resident memory.
+                """)
+        @Option(help: "Database (a postgres:// URL for the issue's figure; default: a new SQLite file in the work folder).")
+        var db: String?
+        @Option(help: "Rows in the charges file.") var rows = 1_000_000
+        @Option(help: "Work folder (default: a new temporary folder, removed afterwards).") var work: String?
+
+        func run() throws {
+            let folder = work ?? NSTemporaryDirectory() + "erc-bench-\(getpid())"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            defer { if work == nil { try? FileManager.default.removeItem(atPath: folder) } }
+            let location = DatabaseLocation(db ?? "\(folder)/bench.sqlite")
+            let period = BillingPeriod(year: 2026, month: 10)!
+
+            print("Generating \(rows) charge rows in \(folder)")
+            let files = try LargeChargesFile(rows: rows, period: period).write(to: folder)
+            let bytes = (try FileManager.default.attributesOfItem(atPath: files.charges)[.size] as? Int) ?? 0
+            print("Setting up \(location): principal and accounts registry")
+            let connection = try location.open()
+            let importer = ExchangeImporter(connection: connection)
+            for file in [files.principal, files.accounts] {
+                print("  " + describe(try importer.importFile(at: file)))
+            }
+            let schema = try schemaFile(in: folder)
+            let xmllint = try Measured.run(["/usr/bin/xmllint", "--stream", "--noout", "--nonet", "--schema", schema, files.charges])
+            guard xmllint.status == 0 else { throw ValidationError("xmllint failed on the generated file") }
+            let erc = try Measured.run([CommandLine.arguments[0], "principals", "import", "--db", location.url, files.charges])
+            guard erc.status == 0 else { throw ValidationError("erc import failed") }
+            let megabytes = Double(bytes) / 1_048_576
+            func line(_ name: String, _ m: Measured) -> String {
+                String(
+                    format: "%@ %8.2f s  %9.0f rows/s  %6.1f MB/s  peak RSS %6.1f MB", name.padding(toLength: 34, withPad: " ", startingAt: 0),
+                    m.seconds, Double(rows) / m.seconds, megabytes / m.seconds, Double(m.maxRSSKiB) / 1024)
+            }
+            print(String(format: "File: %d rows, %.1f MB", rows, megabytes))
+            print(line("xmllint --stream --schema", xmllint))
+            print(line("erc principals import", erc))
+            print(String(format: "Ratio erc / xmllint: %.2f", erc.seconds / xmllint.seconds))
+        }
+
+        /// The schemas as files, for xmllint (charges-1.xsd includes common-1.xsd).
+        func schemaFile(in folder: String) throws -> String {
+            for kind in [ExchangeKind.charges] {
+                try Data(kind.schemaBytes).write(to: URL(fileURLWithPath: "\(folder)/\(kind.schemaFileName)"))
+            }
+            try Data(ExchangeKind.commonSchemaBytes).write(to: URL(fileURLWithPath: "\(folder)/common-1.xsd"))
+            return "\(folder)/charges-1.xsd"
+        }
+    }
+}
+
+extension DatabaseLocation {
+    var url: String {
+        switch self {
+        case .sqlite(let path): path
+        case .postgres(let url): url
+        }
+    }
+}
+
+/// A child process's wall time and peak resident memory (wait4's rusage).
+struct Measured {
+    var status: Int32
+    var seconds: Double
+    var maxRSSKiB: Int
+
+    static func run(_ argv: [String]) throws -> Measured {
+        var pid: pid_t = 0
+        let cArgs = argv.map { strdup($0) } + [nil]
+        defer { cArgs.forEach { free($0) } }
+        let start = DispatchTime.now()
+        let rc = posix_spawn(&pid, argv[0], nil, nil, cArgs, environ)
+        guard rc == 0 else { throw ValidationError("cannot start \(argv[0]): \(String(cString: strerror(rc)))") }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Measured(status: exit, seconds: seconds, maxRSSKiB: usage.ru_maxrss)
+    }
+}
