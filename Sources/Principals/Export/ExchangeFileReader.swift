@@ -12,7 +12,7 @@ public enum ExchangeFileReader {
         let kind = try ExchangeImporter.sniffKind(path: path, name: name)
         let reader = try XMLRecordReader(path: path, displayName: name, schema: try kind.compiledSchema())
         var records: [ExchangeRecord] = []
-        reader.forEachRecord { records.append(ExchangeRecord(name: $0.name, fields: $0.fields)) }
+        reader.forEachRecord { records.append(ExchangeRecord(name: $0.name, fields: $0.fields.dictionary)) }
         guard reader.problems.isEmpty else {
             throw ImportError(code: .invalid, file: name, problems: reader.problems)
         }

@@ -16,6 +16,8 @@ final class ChargesFileHandler: RecordHandler {
     var services: Set<String> = []
     var batch: [[SQLValue]] = []
     var load: BackgroundLoad?
+    /// Values every row repeats, made once.
+    var constants: (period: SQLValue, countsFrom: SQLValue, principal: SQLValue, file: SQLValue) = (.null, .null, .null, .null)
     var counts = (rows: 0, charges: Money.zero, recalculations: Money.zero)
     /// Set when a row could not be read (the schema names why): control sums are then not checked.
     var incomplete = false
@@ -48,6 +50,10 @@ final class ChargesFileHandler: RecordHandler {
             ])
         load.start()
         self.load = load
+        constants = (
+            .text(period.description), .text(period.dueDate.description), .integer(session.principalId!),
+            .integer(session.importId!)
+        )
         return true
     }
 
@@ -112,13 +118,11 @@ final class ChargesFileHandler: RecordHandler {
         _ record: XMLRecord, _ account: String, _ service: String, _ kind: String, _ amount: Int64, volume: SQLValue,
         tariff: SQLValue, forPeriod: SQLValue, note: SQLValue
     ) {
-        guard let load, let period, let principalId = session.principalId, let importId = session.importId,
-            session.problems.isEmpty
-        else { return }
+        guard let load, session.problems.isEmpty else { return }
         batch.append([
-            .text(account), .integer(principalId), .text(service), .text(period.description), .text(kind),
-            .integer(amount), volume, tariff, .text(period.dueDate.description), .integer(importId),
-            .integer(Int64(record.line(of: "account"))), forPeriod, note,
+            .text(account), constants.principal, .text(service), constants.period, .text(kind), .integer(amount),
+            volume, tariff, constants.countsFrom, constants.file, .integer(Int64(record.line(of: "account"))),
+            forPeriod, note,
         ])
         if batch.count >= Self.batchSize {
             load.pipe.put(batch)

@@ -29,16 +29,38 @@ func baseName(_ path: String) -> String {
 }
 
 /// Parses a non-negative decimal with at most `scale` fraction digits into an integer scaled by
-/// 10^scale: `"12.345"` at scale 3 is 12345.
+/// 10^scale: `"12.345"` at scale 3 is 12345. Nil for anything else.
 func parseScaled(_ text: String, scale: Int) -> Int64? {
-    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count <= 2, let whole = Int64(parts[0]), whole >= 0, !parts[0].hasPrefix("+") else { return nil }
-    var fraction = parts.count == 2 ? String(parts[1]) : ""
-    guard fraction.count <= scale, fraction.allSatisfy(\.isNumber) else { return nil }
-    fraction += String(repeating: "0", count: scale - fraction.count)
+    var whole: Int64 = 0
+    var fraction: Int64 = 0
+    var fractionDigits = 0
+    var wholeDigits = 0
+    var seenPoint = false
+    for byte in text.utf8 {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let digit = Int64(byte - UInt8(ascii: "0"))
+            if seenPoint {
+                fractionDigits += 1
+                guard fractionDigits <= scale else { return nil }
+                fraction = fraction * 10 + digit
+            } else {
+                wholeDigits += 1
+                guard wholeDigits <= 15 else { return nil }
+                whole = whole * 10 + digit
+            }
+        case UInt8(ascii: "."):
+            guard !seenPoint else { return nil }
+            seenPoint = true
+        default:
+            return nil
+        }
+    }
+    guard wholeDigits > 0 else { return nil }
+    for _ in fractionDigits..<scale { fraction *= 10 }
     var factor: Int64 = 1
     for _ in 0..<scale { factor *= 10 }
-    return whole * factor + (fraction.isEmpty ? 0 : Int64(fraction)!)
+    return whole * factor + fraction
 }
 
 /// The line of a `<!DOCTYPE` in the file's prolog (before the root element), found by reading

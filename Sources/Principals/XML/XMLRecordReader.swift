@@ -4,13 +4,35 @@ import CLibXML2
 struct XMLRecord {
     var name: String
     var line: Int
-    var fields: [String: String] = [:]
-    /// The line each field starts on.
-    var lines: [String: Int] = [:]
+    /// The leaf fields in file order: a handful each, so a linear search beats hashing.
+    var fields = Fields()
     /// Set once `line` has been taken from the first value (start tags past line 65535).
     var lineFixed = false
 
-    func line(of field: String) -> Int { lines[field] ?? line }
+    struct Fields {
+        var names: [String] = []
+        var values: [String] = []
+        /// The line each field starts on.
+        var lines: [Int] = []
+
+        subscript(name: String) -> String? {
+            guard let index = names.firstIndex(of: name) else { return nil }
+            return values[index]
+        }
+
+        mutating func append(_ name: String, line: Int) {
+            names.append(name)
+            values.append("")
+            lines.append(line)
+        }
+
+        var dictionary: [String: String] { Dictionary(zip(names, values), uniquingKeysWith: { _, last in last }) }
+    }
+
+    func line(of field: String) -> Int {
+        guard let index = fields.names.firstIndex(of: field) else { return line }
+        return fields.lines[index]
+    }
 }
 
 /// Reads an exchange file as a stream of records with libxml2's streaming reader, validating
@@ -105,10 +127,26 @@ final class XMLRecordReader {
     /// Reads the whole document, handing each record (a child of the root) to `body` when its
     /// end tag is read. Stops at the first fatal XML error; schema errors are collected and
     /// reading goes on so that every problem is listed.
+    /// Swift strings of element names, by libxml2's interned name pointer (stable for the
+    /// reader's life), so names are not copied out of C for every element.
+    private var names: [UnsafeRawPointer: String] = [:]
+
+    private func localName() -> String {
+        guard let pointer = xmlTextReaderConstLocalName(reader) else { return "" }
+        let key = UnsafeRawPointer(pointer)
+        if let name = names[key] { return name }
+        let name = String(cString: pointer)
+        names[key] = name
+        return name
+    }
+
     func forEachRecord(_ body: (XMLRecord) -> Void) {
         var record: XMLRecord?
-        var field: String?
-        var text = ""
+        var inField = false
+        let element = Int32(XML_READER_TYPE_ELEMENT.rawValue)
+        let endElement = Int32(XML_READER_TYPE_END_ELEMENT.rawValue)
+        let textNode = Int32(XML_READER_TYPE_TEXT.rawValue)
+        let cdata = Int32(XML_READER_TYPE_CDATA.rawValue)
         while true {
             let rc = xmlTextReaderRead(reader)
             if rc != 1 {
@@ -117,56 +155,55 @@ final class XMLRecordReader {
                 }
                 break
             }
-            let line = currentLine()
-            collector.currentLine = line
+            let type = xmlTextReaderNodeType(reader)
             let depth = Int(xmlTextReaderDepth(reader))
-            switch xmlTextReaderNodeType(reader) {
-            case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
-                refuseDoctype()
-                return
-            case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
-                collector.add(line: line, element: "entity", reason: "entity references are not allowed")
-                return
-            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+            switch type {
+            case element:
+                let line = currentLine()
+                collector.currentLine = line
                 if depth > XMLRecordReader.maximumDepth {
-                    collector.add(line: line, element: string(xmlTextReaderConstLocalName(reader)), reason: "nested too deep")
+                    collector.add(line: line, element: localName(), reason: "nested too deep")
                     return
                 }
-                let name = string(xmlTextReaderConstLocalName(reader))
                 let empty = xmlTextReaderIsEmptyElement(reader) == 1
                 if depth == 1 {
-                    record = XMLRecord(name: name, line: line)
+                    record = XMLRecord(name: localName(), line: line)
                     if empty, let done = record {
                         body(done)
                         record = nil
                     }
                 } else if depth == 2 {
-                    field = name
-                    text = ""
-                    record?.lines[name] = line
-                    if empty { record?.fields[name] = "" }
+                    record?.fields.append(localName(), line: line)
+                    inField = !empty
                 }
-            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
-                if let name = field {
-                    text += string(xmlTextReaderConstValue(reader))
-                    // Element lines stop at 65535 in libxml2; text nodes keep the real one
-                    // (XML_PARSE_BIG_LINES), so past that the value's line stands in.
-                    if line > 65_535 || (record?.lines[name] ?? 0) >= 65_535 {
-                        record?.lines[name] = line
-                        if let start = record?.line, start >= 65_535, !(record?.lineFixed ?? true) {
-                            record?.line = line
-                            record?.lineFixed = true
-                        }
+            case textNode, cdata:
+                guard inField, record != nil else { continue }
+                let index = record!.fields.values.count - 1
+                record!.fields.values[index] += string(xmlTextReaderConstValue(reader))
+                // Element lines stop at 65535 in libxml2; text nodes keep the real one
+                // (XML_PARSE_BIG_LINES), so past that the value's line stands in.
+                if record!.fields.lines[index] >= 65_535 {
+                    let line = currentLine()
+                    collector.currentLine = line
+                    record!.fields.lines[index] = line
+                    if record!.line >= 65_535 && !record!.lineFixed {
+                        record!.line = line
+                        record!.lineFixed = true
                     }
                 }
-            case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
-                if depth == 2, let name = field {
-                    record?.fields[name] = text
-                    field = nil
+            case endElement:
+                if depth == 2 {
+                    inField = false
                 } else if depth == 1, let done = record {
                     body(done)
                     record = nil
                 }
+            case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
+                refuseDoctype()
+                return
+            case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
+                collector.add(line: currentLine(), element: "entity", reason: "entity references are not allowed")
+                return
             default:
                 continue
             }

@@ -56,7 +56,7 @@ extension PostgresConnection {
                 buffer.append(0x5C)
                 buffer.append(0x4E)
             case .integer(let number):
-                buffer.append(contentsOf: String(number).utf8)
+                appendDecimal(number, to: &buffer)
             case .text(let text):
                 for byte in text.utf8 {
                     switch byte {
@@ -71,6 +71,22 @@ extension PostgresConnection {
         }
         buffer.append(0x0A)
     }
+}
+
+/// Writes an integer's decimal digits without making a String.
+func appendDecimal(_ number: Int64, to buffer: inout [UInt8]) {
+    if number < 0 { buffer.append(UInt8(ascii: "-")) }
+    var magnitude = number.magnitude
+    if magnitude == 0 {
+        buffer.append(UInt8(ascii: "0"))
+        return
+    }
+    let start = buffer.count
+    while magnitude > 0 {
+        buffer.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+        magnitude /= 10
+    }
+    buffer[start...].reverse()
 }
 
 extension String {
