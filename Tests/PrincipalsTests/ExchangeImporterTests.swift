@@ -108,7 +108,7 @@ struct ExchangeImporterTests {
         try importValidRegistry()
         let error = try rejected("charges-duplicate-row.xml")
         #expect(lines(error) == [
-            "charges-duplicate-row.xml:45: charge: duplicate row: the same account and service appear at line 10"
+            "charges-duplicate-row.xml:45: charge: duplicate row: the same account and service appear earlier in the file"
         ])
     }
 

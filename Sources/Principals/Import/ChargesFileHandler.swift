@@ -5,15 +5,19 @@ import Storage
 /// recalculations of earlier periods, stored as postings of kinds `charge` and `recalculation`.
 ///
 /// Rows stream into the journal in bulk (COPY on PostgreSQL) on a second thread while this one
-/// parses and validates, so memory stays flat and both cores work. Checks of a single row run
-/// as it is read; the checks that need the whole file or the registry (accounts the principal
-/// serves, duplicate rows) then run as set queries over the file's postings, naming every bad
-/// line. Any problem rolls the transaction back, so nothing is stored. A posting's source line
+/// parses and validates, so both cores work and memory stays flat but for one 8-byte key a row
+/// (for duplicates). Checks of a row run as it is read; whether the principal serves each
+/// account then runs as one set query over the file's postings, naming every bad line. Any problem rolls the transaction back, so nothing is stored. A posting's source line
 /// is the line of its row's `account`.
 final class ChargesFileHandler: RecordHandler {
     let session: ImportSession
     var period: BillingPeriod?
     var services: Set<String> = []
+    /// Each service's small number, for the duplicate keys.
+    var serviceNumbers: [String: UInt64] = [:]
+    /// One packed key per row (account, service, kind, period recalculated): about 16 bytes a
+    /// row, where the rows themselves stream through.
+    var keys: Set<UInt64> = []
     var batch: [[SQLValue]] = []
     var load: BackgroundLoad?
     /// Values every row repeats, made once.
@@ -39,6 +43,7 @@ final class ChargesFileHandler: RecordHandler {
                     "the period is closed; send changes to it as recalculations in the next open period")
             }
             services = try session.serviceCodes()
+            for (number, code) in services.sorted().enumerated() { serviceNumbers[code] = UInt64(number) }
         }
         session.recordImport(period: period)
         guard session.failure == nil, session.importId != nil else { return false }
@@ -72,6 +77,21 @@ final class ChargesFileHandler: RecordHandler {
         }
     }
 
+    /// Names a row whose account and service (and recalculated period) came earlier in the file.
+    /// The key packs the 10-digit account (34 bits), the service's number (12), the kind (1) and
+    /// the recalculated period (16): exact, no hashing collisions.
+    private func checkDuplicate(_ record: XMLRecord, _ account: String, _ service: String, recalculating: BillingPeriod?) {
+        guard let number = UInt64(account), let serviceNumber = serviceNumbers[service] else { return }
+        var key = number << 29 | serviceNumber << 17
+        if let recalculating { key |= 1 << 16 | UInt64(recalculating.index & 0xFFFF) }
+        if !keys.insert(key).inserted {
+            session.problems.append(
+                ImportProblem(
+                    file: session.file, line: record.line(of: "account"), element: record.name,
+                    reason: "duplicate row: the same account and service appear earlier in the file"))
+        }
+    }
+
     private func charge(_ record: XMLRecord) {
         counts.rows += 1
         guard let account = record.fields["account"], let service = record.fields["service"],
@@ -84,6 +104,7 @@ final class ChargesFileHandler: RecordHandler {
         }
         counts.charges += Money(kopecks: amount)
         checkService(record, service)
+        checkDuplicate(record, account, service, recalculating: nil)
         let expected = Money.charge(volumeMilli: volume, tariff: Money(kopecks: tariff))
         if expected.kopecks != amount {
             session.problem(
@@ -106,6 +127,7 @@ final class ChargesFileHandler: RecordHandler {
             session.problem(record, "forPeriod", "a recalculation is for an earlier period than the file's")
         }
         checkService(record, service)
+        checkDuplicate(record, account, service, recalculating: forPeriod)
         if amount == 0 {
             session.problem(record, "amount", "a recalculation of zero changes nothing")
         }
@@ -175,25 +197,6 @@ final class ChargesFileHandler: RecordHandler {
                     ImportProblem(
                         file: file, line: try row.int(0), element: "account",
                         reason: "unknown account, or not one this principal serves"))
-            }
-            try connection.query(
-                """
-                SELECT p.source_line, d.first_line FROM postings p
-                JOIN (SELECT kind, account_number, service_code, COALESCE(for_period, '') AS for_period,
-                             MIN(source_line) AS first_line
-                      FROM postings WHERE source_file = ?
-                      GROUP BY kind, account_number, service_code, COALESCE(for_period, '')
-                      HAVING COUNT(*) > 1) d
-                  ON d.kind = p.kind AND d.account_number = p.account_number AND d.service_code = p.service_code
-                 AND d.for_period = COALESCE(p.for_period, '') AND p.source_line > d.first_line
-                WHERE p.source_file = ?
-                ORDER BY p.source_line
-                """, [importId, importId]
-            ) { row in
-                session.problems.append(
-                    ImportProblem(
-                        file: file, line: try row.int(0), element: "charge",
-                        reason: "duplicate row: the same account and service appear at line \(try row.int(1))"))
             }
         }
     }

@@ -23,20 +23,21 @@ public struct ExchangeImporter {
 
     public func importFile(at path: String) throws -> ImportSummary {
         let name = baseName(path)
-        guard let digest = fileDigest(path: path) else {
+        guard access(path, R_OK) == 0 else {
             throw ImportError(
                 code: .unreadable, file: name,
                 problems: [ImportProblem(file: name, line: 0, element: "file", reason: "cannot be opened or read")])
         }
+        let digest = FileDigestTask(path: path)
         let kind: ExchangeKind
         do {
             kind = try Self.sniffKind(path: path, name: name)
         } catch var error {
-            error.sha256 = digest.sha256
+            error.sha256 = digest.wait()?.sha256
             throw error
         }
         let reader = try XMLRecordReader(path: path, displayName: name, schema: try kind.compiledSchema())
-        let session = ImportSession(connection: connection, file: name, sha256: digest.sha256, kind: kind)
+        let session = ImportSession(connection: connection, file: name, digest: digest, kind: kind)
         let handler: any RecordHandler =
             switch kind {
             case .principal: PrincipalFileHandler(session: session)
@@ -75,6 +76,7 @@ public struct ExchangeImporter {
                 let reused = problems.contains { $0.element == "fileId" }
                 throw session.error(code: reused ? .fileIdReused : .invalid, problems: problems)
             }
+            session.summary.sha256 = session.sha256
             if session.alreadyImported {
                 session.summary.alreadyImported = true
                 return session.summary

@@ -1,4 +1,5 @@
 import Core
+import Dispatch
 
 #if canImport(Glibc)
 import Glibc
@@ -21,6 +22,29 @@ func fileDigest(path: String) -> (sha256: String, size: Int)? {
     }
     guard ferror(handle) == 0 else { return nil }
     return (hexString(hasher.finalize()), size)
+}
+
+/// A file's SHA-256 computed on another thread while the file is parsed: an import needs the
+/// checksum only when the file id was seen before, and to record it at the end.
+final class FileDigestTask: @unchecked Sendable {
+    // Invariant: `result` is written once by the worker before `group.leave()`, and read only
+    // after `group.wait()`.
+    private let group = DispatchGroup()
+    private var result: (sha256: String, size: Int)?
+
+    init(path: String) {
+        group.enter()
+        DispatchQueue.global().async { [self] in
+            result = fileDigest(path: path)
+            group.leave()
+        }
+    }
+
+    /// The checksum, or nil when the file could not be read.
+    func wait() -> (sha256: String, size: Int)? {
+        group.wait()
+        return result
+    }
 }
 
 /// The last path component, for messages.

@@ -22,7 +22,7 @@ public struct ImportSummary: Sendable, Hashable {
 final class ImportSession {
     let connection: any Connection
     let file: String
-    let sha256: String
+    let digest: FileDigestTask
     let kind: ExchangeKind
     var problems: [ImportProblem] = []
     var failure: (any Error)?
@@ -32,20 +32,23 @@ final class ImportSession {
     var principalId: Int64?
     var importId: Int64?
 
-    init(connection: any Connection, file: String, sha256: String, kind: ExchangeKind) {
+    init(connection: any Connection, file: String, digest: FileDigestTask, kind: ExchangeKind) {
         self.connection = connection
         self.file = file
-        self.sha256 = sha256
+        self.digest = digest
         self.kind = kind
         summary = ImportSummary(
             kind: kind, file: file, fileId: "", principalINN: "", period: nil, rows: 0, total: .zero,
             alreadyImported: false)
-        summary.sha256 = sha256
     }
+
+    /// The file's checksum (waits for the hashing thread).
+    var sha256: String { digest.wait()?.sha256 ?? "" }
 
     /// The error for the problems found, with what was read of the header.
     func error(code: ImportError.Code, problems: [ImportProblem]) -> ImportError {
         var error = ImportError(code: code, file: file, problems: problems)
+        summary.sha256 = sha256
         error.sha256 = sha256
         error.principalINN = summary.principalINN.isEmpty ? nil : summary.principalINN
         error.period = summary.period
@@ -123,9 +126,9 @@ final class ImportSession {
             importId = try connection.first(
                 """
                 INSERT INTO import_files (principal_id, kind, file_id, sha256, period, row_count, total, file_name)
-                VALUES (?, ?, ?, ?, ?, 0, 0, ?) RETURNING id
+                VALUES (?, ?, ?, '', ?, 0, 0, ?) RETURNING id
                 """,
-                [principalId, kind.rawValue, summary.fileId, sha256, period?.description, file]
+                [principalId, kind.rawValue, summary.fileId, period?.description, file]
             ).map { try $0.int64(0) }
         }
     }
@@ -134,8 +137,8 @@ final class ImportSession {
         guard let importId else { return }
         store {
             try connection.execute(
-                "UPDATE import_files SET row_count = ?, total = ? WHERE id = ?",
-                [summary.rows, summary.total, importId])
+                "UPDATE import_files SET row_count = ?, total = ?, sha256 = ? WHERE id = ?",
+                [summary.rows, summary.total, sha256, importId])
         }
     }
 }
