@@ -75,7 +75,8 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageConformance", "ERCTestSupport"]),
         .testTarget(
-            name: "PostgresTests", dependencies: ["Storage", "StorageConformance", "ExchangeConformance", "ERCTestSupport"]),
+            name: "PostgresTests",
+            dependencies: ["Storage", "Principals", "StorageConformance", "ExchangeConformance", "ERCTestSupport"]),
         .testTarget(
             name: "PrincipalsTests",
             dependencies: ["Principals", "Core", "Storage", "Billing", "ExchangeConformance", "ERCTestSupport"]),

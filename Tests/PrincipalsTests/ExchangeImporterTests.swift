@@ -148,6 +148,18 @@ struct ExchangeImporterTests {
         #expect(missing.code == .unreadable)
     }
 
+    @Test func filesOverTheSizeLimitAreRefusedUnread() throws {
+        try importValidRegistry()
+        let small = ExchangeImporter(connection: connection, maximumFileSize: 1_000)
+        do {
+            _ = try small.importFile(at: TestPaths.fixture("charges-valid.xml"))
+            Issue.record("a file over the limit was read")
+        } catch let error as ImportError {
+            #expect(error.problems.map(\.element) == ["file"])
+            #expect(error.problems[0].reason.contains("more than the limit of 1000"))
+        }
+    }
+
     @Test func requisitesAreCheckedByTheirCheckDigits() throws {
         let error = try rejected("principal-bad-requisites.xml")
         #expect(lines(error) == [

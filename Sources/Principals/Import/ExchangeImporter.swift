@@ -16,9 +16,14 @@ public import Storage
 /// changes nothing.
 public struct ExchangeImporter {
     let connection: any Connection
+    /// Files larger than this are refused before they are read (default 8 GiB).
+    public var maximumFileSize: Int64
 
-    public init(connection: any Connection) {
+    public static let defaultMaximumFileSize: Int64 = 8 << 30
+
+    public init(connection: any Connection, maximumFileSize: Int64 = ExchangeImporter.defaultMaximumFileSize) {
         self.connection = connection
+        self.maximumFileSize = maximumFileSize
     }
 
     public func importFile(at path: String) throws -> ImportSummary {
@@ -27,6 +32,16 @@ public struct ExchangeImporter {
             throw ImportError(
                 code: .unreadable, file: name,
                 problems: [ImportProblem(file: name, line: 0, element: "file", reason: "cannot be opened or read")])
+        }
+        var info = stat()
+        if stat(path, &info) == 0, Int64(info.st_size) > maximumFileSize {
+            throw ImportError(
+                code: .invalid, file: name,
+                problems: [
+                    ImportProblem(
+                        file: name, line: 0, element: "file",
+                        reason: "is \(info.st_size) bytes, more than the limit of \(maximumFileSize); split it or raise the limit")
+                ])
         }
         let digest = FileDigestTask(path: path)
         let kind: ExchangeKind

@@ -21,6 +21,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Billing period, YYYY-MM.") var period = BillingPeriod(year: 2026, month: 10)!
     @Option(help: "Folder for the generated files and the ЕПД.") var out = "erc-demo"
     @Option(help: "Worker threads for rendering (default: every core).") var workers: Int?
+    @Flag(help: "Only write the principals' files (one set per principal kind), import nothing.") var filesOnly = false
 
     func validate() throws {
         guard (1...3_000_000).contains(premises) else { throw ValidationError("--premises must be 1...3000000") }
@@ -38,6 +39,7 @@ struct DemoCommand: ParsableCommand {
         print(
             "   \(files.houseCount) houses, \(files.premisesCount) premises, \(files.principalCount) principals, "
                 + "\(files.all.count) files")
+        if filesOnly { return }
 
         print("2. Importing into \(database.location)")
         let connection = try database.open()

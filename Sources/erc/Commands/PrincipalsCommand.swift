@@ -30,11 +30,13 @@ extension PrincipalsCommand {
                 "Write the XML import report for the principal (import-report-1.xsd): a file for one input, a folder for several.",
                 valueName: "path"))
         var report: String?
+        @Option(help: "Refuse files larger than this many megabytes.")
+        var maxFileSize = Int(ExchangeImporter.defaultMaximumFileSize >> 20)
         @Argument(help: "XML files to import, in order.") var files: [String]
 
         func run() throws {
             let connection = try database.open()
-            let importer = ExchangeImporter(connection: connection)
+            let importer = ExchangeImporter(connection: connection, maximumFileSize: Int64(maxFileSize) << 20)
             var rejected = 0
             for file in files {
                 let outcome: ImportReportFile.Outcome
