@@ -18,6 +18,8 @@ final class ChargesFileHandler: RecordHandler {
     /// One packed key per row (account, service, kind, period recalculated): about 16 bytes a
     /// row, where the rows themselves stream through.
     var keys: Set<UInt64> = []
+    /// Each account of the file once, to check against the registry in one small set query.
+    var accounts: Set<UInt64> = []
     var batch: [[SQLValue]] = []
     var load: BackgroundLoad?
     /// Values every row repeats, made once.
@@ -81,7 +83,9 @@ final class ChargesFileHandler: RecordHandler {
     /// The key packs the 10-digit account (34 bits), the service's number (12), the kind (1) and
     /// the recalculated period (16): exact, no hashing collisions.
     private func checkDuplicate(_ record: XMLRecord, _ account: String, _ service: String, recalculating: BillingPeriod?) {
-        guard let number = UInt64(account), let serviceNumber = serviceNumbers[service] else { return }
+        guard let number = UInt64(account) else { return }
+        accounts.insert(number)
+        guard let serviceNumber = serviceNumbers[service] else { return }
         var key = number << 29 | serviceNumber << 17
         if let recalculating { key |= 1 << 16 | UInt64(recalculating.index & 0xFFFF) }
         if !keys.insert(key).inserted {
@@ -179,26 +183,44 @@ final class ChargesFileHandler: RecordHandler {
         self.load = nil
     }
 
-    /// Runs the set checks over the file's postings.
+    /// Checks the file's accounts against the registry: the distinct accounts go to a temporary
+    /// table, one anti-join finds those the principal does not serve, and only their rows are
+    /// looked up for line numbers.
     func finishChecks() {
-        guard let principalId = session.principalId, let importId = session.importId, session.problems.isEmpty else {
-            return
-        }
+        guard let principalId = session.principalId, let importId = session.importId, let period,
+            session.problems.isEmpty
+        else { return }
         let file = session.file
         session.store {
-            try connection.query(
+            try connection.execute("DROP TABLE IF EXISTS erc_import_accounts")
+            try connection.execute("CREATE TEMPORARY TABLE erc_import_accounts (account_number TEXT NOT NULL)")
+            try connection.bulkInsert(
+                into: "erc_import_accounts", columns: ["account_number"],
+                rows: accounts.lazy.map { [SQLValue.text(pad(Int($0), 10))] })
+            let foreign = try connection.all(
                 """
-                SELECT p.source_line FROM postings p
-                LEFT JOIN principal_accounts pa ON pa.principal_id = ? AND pa.account_number = p.account_number
-                WHERE p.source_file = ? AND pa.account_number IS NULL ORDER BY p.source_line
-                """, [principalId, importId]
-            ) { row in
-                session.problems.append(
-                    ImportProblem(
-                        file: file, line: try row.int(0), element: "account",
-                        reason: "unknown account, or not one this principal serves"))
+                SELECT a.account_number FROM erc_import_accounts a
+                LEFT JOIN principal_accounts pa ON pa.principal_id = ? AND pa.account_number = a.account_number
+                WHERE pa.account_number IS NULL
+                """, [principalId]
+            ).map { try $0.string(0) }
+            try connection.execute("DROP TABLE erc_import_accounts")
+            for chunk in stride(from: 0, to: foreign.count, by: 500).map({ foreign[$0..<min($0 + 500, foreign.count)] }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                try connection.query(
+                    """
+                    SELECT source_line FROM postings
+                    WHERE period = ? AND account_number IN (\(marks)) AND source_file = ? ORDER BY source_line
+                    """, [period] + chunk.map { $0 as any SQLBindable } + [importId]
+                ) { row in
+                    session.problems.append(
+                        ImportProblem(
+                            file: file, line: try row.int(0), element: "account",
+                            reason: "unknown account, or not one this principal serves"))
+                }
             }
         }
+        session.problems.sort { $0.line < $1.line }
     }
 
     /// The rows are in the journal already; the transaction commits them.
