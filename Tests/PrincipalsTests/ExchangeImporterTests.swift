@@ -38,7 +38,7 @@ struct ExchangeImporterTests {
     func rejected(_ fixture: String) throws -> ImportError {
         let before = try counts()
         do {
-            _ = try importer.importFile(at: TestPaths.fixture(fixture))
+            _ = try importer.importFile(at: fixture.hasPrefix("/") ? fixture : TestPaths.fixture(fixture))
         } catch let error as ImportError {
             #expect(try counts() == before, "a rejected file changed the database")
             #expect(connection.transactionDepth == 0)
@@ -176,6 +176,32 @@ struct ExchangeImporterTests {
             "meters-foreign-account.xml:20: account: unknown account, or not one this principal serves",
             "meters-foreign-account.xml:21: service: not a service of this principal",
         ])
+    }
+
+    @Test func accountsThatConflictWithTheRegistryAreNamed() throws {
+        try importValidRegistry()
+        let folder = try TemporaryDirectory("erc-accounts")
+        let path = folder.file("accounts-conflicts.xml")
+        let header = ExchangeHeader(
+            principalINN: "7453007776", period: BillingPeriod("2026-10")!, fileId: "A-TEST-2", createdAt: "2026-11-02T09:00:00+05:00")
+        let file = try AccountsFileWriter(path: path, header: header)
+        func premises(_ number: String, _ house: String, _ apartment: String) throws -> Premises {
+            Premises(
+                account: try PersonalAccountNumber(number), houseCode: house, entrance: 1, apartment: apartment,
+                areaCenti: 4_000, residents: 1, ownerName: "Новый Жилец")
+        }
+        try file.add(premises("7400000001", "T001", "9"))  // known account, other premises
+        try file.add(premises("7400000009", "T001", "2"))  // premises known under 7400000002
+        try file.add(premises("7400000010", "T404", "1"))  // no such house
+        try file.add(premises("7400000011", "T002", "46"))  // fine
+        try file.finish()
+        let error = try rejected(path)
+        #expect(error.problems.map(\.element) == ["account", "account", "house"])
+        #expect(error.problems.map(\.reason) == [
+            "this account is registered for a different premises", "this premises is registered under another account",
+            "unknown house code: list the house in this file or register it first",
+        ])
+        #expect(try connection.scalar("SELECT COUNT(*) FROM accounts") == 3)
     }
 
     @Test func aClosedPeriodTakesNoCharges() throws {

@@ -9,6 +9,7 @@ final class AccountsFileHandler: RecordHandler {
     var houses: Set<String> = []
     var accounts: Set<String> = []
     var balances: Set<String> = []
+    var premisesKeys: Set<String> = []
     var services: Set<String> = []
     var counts = (houses: 0, accounts: 0, balances: 0)
     var balanceTotal = Money.zero
@@ -65,6 +66,10 @@ final class AccountsFileHandler: RecordHandler {
         }
     }
 
+    static let staging = "erc_import_premises"
+    var staged = false
+    var pendingPremises: [[SQLValue]] = []
+
     private func account(_ record: XMLRecord) {
         counts.accounts += 1
         session.summary.rows += 1
@@ -73,7 +78,6 @@ final class AccountsFileHandler: RecordHandler {
             let apartment = f["apartment"], let area = f["area"].flatMap({ parseScaled($0, scale: 2) }),
             let residents = f["residents"].flatMap({ Int($0) }), let owner = f["owner"]
         else { return }
-        let principalAccount = f["principalAccount"]
         if (try? PersonalAccountNumber(number)) == nil {
             session.problem(record, "number", "not a personal account number: 10 digits, district code not 00")
             return
@@ -82,36 +86,90 @@ final class AccountsFileHandler: RecordHandler {
             session.problem(record, "number", "duplicate account in the file")
             return
         }
-        guard let principalId = session.principalId else { return }
+        guard premisesKeys.insert(house + "\u{1F}" + apartment).inserted else {
+            session.problem(record, "apartment", "duplicate premises in the file: the same house and apartment appear earlier")
+            return
+        }
+        guard session.principalId != nil else { return }
         session.store {
-            if !houses.contains(house),
-                try connection.scalar("SELECT COUNT(*) FROM houses WHERE code = ?", [house]) == 0
-            {
-                session.problem(record, "house", "unknown house code: list the house in this file or register it first")
-                return
-            }
-            if let existing = try connection.first(
-                "SELECT house_code, apartment FROM accounts WHERE number = ?", [number])
-            {
-                if try existing.string(0) != house || existing.string(1) != apartment {
-                    session.problem(record, "account", "this account is registered for a different premises")
-                    return
-                }
-            } else {
+            if !staged {
+                try connection.execute("DROP TABLE IF EXISTS \(Self.staging)")
                 try connection.execute(
                     """
-                    INSERT INTO accounts (number, house_code, entrance, apartment, area_centi, residents, owner_name)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                    [number, house, entrance, apartment, area, residents, owner])
+                    CREATE TEMPORARY TABLE \(Self.staging) (
+                        number TEXT NOT NULL, principal_account TEXT, house_code TEXT NOT NULL, entrance INTEGER NOT NULL,
+                        apartment TEXT NOT NULL, area_centi BIGINT NOT NULL, residents INTEGER NOT NULL,
+                        owner_name TEXT NOT NULL, line BIGINT NOT NULL, house_line BIGINT NOT NULL)
+                    """)
+                staged = true
             }
-            try connection.execute(
-                """
-                INSERT INTO principal_accounts (principal_id, account_number, principal_account) VALUES (?, ?, ?)
-                ON CONFLICT (principal_id, account_number) DO UPDATE SET principal_account = excluded.principal_account
-                """,
-                [principalId, number, principalAccount])
         }
+        pendingPremises.append([
+            .text(number), f["principalAccount"].map(SQLValue.text) ?? .null, .text(house), .integer(Int64(entrance)),
+            .text(apartment), .integer(area), .integer(Int64(residents)), .text(owner),
+            .integer(Int64(record.line(of: "number"))), .integer(Int64(record.line(of: "house"))),
+        ])
+        if pendingPremises.count >= 10_000 { flushPremises() }
+    }
+
+    private func flushPremises() {
+        guard staged, !pendingPremises.isEmpty else { return }
+        session.store {
+            try connection.bulkInsert(
+                into: Self.staging,
+                columns: [
+                    "number", "principal_account", "house_code", "entrance", "apartment", "area_centi", "residents",
+                    "owner_name", "line", "house_line",
+                ],
+                rows: pendingPremises)
+        }
+        pendingPremises.removeAll(keepingCapacity: true)
+    }
+
+    /// Set checks of the staged premises against the registry: the house must exist, an account
+    /// registered before must be the same premises, a premises must not be registered under
+    /// another account.
+    func finishChecks() {
+        flushPremises()
+        guard staged else { return }
+        let file = session.file
+        session.store {
+            try connection.query(
+                """
+                SELECT s.house_line FROM \(Self.staging) s LEFT JOIN houses h ON h.code = s.house_code
+                WHERE h.code IS NULL ORDER BY s.line
+                """
+            ) { row in
+                session.problems.append(
+                    ImportProblem(
+                        file: file, line: try row.int(0), element: "house",
+                        reason: "unknown house code: list the house in this file or register it first"))
+            }
+            try connection.query(
+                """
+                SELECT s.line FROM \(Self.staging) s JOIN accounts a ON a.number = s.number
+                WHERE a.house_code <> s.house_code OR a.apartment <> s.apartment ORDER BY s.line
+                """
+            ) { row in
+                session.problems.append(
+                    ImportProblem(
+                        file: file, line: try row.int(0), element: "account",
+                        reason: "this account is registered for a different premises"))
+            }
+            try connection.query(
+                """
+                SELECT s.line FROM \(Self.staging) s
+                JOIN accounts a ON a.house_code = s.house_code AND a.apartment = s.apartment AND a.number <> s.number
+                ORDER BY s.line
+                """
+            ) { row in
+                session.problems.append(
+                    ImportProblem(
+                        file: file, line: try row.int(0), element: "account",
+                        reason: "this premises is registered under another account"))
+            }
+        }
+        session.problems.sort { $0.line < $1.line }
     }
 
     private func balance(_ record: XMLRecord) {
@@ -158,7 +216,25 @@ final class AccountsFileHandler: RecordHandler {
     }
 
     func finish() {
+        guard let principalId = session.principalId else { return }
         session.store {
+            if staged {
+                // New premises first (an account registered before stays as it is), then the link
+                // to this principal with its own number for the premises.
+                try connection.execute(
+                    """
+                    INSERT INTO accounts (number, house_code, entrance, apartment, area_centi, residents, owner_name)
+                    SELECT number, house_code, entrance, apartment, area_centi, residents, owner_name
+                    FROM \(Self.staging) s WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.number = s.number)
+                    """)
+                try connection.execute(
+                    """
+                    INSERT INTO principal_accounts (principal_id, account_number, principal_account)
+                    SELECT ?, number, principal_account FROM \(Self.staging) WHERE true
+                    ON CONFLICT (principal_id, account_number) DO UPDATE SET principal_account = excluded.principal_account
+                    """, [principalId])
+                try connection.execute("DROP TABLE \(Self.staging)")
+            }
             try connection.bulkInsert(
                 into: "postings",
                 columns: [
