@@ -70,19 +70,14 @@ public struct ExchangeImporter {
             }
         let trace = PhaseTrace(enabled: getenv("ERC_TRACE") != nil)
         return try connection.withTransaction {
-            var skipping = false
             trace.mark("start")
-            reader.forEachRecord { record in
-                guard !skipping, session.failure == nil else { return }
-                if record.name == "header" {
-                    skipping = !handler.header(record)
-                } else {
-                    handler.record(record)
-                }
-            }
-            if let failure = session.failure { throw failure }
-            handler.endOfFile()
+            let dispatcher = RecordDispatcher(handler: handler, session: session)
+            dispatcher.start()
+            reader.forEachRecord(stop: { dispatcher.stopRequested }) { dispatcher.put($0) }
+            dispatcher.finish()
+            let skipping = dispatcher.skipping
             trace.mark("read, validated and loaded")
+            if let failure = session.failure { throw failure }
             if reader.problems.isEmpty && !skipping { handler.finishChecks() }
             trace.mark("set checks")
             if let failure = session.failure { throw failure }

@@ -2,11 +2,11 @@ import Dispatch
 import Storage
 import Synchronization
 
-/// Rows handed from the thread that parses a file to the thread that loads them, in batches,
-/// with a bounded number of batches in flight so memory stays flat.
-final class RowPipe: Sendable {
-    private let state = Mutex<(batches: [[[SQLValue]]], closed: Bool)>(([], false))
-    private let items = DispatchSemaphore(value: 0)
+/// Items handed from one thread to another in batches, with a bounded number of batches in
+/// flight so memory stays flat.
+final class BatchPipe<Element: Sendable>: Sendable {
+    private let state = Mutex<(batches: [[Element]], closed: Bool)>(([], false))
+    private let ready = DispatchSemaphore(value: 0)
     private let slots: DispatchSemaphore
 
     init(capacity: Int = 4) {
@@ -14,21 +14,21 @@ final class RowPipe: Sendable {
     }
 
     /// Blocks while `capacity` batches wait to be loaded.
-    func put(_ batch: [[SQLValue]]) {
+    func put(_ batch: [Element]) {
         slots.wait()
         state.withLock { $0.batches.append(batch) }
-        items.signal()
+        ready.signal()
     }
 
     func close() {
         state.withLock { $0.closed = true }
-        items.signal()
+        ready.signal()
     }
 
     /// The next batch, or nil once closed and drained (then at once, every time).
-    func take() -> [[SQLValue]]? {
+    func take() -> [Element]? {
         while true {
-            let next: [[SQLValue]]?? = state.withLock { state in
+            let next: [Element]?? = state.withLock { state in
                 if !state.batches.isEmpty { return state.batches.removeFirst() }
                 return state.closed ? .some(nil) : nil
             }
@@ -36,13 +36,13 @@ final class RowPipe: Sendable {
                 if next != nil { slots.signal() }
                 return next
             }
-            items.wait()
+            ready.wait()
         }
     }
 
-    /// The rows of every batch, in order, for a bulk load.
-    var rows: some Sequence<[SQLValue]> {
-        sequence(state: (pipe: self, batch: [[SQLValue]](), index: 0)) { cursor -> [SQLValue]? in
+    /// Every item of every batch, in order.
+    var items: some Sequence<Element> {
+        sequence(state: (pipe: self, batch: [Element](), index: 0)) { cursor -> Element? in
             while cursor.index >= cursor.batch.count {
                 guard let next = cursor.pipe.take() else { return nil }
                 cursor.batch = next
@@ -63,7 +63,7 @@ final class BackgroundLoad: @unchecked Sendable {
     private let connection: any Connection
     private let table: String
     private let columns: [String]
-    let pipe = RowPipe()
+    let pipe = BatchPipe<[SQLValue]>()
     private let group = DispatchGroup()
     private var outcome: Result<Int, any Error> = .success(0)
 
@@ -76,7 +76,7 @@ final class BackgroundLoad: @unchecked Sendable {
     func start() {
         group.enter()
         DispatchQueue.global().async { [self] in
-            outcome = Result { try connection.bulkInsert(into: table, columns: columns, rows: pipe.rows) }
+            outcome = Result { try connection.bulkInsert(into: table, columns: columns, rows: pipe.items) }
             // Drain what the parser may still put after a failed load, so it never blocks.
             while pipe.take() != nil {}
             group.leave()
@@ -88,5 +88,64 @@ final class BackgroundLoad: @unchecked Sendable {
         pipe.close()
         group.wait()
         return try outcome.get()
+    }
+}
+
+/// Runs a file's record handler on a second thread, so libxml2's parsing and validation on this
+/// one overlap with the checks and the loading of rows.
+///
+/// The handler and its session are not `Sendable`: this box carries them. Invariant: from
+/// ``start()`` until ``finish()`` returns, only the handler thread uses them (and the connection
+/// they hold); the parsing thread only puts records into the pipe.
+final class RecordDispatcher: @unchecked Sendable {
+    private let handler: any RecordHandler
+    private let session: ImportSession
+    private let pipe = BatchPipe<XMLRecord>(capacity: 8)
+    private let group = DispatchGroup()
+    /// The parsing thread's batch in the making.
+    private var batch: [XMLRecord] = []
+    /// Whether the header said the rest needs no processing; read after ``finish()``.
+    private(set) var skipping = false
+    /// Set by the handler thread when reading further is pointless (the file was imported
+    /// before); the parsing thread polls it.
+    private let stop = Atomic<Bool>(false)
+    var stopRequested: Bool { stop.load(ordering: .relaxed) }
+
+    init(handler: any RecordHandler, session: ImportSession) {
+        self.handler = handler
+        self.session = session
+    }
+
+    func start() {
+        group.enter()
+        DispatchQueue.global().async { [self] in
+            for record in pipe.items {
+                guard !skipping, session.failure == nil else { continue }
+                if record.name == "header" {
+                    skipping = !handler.header(record)
+                    if session.alreadyImported { stop.store(true, ordering: .relaxed) }
+                } else {
+                    handler.record(record)
+                }
+            }
+            handler.endOfFile()
+            group.leave()
+        }
+    }
+
+    func put(_ record: XMLRecord) {
+        batch.append(record)
+        if batch.count >= 256 {
+            pipe.put(batch)
+            batch = []
+        }
+    }
+
+    /// Hands over the last records and waits until the handler has seen them all.
+    func finish() {
+        if !batch.isEmpty { pipe.put(batch) }
+        batch = []
+        pipe.close()
+        group.wait()
     }
 }

@@ -1,7 +1,7 @@
 import CLibXML2
 
 /// A flat record of an exchange file: a child of the root element with leaf fields.
-struct XMLRecord {
+struct XMLRecord: Sendable {
     var name: String
     var line: Int
     /// The leaf fields in file order: a handful each, so a linear search beats hashing.
@@ -9,7 +9,7 @@ struct XMLRecord {
     /// Set once `line` has been taken from the first value (start tags past line 65535).
     var lineFixed = false
 
-    struct Fields {
+    struct Fields: Sendable {
         var names: [String] = []
         var values: [String] = []
         /// The line each field starts on.
@@ -140,7 +140,8 @@ final class XMLRecordReader {
         return name
     }
 
-    func forEachRecord(_ body: (XMLRecord) -> Void) {
+    /// Stops early when `stop` turns true (checked between records).
+    func forEachRecord(stop: () -> Bool = { false }, _ body: (XMLRecord) -> Void) {
         var record: XMLRecord?
         var inField = false
         let element = Int32(XML_READER_TYPE_ELEMENT.rawValue)
@@ -197,6 +198,7 @@ final class XMLRecordReader {
                 } else if depth == 1, let done = record {
                     body(done)
                     record = nil
+                    if stop() { return }
                 }
             case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
                 refuseDoctype()
