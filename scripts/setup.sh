@@ -4,7 +4,7 @@
 #   scripts/setup.sh test    the above, plus a PostgreSQL server and the tools tests check output with
 set -euo pipefail
 
-build_pkgs=(pkg-config libpq-dev libhpdf-dev libqrencode-dev libxml2-dev libsqlite3-dev fonts-dejavu-core)
+build_pkgs=(pkg-config libpq-dev libhpdf-dev libqrencode-dev libxml2-dev libsqlite3-dev libssl-dev fonts-dejavu-core)
 test_pkgs=(postgresql poppler-utils zbar-tools libxml2-utils)
 
 want=("${build_pkgs[@]}")

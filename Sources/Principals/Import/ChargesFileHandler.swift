@@ -20,6 +20,7 @@ final class ChargesFileHandler: RecordHandler {
     var keys: Set<UInt64> = []
     /// Each account of the file once, to check against the registry in one small set query.
     var accounts: Set<UInt64> = []
+    var lastAccount: UInt64 = .max
     var batch: [[SQLValue]] = []
     var load: BackgroundLoad?
     /// Values every row repeats, made once.
@@ -45,6 +46,8 @@ final class ChargesFileHandler: RecordHandler {
                     "the period is closed; send changes to it as recalculations in the next open period")
             }
             services = try session.serviceCodes()
+            // About 150 bytes a row: room for the keys up front, so the set never rehashes.
+            keys.reserveCapacity(Int(session.digest.expectedSize / 150))
             for (number, code) in services.sorted().enumerated() { serviceNumbers[code] = UInt64(number) }
         }
         session.recordImport(period: period)
@@ -84,7 +87,11 @@ final class ChargesFileHandler: RecordHandler {
     /// the recalculated period (16): exact, no hashing collisions.
     private func checkDuplicate(_ record: XMLRecord, _ account: String, _ service: String, recalculating: BillingPeriod?) {
         guard let number = UInt64(account) else { return }
-        accounts.insert(number)
+        // Files list an account's rows together: only a new account goes into the set.
+        if number != lastAccount {
+            accounts.insert(number)
+            lastAccount = number
+        }
         guard let serviceNumber = serviceNumbers[service] else { return }
         var key = number << 29 | serviceNumber << 17
         if let recalculating { key |= 1 << 16 | UInt64(recalculating.index & 0xFFFF) }

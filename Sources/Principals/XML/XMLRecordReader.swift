@@ -10,10 +10,21 @@ struct XMLRecord: Sendable {
     var lineFixed = false
 
     struct Fields: Sendable {
-        var names: [String] = []
-        var values: [String] = []
+        var names: [String]
+        var values: [String]
         /// The line each field starts on.
-        var lines: [Int] = []
+        var lines: [Int]
+
+        /// Room for a record's fields up front: growing three arrays one by one costs more than
+        /// the parsing of the record.
+        init(capacity: Int = 8) {
+            names = []
+            values = []
+            lines = []
+            names.reserveCapacity(capacity)
+            values.reserveCapacity(capacity)
+            lines.reserveCapacity(capacity)
+        }
 
         subscript(name: String) -> String? {
             guard let index = names.firstIndex(of: name) else { return nil }
@@ -128,15 +139,16 @@ final class XMLRecordReader {
     /// end tag is read. Stops at the first fatal XML error; schema errors are collected and
     /// reading goes on so that every problem is listed.
     /// Swift strings of element names, by libxml2's interned name pointer (stable for the
-    /// reader's life), so names are not copied out of C for every element.
-    private var names: [UnsafeRawPointer: String] = [:]
+    /// reader's life), so names are not copied out of C for every element. A file has a few
+    /// dozen names at most: a linear search beats hashing.
+    private var names: [(pointer: UnsafeRawPointer, name: String)] = []
 
     private func localName() -> String {
         guard let pointer = xmlTextReaderConstLocalName(reader) else { return "" }
         let key = UnsafeRawPointer(pointer)
-        if let name = names[key] { return name }
+        for entry in names where entry.pointer == key { return entry.name }
         let name = String(cString: pointer)
-        names[key] = name
+        names.append((key, name))
         return name
     }
 

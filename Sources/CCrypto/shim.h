@@ -1,0 +1,3 @@
+#pragma once
+// OpenSSL's libcrypto, for SHA-256 of large files (hardware SHA extensions where the CPU has them).
+#include <openssl/evp.h>
