@@ -107,6 +107,6 @@ func describe(_ summary: ImportSummary) -> String {
         let period = summary.period.map { " for \($0)" } ?? ""
         return "\(summary.file): \(summary.rows) rows\(period), total \(summary.total) руб."
     default:
-        return "\(summary.file): \(summary.rows) \(summary.kind) records of principal \(summary.principalINN)"
+        return "\(summary.file): \(summary.rows) \(summary.kind) of principal \(summary.principalINN)"
     }
 }
