@@ -83,6 +83,7 @@ let package = Package(
         .testTarget(
             name: "PrincipalsTests",
             dependencies: ["Principals", "Core", "Storage", "Billing", "ExchangeConformance", "ERCTestSupport"]),
+        .testTarget(name: "BillingTests", dependencies: ["Billing", "Core"]),
         .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Core", "ERCTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["erc", "Core", "Storage", "ERCTestSupport"]),
     ]

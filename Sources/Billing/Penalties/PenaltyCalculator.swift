@@ -1,0 +1,72 @@
+public import Core
+
+/// Penalties (пени) on housing and utility debt, Housing Code art. 155 p. 14 and 14.1.
+///
+/// A debt slice (one principal, service and period) falls due on its due date; from day 31 after
+/// it the unpaid amount accrues 1/300 of the rate a day, from day 91 1/130 (for ЖКУ; a
+/// capital-repair contribution stays at 1/300). Each part of the slice takes the rate on the
+/// day it was paid (the calculation day for what is unpaid); moratorium days accrue nothing.
+/// The amount is summed exactly and rounded once per slice, half away from zero.
+public struct PenaltyCalculator: Sendable {
+    public enum Scale: Sendable, Hashable {
+        /// 1/300 from `graceDays + 1`, 1/130 from day 91.
+        case housingAndUtilities
+        /// 1/300 from `graceDays + 1`, no escalation (art. 155 p. 14.1).
+        case capitalRepair
+    }
+
+    public var rules: PenaltyRules
+    public var scale: Scale
+    /// Days after the due date without penalty (30: the penalty starts on day 31). Per principal.
+    public var graceDays: Int
+
+    public init(rules: PenaltyRules = .current, scale: Scale = .housingAndUtilities, graceDays: Int = 30) {
+        self.rules = rules
+        self.scale = scale
+        self.graceDays = graceDays
+    }
+
+    /// A payment that reduced the slice, credited on the day the payer paid at the bank.
+    public struct Payment: Sendable, Hashable {
+        public var day: CalendarDate
+        public var amount: Money
+        public init(day: CalendarDate, amount: Money) {
+            self.day = day
+            self.amount = amount
+        }
+    }
+
+    /// The penalty on `debt` due on `dueDate`, paid by `payments` (oldest first), valued on
+    /// `asOf` for what is still unpaid.
+    public func penalty(debt: Money, dueDate: CalendarDate, payments: [Payment], asOf: CalendarDate) -> Money {
+        // The LCM of 300 and 130 is 3900: a day at 1/300 weighs 13, at 1/130 weighs 30.
+        let denominator: Int128 = 10_000 * 3_900
+        var numerator: Int128 = 0
+        var remaining = debt.kopecks
+        for payment in payments.sorted(by: { $0.day < $1.day }) where remaining > 0 {
+            let part = min(payment.amount.kopecks, remaining)
+            remaining -= part
+            numerator += weight(amount: part, dueDate: dueDate, until: payment.day, paid: true)
+        }
+        if remaining > 0 {
+            numerator += weight(amount: remaining, dueDate: dueDate, until: asOf, paid: false)
+        }
+        guard numerator > 0 else { return .zero }
+        let (quotient, remainder) = numerator.quotientAndRemainder(dividingBy: denominator)
+        return Money(kopecks: Int64(quotient + (remainder * 2 >= denominator ? 1 : 0)))
+    }
+
+    /// amount x rate x sum of day weights, for the days from the end of grace to `until`.
+    private func weight(amount: Int64, dueDate: CalendarDate, until: CalendarDate, paid: Bool) -> Int128 {
+        let lastDay = paid && !rules.countPaymentDay ? until.adding(days: -1) : until
+        let lastIndex = dueDate.days(until: lastDay)
+        guard lastIndex > graceDays else { return 0 }
+        var days: Int128 = 0
+        for index in (graceDays + 1)...lastIndex {
+            let day = dueDate.adding(days: index)
+            if rules.isMoratorium(day) { continue }
+            days += scale == .housingAndUtilities && index > 90 ? 30 : 13
+        }
+        return Int128(amount) * Int128(rules.rate(on: until)) * days
+    }
+}
