@@ -14,7 +14,8 @@ struct ERC: ParsableCommand {
             names another SQLite file or a postgres:// URL. Migrations are applied on start.
             """,
         subcommands: [
-            DemoCommand.self, DB.self, PrincipalsCommand.self, BillCommand.self, ReceiptsCommand.self, BenchCommand.self,
+            DemoCommand.self, DB.self, PrincipalsCommand.self, BillCommand.self, PeriodCommand.self, ReceiptsCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -128,8 +128,12 @@ struct MonthEndToEndTests {
         let defaultDB = try erc(["db", "migrate"], in: folder)
         #expect(defaultDB.status == 0)
         #expect(FileManager.default.fileExists(atPath: folder.file("erc.sqlite")))
+        #expect(try erc(["period", "list", "--db", db], in: folder).stdout.contains("No period is closed."))
+        let unbilled = try erc(["period", "close", "--db", db, "--period", "2026-10"], in: folder)
+        #expect(unbilled.status != 0)
+        #expect(unbilled.stderr.contains("run erc bill --period 2026-10 first"))
         let help = try erc(["--help"], in: folder)
-        for command in ["demo", "db", "principals", "bill", "receipts"] {
+        for command in ["demo", "db", "principals", "bill", "period", "receipts", "bench"] {
             #expect(help.stdout.contains(command))
         }
     }

@@ -83,6 +83,59 @@ struct PrincipalRegistryTests {
         #expect(debtors == 3)
     }
 
+    @Test func aClosedPeriodIsNeitherBilledNorChargedAgain() throws {
+        try ExchangeRoundTrip.importFixtures(connection)
+        let lock = PeriodLock(connection: connection)
+        let october = BillingPeriod("2026-10")!
+        do {
+            try lock.close(october)
+            Issue.record("an unbilled period was closed")
+        } catch let error as BillingError {
+            #expect(error.code == .notBilled)
+        }
+        _ = try BillingRun(connection: connection, period: october, asOf: october.next.firstDay).run()
+        try lock.close(october)
+        #expect(try lock.isClosed(october))
+        #expect(throws: BillingError.self) { try lock.close(october) }
+        do {
+            _ = try BillingRun(connection: connection, period: october, asOf: october.next.firstDay).run()
+            Issue.record("a closed period was billed again")
+        } catch let error as BillingError {
+            #expect(error.code == .periodClosed)
+            #expect(error.message.contains("2026-11 as recalculations"))
+        }
+        // The statements of the closed period stay as they were.
+        #expect(try connection.scalar("SELECT SUM(total) FROM statements WHERE period = '2026-10'") == 171_577)
+    }
+
+    @Test("the books balance per principal, and a corrupted posting is caught and named")
+    func booksBalance() throws {
+        try ExchangeRoundTrip.importFixtures(connection)
+        try ExchangeRoundTrip.addReadingsAndPayments(connection)
+        let ledger = ReceivablesLedger(connection: connection)
+        let october = BillingPeriod("2026-10")!
+        let line = try #require(try ledger.turnover(period: october)["7453007776"])
+        #expect(line.opening.kopecks == 119_950)
+        #expect(line.charged.kopecks == 171_577)
+        #expect(line.recalculated.kopecks == -2_145)
+        #expect(line.paid.kopecks == 126_156)
+        #expect(line.closing.kopecks == 119_950 + 171_577 - 2_145 - 126_156)
+        #expect(try ledger.check(period: october).isEmpty)
+        // Per account, the sums add up to the principal's.
+        let accounts = try ledger.turnover(period: october, by: .account)
+        #expect(accounts.values.reduce(Money.zero) { $0 + $1.closing } == line.closing)
+        // A posting of no known kind breaks the balance, and the check names where.
+        let principal = try connection.scalar("SELECT id FROM principals")
+        try connection.execute(
+            """
+            INSERT INTO postings (account_number, principal_id, service_code, period, kind, amount, counts_from)
+            VALUES ('7400000002', ?, 'CW', '2026-10', 'mystery', 1234, '2026-10-31')
+            """, [principal])
+        let imbalances = try ledger.check(period: october)
+        #expect(imbalances.map(\.key) == ["7453007776"])
+        #expect(imbalances.first.map { ($0.actual - $0.expected).kopecks } == 1_234)
+    }
+
     @Test("fees: basis points rounded once, or a sum per payment")
     func fees() {
         #expect(AgencyAgreement.Fee.basisPoints(150).fee(collected: Money(kopecks: 115_012), payments: 2).kopecks == 1_725)

@@ -33,6 +33,11 @@ public struct BillingRun {
 
     public func run(progress: (Int) -> Void = { _ in }) throws -> BillingSummary {
         var summary = BillingSummary(period: period, statements: 0, lines: 0, total: .zero, perPrincipal: [:])
+        if try PeriodLock(connection: connection).isClosed(period) {
+            throw BillingError(
+                code: .periodClosed,
+                message: "\(period) is closed; its statements stay as they are, changes go to \(period.next) as recalculations")
+        }
         try connection.withTransaction {
             try connection.execute("DELETE FROM statement_lines WHERE period = ?", [period])
             try connection.execute("DELETE FROM statements WHERE period = ?", [period])

@@ -1,0 +1,97 @@
+public import Core
+public import Storage
+
+/// One line of the turnover of receivables (оборотно-сальдовая ведомость) for a period.
+public struct Turnover: Sendable, Hashable, Codable {
+    public var opening = Money.zero
+    public var charged = Money.zero
+    public var recalculated = Money.zero
+    /// Discounts given, as a positive amount (the postings are negative).
+    public var privileges = Money.zero
+    public var penalties = Money.zero
+    /// Money received, as a positive amount (the postings are negative).
+    public var paid = Money.zero
+    public var closing = Money.zero
+
+    public init() {}
+
+    /// opening + charged + recalculated - privileges + penalties - paid.
+    public var computedClosing: Money { opening + charged + recalculated - privileges + penalties - paid }
+}
+
+/// The receivables ledger, summed from the journal: per principal (or account, or service) and
+/// period, the balance at the start, the turnover by kind, and the balance at the end. Every
+/// figure is a sum over postings, so each traces back to its sources.
+public struct ReceivablesLedger {
+    public enum Grouping: String, Sendable, CaseIterable {
+        case principal, service, account
+        var column: String {
+            switch self {
+            case .principal: "pr.inn"
+            case .service: "pr.inn || '/' || p.service_code"
+            case .account: "p.account_number"
+            }
+        }
+    }
+
+    /// Kinds of posting the ledger knows; any other kind in the journal breaks the balance.
+    public static let kinds = ["opening", "charge", "recalculation", "privilege", "penalty", "payment"]
+
+    let connection: any Connection
+
+    public init(connection: any Connection) {
+        self.connection = connection
+    }
+
+    /// The turnover of `period` by `grouping`, from one pass over the journal.
+    public func turnover(period: BillingPeriod, by grouping: Grouping = .principal) throws -> [String: Turnover] {
+        var result: [String: Turnover] = [:]
+        try connection.query(
+            """
+            SELECT \(grouping.column),
+                   SUM(CASE WHEN p.period < ? OR (p.period = ? AND p.kind = 'opening') THEN p.amount ELSE 0 END),
+                   SUM(CASE WHEN p.period = ? AND p.kind = 'charge' THEN p.amount ELSE 0 END),
+                   SUM(CASE WHEN p.period = ? AND p.kind = 'recalculation' THEN p.amount ELSE 0 END),
+                   -SUM(CASE WHEN p.period = ? AND p.kind = 'privilege' THEN p.amount ELSE 0 END),
+                   SUM(CASE WHEN p.period = ? AND p.kind = 'penalty' THEN p.amount ELSE 0 END),
+                   -SUM(CASE WHEN p.period = ? AND p.kind = 'payment' THEN p.amount ELSE 0 END),
+                   SUM(p.amount)
+            FROM postings p JOIN principals pr ON pr.id = p.principal_id
+            WHERE p.period <= ?
+            GROUP BY \(grouping.column)
+            """,
+            [period, period, period, period, period, period, period, period]
+        ) { row in
+            var line = Turnover()
+            line.opening = try row.money(1)
+            line.charged = try row.money(2)
+            line.recalculated = try row.money(3)
+            line.privileges = try row.money(4)
+            line.penalties = try row.money(5)
+            line.paid = try row.money(6)
+            line.closing = try row.money(7)
+            result[try row.string(0)] = line
+        }
+        return result
+    }
+
+    /// A place where the books do not balance.
+    public struct Imbalance: Sendable, Hashable, CustomStringConvertible {
+        public var key: String
+        public var expected: Money
+        public var actual: Money
+        public var description: String {
+            "\(key): opening + charged + recalculated - privileges + penalties - paid = \(expected.formatted()), "
+                + "the journal holds \(actual.formatted()) (difference \((actual - expected).formatted()))"
+        }
+    }
+
+    /// Checks for each principal that the turnover adds up to the closing balance, to the kopeck.
+    /// A posting of a kind the ledger does not know shows up here.
+    public func check(period: BillingPeriod) throws -> [Imbalance] {
+        try turnover(period: period).sorted { $0.key < $1.key }.compactMap { key, line in
+            line.computedClosing == line.closing
+                ? nil : Imbalance(key: key, expected: line.computedClosing, actual: line.closing)
+        }
+    }
+}

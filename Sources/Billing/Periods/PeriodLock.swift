@@ -1,0 +1,63 @@
+public import Core
+public import Storage
+
+/// A billing operation refused for a reason a person can act on.
+public struct BillingError: Error, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let base: String
+        private init(_ base: String) { self.base = base }
+        public static let periodClosed = Code("period closed")
+        public static let periodOrder = Code("period order")
+        public static let notBilled = Code("not billed")
+        public var description: String { base }
+    }
+
+    public var code: Code
+    public var message: String
+    public var description: String { "\(code): \(message) - while changing a billing period" }
+}
+
+/// Closing billing periods: a closed period takes no more charges or billing runs; a later
+/// change to it is sent as a recalculation in the next open period. Periods close in order.
+public struct PeriodLock {
+    let connection: any Connection
+
+    public init(connection: any Connection) {
+        self.connection = connection
+    }
+
+    public func isClosed(_ period: BillingPeriod) throws -> Bool {
+        try connection.scalar("SELECT COUNT(*) FROM closed_periods WHERE period = ?", [period]) > 0
+    }
+
+    /// Closed periods, oldest first, with when they were closed.
+    public func closed() throws -> [(period: BillingPeriod, closedAt: String)] {
+        try connection.all("SELECT period, closed_at FROM closed_periods ORDER BY period").map {
+            (try $0.period(0), try $0.string(1))
+        }
+    }
+
+    /// Closes `period`: it must be billed, not closed yet, and every earlier billed period closed.
+    public func close(_ period: BillingPeriod) throws {
+        try connection.withTransaction {
+            if try isClosed(period) {
+                throw BillingError(code: .periodClosed, message: "\(period) is closed already")
+            }
+            if try connection.scalar("SELECT COUNT(*) FROM statements WHERE period = ?", [period]) == 0 {
+                throw BillingError(code: .notBilled, message: "\(period) has no statements: run erc bill --period \(period) first")
+            }
+            let open = try connection.all(
+                """
+                SELECT DISTINCT s.period FROM statements s
+                WHERE s.period < ? AND NOT EXISTS (SELECT 1 FROM closed_periods c WHERE c.period = s.period)
+                ORDER BY s.period
+                """, [period]
+            ).map { try $0.string(0) }
+            if !open.isEmpty {
+                throw BillingError(
+                    code: .periodOrder, message: "close the earlier periods first: \(open.joined(separator: ", "))")
+            }
+            try connection.execute("INSERT INTO closed_periods (period) VALUES (?)", [period])
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Billing
+import Core
+import Storage
+
+struct PeriodCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "period", abstract: "Close billing periods and list the closed ones.",
+        subcommands: [Close.self, List.self])
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close a billed period: no more charges or billing runs for it.",
+            discussion: """
+                Periods close in order, and only once billed. A change to a closed period is sent \
+                as a recalculation row in a charges file of the next open period.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
+
+        func run() throws {
+            try PeriodLock(connection: try database.open()).close(period)
+            print("Period \(period) is closed.")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the closed periods.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let closed = try PeriodLock(connection: try database.open()).closed()
+            print(closed.isEmpty ? "No period is closed." : closed.map { "\($0.period)  closed \($0.closedAt)" }.joined(separator: "\n"))
+        }
+    }
+}
