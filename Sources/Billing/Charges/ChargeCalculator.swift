@@ -1,0 +1,93 @@
+public import Core
+
+/// How a service's monthly volume comes about for a premises.
+public enum ChargeMethod: Sendable, Hashable {
+    /// Individual meter: current minus previous reading (thousandths), rolling over at the
+    /// meter's digit capacity.
+    case metered(previousMilli: Int64, currentMilli: Int64, digits: Int)
+    /// No reading this period (Rules 354 p. 59-60): the average of the last months' volumes for
+    /// at most three periods in a row, then the norm x residents.
+    case missingReading(recentVolumesMilli: [Int64], periodsWithoutReading: Int, normPerResidentMilli: Int64, residents: Int)
+    /// No meter: a norm per resident.
+    case normPerResident(normMilli: Int64, residents: Int)
+    /// Per square metre of total area (maintenance, capital repair).
+    case perArea(areaCenti: Int64)
+    /// A fixed sum per premises (intercom, antenna): one unit.
+    case fixed
+}
+
+/// A calculation that cannot be made from its inputs.
+public struct ChargeError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var reason: String
+    public var description: String { "\(reason) - while calculating a charge" }
+}
+
+/// Turns volumes and tariffs into charge amounts: volume x tariff, a tariff that changes within
+/// the month prorated by days, rounded once per charge line (half away from zero).
+public enum ChargeCalculator {
+    /// The volume of the period in thousandths of the unit.
+    public static func volume(_ method: ChargeMethod) throws(ChargeError) -> Int64 {
+        switch method {
+        case .metered(let previous, let current, let digits):
+            guard previous >= 0, current >= 0, (1...9).contains(digits) else {
+                throw ChargeError(reason: "readings must be non-negative and the meter have 1 to 9 digits")
+            }
+            var capacity: Int64 = 1_000
+            for _ in 0..<digits { capacity *= 10 }
+            guard previous < capacity, current < capacity else {
+                throw ChargeError(reason: "a reading has more integer digits than the meter")
+            }
+            return current >= previous ? current - previous : capacity - previous + current
+        case .missingReading(let recent, let without, let norm, let residents):
+            if without <= 3, !recent.isEmpty {
+                let months = recent.suffix(6)
+                // The average rounded once, to thousandths of the unit.
+                return Money.rounded(numerator: months.reduce(0, +), denominator: Int64(months.count)).kopecks
+            }
+            return norm * Int64(residents)
+        case .normPerResident(let norm, let residents):
+            return norm * Int64(residents)
+        case .perArea(let areaCenti):
+            return areaCenti * 10
+        case .fixed:
+            return 1_000
+        }
+    }
+
+    /// The charge for `volumeMilli` in `period` when `tariffs` (of this service) change on their
+    /// effective dates: each tariff weighs by the days of the month it is in force.
+    public static func amount(volumeMilli: Int64, tariffs: [Tariff], period: BillingPeriod) throws(ChargeError) -> Money {
+        let sorted = tariffs.sorted { $0.effectiveFrom < $1.effectiveFrom }
+        let first = period.firstDay
+        let days = Int64(CalendarDate.daysIn(year: period.year, month: period.month))
+        guard let opening = sorted.last(where: { $0.effectiveFrom <= first }) ?? sorted.first(where: { $0.effectiveFrom <= period.lastDay })
+        else {
+            throw ChargeError(reason: "no tariff is in force in \(period)")
+        }
+        // Tariff x days, summed, then volume x that / (days x 1000), rounded once.
+        var weighted: Int64 = 0
+        var day = max(first, opening.effectiveFrom)
+        // Days before the first tariff in force carry no charge.
+        var current = opening
+        for next in sorted where next.effectiveFrom > day && next.effectiveFrom <= period.lastDay {
+            weighted += current.price.kopecks * Int64(day.days(until: next.effectiveFrom))
+            day = next.effectiveFrom
+            current = next
+        }
+        weighted += current.price.kopecks * Int64(day.days(until: period.lastDay) + 1)
+        return Money.rounded(numerator: volumeMilli * weighted, denominator: days * 1_000)
+    }
+
+    /// Day and night (two-zone) electricity: each zone's volume at its own tariff, one line each.
+    public static func zoned(_ zones: [(volumeMilli: Int64, tariff: Money)]) -> [Money] {
+        zones.map { Money.charge(volumeMilli: $0.volumeMilli, tariff: $0.tariff) }
+    }
+
+    /// A privilege: `percent` off the charge for the share of residents entitled to it, shown
+    /// as its own (negative) amount, never hidden in the charge.
+    public static func privilege(charge: Money, entitledResidents: Int, residents: Int, percent: Int) -> Money {
+        guard residents > 0, entitledResidents > 0, percent > 0 else { return .zero }
+        let share = Int64(min(entitledResidents, residents))
+        return -Money.rounded(numerator: charge.kopecks * share * Int64(percent), denominator: Int64(residents) * 100)
+    }
+}
