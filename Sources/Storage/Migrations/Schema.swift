@@ -10,6 +10,7 @@ public enum Schema {
         Migration(
             version: 5, name: "journal without foreign-key triggers", sqlite: journalWithoutForeignKeys.sqlite,
             postgres: journalWithoutForeignKeys.postgres),
+        Migration(version: 6, name: "billing runs in batches", sql: billingRuns),
     ]
 
     static let registry = """
@@ -226,4 +227,25 @@ public enum Schema {
             ALTER TABLE postings DROP CONSTRAINT IF EXISTS postings_source_file_fkey;
             """
     )
+
+    /// A billing run's work, cut into batches of premises that workers claim, so that a run can
+    /// use every core and, killed, be finished by running it again.
+    static let billingRuns = """
+        CREATE TABLE billing_runs (
+            id {{id}},
+            period TEXT NOT NULL,
+            as_of TEXT NOT NULL,
+            status TEXT NOT NULL,
+            started_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT)),
+            finished_at TEXT
+        );
+        CREATE TABLE billing_batches (
+            run_id BIGINT NOT NULL REFERENCES billing_runs (id),
+            batch_no INTEGER NOT NULL,
+            first_account TEXT NOT NULL,
+            last_account TEXT NOT NULL,
+            status TEXT NOT NULL,
+            PRIMARY KEY (run_id, batch_no)
+        );
+        """
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Billing
 import Core
+import Foundation
 import Storage
 
 struct BillCommand: ParsableCommand {
@@ -16,19 +17,38 @@ struct BillCommand: ParsableCommand {
     @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
     @Option(help: "The day the run counts as of, YYYY-MM-DD (default: the 1st of the next month).")
     var asOf: CalendarDate?
+    @Option(help: "Worker connections (default: every core on PostgreSQL, one on SQLite).") var workers: Int?
+    @Option(help: "Premises per batch.") var batchSize = 2_000
+
+    func validate() throws {
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+    }
 
     func run() throws {
         let connection = try database.open()
-        let summary = try bill(connection: connection, period: period, asOf: asOf ?? period.next.firstDay)
+        let summary = try bill(
+            connection: connection, location: database.location, period: period, asOf: asOf ?? period.next.firstDay,
+            workers: workers, batchSize: batchSize)
         print(report(summary))
     }
 }
 
-func bill(connection: any Connection, period: BillingPeriod, asOf: CalendarDate) throws -> BillingSummary {
-    let premises = try connection.scalar(
-        "SELECT COUNT(DISTINCT account_number) FROM postings WHERE period = ? AND kind = 'charge'", [period])
-    let progress = Progress("billing \(period)", total: Int(premises))
-    let summary = try BillingRun(connection: connection, period: period, asOf: asOf).run { progress.update($0) }
+/// Bills a period in batches; a run killed halfway is finished by the next one.
+func bill(
+    connection: any Connection, location: DatabaseLocation, period: BillingPeriod, asOf: CalendarDate,
+    workers: Int? = nil, batchSize: Int = 2_000
+) throws -> BillingSummary {
+    let defaultWorkers: Int
+    switch location {
+    case .postgres: defaultWorkers = ProcessInfo.processInfo.activeProcessorCount
+    case .sqlite: defaultWorkers = 1  // one writer at a time: more would wait on each other
+    }
+    var run = BillingRun(
+        location: location, connection: connection, period: period, asOf: asOf, workers: workers ?? defaultWorkers)
+    run.batchSize = batchSize
+    let progress = Progress("billing \(period) (batches)", total: 1)
+    let summary = try run.run { done, total in progress.update(done, of: total) }
     progress.finish()
     return summary
 }

@@ -59,7 +59,8 @@ struct DemoCommand: ParsableCommand {
                 + (unchanged > 0 ? "; \(unchanged) already imported before, unchanged" : ""))
 
         print("3. Billing \(period) as of \(period.next.firstDay)")
-        let summary = try bill(connection: connection, period: period, asOf: period.next.firstDay)
+        let summary = try bill(
+            connection: connection, location: database.location, period: period, asOf: period.next.firstDay)
         print("   " + report(summary).split(separator: "\n").first!)
 
         print("4. Rendering ЕПД into \(epd)")

@@ -19,7 +19,7 @@ final class Progress: @unchecked Sendable {
     // Invariant: every mutable field is read and written with `lock` held.
     private let lock = NSLock()
     private let label: String
-    private let total: Int
+    private var total: Int
     private let start = Date()
     private var lastDrawn = Date.distantPast
     private var lastTenth = -1
@@ -27,6 +27,14 @@ final class Progress: @unchecked Sendable {
     init(_ label: String, total: Int) {
         self.label = label
         self.total = max(total, 1)
+    }
+
+    /// Updates when the total is learnt along the way.
+    func update(_ done: Int, of total: Int) {
+        lock.lock()
+        self.total = max(total, 1)
+        lock.unlock()
+        update(done)
     }
 
     func update(_ done: Int) {
