@@ -15,6 +15,7 @@ struct ERC: ParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, DB.self, PrincipalsCommand.self, BillCommand.self, PeriodCommand.self, ReceiptsCommand.self,
+            ReconcileCommand.self,
             BenchCommand.self,
         ]
     )

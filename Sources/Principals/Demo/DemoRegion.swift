@@ -54,9 +54,12 @@ public struct DemoRegion: Sendable {
             let index = houses.count
             var street = random.pick(DemoNames.streets)
             var number = String(random.int(1...180))
+            var tries = 0
             while !numbersUsed.insert(street.street + number).inserted {
+                tries += 1
                 street = random.pick(DemoNames.streets)
-                number = String(random.int(1...180))
+                // A big region runs out of plain numbers: then buildings (корпус) of one number.
+                number = tries < 20 ? String(random.int(1...180)) : "\(random.int(1...180)) к\(tries / 20 + 1)"
             }
             houses.append(
                 House(
