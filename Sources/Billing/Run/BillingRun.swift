@@ -100,27 +100,29 @@ public struct BillingRun {
                         SELECT DISTINCT account_number FROM postings WHERE period = ? AND kind = 'charge')
                     """, [period, period])
             }
-            var after = ""
-            var number = 0
-            while true {
-                // Keyset pagination over premises; a driver cannot write while a query streams.
-                let batch = try connection.all(
-                    """
-                    SELECT DISTINCT account_number FROM postings
-                    WHERE period = ? AND kind = 'charge' AND account_number > ?
-                    ORDER BY account_number LIMIT ?
-                    """,
-                    [period, after, batchSize]
-                ).map { try $0.string(0) }
-                guard let first = batch.first, let last = batch.last else { break }
-                number += 1
-                try connection.execute(
-                    """
-                    INSERT INTO billing_batches (run_id, batch_no, first_account, last_account, status)
-                    VALUES (?, ?, ?, ?, 'pending')
-                    """, [id, number, first, last])
-                after = last
+            // One ordered pass over the period's premises, cut every `batchSize` accounts; only
+            // the boundaries are kept (a driver cannot write while a query streams).
+            var boundaries: [(first: String, last: String)] = []
+            var seen = 0
+            var first = ""
+            var last = ""
+            try connection.query(
+                "SELECT DISTINCT account_number FROM postings WHERE period = ? AND kind = 'charge' ORDER BY account_number",
+                [period]
+            ) { row in
+                let account = try row.string(0)
+                if seen % batchSize == 0 { first = account }
+                last = account
+                seen += 1
+                if seen % batchSize == 0 { boundaries.append((first, last)) }
             }
+            if seen % batchSize != 0 { boundaries.append((first, last)) }
+            try connection.bulkInsert(
+                into: "billing_batches", columns: ["run_id", "batch_no", "first_account", "last_account", "status"],
+                rows: boundaries.enumerated().map { index, batch in
+                    [.integer(id), .integer(Int64(index + 1)), .text(batch.first), .text(batch.last), .text("pending")]
+                })
+            let number = boundaries.count
             return (id, number)
         }
     }
