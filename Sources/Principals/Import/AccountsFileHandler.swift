@@ -22,10 +22,8 @@ final class AccountsFileHandler: RecordHandler {
     var connection: any Connection { session.connection }
 
     func header(_ record: XMLRecord) -> Bool {
-        guard session.begin(header: record), let principalId = session.principalId else { return false }
-        _ = principalId
-        session.store { services = try session.serviceCodes() }
-        session.recordImport(period: session.summary.period)
+        guard let codes = session.beginRegistry(header: record) else { return false }
+        services = codes
         return true
     }
 
@@ -204,9 +202,7 @@ final class AccountsFileHandler: RecordHandler {
             ("balanceCount", counts.balances, "balances"),
         ]
         for (field, actual, noun) in checks {
-            if let said = record.fields[field].flatMap({ Int($0) }), said != actual {
-                session.problem(record, field, "says \(said) \(noun), the file has \(actual)")
-            }
+            session.checkCount(record, field, noun, actual)
         }
         if let said = record.fields["balanceTotal"].flatMap({ Int64($0) }), said != balanceTotal.kopecks {
             session.problem(

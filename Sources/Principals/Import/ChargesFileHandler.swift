@@ -165,9 +165,7 @@ final class ChargesFileHandler: RecordHandler {
     }
 
     private func footer(_ record: XMLRecord) {
-        if let count = record.fields["rowCount"].flatMap({ Int($0) }), count != counts.rows {
-            session.problem(record, "rowCount", "says \(count) rows, the file has \(counts.rows)")
-        }
+        session.checkCount(record, "rowCount", "rows", counts.rows)
         guard !incomplete else { return }
         for (field, actual) in [("chargeTotal", counts.charges), ("recalculationTotal", counts.recalculations)] {
             if let said = record.fields[field].flatMap({ Int64($0) }), said != actual.kopecks {

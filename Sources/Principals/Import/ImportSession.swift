@@ -102,6 +102,23 @@ final class ImportSession {
     }
 
     /// Records the file in `import_files` once its principal is known.
+    /// A footer count that must match what the file holds.
+    func checkCount(_ record: XMLRecord, _ field: String, _ noun: String, _ actual: Int) {
+        if let said = record.fields[field].flatMap({ Int($0) }), said != actual {
+            problem(record, field, "says \(said) \(noun), the file has \(actual)")
+        }
+    }
+
+    /// The common header of a registry file: the principal, the file's record, and the
+    /// principal's service codes; nil when the rest needs no processing.
+    func beginRegistry(header record: XMLRecord) -> Set<String>? {
+        guard begin(header: record) else { return nil }
+        var codes: Set<String> = []
+        store { codes = try serviceCodes() }
+        recordImport(period: summary.period)
+        return codes
+    }
+
     /// Whether a principal serves the account (a principal may touch only its own premises).
     func serves(_ account: String) throws -> Bool {
         guard let principalId else { return false }

@@ -27,10 +27,7 @@ final class PrincipalFileHandler: RecordHandler {
         case "principal": principal(record)
         case "agreement": agreement(record)
         case "service": service(record)
-        case "footer":
-            if let said = record.fields["serviceCount"].flatMap({ Int($0) }), said != serviceCount {
-                session.problem(record, "serviceCount", "says \(said) services, the file has \(serviceCount)")
-            }
+        case "footer": session.checkCount(record, "serviceCount", "services", serviceCount)
         default: break
         }
     }

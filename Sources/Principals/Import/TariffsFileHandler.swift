@@ -14,19 +14,15 @@ final class TariffsFileHandler: RecordHandler {
     }
 
     func header(_ record: XMLRecord) -> Bool {
-        guard session.begin(header: record) else { return false }
-        session.store { services = try session.serviceCodes() }
-        session.recordImport(period: session.summary.period)
+        guard let codes = session.beginRegistry(header: record) else { return false }
+        services = codes
         return true
     }
 
     func record(_ record: XMLRecord) {
         switch record.name {
         case "tariff": tariff(record)
-        case "footer":
-            if let said = record.fields["tariffCount"].flatMap({ Int($0) }), said != count {
-                session.problem(record, "tariffCount", "says \(said) tariffs, the file has \(count)")
-            }
+        case "footer": session.checkCount(record, "tariffCount", "tariffs", count)
         default: break
         }
     }
