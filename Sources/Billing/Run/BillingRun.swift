@@ -23,7 +23,8 @@ public struct BillingSummary: Sendable, Hashable {
 /// as-of day; the batches already done are kept.
 public struct BillingRun {
     let connection: any Connection
-    let connect: @Sendable () throws -> any Connection
+    /// Opens a worker's own connection; nil for a run on one connection.
+    let connect: (@Sendable () throws -> any Connection)?
     public let period: BillingPeriod
     /// The day the run counts as of; part of its inputs, never the wall clock.
     public let asOf: CalendarDate
@@ -35,7 +36,7 @@ public struct BillingRun {
     /// A run on one connection.
     public init(connection: any Connection, period: BillingPeriod, asOf: CalendarDate) {
         self.connection = connection
-        self.connect = { throw BillingError(code: .notBilled, message: "one connection only") }
+        self.connect = nil
         self.period = period
         self.asOf = asOf
     }
@@ -57,23 +58,30 @@ public struct BillingRun {
         }
         let (runId, batches) = try prepare()
         let biller = BatchBiller(period: period, asOf: asOf)
-        if workers == 1 {
-            try biller.work(on: connection, runId: runId, batches: batches, progress: progress)
+        if let connect, workers > 1 {
+            try parallel(biller, connect, runId: runId, batches: batches, progress: progress)
         } else {
-            let failures = FailureBox()
-            let connect = self.connect
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                do {
-                    try biller.work(on: try connect(), runId: runId, batches: batches, progress: progress)
-                } catch {
-                    failures.record(error)
-                }
-            }
-            if let failure = failures.first { throw failure }
+            try biller.work(on: connection, runId: runId, batches: batches, progress: progress)
         }
         try connection.execute(
             "UPDATE billing_runs SET status = 'finished', finished_at = CAST(CURRENT_TIMESTAMP AS TEXT) WHERE id = ?", [runId])
         return try summary()
+    }
+
+    /// Runs `workers` workers at once, each on a connection of its own.
+    private func parallel(
+        _ biller: BatchBiller, _ connect: @Sendable () throws -> any Connection, runId: Int64, batches: Int,
+        progress: @Sendable (_ done: Int, _ batches: Int) -> Void
+    ) throws {
+        let failures = FailureBox()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            do {
+                try biller.work(on: try connect(), runId: runId, batches: batches, progress: progress)
+            } catch {
+                failures.record(error)
+            }
+        }
+        if let failure = failures.first { throw failure }
     }
 
     /// Resumes the unfinished run of this period and day, or starts one: statements of premises

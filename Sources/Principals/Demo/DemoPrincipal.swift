@@ -55,7 +55,7 @@ struct DemoPrincipal {
 
     /// The roster: 6 region-wide utilities and funds, 30 management companies, 8 intercom
     /// companies and 2 antenna operators.
-    static func roster(seed: UInt64) -> [DemoPrincipal] {
+    static func roster() -> [DemoPrincipal] {
         var list: [DemoPrincipal] = [
             make(0, name: "МУП «ПОВВ» (Водоканал)", kind: .water, services: [.coldWater, .sewage]) { _, _ in true },
             make(1, name: "АО «УСТЭК-Челябинск»", kind: .heating, services: [.heating, .hotWater]) { _, _ in true },
@@ -87,7 +87,6 @@ struct DemoPrincipal {
                     _, index in index % 3 != 0 && index % 2 == offset
                 })
         }
-        _ = seed
         return list
     }
 }

@@ -96,7 +96,7 @@ public struct DemoRegion: Sendable {
     /// `directory`.
     public func write(to directory: String) throws -> Files {
         let (houses, flats) = layout()
-        let principals = DemoPrincipal.roster(seed: seed)
+        let principals = DemoPrincipal.roster()
         let createdAt = "\(period.next.firstDay)T00:00:00+05:00"
         var files = Files(houseCount: houses.count, premisesCount: flats.count, principalCount: principals.count)
         for principal in principals {

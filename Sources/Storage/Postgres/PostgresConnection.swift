@@ -39,7 +39,6 @@ public final class PostgresConnection: Connection {
         }
         let state = field("C")
         let message = field("M") ?? String(cString: PQresultErrorMessage(result)).trimmingSpaces()
-        let detail = field("D")
         let code: StorageError.Code
         switch state {
         case SQLState.uniqueViolation: code = .uniqueViolation
@@ -49,7 +48,7 @@ public final class PostgresConnection: Connection {
         case let s? where s.hasPrefix("08"): code = .connection
         default: code = .other
         }
-        _ = detail  // DETAIL may carry values: kept out of the message on purpose
+        // DETAIL is left out on purpose: it may carry the bound values.
         return StorageError(
             code: code, message: message, driverCode: state, constraint: field("n"), sql: sql, at: location)
     }
