@@ -78,6 +78,13 @@ struct PrincipalsCommandTests {
             let lint = try ProcessRunner.run("xmllint", ["--nonet", "--noout", "--schema", TestPaths.schema("\(kind)-1.xsd"), out])
             #expect(lint.status == 0, "\(kind): \(lint.stderr)")
         }
+        let stranger = try erc(
+            ["principals", "export", "debtors", "--principal", "7400000000", "--period", "2026-10", "--out", folder.file("no.xml")],
+            in: folder)
+        #expect(stranger.status != 0)
+        #expect(stranger.stderr.contains("no principal with INN 7400000000"))
+        #expect(!FileManager.default.fileExists(atPath: folder.file("no.xml")))
+        #expect(!FileManager.default.fileExists(atPath: folder.file("no.xml.partial")))
         let unknown = try erc(["principals", "export", "invoices", "--principal", "7453007776", "--period", "2026-10", "--out", "x"], in: folder)
         #expect(unknown.status == 64)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Foundation
 import Principals
 import Storage
 
@@ -87,10 +88,21 @@ extension PrincipalsCommand {
         func run() throws {
             let connection = try database.open()
             let kind = ExchangeKind(rawValue: kind)!
-            let rows = try exportFile(
-                connection: connection, kind: kind, inn: principal, period: period, path: out, fileId: fileId,
-                createdAt: CenterCalendar.nowStamp)
-            try ExchangeFileReader.validate(out)
+            // Written beside the target and moved into place only when complete and valid, so a
+            // failed export leaves no file behind.
+            let partial = out + ".partial"
+            let rows: Int
+            do {
+                rows = try exportFile(
+                    connection: connection, kind: kind, inn: principal, period: period, path: partial, fileId: fileId,
+                    createdAt: CenterCalendar.nowStamp)
+                try ExchangeFileReader.validate(partial)
+                if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
+                try FileManager.default.moveItem(atPath: partial, toPath: out)
+            } catch {
+                try? FileManager.default.removeItem(atPath: partial)
+                throw error
+            }
             print("\(out): \(kind) of principal \(principal) for \(period), \(rows) rows, valid against \(kind.schemaFileName)")
         }
     }
