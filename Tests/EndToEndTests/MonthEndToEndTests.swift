@@ -25,13 +25,17 @@ struct MonthEndToEndTests {
 
         let connection = try location.connect()
         #expect(try connection.scalar("SELECT COUNT(*) FROM statements WHERE period = '2026-10'") == Int64(Self.premises))
-        // The books balance: what principals charged is what the statements ask for, to the kopeck.
+        // The books balance: the statements' lines hold every charge of the period, and what the
+        // statements ask for is the journal's balance, to the kopeck.
         let charged = try connection.scalar("SELECT SUM(amount) FROM postings WHERE period = '2026-10' AND kind = 'charge'")
+        let journal = try connection.scalar("SELECT SUM(amount) FROM postings WHERE period <= '2026-10'")
         let billed = try connection.scalar("SELECT SUM(total) FROM statements WHERE period = '2026-10'")
         let lines = try connection.scalar("SELECT SUM(amount) FROM statement_lines WHERE period = '2026-10'")
+        let closing = try connection.scalar("SELECT SUM(closing) FROM statement_lines WHERE period = '2026-10'")
         #expect(charged > 0)
-        #expect(charged == billed)
-        #expect(billed == lines)
+        #expect(charged == lines)
+        #expect(billed == closing)
+        #expect(billed == journal)
         var totals: [String: Int64] = [:]
         try connection.query("SELECT account_number, total FROM statements WHERE period = '2026-10'") { row in
             totals[try row.string(0)] = try row.int64(1)
@@ -118,7 +122,7 @@ struct MonthEndToEndTests {
         let db = folder.file("erc.sqlite")
         let migrate = try erc(["db", "migrate", "--db", db], in: folder)
         #expect(migrate.status == 0)
-        #expect(migrate.stdout.contains("Applied migrations 1, 2, 3, 4, 5, 6."))
+        #expect(migrate.stdout.contains("Applied migrations 1, 2, 3, 4, 5, 6, 7."))
         let status = try erc(["db", "status", "--db", db], in: folder)
         #expect(status.stdout.split(separator: "\n").filter { $0.contains("applied") }.count == Schema.migrations.count)
         let badPeriod = try erc(["bill", "--db", db, "--period", "2026-13"], in: folder)
@@ -145,14 +149,15 @@ struct MonthEndToEndTests {
             #expect(try erc(["principals", "import", "--db", db, TestPaths.fixture(file)], in: folder).status == 0)
         }
         let bill = try erc(["bill", "--db", db, "--period", "2026-10"], in: folder)
-        #expect(bill.stdout.contains("3 statements, 5 lines, total 1 715,77 руб."))
+        // Three premises: 1 715,77 charged, 1 199,50 carried in, -21,45 recalculated.
+        #expect(bill.stdout.contains("3 statements, 6 lines, to pay 2 893,82 руб."))
         let out = folder.file("one.pdf")
         let show = try erc(["receipts", "show", "--db", db, "--account", "7400000003", "--period", "2026-10", "--out", out], in: folder)
         #expect(show.status == 0, "\(show.stderr)")
         let text = try ProcessRunner.run("pdftotext", ["-layout", out, "-"]).stdout
         #expect(text.contains("7400000003"))
         #expect(text.contains("Сидоров Пётр Алексеевич"))
-        #expect(text.contains("600,80 руб."))  // 14.008 m³ x 42.89 = 600.8031
+        #expect(text.contains("600,80"))  // 14.008 m³ x 42.89 = 600.8031
         let missing = try erc(["receipts", "show", "--db", db, "--account", "7400000009", "--period", "2026-10"], in: folder)
         #expect(missing.status == 1)
     }

@@ -71,7 +71,9 @@ struct PrincipalRegistryTests {
         try ExchangeRoundTrip.importFixtures(connection)
         let period = BillingPeriod("2026-10")!
         let billed = try BillingRun(connection: connection, period: period, asOf: period.next.firstDay).run()
-        #expect(billed.total.kopecks == 171_577)
+        // 1 715,77 charged, 1 199,50 carried in, 21,45 recalculated down.
+        #expect(billed.turnover.charged.kopecks == 171_577)
+        #expect(billed.total.kopecks == 289_382)
         try registry.change(inn: "7453007776", to: .suspended, on: CalendarDate(iso: "2026-10-20")!, reason: nil)
         let suspended = try BillingRun(connection: connection, period: period, asOf: period.next.firstDay).run()
         #expect(suspended.total == .zero)
@@ -105,7 +107,7 @@ struct PrincipalRegistryTests {
             #expect(error.message.contains("2026-11 as recalculations"))
         }
         // The statements of the closed period stay as they were.
-        #expect(try connection.scalar("SELECT SUM(total) FROM statements WHERE period = '2026-10'") == 171_577)
+        #expect(try connection.scalar("SELECT SUM(total) FROM statements WHERE period = '2026-10'") == 289_382)
     }
 
     @Test("the books balance per principal, and a corrupted posting is caught and named")

@@ -15,6 +15,16 @@ public struct Turnover: Sendable, Hashable, Codable {
 
     public init() {}
 
+    public static func += (lhs: inout Turnover, rhs: Turnover) {
+        lhs.opening += rhs.opening
+        lhs.charged += rhs.charged
+        lhs.recalculated += rhs.recalculated
+        lhs.privileges += rhs.privileges
+        lhs.penalties += rhs.penalties
+        lhs.paid += rhs.paid
+        lhs.closing += rhs.closing
+    }
+
     /// opening + charged + recalculated - privileges + penalties - paid.
     public var computedClosing: Money { opening + charged + recalculated - privileges + penalties - paid }
 }

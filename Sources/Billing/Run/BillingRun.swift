@@ -8,9 +8,15 @@ public struct BillingSummary: Sendable, Hashable {
     public var period: BillingPeriod
     public var statements: Int
     public var lines: Int
+    /// What the statements ask to pay, all together (a negative closing is an advance).
     public var total: Money
-    /// Total charged per principal INN.
-    public var perPrincipal: [String: Money]
+    /// The statements' turnover, all principals together.
+    public var turnover: Turnover
+    /// The statements' turnover per principal INN.
+    public var perPrincipal: [String: Turnover]
+    /// Postings this run added to the journal (calculated charges, privileges, penalties, and
+    /// their corrections); a re-run on the same inputs adds none.
+    public var postingsAdded: Int
 }
 
 /// Turns the journal's postings for a period into one statement per premises: every
@@ -57,7 +63,7 @@ public struct BillingRun {
                 message: "\(period) is closed; its statements stay as they are, changes go to \(period.next) as recalculations")
         }
         let (runId, batches) = try prepare()
-        let biller = BatchBiller(period: period, asOf: asOf)
+        let biller = BatchBiller(context: try BatchReader(connection: connection).context(period: period, asOf: asOf), runId: runId)
         if let connect, workers > 1 {
             try parallel(biller, connect, runId: runId, batches: batches, progress: progress)
         } else {
@@ -65,7 +71,7 @@ public struct BillingRun {
         }
         try connection.execute(
             "UPDATE billing_runs SET status = 'finished', finished_at = CAST(CURRENT_TIMESTAMP AS TEXT) WHERE id = ?", [runId])
-        return try summary()
+        return try summary(runId: runId)
     }
 
     /// Runs `workers` workers at once, each on a connection of its own.
@@ -101,23 +107,13 @@ public struct BillingRun {
             let id = try connection.first(
                 "INSERT INTO billing_runs (period, as_of, status) VALUES (?, ?, 'running') RETURNING id", [period, asOf]
             )!.int64(0)
-            for table in ["statement_lines", "statements"] {
-                try connection.execute(
-                    """
-                    DELETE FROM \(table) WHERE period = ? AND account_number NOT IN (
-                        SELECT DISTINCT account_number FROM postings WHERE period = ? AND kind = 'charge')
-                    """, [period, period])
-            }
             // One ordered pass over the period's premises, cut every `batchSize` accounts; only
             // the boundaries are kept (a driver cannot write while a query streams).
             var boundaries: [(first: String, last: String)] = []
             var seen = 0
             var first = ""
             var last = ""
-            try connection.query(
-                "SELECT DISTINCT account_number FROM postings WHERE period = ? AND kind = 'charge' ORDER BY account_number",
-                [period]
-            ) { row in
+            try connection.query("SELECT number FROM accounts ORDER BY number") { row in
                 let account = try row.string(0)
                 if seen % batchSize == 0 { first = account }
                 last = account
@@ -136,126 +132,37 @@ public struct BillingRun {
     }
 
     /// The run's result, read from the statements themselves.
-    func summary() throws -> BillingSummary {
+    func summary(runId: Int64) throws -> BillingSummary {
         let totals = try connection.first(
             "SELECT COUNT(*), COALESCE(SUM(total), 0), COALESCE(SUM(line_count), 0) FROM statements WHERE period = ?",
             [period])!
-        var perPrincipal: [String: Money] = [:]
+        var perPrincipal: [String: Turnover] = [:]
+        var all = Turnover()
         try connection.query(
             """
-            SELECT pr.inn, SUM(l.amount) FROM statement_lines l JOIN principals pr ON pr.id = l.principal_id
+            SELECT pr.inn, SUM(l.opening), SUM(l.amount), SUM(l.recalculated), SUM(l.privileges), SUM(l.penalties),
+                   SUM(l.paid), SUM(l.closing)
+            FROM statement_lines l JOIN principals pr ON pr.id = l.principal_id
             WHERE l.period = ? GROUP BY pr.inn
             """, [period]
-        ) { perPrincipal[try $0.string(0)] = try $0.money(1) }
+        ) { row in
+            var line = Turnover()
+            line.opening = try row.money(1)
+            line.charged = try row.money(2)
+            line.recalculated = try row.money(3)
+            line.privileges = try row.money(4)
+            line.penalties = try row.money(5)
+            line.paid = try row.money(6)
+            line.closing = try row.money(7)
+            perPrincipal[try row.string(0)] = line
+            all += line
+        }
         return BillingSummary(
             period: period, statements: try totals.int(0), lines: try totals.int(2), total: try totals.money(1),
-            perPrincipal: perPrincipal)
+            turnover: all, perPrincipal: perPrincipal,
+            postingsAdded: Int(try connection.scalar("SELECT COUNT(*) FROM postings WHERE run_id = ?", [runId])))
     }
 
-}
-
-/// Bills claimed batches of one run; `Sendable`, so parallel workers share it, each with its
-/// own connection.
-struct BatchBiller: Sendable {
-    let period: BillingPeriod
-    let asOf: CalendarDate
-
-    /// Claims batches until none is left.
-    func work(
-        on connection: any Connection, runId: Int64, batches: Int, progress: (_ done: Int, _ batches: Int) -> Void
-    ) throws {
-        while true {
-            // The status test in the outer WHERE makes a concurrent claim of the same batch miss.
-            guard let claimed = try connection.first(
-                """
-                UPDATE billing_batches SET status = 'claimed'
-                WHERE run_id = ? AND status = 'pending' AND batch_no = (
-                    SELECT MIN(batch_no) FROM billing_batches WHERE run_id = ? AND status = 'pending')
-                RETURNING batch_no, first_account, last_account
-                """, [runId, runId])
-            else {
-                if try connection.scalar(
-                    "SELECT COUNT(*) FROM billing_batches WHERE run_id = ? AND status = 'pending'", [runId]) == 0
-                {
-                    return
-                }
-                continue
-            }
-            let number = try claimed.int(0)
-            let rows = try compute(on: connection, from: try claimed.string(1), through: try claimed.string(2))
-            try connection.withTransaction {
-                for table in ["statement_lines", "statements"] {
-                    try connection.execute(
-                        "DELETE FROM \(table) WHERE period = ? AND account_number >= ? AND account_number <= ?",
-                        [period, try claimed.string(1), try claimed.string(2)])
-                }
-                try connection.bulkInsert(
-                    into: "statements", columns: ["period", "account_number", "line_count", "total", "as_of"],
-                    rows: rows.statements)
-                try connection.bulkInsert(
-                    into: "statement_lines",
-                    columns: [
-                        "period", "account_number", "line_no", "principal_id", "service_code", "volume_milli", "tariff",
-                        "amount",
-                    ],
-                    rows: rows.lines)
-                try connection.execute(
-                    "UPDATE billing_batches SET status = 'done' WHERE run_id = ? AND batch_no = ?", [runId, number])
-            }
-            let done = try connection.scalar(
-                "SELECT COUNT(*) FROM billing_batches WHERE run_id = ? AND status = 'done'", [runId])
-            progress(Int(done), batches)
-        }
-    }
-
-    /// Reads a batch's charges and builds its statements and lines (nothing is written).
-    func compute(on connection: any Connection, from first: String, through last: String) throws -> (
-        statements: [[SQLValue]], lines: [[SQLValue]]
-    ) {
-        var statements: [[SQLValue]] = []
-        var lines: [[SQLValue]] = []
-        var current: String?
-        var lineNo = 0
-        var statementTotal = Money.zero
-        func closeStatement() {
-            guard let account = current else { return }
-            statements.append([
-                period.sqlValue, .text(account), .integer(Int64(lineNo)), .integer(statementTotal.kopecks),
-                asOf.sqlValue,
-            ])
-        }
-        // Principals that are not active are not billed.
-        try connection.query(
-            """
-            SELECT p.account_number, p.principal_id, pr.inn, p.service_code,
-                   SUM(COALESCE(p.volume_milli, 0)), MAX(COALESCE(p.tariff, 0)), SUM(p.amount)
-            FROM postings p JOIN principals pr ON pr.id = p.principal_id
-            WHERE p.period = ? AND p.kind = 'charge' AND pr.status = 'active'
-              AND p.account_number >= ? AND p.account_number <= ?
-            GROUP BY p.account_number, p.principal_id, pr.inn, p.service_code
-            ORDER BY p.account_number, pr.inn, p.service_code
-            """,
-            [period, first, last]
-        ) { row in
-            let account = try row.string(0)
-            if account != current {
-                closeStatement()
-                current = account
-                lineNo = 0
-                statementTotal = .zero
-            }
-            lineNo += 1
-            let amount = try row.money(6)
-            statementTotal += amount
-            lines.append([
-                period.sqlValue, .text(account), .integer(Int64(lineNo)), .integer(try row.int64(1)),
-                .text(try row.string(3)), .integer(try row.int64(4)), .integer(try row.int64(5)),
-                .integer(amount.kopecks),
-            ])
-        }
-        closeStatement()
-        return (statements, lines)
-    }
 }
 
 /// The first error of parallel workers.

@@ -20,11 +20,43 @@ public struct OpeningBalance: Sendable, Hashable, Codable {
     public var account: PersonalAccountNumber
     public var serviceCode: String
     public var amount: Money
+    /// The period the debt dates from (its due date starts the penalty clock); without it, the
+    /// period before the file's.
+    public var since: BillingPeriod?
 
-    public init(account: PersonalAccountNumber, serviceCode: String, amount: Money) {
+    public init(account: PersonalAccountNumber, serviceCode: String, amount: Money, since: BillingPeriod? = nil) {
         self.account = account
         self.serviceCode = serviceCode
         self.amount = amount
+        self.since = since
+    }
+}
+
+/// A privilege (льгота): a share of a service's charge off for the residents of a category
+/// entitled to it (veterans, disabled people, large families), from a day until a day.
+public struct Privilege: Sendable, Hashable, Codable {
+    public var account: PersonalAccountNumber
+    public var serviceCode: String
+    /// The category code of the privilege, as the social protection office names it.
+    public var category: String
+    /// Residents of the premises entitled to it.
+    public var residents: Int
+    /// Percent off their share of the charge (1...100).
+    public var percent: Int
+    public var from: CalendarDate
+    public var until: CalendarDate?
+
+    public init(
+        account: PersonalAccountNumber, serviceCode: String, category: String, residents: Int, percent: Int,
+        from: CalendarDate, until: CalendarDate? = nil
+    ) {
+        self.account = account
+        self.serviceCode = serviceCode
+        self.category = category
+        self.residents = residents
+        self.percent = percent
+        self.from = from
+        self.until = until
     }
 }
 

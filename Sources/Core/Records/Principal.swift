@@ -51,15 +51,43 @@ public struct BankDetails: Sendable, Hashable, Codable {
 
 /// A service a principal sells, identified by its code within the principal.
 public struct Service: Sendable, Hashable, Codable {
+    /// Who works out the monthly charge, and from what.
+    public enum Calculation: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The principal sends ready-made charges in its charges file.
+        case supplied
+        /// The center: meter readings (current minus previous); without a reading the average
+        /// of recent months, then the norm x residents (Rules 354 p. 59-60).
+        case metered
+        /// The center: the norm x registered residents.
+        case perResident = "per-resident"
+        /// The center: total area of the premises (m²) x the tariff.
+        case perArea = "per-area"
+        /// The center: one unit per premises a month.
+        case fixed
+    }
+
     public var code: String
     public var name: String
     /// The unit as printed: `м³`, `кВт·ч`, `Гкал`, `м²`, `чел.`, `шт.`.
     public var unit: String
+    public var calculation: Calculation
+    /// The consumption norm per resident a month, thousandths of the unit (metered without
+    /// readings, per resident).
+    public var normMilli: Int64?
+    /// The last day of the month a reading counts for that month (the 25th unless the
+    /// agreement says otherwise).
+    public var readingsDueDay: Int?
 
-    public init(code: String, name: String, unit: String) {
+    public init(
+        code: String, name: String, unit: String, calculation: Calculation = .supplied, normMilli: Int64? = nil,
+        readingsDueDay: Int? = nil
+    ) {
         self.code = code
         self.name = name
         self.unit = unit
+        self.calculation = calculation
+        self.normMilli = normMilli
+        self.readingsDueDay = readingsDueDay
     }
 }
 

@@ -31,7 +31,13 @@ public final class PrincipalFileWriter: ExchangeFileWriter {
     }
 
     public func add(_ service: Service) throws(ExchangeWriteError) {
-        try record("service", ["code": service.code, "name": service.name, "unit": service.unit])
+        try record(
+            "service",
+            [
+                "code": service.code, "name": service.name, "unit": service.unit,
+                "calculation": service.calculation == .supplied ? nil : service.calculation.rawValue,
+                "norm": service.normMilli.map(decimal3), "readingsDueDay": service.readingsDueDay.map { String($0) },
+            ])
     }
 
     public func finish() throws(ExchangeWriteError) {
@@ -41,7 +47,7 @@ public final class PrincipalFileWriter: ExchangeFileWriter {
 
 /// Writes a principal's accounts registry: houses first, then accounts, then balances.
 public final class AccountsFileWriter: ExchangeFileWriter {
-    private var counts = (houses: 0, accounts: 0, balances: 0)
+    private var counts = (houses: 0, accounts: 0, balances: 0, privileges: 0)
     private var balanceTotal = Money.zero
 
     public init(path: String, header: ExchangeHeader) throws(ExchangeWriteError) {
@@ -71,14 +77,39 @@ public final class AccountsFileWriter: ExchangeFileWriter {
         balanceTotal += balance.amount
         try record(
             "balance",
-            ["account": balance.account.value, "service": balance.serviceCode, "amount": String(balance.amount.kopecks)])
+            [
+                "account": balance.account.value, "service": balance.serviceCode,
+                "amount": String(balance.amount.kopecks), "since": balance.since?.description,
+            ])
+    }
+
+    public func add(_ privilege: Privilege) throws(ExchangeWriteError) {
+        counts.privileges += 1
+        try record(
+            "privilege",
+            [
+                "account": privilege.account.value, "service": privilege.serviceCode, "category": privilege.category,
+                "residents": String(privilege.residents), "percent": String(privilege.percent),
+                "from": privilege.from.description, "until": privilege.until?.description,
+            ])
     }
 
     public func finish() throws(ExchangeWriteError) {
-        try finish(footer: [
-            "houseCount": String(counts.houses), "accountCount": String(counts.accounts),
-            "balanceCount": String(counts.balances), "balanceTotal": String(balanceTotal.kopecks),
-        ])
+        let houses = String(counts.houses)
+        let accounts = String(counts.accounts)
+        let balances = String(counts.balances)
+        let total = String(balanceTotal.kopecks)
+        // The privilege count is optional: a registry without privileges leaves it out.
+        if counts.privileges == 0 {
+            try finish(footer: [
+                "houseCount": houses, "accountCount": accounts, "balanceCount": balances, "balanceTotal": total,
+            ])
+        } else {
+            try finish(footer: [
+                "houseCount": houses, "accountCount": accounts, "balanceCount": balances, "balanceTotal": total,
+                "privilegeCount": String(counts.privileges),
+            ])
+        }
     }
 }
 

@@ -86,15 +86,30 @@ public struct PrincipalExporter {
         }
         try connection.query(
             """
-            SELECT account_number, service_code, SUM(amount) FROM postings
+            SELECT account_number, service_code, SUM(amount), MIN(for_period) FROM postings
             WHERE principal_id = ? AND kind = 'opening' AND period = ?
             GROUP BY account_number, service_code ORDER BY account_number, service_code
             """, [principalId, header.period]
         ) { row in
+            // The default (the period before) is left out, as a file that did not name it.
+            let since = try row.optionalString(3).flatMap(BillingPeriod.init)
             try file.add(
                 OpeningBalance(
                     account: try PersonalAccountNumber(try row.string(0)), serviceCode: try row.string(1),
-                    amount: try row.money(2)))
+                    amount: try row.money(2), since: since == header.period.previous ? nil : since))
+        }
+        try connection.query(
+            """
+            SELECT account_number, service_code, category, residents, percent, effective_from, effective_until
+            FROM privileges WHERE principal_id = ?
+            ORDER BY account_number, service_code, category, effective_from
+            """, [principalId]
+        ) { row in
+            try file.add(
+                Privilege(
+                    account: try PersonalAccountNumber(try row.string(0)), serviceCode: try row.string(1),
+                    category: try row.string(2), residents: try row.int(3), percent: try row.int(4),
+                    from: try row.date(5), until: try row.optionalString(6).flatMap(CalendarDate.init(iso:))))
         }
         try file.finish()
         return file.rows

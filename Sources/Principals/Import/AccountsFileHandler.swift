@@ -11,7 +11,7 @@ final class AccountsFileHandler: RecordHandler {
     var balances: Set<String> = []
     var premisesKeys: Set<String> = []
     var services: Set<String> = []
-    var counts = (houses: 0, accounts: 0, balances: 0)
+    var counts = (houses: 0, accounts: 0, balances: 0, privileges: 0)
     var balanceTotal = Money.zero
     var pendingBalances: [[SQLValue]] = []
 
@@ -32,6 +32,7 @@ final class AccountsFileHandler: RecordHandler {
         case "house": house(record)
         case "account": account(record)
         case "balance": balance(record)
+        case "privilege": privilege(record)
         case "footer": footer(record)
         default: break
         }
@@ -184,15 +185,55 @@ final class AccountsFileHandler: RecordHandler {
             session.problem(record, "service", "not a service of this principal")
         }
         guard let principalId = session.principalId, let period = session.summary.period else { return }
+        var since = period.previous
+        if let text = f["since"], let named = BillingPeriod(text) {
+            if named >= period {
+                session.problem(record, "since", "a balance carried into \(period) dates from an earlier period")
+            }
+            since = named
+        }
+        checkServed(record, account)
+        guard session.problems.isEmpty, let importId = session.importId else { return }
+        pendingBalances.append([
+            .text(account), .integer(principalId), .text(service), period.sqlValue, .text("opening"), .integer(amount),
+            period.firstDay.sqlValue, .integer(importId), .integer(Int64(record.line)), since.sqlValue,
+        ])
+    }
+
+    private func checkServed(_ record: XMLRecord, _ account: String) {
         session.store {
             if !accounts.contains(account), try !session.serves(account) {
                 session.problem(record, "account", "unknown account, or not one this principal serves")
             }
         }
-        guard session.problems.isEmpty, let importId = session.importId else { return }
-        pendingBalances.append([
-            .text(account), .integer(principalId), .text(service), period.sqlValue, .text("opening"), .integer(amount),
-            period.firstDay.sqlValue, .integer(importId), .integer(Int64(record.line)),
+    }
+
+    var privileges: Set<String> = []
+    var pendingPrivileges: [[SQLValue]] = []
+
+    private func privilege(_ record: XMLRecord) {
+        counts.privileges += 1
+        let f = record.fields
+        guard let account = f["account"], let service = f["service"], let category = f["category"],
+            let residents = f["residents"].flatMap({ Int($0) }), let percent = f["percent"].flatMap({ Int($0) }),
+            let from = f["from"].flatMap(CalendarDate.init(iso:))
+        else { return }
+        let until = f["until"].flatMap(CalendarDate.init(iso:))
+        if let until, until < from {
+            session.problem(record, "until", "a privilege cannot end before it begins")
+        }
+        if !services.contains(service) {
+            session.problem(record, "service", "not a service of this principal")
+        }
+        guard privileges.insert([account, service, category, from.description].joined(separator: "|")).inserted else {
+            session.problem(record, "privilege", "duplicate privilege: the same account, service, category and day appear earlier")
+            return
+        }
+        guard let principalId = session.principalId else { return }
+        checkServed(record, account)
+        pendingPrivileges.append([
+            .integer(principalId), .text(account), .text(service), .text(category), .integer(Int64(residents)),
+            .integer(Int64(percent)), from.sqlValue, until?.sqlValue ?? .null,
         ])
     }
 
@@ -201,6 +242,7 @@ final class AccountsFileHandler: RecordHandler {
             ("houseCount", counts.houses, "houses"), ("accountCount", counts.accounts, "accounts"),
             ("balanceCount", counts.balances, "balances"),
         ]
+        session.checkCount(record, "privilegeCount", "privileges", counts.privileges)
         for (field, actual, noun) in checks {
             session.checkCount(record, field, noun, actual)
         }
@@ -235,9 +277,22 @@ final class AccountsFileHandler: RecordHandler {
                 into: "postings",
                 columns: [
                     "account_number", "principal_id", "service_code", "period", "kind", "amount", "counts_from",
-                    "source_file", "source_line",
+                    "source_file", "source_line", "for_period",
                 ],
                 rows: pendingBalances)
+            // A privilege registered again (the same account, service, category and first day)
+            // takes the file's terms.
+            for row in pendingPrivileges {
+                try connection.execute(
+                    """
+                    INSERT INTO privileges (principal_id, account_number, service_code, category, residents, percent,
+                                            effective_from, effective_until)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (principal_id, account_number, service_code, category, effective_from) DO UPDATE SET
+                        residents = excluded.residents, percent = excluded.percent,
+                        effective_until = excluded.effective_until
+                    """, row)
+            }
         }
     }
 }

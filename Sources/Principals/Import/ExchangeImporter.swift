@@ -60,6 +60,7 @@ public struct ExchangeImporter {
             case .meters: MetersFileHandler(session: session)
             case .tariffs: TariffsFileHandler(session: session)
             case .charges: ChargesFileHandler(session: session)
+            case .readings: ReadingsFileHandler(session: session)
             default: throw ImportError(
                     code: .unknownKind, file: name,
                     problems: [

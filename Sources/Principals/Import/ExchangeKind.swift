@@ -13,7 +13,8 @@ public enum ExchangeKind: String, Sendable, CaseIterable, CustomStringConvertibl
     /// Ready-made charges of a period, with recalculations of past periods.
     case charges
     // Outbound, to a principal.
-    /// The readings received for its meters in a period.
+    /// The readings received for its meters in a period; inbound too, for the readings a
+    /// principal collected itself.
     case readings
     /// The payments allocated to it in a period.
     case payments
@@ -30,6 +31,8 @@ public enum ExchangeKind: String, Sendable, CaseIterable, CustomStringConvertibl
     public static let outbound: [ExchangeKind] = [.readings, .payments, .agentReport, .debtors, .importReport]
 
     public var isInbound: Bool { ExchangeKind.inbound.contains(self) }
+    /// Whether `erc principals import` takes this kind.
+    public var isImported: Bool { isInbound || self == .readings }
 
     public var rootElement: String {
         switch self {

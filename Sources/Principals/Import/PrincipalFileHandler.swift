@@ -116,6 +116,12 @@ final class PrincipalFileHandler: RecordHandler {
         session.summary.rows += 1
         let f = record.fields
         guard let code = f["code"], let name = f["name"], let unit = f["unit"] else { return }
+        let calculation = f["calculation"].flatMap(Service.Calculation.init(rawValue:)) ?? .supplied
+        let norm = f["norm"].flatMap { parseScaled($0, scale: 3) }
+        let dueDay = f["readingsDueDay"].flatMap { Int($0) }
+        if norm == nil, calculation == .perResident {
+            session.problem(record, "norm", "a per-resident service needs its norm per resident")
+        }
         guard codes.insert(code).inserted else {
             session.problem(record, "code", "duplicate service code in the file")
             return
@@ -124,10 +130,13 @@ final class PrincipalFileHandler: RecordHandler {
         session.store {
             try connection.execute(
                 """
-                INSERT INTO services (principal_id, code, name, unit) VALUES (?, ?, ?, ?)
-                ON CONFLICT (principal_id, code) DO UPDATE SET name = excluded.name, unit = excluded.unit
+                INSERT INTO services (principal_id, code, name, unit, calculation, norm_milli, readings_due_day)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (principal_id, code) DO UPDATE SET name = excluded.name, unit = excluded.unit,
+                    calculation = excluded.calculation, norm_milli = excluded.norm_milli,
+                    readings_due_day = excluded.readings_due_day
                 """,
-                [principalId, code, name, unit])
+                [principalId, code, name, unit, calculation.rawValue, norm, dueDay ?? 25])
         }
     }
 

@@ -179,8 +179,17 @@ public struct PrincipalRegistry {
             address: try row.string(9), phone: try row.string(10), email: try row.optionalString(11),
             contactPerson: try row.optionalString(12))
         let services = try connection.all(
-            "SELECT code, name, unit FROM services WHERE principal_id = ? ORDER BY code", [id]
-        ).map { Service(code: try $0.string(0), name: try $0.string(1), unit: try $0.string(2)) }
+            """
+            SELECT code, name, unit, calculation, norm_milli, readings_due_day FROM services
+            WHERE principal_id = ? ORDER BY code
+            """, [id]
+        ).map { row in
+            let dueDay = Int(try row.int64(5))
+            return Service(
+                code: try row.string(0), name: try row.string(1), unit: try row.string(2),
+                calculation: Service.Calculation(rawValue: try row.string(3)) ?? .supplied,
+                normMilli: try row.optionalInt64(4), readingsDueDay: dueDay == 25 ? nil : dueDay)
+        }
         let tariffs = try connection.all(
             "SELECT service_code, effective_from, price FROM tariffs WHERE principal_id = ? ORDER BY service_code, effective_from",
             [id]

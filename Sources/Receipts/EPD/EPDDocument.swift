@@ -8,15 +8,27 @@ public struct EPDDocument: Sendable, Hashable {
         public var unit: String
         public var volumeMilli: Int64
         public var tariff: Money
+        /// Charged for the period, before recalculations and privileges.
         public var amount: Money
+        public var recalculated: Money
+        /// The discount given (positive).
+        public var privileges: Money
 
-        public init(serviceName: String, unit: String, volumeMilli: Int64, tariff: Money, amount: Money) {
+        public init(
+            serviceName: String, unit: String, volumeMilli: Int64, tariff: Money, amount: Money,
+            recalculated: Money = .zero, privileges: Money = .zero
+        ) {
             self.serviceName = serviceName
             self.unit = unit
             self.volumeMilli = volumeMilli
             self.tariff = tariff
             self.amount = amount
+            self.recalculated = recalculated
+            self.privileges = privileges
         }
+
+        /// Due for the period: charged + recalculations - privileges.
+        public var due: Money { amount + recalculated - privileges }
     }
 
     public struct PrincipalBlock: Sendable, Hashable {
@@ -28,7 +40,7 @@ public struct EPDDocument: Sendable, Hashable {
         public var account: String
         public var phone: String
         public var lines: [Line]
-        public var total: Money { lines.reduce(.zero) { $0 + $1.amount } }
+        public var total: Money { lines.reduce(.zero) { $0 + $1.due } }
 
         public init(
             name: String, inn: String, kpp: String, bankName: String, bic: String, account: String, phone: String,
@@ -58,6 +70,12 @@ public struct EPDDocument: Sendable, Hashable {
     public var residents: Int
     public var center: Center
     public var principals: [PrincipalBlock]
+    /// Debt (positive) or advance (negative) carried into the period.
+    public var opening = Money.zero
+    /// Money received in the period.
+    public var paid = Money.zero
+    /// Penalties accrued in the period.
+    public var penalties = Money.zero
 
     public init(
         period: BillingPeriod, account: PersonalAccountNumber, ownerName: String, address: String,
@@ -79,7 +97,13 @@ public struct EPDDocument: Sendable, Hashable {
         self.principals = principals
     }
 
-    public var total: Money { principals.reduce(.zero) { $0 + $1.total } }
+    /// Due for the period's services: charged + recalculations - privileges.
+    public var charged: Money { principals.reduce(.zero) { $0 + $1.total } }
+    /// The balance at the end of the period: opening + due + penalties - paid; negative is an
+    /// advance.
+    public var balance: Money { opening + charged + penalties - paid }
+    /// What to pay: the balance, or nothing when it is an advance.
+    public var total: Money { max(balance, .zero) }
     public var dueDate: CalendarDate { period.dueDate }
 
     /// The GOST R 56042-2014 payload for paying the whole document to the center's account.

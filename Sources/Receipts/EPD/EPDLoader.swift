@@ -30,7 +30,8 @@ public struct EPDLoader {
             SELECT s.account_number, a.owner_name, h.postal_code, h.city, h.street, h.number, a.entrance,
                    a.apartment, a.area_centi, a.residents,
                    p.name, p.inn, p.kpp, p.bank_name, p.bic, p.account, p.phone,
-                   COALESCE(sv.name, l.service_code), COALESCE(sv.unit, ''), l.volume_milli, l.tariff, l.amount
+                   COALESCE(sv.name, l.service_code), COALESCE(sv.unit, ''), l.volume_milli, l.tariff, l.amount,
+                   l.recalculated, l.privileges, s.opening, s.paid, s.penalties
             FROM statements s
             JOIN accounts a ON a.number = s.account_number
             JOIN houses h ON h.code = a.house_code
@@ -56,6 +57,9 @@ public struct EPDLoader {
                     postalCode: postal, street: street, houseNumber: house, entrance: try row.int(6),
                     apartment: apartment, areaCenti: try row.int64(8), residents: try row.int(9), center: center,
                     principals: [])
+                current!.opening = try row.money(24)
+                current!.paid = try row.money(25)
+                current!.penalties = try row.money(26)
             }
             let inn = try row.string(11)
             if current!.principals.last?.inn != inn {
@@ -67,7 +71,8 @@ public struct EPDLoader {
             current!.principals[current!.principals.count - 1].lines.append(
                 EPDDocument.Line(
                     serviceName: try row.string(17), unit: try row.string(18), volumeMilli: try row.int64(19),
-                    tariff: try row.money(20), amount: try row.money(21)))
+                    tariff: try row.money(20), amount: try row.money(21), recalculated: try row.money(22),
+                    privileges: try row.money(23)))
         }
         if let done = current { try body(done) }
     }

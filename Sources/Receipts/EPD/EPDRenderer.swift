@@ -19,9 +19,10 @@ public struct EPDRenderer: Sendable {
     static let left: Float = 36
     static let right: Float = HaruPage.width - 36
     static let bottom: Float = 60
-    /// Column right edges: unit, volume, tariff, amount.
-    static let columns: (service: Float, unit: Float, volume: Float, tariff: Float, amount: Float) =
-        (36, 320, 390, 470, HaruPage.width - 40)
+    /// Column right edges: unit, volume, tariff, charged, recalculated, privileges, due.
+    static let columns:
+        (service: Float, unit: Float, volume: Float, tariff: Float, charged: Float, recalculated: Float,
+         privileges: Float, amount: Float) = (36, 258, 306, 352, 404, 454, 500, HaruPage.width - 40)
 
     /// Renders the document into a PDF file at `path`. Returns the number of pages.
     @discardableResult
@@ -70,7 +71,10 @@ public struct EPDRenderer: Sendable {
                 try page.text(line.unit, x: c.unit - 34, y: y, size: 8)
                 try page.textRight(formatMilli(line.volumeMilli), right: c.volume, y: y, size: 8)
                 try page.textRight(line.tariff.formatted(), right: c.tariff, y: y, size: 8)
-                try page.textRight(line.amount.formatted(), right: c.amount, y: y, size: 8)
+                try page.textRight(line.amount.formatted(), right: c.charged, y: y, size: 8)
+                try page.textRight(line.recalculated.formatted(), right: c.recalculated, y: y, size: 8)
+                try page.textRight(line.privileges.formatted(), right: c.privileges, y: y, size: 8)
+                try page.textRight(line.due.formatted(), right: c.amount, y: y, size: 8)
                 y -= Float(names.count) * 10
             }
             try need(12)
@@ -79,7 +83,23 @@ public struct EPDRenderer: Sendable {
             try page.line(x1: EPDRenderer.left, y1: y, x2: EPDRenderer.right, y2: y, width: 0.3)
             y -= 10
         }
-        try need(40)
+        let balance: [(String, Money)] = [
+            (epd.opening.kopecks < 0 ? "Аванс на начало периода" : "Задолженность на начало периода", epd.opening),
+            ("Начислено за период с перерасчётами и льготами", epd.charged),
+            ("Пени", epd.penalties),
+            ("Оплачено в периоде", epd.paid),
+        ]
+        try need(Float(balance.count) * 11 + 40)
+        for (label, amount) in balance {
+            try page.text(label + ":", x: EPDRenderer.left, y: y, size: 8)
+            try page.textRight("\(amount.formatted()) руб.", right: c.amount, y: y, size: 8)
+            y -= 11
+        }
+        if epd.balance.kopecks < 0 {
+            try page.text("Аванс на конец периода:", x: EPDRenderer.left, y: y, size: 8)
+            try page.textRight("\((-epd.balance).formatted()) руб.", right: c.amount, y: y, size: 8)
+            y -= 11
+        }
         y -= 4
         try page.text("ИТОГО К ОПЛАТЕ за \(epd.period.russianName):", x: EPDRenderer.left, y: y, size: 11, bold: true)
         try page.textRight("\(epd.total.formatted()) руб.", right: c.amount, y: y, size: 11, bold: true)
@@ -141,8 +161,11 @@ public struct EPDRenderer: Sendable {
         try page.text("Услуга", x: c.service, y: y, size: 8, bold: true)
         try page.text("Ед.", x: c.unit - 34, y: y, size: 8, bold: true)
         try page.textRight("Объём", right: c.volume, y: y, size: 8, bold: true)
-        try page.textRight("Тариф, руб.", right: c.tariff, y: y, size: 8, bold: true)
-        try page.textRight("Начислено, руб.", right: c.amount, y: y, size: 8, bold: true)
+        try page.textRight("Тариф", right: c.tariff, y: y, size: 8, bold: true)
+        try page.textRight("Начислено", right: c.charged, y: y, size: 8, bold: true)
+        try page.textRight("Перерасч.", right: c.recalculated, y: y, size: 8, bold: true)
+        try page.textRight("Льготы", right: c.privileges, y: y, size: 8, bold: true)
+        try page.textRight("Итого, руб.", right: c.amount, y: y, size: 8, bold: true)
         try page.line(x1: EPDRenderer.left, y1: y - 4, x2: EPDRenderer.right, y2: y - 4)
         return y - 16
     }

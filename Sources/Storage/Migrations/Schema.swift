@@ -11,6 +11,7 @@ public enum Schema {
             version: 5, name: "journal without foreign-key triggers", sqlite: journalWithoutForeignKeys.sqlite,
             postgres: journalWithoutForeignKeys.postgres),
         Migration(version: 6, name: "billing runs in batches", sql: billingRuns),
+        Migration(version: 7, name: "calculated services, privileges, statements with balances", sql: calculation),
     ]
 
     static let registry = """
@@ -247,5 +248,47 @@ public enum Schema {
             status TEXT NOT NULL,
             PRIMARY KEY (run_id, batch_no)
         );
+        """
+
+    /// Services the center calculates itself, privileges, and statements that carry the whole
+    /// balance of each line: opening, charged, recalculated, privileges, penalties, paid, closing.
+    /// Postings a billing run makes name it (`run_id`); a payment's postings name the payment.
+    static let calculation = """
+        ALTER TABLE services ADD COLUMN calculation TEXT NOT NULL DEFAULT 'supplied';
+        ALTER TABLE services ADD COLUMN norm_milli BIGINT;
+        ALTER TABLE services ADD COLUMN readings_due_day INTEGER NOT NULL DEFAULT 25;
+        CREATE TABLE privileges (
+            principal_id BIGINT NOT NULL REFERENCES principals (id),
+            account_number TEXT NOT NULL REFERENCES accounts (number),
+            service_code TEXT NOT NULL,
+            category TEXT NOT NULL,
+            residents INTEGER NOT NULL,
+            percent INTEGER NOT NULL,
+            effective_from TEXT NOT NULL,
+            effective_until TEXT,
+            PRIMARY KEY (principal_id, account_number, service_code, category, effective_from)
+        );
+        CREATE INDEX privileges_account ON privileges (account_number);
+        ALTER TABLE postings ADD COLUMN run_id BIGINT;
+        ALTER TABLE postings ADD COLUMN payment_id BIGINT;
+        CREATE INDEX postings_account_period ON postings (account_number, period);
+        CREATE INDEX readings_account ON readings (account_number, period);
+        CREATE INDEX meters_account ON meters (account_number);
+        ALTER TABLE payments ADD COLUMN principal_inn TEXT;
+        ALTER TABLE payments ADD COLUMN service_code TEXT;
+        ALTER TABLE payments ADD COLUMN posted_period TEXT;
+        ALTER TABLE statements ADD COLUMN opening BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE statements ADD COLUMN charged BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE statements ADD COLUMN recalculated BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE statements ADD COLUMN privileges BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE statements ADD COLUMN penalties BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE statements ADD COLUMN paid BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE statement_lines ADD COLUMN opening BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE statement_lines ADD COLUMN recalculated BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE statement_lines ADD COLUMN privileges BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE statement_lines ADD COLUMN penalties BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE statement_lines ADD COLUMN paid BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE statement_lines ADD COLUMN closing BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE statement_lines ADD COLUMN method TEXT NOT NULL DEFAULT 'supplied';
         """
 }

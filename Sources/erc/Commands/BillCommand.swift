@@ -7,11 +7,16 @@ import Storage
 struct BillCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bill",
-        abstract: "Bill a period: one statement per premises from every principal's charges.",
+        abstract: "Bill a period: charges, privileges, penalties and one statement per premises.",
         discussion: """
-            Rebuilds the period's statements from the journal in one transaction; running it \
-            again on the same data gives the same statements. Principals that are not active are \
-            left out.
+            For every premises: calculates the services the center calculates (meter readings, \
+            averages and norms, area, residents, fixed), takes the principals' supplied charges, \
+            applies privileges, accrues penalties as of --as-of, and posts to the journal only the \
+            difference from what it already holds; then writes the statement (opening balance, \
+            charged, recalculations, privileges, penalties, paid, total to pay). Works in batches \
+            that workers claim: running it again on the same data adds nothing and gives the same \
+            statements, and a run that was killed is finished by running it again. Principals \
+            that are not active are left out. A closed period is refused.
             """)
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
@@ -54,11 +59,18 @@ func bill(
 }
 
 func report(_ summary: BillingSummary) -> String {
+    let t = summary.turnover
     var lines = [
-        "Billed \(summary.period): \(summary.statements) statements, \(summary.lines) lines, total \(summary.total) руб."
+        "Billed \(summary.period): \(summary.statements) statements, \(summary.lines) lines, to pay \(summary.total) руб.; "
+            + "\(summary.postingsAdded) postings added",
+        "  charged \(t.charged), recalculated \(t.recalculated), privileges \(t.privileges), penalties \(t.penalties), "
+            + "paid \(t.paid), opening \(t.opening), closing \(t.closing)",
     ]
-    for (inn, total) in summary.perPrincipal.sorted(by: { $0.key < $1.key }) {
-        lines.append("  \(inn)  \(total.formatted().leftPadded(to: 16)) руб.")
+    let columns = ["Principal", "Opening", "Charged", "Recalc.", "Privileges", "Penalties", "Paid", "Closing"]
+    lines.append(columns.enumerated().map { $0 == 0 ? $1.padding(toLength: 12, withPad: " ", startingAt: 0) : $1.leftPadded(to: 15) }.joined())
+    for (inn, line) in summary.perPrincipal.sorted(by: { $0.key < $1.key }) {
+        let amounts = [line.opening, line.charged, line.recalculated, line.privileges, line.penalties, line.paid, line.closing]
+        lines.append(inn.padding(toLength: 12, withPad: " ", startingAt: 0) + amounts.map { $0.formatted().leftPadded(to: 15) }.joined())
     }
     return lines.joined(separator: "\n")
 }

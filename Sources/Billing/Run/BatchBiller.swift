@@ -1,0 +1,120 @@
+import Core
+import Storage
+
+/// Bills claimed batches of one run; `Sendable`, so parallel workers share it, each with its
+/// own connection. A batch is read, computed premises by premises (`PremisesBill`), then written
+/// in one short transaction: the run's new postings (only differences from what the journal
+/// holds), the batch's statements replaced, and the batch marked done.
+struct BatchBiller: Sendable {
+    let context: BillingContext
+    let runId: Int64
+
+    var period: BillingPeriod { context.period }
+
+    /// Claims batches until none is left.
+    func work(
+        on connection: any Connection, runId: Int64, batches: Int, progress: (_ done: Int, _ batches: Int) -> Void
+    ) throws {
+        while true {
+            // The status test in the outer WHERE makes a concurrent claim of the same batch miss.
+            guard let claimed = try connection.first(
+                """
+                UPDATE billing_batches SET status = 'claimed'
+                WHERE run_id = ? AND status = 'pending' AND batch_no = (
+                    SELECT MIN(batch_no) FROM billing_batches WHERE run_id = ? AND status = 'pending')
+                RETURNING batch_no, first_account, last_account
+                """, [runId, runId])
+            else {
+                if try connection.scalar(
+                    "SELECT COUNT(*) FROM billing_batches WHERE run_id = ? AND status = 'pending'", [runId]) == 0
+                {
+                    return
+                }
+                continue
+            }
+            let number = try claimed.int(0)
+            let first = try claimed.string(1)
+            let last = try claimed.string(2)
+            let rows = try compute(on: connection, from: first, through: last)
+            try connection.withTransaction {
+                try connection.bulkInsert(
+                    into: "postings",
+                    columns: [
+                        "account_number", "principal_id", "service_code", "period", "kind", "amount", "volume_milli",
+                        "tariff", "counts_from", "note", "run_id",
+                    ],
+                    rows: rows.postings)
+                for table in ["statement_lines", "statements"] {
+                    try connection.execute(
+                        "DELETE FROM \(table) WHERE period = ? AND account_number >= ? AND account_number <= ?",
+                        [period, first, last])
+                }
+                try connection.bulkInsert(
+                    into: "statements",
+                    columns: [
+                        "period", "account_number", "line_count", "total", "as_of", "opening", "charged",
+                        "recalculated", "privileges", "penalties", "paid",
+                    ],
+                    rows: rows.statements)
+                try connection.bulkInsert(
+                    into: "statement_lines",
+                    columns: [
+                        "period", "account_number", "line_no", "principal_id", "service_code", "volume_milli", "tariff",
+                        "amount", "opening", "recalculated", "privileges", "penalties", "paid", "closing", "method",
+                    ],
+                    rows: rows.lines)
+                try connection.execute(
+                    "UPDATE billing_batches SET status = 'done' WHERE run_id = ? AND batch_no = ?", [runId, number])
+            }
+            let done = try connection.scalar(
+                "SELECT COUNT(*) FROM billing_batches WHERE run_id = ? AND status = 'done'", [runId])
+            progress(Int(done), batches)
+        }
+    }
+
+    /// Reads a batch and computes its postings, statements and lines (nothing is written).
+    func compute(on connection: any Connection, from first: String, through last: String) throws -> (
+        postings: [[SQLValue]], statements: [[SQLValue]], lines: [[SQLValue]]
+    ) {
+        var postings: [[SQLValue]] = []
+        var statements: [[SQLValue]] = []
+        var lines: [[SQLValue]] = []
+        for inputs in try BatchReader(connection: connection).inputs(from: first, through: last, period: period) {
+            let bill = PremisesBill(inputs, context: context)
+            let account = SQLValue.text(inputs.account)
+            for posting in bill.postings {
+                postings.append([
+                    account, .integer(posting.key.principalId), .text(posting.key.service), period.sqlValue,
+                    .text(posting.kind.rawValue), .integer(posting.amount.kopecks), .integer(posting.volumeMilli),
+                    .integer(posting.tariff.kopecks), period.firstDay.sqlValue, posting.note.map(SQLValue.text) ?? .null,
+                    .integer(runId),
+                ])
+            }
+            guard !bill.lines.isEmpty else { continue }
+            var total = StatementLine(key: ServiceKey(principalId: 0, service: ""), inn: "")
+            for (index, line) in bill.lines.enumerated() {
+                total.opening += line.opening
+                total.charged += line.charged
+                total.recalculated += line.recalculated
+                total.privileges += line.privileges
+                total.penalties += line.penalties
+                total.paid += line.paid
+                total.closing += line.closing
+                lines.append([
+                    period.sqlValue, account, .integer(Int64(index + 1)), .integer(line.key.principalId),
+                    .text(line.key.service), .integer(line.volumeMilli), .integer(line.tariff.kopecks),
+                    .integer(line.charged.kopecks), .integer(line.opening.kopecks), .integer(line.recalculated.kopecks),
+                    .integer(line.privileges.kopecks), .integer(line.penalties.kopecks), .integer(line.paid.kopecks),
+                    .integer(line.closing.kopecks), .text(line.method),
+                ])
+            }
+            statements.append([
+                period.sqlValue, account, .integer(Int64(bill.lines.count)), .integer(total.closing.kopecks),
+                context.asOf.sqlValue, .integer(total.opening.kopecks), .integer(total.charged.kopecks),
+                .integer(total.recalculated.kopecks), .integer(total.privileges.kopecks),
+                .integer(total.penalties.kopecks), .integer(total.paid.kopecks),
+            ])
+        }
+        return (postings, statements, lines)
+    }
+}

@@ -1,0 +1,111 @@
+import Core
+import Storage
+
+/// Reads what a billing run needs: once per run the principals and tariffs, and per batch of
+/// premises (a range of accounts) their areas, calculated services, meters with readings,
+/// privileges and journal, each in one query.
+struct BatchReader {
+    let connection: any Connection
+
+    func context(period: BillingPeriod, asOf: CalendarDate) throws -> BillingContext {
+        var principals: [Int64: BillingContext.PrincipalInfo] = [:]
+        try connection.query("SELECT id, inn, status, kind FROM principals") { row in
+            principals[try row.int64(0)] = BillingContext.PrincipalInfo(
+                inn: try row.string(1), isActive: try row.string(2) == PrincipalStatus.active.rawValue,
+                penaltyScale: try row.string(3) == Principal.Kind.capitalRepair.rawValue ? .capitalRepair : .housingAndUtilities)
+        }
+        var tariffs: [ServiceKey: [Tariff]] = [:]
+        try connection.query(
+            "SELECT principal_id, service_code, effective_from, price FROM tariffs ORDER BY principal_id, service_code, effective_from"
+        ) { row in
+            let service = try row.string(1)
+            tariffs[ServiceKey(principalId: try row.int64(0), service: service), default: []].append(
+                Tariff(serviceCode: service, effectiveFrom: try row.date(2), price: try row.money(3)))
+        }
+        return BillingContext(period: period, asOf: asOf, principals: principals, tariffs: tariffs)
+    }
+
+    /// The inputs of every premises from `first` through `last`, in account order.
+    func inputs(from first: String, through last: String, period: BillingPeriod) throws -> [PremisesInputs] {
+        var premises: [String: PremisesInputs] = [:]
+        let range: [any SQLBindable] = [first, last]
+        try connection.query(
+            "SELECT number, area_centi, residents FROM accounts WHERE number >= ? AND number <= ?", range
+        ) { row in
+            let account = try row.string(0)
+            var inputs = PremisesInputs(account: account)
+            inputs.areaCenti = try row.int64(1)
+            inputs.residents = try row.int(2)
+            premises[account] = inputs
+        }
+        try connection.query(
+            """
+            SELECT pa.account_number, s.principal_id, s.code, s.calculation, s.norm_milli
+            FROM principal_accounts pa JOIN services s ON s.principal_id = pa.principal_id
+            WHERE s.calculation <> 'supplied' AND pa.account_number >= ? AND pa.account_number <= ?
+            """, range
+        ) { row in
+            let key = ServiceKey(principalId: try row.int64(1), service: try row.string(2))
+            premises[try row.string(0)]?.calculated[key] = PremisesInputs.Calculated(
+                calculation: Service.Calculation(rawValue: try row.string(3)) ?? .supplied, normMilli: try row.optionalInt64(4))
+        }
+        var meters: [String: (account: String, key: ServiceKey, meter: MeterHistory)] = [:]
+        try connection.query(
+            """
+            SELECT account_number, principal_id, service_code, serial, digits, COALESCE(initial_reading_milli, 0),
+                   installed_on, verified_until
+            FROM meters WHERE account_number >= ? AND account_number <= ?
+            """, range
+        ) { row in
+            let key = ServiceKey(principalId: try row.int64(1), service: try row.string(2))
+            meters["\(key.principalId)|\(try row.string(3))"] = (
+                try row.string(0), key,
+                MeterHistory(
+                    digits: try row.int(4), initialMilli: try row.int64(5), installedOn: try row.date(6),
+                    verifiedUntil: try row.date(7), readings: [])
+            )
+        }
+        try connection.query(
+            """
+            SELECT principal_id, meter_serial, period, value_milli, taken_on FROM readings
+            WHERE account_number >= ? AND account_number <= ? AND period <= ?
+            """, range + [period]
+        ) { row in
+            let id = "\(try row.int64(0))|\(try row.string(1))"
+            meters[id]?.meter.readings.append(
+                MeterHistory.Reading(period: try row.period(2), valueMilli: try row.int64(3), takenOn: try row.date(4)))
+        }
+        for (_, held) in meters.sorted(by: { $0.key < $1.key }) {
+            premises[held.account]?.meters[held.key, default: []].append(held.meter)
+        }
+        try connection.query(
+            """
+            SELECT account_number, principal_id, service_code, residents, percent, effective_from, effective_until
+            FROM privileges WHERE account_number >= ? AND account_number <= ?
+            """, range
+        ) { row in
+            let key = ServiceKey(principalId: try row.int64(1), service: try row.string(2))
+            premises[try row.string(0)]?.privileges[key, default: []].append(
+                PremisesInputs.PrivilegeTerms(
+                    residents: try row.int(3), percent: try row.int(4), from: try row.date(5),
+                    until: try row.optionalString(6).flatMap(CalendarDate.init(iso:))))
+        }
+        try connection.query(
+            """
+            SELECT account_number, principal_id, service_code, period, kind, amount, COALESCE(volume_milli, 0), tariff,
+                   counts_from, for_period, note, run_id
+            FROM postings WHERE account_number >= ? AND account_number <= ? AND period <= ?
+            """, range + [period]
+        ) { row in
+            guard let kind = JournalEntry.Kind(rawValue: try row.string(4)) else { return }
+            let key = ServiceKey(principalId: try row.int64(1), service: try row.string(2))
+            premises[try row.string(0)]?.entries[key, default: []].append(
+                JournalEntry(
+                    kind: kind, period: try row.period(3), amount: try row.money(5), volumeMilli: try row.int64(6),
+                    tariff: try row.optionalInt64(7).map { Money(kopecks: $0) }, day: try row.date(8),
+                    forPeriod: try row.optionalString(9).flatMap(BillingPeriod.init), note: try row.optionalString(10),
+                    runId: try row.optionalInt64(11)))
+        }
+        return premises.values.sorted { $0.account < $1.account }
+    }
+}

@@ -1,0 +1,234 @@
+public import Core
+
+/// A principal's service on a premises: the unit of a statement line and of the ledger.
+public struct ServiceKey: Sendable, Hashable, Comparable {
+    public var principalId: Int64
+    public var service: String
+
+    public init(principalId: Int64, service: String) {
+        self.principalId = principalId
+        self.service = service
+    }
+
+    public static func < (lhs: ServiceKey, rhs: ServiceKey) -> Bool {
+        (lhs.principalId, lhs.service) < (rhs.principalId, rhs.service)
+    }
+}
+
+/// What a billing run knows of every principal and tariff, read once per run.
+struct BillingContext: Sendable {
+    struct PrincipalInfo: Sendable {
+        var inn: String
+        var isActive: Bool
+        var penaltyScale: PenaltyCalculator.Scale
+    }
+
+    var period: BillingPeriod
+    var asOf: CalendarDate
+    var principals: [Int64: PrincipalInfo]
+    var tariffs: [ServiceKey: [Tariff]]
+    var penaltyRules = PenaltyRules.current
+}
+
+/// Everything the run reads about one premises.
+struct PremisesInputs: Sendable {
+    struct Calculated: Sendable {
+        var calculation: Service.Calculation
+        var normMilli: Int64?
+    }
+
+    struct PrivilegeTerms: Sendable {
+        var residents: Int
+        var percent: Int
+        var from: CalendarDate
+        var until: CalendarDate?
+    }
+
+    var account: String
+    var areaCenti: Int64 = 0
+    var residents = 0
+    var calculated: [ServiceKey: Calculated] = [:]
+    var meters: [ServiceKey: [MeterHistory]] = [:]
+    var privileges: [ServiceKey: [PrivilegeTerms]] = [:]
+    var entries: [ServiceKey: [JournalEntry]] = [:]
+}
+
+/// A posting the run adds: the difference between what a line should hold and what the run's
+/// earlier postings hold for it.
+struct RunPosting: Sendable, Hashable {
+    var key: ServiceKey
+    var kind: JournalEntry.Kind
+    var amount: Money
+    var volumeMilli: Int64
+    var tariff: Money
+    var note: String?
+}
+
+/// One line of a statement: a principal's service on the premises, with its whole balance.
+struct StatementLine: Sendable, Hashable {
+    var key: ServiceKey
+    var inn: String
+    var volumeMilli: Int64 = 0
+    var tariff = Money.zero
+    var method = "supplied"
+    var opening = Money.zero
+    var charged = Money.zero
+    var recalculated = Money.zero
+    /// Positive: the discount given.
+    var privileges = Money.zero
+    var penalties = Money.zero
+    /// Positive: the money received in the period.
+    var paid = Money.zero
+    var closing = Money.zero
+
+    var isEmpty: Bool {
+        [opening, charged, recalculated, privileges, penalties, paid, closing].allSatisfy { $0 == .zero }
+            && volumeMilli == 0
+    }
+}
+
+/// The bill of one premises for a period: the postings to add and the statement lines.
+struct PremisesBill: Sendable {
+    var postings: [RunPosting] = []
+    var lines: [StatementLine] = []
+
+    init(_ inputs: PremisesInputs, context: BillingContext) {
+        let period = context.period
+        let keys = Set(inputs.calculated.keys).union(inputs.entries.keys).sorted()
+        for key in keys {
+            guard let principal = context.principals[key.principalId] else { continue }
+            let entries = inputs.entries[key] ?? []
+            var proposed: [JournalEntry.Kind: RunPosting] = [:]
+            if principal.isActive {
+                proposed = Self.propose(key, inputs, entries, principal, context)
+            }
+            // Only the difference from what earlier runs posted for the period is posted.
+            var held: [JournalEntry.Kind: (amount: Money, volume: Int64)] = [:]
+            for entry in entries where entry.runId != nil && entry.period == period {
+                let sum = held[entry.kind] ?? (.zero, 0)
+                held[entry.kind] = (sum.amount + entry.amount, sum.volume + entry.volumeMilli)
+            }
+            var added: [JournalEntry] = []
+            for kind in [JournalEntry.Kind.charge, .recalculation, .privilege, .penalty] {
+                let want = proposed[kind] ?? RunPosting(key: key, kind: kind, amount: .zero, volumeMilli: 0, tariff: .zero)
+                let have = held[kind] ?? (.zero, 0)
+                guard want.amount != have.amount || want.volumeMilli != have.volume else { continue }
+                var difference = want
+                difference.amount = want.amount - have.amount
+                difference.volumeMilli = want.volumeMilli - have.volume
+                postings.append(difference)
+                added.append(
+                    JournalEntry(
+                        kind: kind, period: period, amount: difference.amount, volumeMilli: difference.volumeMilli,
+                        day: period.firstDay, note: difference.note, runId: 0))
+            }
+            guard principal.isActive else { continue }
+            var line = StatementLine(key: key, inn: principal.inn)
+            line.method = proposed[.charge]?.note ?? (inputs.calculated[key] == nil ? "supplied" : line.method)
+            if let tariff = proposed[.charge]?.tariff { line.tariff = tariff }
+            for entry in entries + added {
+                line.closing += entry.amount
+                if entry.period < period || entry.kind == .opening {
+                    line.opening += entry.amount
+                    continue
+                }
+                switch entry.kind {
+                case .charge:
+                    line.charged += entry.amount
+                    line.volumeMilli += entry.volumeMilli
+                case .recalculation: line.recalculated += entry.amount
+                case .privilege: line.privileges -= entry.amount
+                case .penalty: line.penalties += entry.amount
+                case .payment: line.paid -= entry.amount
+                case .opening: break
+                }
+            }
+            if line.tariff == .zero, line.volumeMilli != 0 {
+                // A supplied charge: the tariff the principal applied.
+                line.tariff = entries.filter { $0.kind == .charge && $0.period == period }.compactMap(\.tariff).max() ?? .zero
+            }
+            if !line.isEmpty { lines.append(line) }
+        }
+        lines.sort { ($0.inn, $0.key.service) < ($1.inn, $1.key.service) }
+    }
+
+    /// What the run's own postings for the period should add up to, per kind.
+    private static func propose(
+        _ key: ServiceKey, _ inputs: PremisesInputs, _ entries: [JournalEntry], _ principal: BillingContext.PrincipalInfo,
+        _ context: BillingContext
+    ) -> [JournalEntry.Kind: RunPosting] {
+        let period = context.period
+        var proposed: [JournalEntry.Kind: RunPosting] = [:]
+        let tariffs = context.tariffs[key] ?? []
+        func amount(_ volume: Int64) -> Money {
+            (try? ChargeCalculator.amount(volumeMilli: volume, tariffs: tariffs, period: period)) ?? .zero
+        }
+        let tariff = tariffs.last { $0.effectiveFrom <= period.lastDay }?.price ?? .zero
+        var charge = Money.zero
+        if let rule = inputs.calculated[key], !tariffs.isEmpty {
+            var volume: Int64 = 0
+            var note = rule.calculation.rawValue
+            var recalculation: Int64 = 0
+            switch rule.calculation {
+            case .supplied: break
+            case .perArea: volume = try! ChargeCalculator.volume(.perArea(areaCenti: inputs.areaCenti))
+            case .fixed: volume = try! ChargeCalculator.volume(.fixed)
+            case .perResident:
+                volume = try! ChargeCalculator.volume(
+                    .normPerResident(normMilli: rule.normMilli ?? 0, residents: inputs.residents))
+            case .metered:
+                let billed = entries.filter { $0.runId != nil && ($0.kind == .charge || $0.kind == .recalculation) }
+                let firstBilled = billed.map(\.period).min() ?? period
+                let before = billed.filter { $0.period < period }.reduce(Int64(0)) { $0 + $1.volumeMilli }
+                var total: Int64 = 0
+                let meters = inputs.meters[key] ?? []
+                for meter in meters {
+                    let result = MeteredVolume.cumulative(
+                        meter, firstBilled: firstBilled, through: period, normMilli: rule.normMilli,
+                        residents: inputs.residents)
+                    total += result.volumeMilli
+                    note = result.method
+                }
+                if meters.isEmpty {
+                    // No meter where one belongs: the norm (the multiplier of p. 42 is not applied).
+                    total = before + (rule.normMilli ?? 0) * Int64(inputs.residents)
+                    note = "norm"
+                }
+                let delta = total - before
+                volume = max(delta, 0)
+                recalculation = min(delta, 0)
+            }
+            charge = amount(volume)
+            if volume != 0 || charge != .zero {
+                proposed[.charge] = RunPosting(key: key, kind: .charge, amount: charge, volumeMilli: volume, tariff: tariff, note: note)
+            }
+            if recalculation != 0 {
+                proposed[.recalculation] = RunPosting(
+                    key: key, kind: .recalculation, amount: amount(recalculation), volumeMilli: recalculation,
+                    tariff: tariff, note: "по показаниям прибора учёта")
+            }
+        }
+        // Privileges on the whole charge of the period, supplied or calculated.
+        let supplied = entries.filter { $0.runId == nil && $0.kind == .charge && $0.period == period }
+            .reduce(Money.zero) { $0 + $1.amount }
+        var privilege = Money.zero
+        for terms in inputs.privileges[key] ?? [] where terms.from <= period.lastDay && (terms.until ?? period.firstDay) >= period.firstDay {
+            privilege += ChargeCalculator.privilege(
+                charge: supplied + charge, entitledResidents: terms.residents, residents: inputs.residents,
+                percent: terms.percent)
+        }
+        if privilege != .zero {
+            proposed[.privilege] = RunPosting(key: key, kind: .privilege, amount: privilege, volumeMilli: 0, tariff: .zero)
+        }
+        // Penalties accrued as of the run's day, less those posted in earlier periods.
+        let slices = DebtSlices(
+            entries.filter { !($0.kind == .penalty && $0.period == period && $0.runId != nil) }, through: context.asOf)
+        let calculator = PenaltyCalculator(rules: context.penaltyRules, scale: principal.penaltyScale)
+        let posted = entries.filter { $0.kind == .penalty && $0.period < period }.reduce(Money.zero) { $0 + $1.amount }
+        let penalty = slices.accruedPenalty(before: period, asOf: context.asOf, calculator: calculator) - posted
+        if penalty != .zero {
+            proposed[.penalty] = RunPosting(key: key, kind: .penalty, amount: penalty, volumeMilli: 0, tariff: .zero)
+        }
+        return proposed
+    }
+}
