@@ -9,12 +9,13 @@ public struct BillingError: Error, Sendable, CustomStringConvertible {
         public static let periodClosed = Code("period closed")
         public static let periodOrder = Code("period order")
         public static let notBilled = Code("not billed")
+        public static let invalidPayment = Code("invalid payment")
         public var description: String { base }
     }
 
     public var code: Code
     public var message: String
-    public var description: String { "\(code): \(message) - while changing a billing period" }
+    public var description: String { "\(code): \(message)" }
 }
 
 /// Closing billing periods: a closed period takes no more charges or billing runs; a later

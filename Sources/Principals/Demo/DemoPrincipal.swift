@@ -100,37 +100,49 @@ struct DemoService {
     var tariff: Int64
     var meterPrefix: String?
     var verificationYears = 6
+    /// How the center gets the charge: `supplied` comes in the principal's charges file.
+    var calculation = Service.Calculation.supplied
+    /// The norm per resident a month, thousandths of the unit.
+    var normMilli: Int64?
     var volume: @Sendable (DemoRegion.Flat, DemoRegion.House, inout SeededRandom) -> Int64
 
     static let coldWater = DemoService(
-        code: "CW", name: "Холодное водоснабжение", unit: "м³", tariff: 4_289, meterPrefix: "CW"
+        code: "CW", name: "Холодное водоснабжение", unit: "м³", tariff: 4_289, meterPrefix: "CW",
+        calculation: .metered, normMilli: 4_745
     ) { flat, _, random in Int64(flat.residents * random.int(2_500...4_200)) }
     static let sewage = DemoService(code: "SEW", name: "Водоотведение", unit: "м³", tariff: 3_184) {
         flat, _, random in Int64(flat.residents * random.int(4_000...6_500))
     }
     static let hotWater = DemoService(
         code: "HW", name: "Горячее водоснабжение", unit: "м³", tariff: 22_341, meterPrefix: "HW",
-        verificationYears: 4
+        verificationYears: 6, calculation: .metered, normMilli: 3_167
     ) { flat, _, random in Int64(flat.residents * random.int(1_500...2_600)) }
     static let heating = DemoService(code: "HEAT", name: "Отопление", unit: "Гкал", tariff: 248_900) {
         flat, _, _ in flat.areaCenti * 176 / 1_000
     }
     static let electricity = DemoService(
-        code: "EL", name: "Электроснабжение", unit: "кВт·ч", tariff: 528, meterPrefix: "EL", verificationYears: 16
+        code: "EL", name: "Электроснабжение", unit: "кВт·ч", tariff: 528, meterPrefix: "EL", verificationYears: 16,
+        calculation: .metered, normMilli: 88_000
     ) { flat, _, random in Int64(random.int(60...140) + flat.residents * random.int(30...70)) * 1_000 }
     static let gas = DemoService(code: "GAS", name: "Газоснабжение", unit: "м³", tariff: 832) {
         flat, _, _ in Int64(flat.residents) * 10_000
     }
-    static let waste = DemoService(code: "TKO", name: "Обращение с ТКО", unit: "чел.", tariff: 10_650) {
+    static let waste = DemoService(
+        code: "TKO", name: "Обращение с ТКО", unit: "чел.", tariff: 10_650, calculation: .perResident, normMilli: 1_000
+    ) {
         flat, _, _ in Int64(flat.residents) * 1_000
     }
-    static let capitalRepair = DemoService(code: "KR", name: "Взнос на капитальный ремонт", unit: "м²", tariff: 1_345) {
+    static let capitalRepair = DemoService(
+        code: "KR", name: "Взнос на капитальный ремонт", unit: "м²", tariff: 1_345, calculation: .perArea
+    ) {
         flat, _, _ in flat.areaCenti * 10
     }
     static let maintenance = DemoService(
         code: "SOD", name: "Содержание и ремонт жилого помещения", unit: "м²", tariff: 2_850
     ) { flat, _, _ in flat.areaCenti * 10 }
-    static let intercom = DemoService(code: "DOM", name: "Домофон", unit: "шт.", tariff: 6_500) { _, _, _ in 1_000 }
+    static let intercom = DemoService(
+        code: "DOM", name: "Домофон", unit: "шт.", tariff: 6_500, calculation: .fixed
+    ) { _, _, _ in 1_000 }
     static let antenna = DemoService(code: "ANT", name: "Коллективная антенна", unit: "шт.", tariff: 12_000) {
         _, _, _ in 1_000
     }

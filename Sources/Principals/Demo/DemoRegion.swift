@@ -85,11 +85,15 @@ public struct DemoRegion: Sendable {
         public var accounts: [String] = []
         public var meters: [String] = []
         public var tariffs: [String] = []
+        public var readings: [String] = []
         public var charges: [String] = []
+        /// Payments customers made in the period for the debts carried into it, to be recorded
+        /// as they would arrive from a bank.
+        public var payments: [DemoPayment] = []
         public var houseCount = 0
         public var premisesCount = 0
         public var principalCount = 0
-        public var all: [String] { principals + accounts + meters + tariffs + charges }
+        public var all: [String] { principals + accounts + meters + tariffs + readings + charges }
     }
 
     /// Writes every principal's onboarding, accounts, meters, tariffs and charges file into
@@ -110,7 +114,10 @@ public struct DemoRegion: Sendable {
                 path: "\(directory)/principal-\(inn).xml", header: header("P-\(inn)-1"),
                 principal: principal.record, agreement: principal.agreement)
             for service in principal.services {
-                try onboarding.add(Service(code: service.code, name: service.name, unit: service.unit))
+                try onboarding.add(
+                    Service(
+                        code: service.code, name: service.name, unit: service.unit, calculation: service.calculation,
+                        normMilli: service.normMilli))
             }
             try onboarding.finish()
             files.principals.append(onboarding.path)
@@ -122,15 +129,39 @@ public struct DemoRegion: Sendable {
             for flat in served {
                 try registry.add(flat.record(houseCode: houses[flat.house].code, principal: principal))
             }
-            // Some premises carry a debt (or an advance) into the period.
+            // Some premises carry a debt (or an advance) into the period, some of it months old;
+            // half of the debtors pay part of it during the period.
             for flat in served {
                 var random = SeededRandom(seed: seed ^ 0xBA1A ^ UInt64(flat.account)!)
                 guard random.int(0...9) == 0, let service = principal.services.first else { continue }
-                let amount = Int64(random.int(-20_000...350_000))
+                var amount = Int64(random.int(-20_000...350_000))
+                if amount == 0 { amount = 100 }
+                let age = random.int(0...2) == 0 ? random.int(2...8) : 1
+                var since = period
+                for _ in 0..<age { since = since.previous }
                 try registry.add(
                     OpeningBalance(
                         account: try PersonalAccountNumber(flat.account), serviceCode: service.code,
-                        amount: Money(kopecks: amount == 0 ? 100 : amount)))
+                        amount: Money(kopecks: amount), since: age == 1 ? nil : since))
+                if amount > 0, random.int(0...1) == 0 {
+                    files.payments.append(
+                        DemoPayment(
+                            operationId: "\(inn)-\(flat.account)-\(period)", account: flat.account,
+                            amount: Money(kopecks: max(100, amount * Int64(random.int(20...100)) / 100)),
+                            paidOn: CalendarDate(year: period.year, month: period.month, day: random.int(1...28))!))
+                }
+            }
+            // A privilege for one resident of one premises in twenty, on the metered services.
+            for flat in served {
+                var random = SeededRandom(seed: seed ^ 0x1E6A ^ UInt64(flat.account)!)
+                guard random.int(0...19) == 0 else { continue }
+                for service in principal.services where service.calculation == .metered {
+                    try registry.add(
+                        Privilege(
+                            account: try PersonalAccountNumber(flat.account), serviceCode: service.code,
+                            category: random.int(0...1) == 0 ? "VETERAN" : "DISABLED", residents: 1, percent: 50,
+                            from: CalendarDate(iso: "2026-01-01")!))
+                }
             }
             try registry.finish()
             files.accounts.append(registry.path)
@@ -164,11 +195,15 @@ public struct DemoRegion: Sendable {
             try tariffs.finish()
             files.tariffs.append(tariffs.path)
 
+            if principal.services.contains(where: { $0.calculation == .metered }) {
+                files.readings.append(try writeReadings(principal, served, houses, header: header("R-\(inn)-\(period)"), to: directory))
+            }
+
             let charges = try ChargesFileWriter(
                 path: "\(directory)/charges-\(inn)-\(period).xml", header: header("C-\(inn)-\(period)"))
             for flat in served {
                 let account = try PersonalAccountNumber(flat.account)
-                for (serviceIndex, service) in principal.services.enumerated() {
+                for (serviceIndex, service) in principal.services.enumerated() where service.calculation == .supplied {
                     var random = SeededRandom(
                         seed: seed ^ UInt64(serviceIndex + 101) &* 0x9E37 ^ UInt64(flat.account)! ^ UInt64(period.index))
                     let volume = service.volume(flat, houses[flat.house], &random)
@@ -192,6 +227,51 @@ public struct DemoRegion: Sendable {
             files.charges.append(charges.path)
         }
         return files
+    }
+}
+
+/// A payment of the demo region: a customer paying part of a debt during the period.
+public struct DemoPayment: Sendable, Hashable {
+    public var operationId: String
+    public var account: String
+    public var amount: Money
+    public var paidOn: CalendarDate
+}
+
+extension DemoRegion {
+    /// The readings the principal's customers sent over the last seven months, taken on the
+    /// 20th: most premises send every month; one in eight stopped a month or two ago (billed on
+    /// the average), one in twenty-five half a year ago (billed on the norm).
+    func writeReadings(
+        _ principal: DemoPrincipal, _ served: [Flat], _ houses: [House], header: ExchangeHeader, to directory: String
+    ) throws -> String {
+        let file = try ReadingsFileWriter(path: "\(directory)/readings-\(principal.inn.value)-\(period).xml", header: header)
+        for flat in served {
+            for (serviceIndex, service) in principal.services.enumerated() where service.calculation == .metered {
+                var meterRandom = SeededRandom(seed: seed ^ UInt64(serviceIndex + 1) &* 0x51ED_27 ^ UInt64(flat.account)!)
+                _ = (meterRandom.int(2019...2025), meterRandom.int(1...12), meterRandom.int(1...28))
+                var value = Int64(meterRandom.int(0...900)) * 1_000
+                var random = SeededRandom(seed: seed ^ 0x8EAD ^ UInt64(serviceIndex + 7) &* 31 ^ UInt64(flat.account)!)
+                let stop = random.int(0...99)
+                let lastSent = stop < 4 ? 6 : stop < 16 ? random.int(1...2) : 0
+                var month = period
+                for _ in 0..<6 { month = month.previous }
+                for back in stride(from: 6, through: 0, by: -1) {
+                    defer { month = month.next }
+                    value += service.volume(flat, houses[flat.house], &random)
+                    guard back >= lastSent else { continue }
+                    let capacity: Int64 = service.unit == "кВт·ч" ? 1_000_000_000 : 100_000_000
+                    let taken = CalendarDate(year: month.year, month: month.month, day: 20)!
+                    try file.add(
+                        MeterReading(
+                            account: try PersonalAccountNumber(flat.account), meterSerial: "\(service.meterPrefix!)\(flat.account)",
+                            serviceCode: service.code, valueMilli: value % capacity, takenOn: taken, channel: .principal,
+                            receivedAt: "\(taken)T12:00:00+05:00"))
+                }
+            }
+        }
+        try file.finish()
+        return file.path
     }
 }
 

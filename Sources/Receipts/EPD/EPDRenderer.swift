@@ -63,7 +63,7 @@ public struct EPDRenderer: Sendable {
                 y -= 9.5
             }
             for line in block.lines {
-                let names = page.wrap(line.serviceName, width: c.unit - c.service - 40, size: 8)
+                let names = page.wrap(line.serviceName, width: c.unit - c.service - 50, size: 8)
                 try need(Float(names.count) * 10 + 1)
                 for (index, name) in names.enumerated() {
                     try page.text(name, x: c.service + 8, y: y - Float(index) * 10, size: 8)

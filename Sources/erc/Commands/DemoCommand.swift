@@ -1,4 +1,5 @@
 import ArgumentParser
+import Billing
 import Core
 import Foundation
 import Principals
@@ -10,8 +11,10 @@ struct DemoCommand: ParsableCommand {
         abstract: "Run one month end to end on a synthetic Chelyabinsk region.",
         discussion: """
             Generates a deterministic region (houses, premises, 46 principals with valid \
-            requisites, services, tariffs, meters and charges) as the principals' own XML files, \
-            imports them, bills the period and renders one ЕПД per premises. The same seed gives \
+            requisites, services, tariffs, meters, readings, privileges, debts carried in and \
+            charges) as the principals' own XML files, imports them, records the payments made \
+            during the period, bills the period (calculated services, privileges, penalties) and \
+            renders one ЕПД per premises. The same seed gives \
             the same files byte for byte, so a second run re-imports them as the same files and \
             changes nothing.
             """)
@@ -58,12 +61,26 @@ struct DemoCommand: ParsableCommand {
             "   \(files.all.count) files, \(rows) records"
                 + (unchanged > 0 ? "; \(unchanged) already imported before, unchanged" : ""))
 
-        print("3. Billing \(period) as of \(period.next.firstDay)")
+        print("3. Recording \(files.payments.count) payments made during \(period) (as a bank registry would bring them)")
+        let book = PaymentBook(connection: connection)
+        var paid = Money.zero
+        var repeated = 0
+        for payment in files.payments {
+            let recorded = try book.record(
+                IncomingPayment(
+                    source: "demo-bank", operationId: payment.operationId, account: try PersonalAccountNumber(payment.account),
+                    amount: payment.amount, paidOn: payment.paidOn))
+            paid += payment.amount
+            if recorded.wasRecordedBefore { repeated += 1 }
+        }
+        print("   \(paid) руб." + (repeated > 0 ? "; \(repeated) recorded before, not doubled" : ""))
+
+        print("4. Billing \(period) as of \(period.next.firstDay)")
         let summary = try bill(
             connection: connection, location: database.location, period: period, asOf: period.next.firstDay)
-        print("   " + report(summary).split(separator: "\n").first!)
+        print(report(summary).split(separator: "\n").prefix(2).map { "   " + $0 }.joined(separator: "\n"))
 
-        print("4. Rendering ЕПД into \(epd)")
+        print("5. Rendering ЕПД into \(epd)")
         let rendered = try render(
             connection: connection, location: database.location, period: period, out: epd, workers: workers)
         print("   " + describe(rendered, out: epd))

@@ -1,0 +1,112 @@
+import Core
+import Foundation
+import Storage
+
+/// A large region loaded straight into storage for the billing benchmark, without the exchange
+/// files (their import is benchmarked on its own): one principal per service, houses of 100
+/// premises, supplied charges as postings, debts carried in.
+struct SyntheticRegion {
+    var premises: Int
+    var services: Int
+    var period: BillingPeriod
+
+    static func account(_ index: Int) -> String {
+        let text = String(index + 1)
+        return "01" + String(repeating: "0", count: max(0, 8 - text.count)) + text
+    }
+
+    /// Calculated services: per area (two), per resident, fixed; the rest are supplied.
+    func calculation(of service: Int) -> String {
+        switch service {
+        case 0, 1: "per-area"
+        case 2: "per-resident"
+        case 3: "fixed"
+        default: "supplied"
+        }
+    }
+
+    func load(into connection: any Connection) throws {
+        try connection.withTransaction {
+            for service in 0..<services {
+                let id = Int64(service + 1)
+                try connection.execute(
+                    """
+                    INSERT INTO principals (id, inn, kpp, ogrn, name, kind, bank_name, bic, corr_account, account, address,
+                                            phone, status)
+                    VALUES (?, ?, '745101001', '1027400000000', ?, 'management', 'ПАО СБЕРБАНК', '047501602',
+                            '30101810700000000602', '40702810000000000000', 'г. Челябинск', '+7 351 000-00-00', 'active')
+                    """, [id, "74510\(10_000 + service)", "Поставщик \(service + 1)"])
+                try connection.execute(
+                    """
+                    INSERT INTO services (principal_id, code, name, unit, calculation, norm_milli)
+                    VALUES (?, ?, ?, 'шт.', ?, 1000)
+                    """, [id, "S\(service)", "Услуга \(service + 1)", calculation(of: service)])
+                try connection.execute(
+                    "INSERT INTO tariffs (principal_id, service_code, effective_from, price) VALUES (?, ?, '2026-01-01', ?)",
+                    [id, "S\(service)", Int64(1_000 + service * 137)])
+            }
+        }
+        var random = SeededRandom(seed: 7)
+        let chunk = 20_000
+        var start = 0
+        let progress = Progress("loading the region", total: premises)
+        while start < premises {
+            let end = min(start + chunk, premises)
+            var houses: [[SQLValue]] = []
+            var accounts: [[SQLValue]] = []
+            var links: [[SQLValue]] = []
+            var postings: [[SQLValue]] = []
+            for index in start..<end {
+                let account = Self.account(index)
+                if index % 100 == 0 {
+                    houses.append([.text("H\(index / 100)"), .text("454000"), .text("Челябинск"), .text("ул. Тестовая"), .text("\(index / 100 + 1)")])
+                }
+                let area = Int64(random.int(2_800...9_800))
+                accounts.append([
+                    .text(account), .text("H\(index / 100)"), .integer(Int64(index % 100 / 25 + 1)), .text("\(index % 100 + 1)"),
+                    .integer(area), .integer(Int64(random.int(1...5))), .text("Плательщик \(index + 1)"),
+                ])
+                for service in 0..<services {
+                    links.append([.integer(Int64(service + 1)), .text(account)])
+                    if calculation(of: service) == "supplied" {
+                        let volume = Int64(random.int(1_000...9_000))
+                        let tariff = Int64(1_000 + service * 137)
+                        postings.append([
+                            .text(account), .integer(Int64(service + 1)), .text("S\(service)"), period.sqlValue, .text("charge"),
+                            .integer(Money.charge(volumeMilli: volume, tariff: Money(kopecks: tariff)).kopecks), .integer(volume),
+                            .integer(tariff), period.firstDay.sqlValue, .null,
+                        ])
+                    }
+                }
+                if index % 10 == 0 {
+                    postings.append([
+                        .text(account), .integer(Int64(services)), .text("S\(services - 1)"), period.sqlValue, .text("opening"),
+                        .integer(Int64(random.int(1_000...500_000))), .null, .null, period.firstDay.sqlValue,
+                        period.previous.previous.previous.sqlValue,
+                    ])
+                }
+            }
+            try connection.withTransaction {
+                try connection.bulkInsert(
+                    into: "houses", columns: ["code", "postal_code", "city", "street", "number"], rows: houses)
+                try connection.bulkInsert(
+                    into: "accounts",
+                    columns: ["number", "house_code", "entrance", "apartment", "area_centi", "residents", "owner_name"],
+                    rows: accounts)
+                try connection.bulkInsert(into: "principal_accounts", columns: ["principal_id", "account_number"], rows: links)
+                try connection.bulkInsert(
+                    into: "postings",
+                    columns: [
+                        "account_number", "principal_id", "service_code", "period", "kind", "amount", "volume_milli",
+                        "tariff", "counts_from", "for_period",
+                    ],
+                    rows: postings)
+            }
+            start = end
+            progress.update(end)
+        }
+        progress.finish()
+        // PostgreSQL plans the billing queries from statistics.
+        if case .postgres = connection.dialect { try connection.execute("ANALYZE") }
+    }
+}
