@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageConformance", "ERCTestSupport"]),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Storage", "Principals", "StorageConformance", "ExchangeConformance", "ERCTestSupport"]),
+            dependencies: ["Storage", "Principals", "Billing", "StorageConformance", "ExchangeConformance", "ERCTestSupport"]),
         .testTarget(
             name: "PrincipalsTests",
             dependencies: ["Principals", "Core", "Storage", "Billing", "ExchangeConformance", "ERCTestSupport"]),

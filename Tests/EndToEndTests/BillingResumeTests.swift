@@ -15,12 +15,18 @@ struct BillingResumeTests {
     func statements(_ db: String) throws -> [String] {
         let connection = try DatabaseLocation.sqlite(path: db).connect()
         var rows: [String] = []
-        try connection.query("SELECT account_number, line_count, total, as_of FROM statements WHERE period = '2026-10' ORDER BY account_number") {
+        try connection.query(
+            """
+            SELECT account_number, line_count, total, as_of, opening, charged, recalculated, privileges, penalties, paid
+            FROM statements WHERE period = '2026-10' ORDER BY account_number
+            """
+        ) {
             rows.append($0.values.map { "\($0)" }.joined(separator: "|"))
         }
         try connection.query(
             """
-            SELECT account_number, line_no, principal_id, service_code, volume_milli, tariff, amount
+            SELECT account_number, line_no, principal_id, service_code, volume_milli, tariff, amount, opening,
+                   recalculated, privileges, penalties, paid, closing, method
             FROM statement_lines WHERE period = '2026-10' ORDER BY account_number, line_no
             """
         ) { rows.append($0.values.map { "\($0)" }.joined(separator: "|")) }
@@ -32,7 +38,7 @@ struct BillingResumeTests {
         let generated = try erc(["demo", "--premises", "6000", "--seed", "5", "--files-only", "--out", folder.file("demo")], in: folder)
         #expect(generated.status == 0, "\(generated.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.file("demo/exchange"))
-        let ordered = ["principal", "accounts", "meters", "tariffs", "charges"].flatMap { kind in
+        let ordered = ["principal", "accounts", "meters", "tariffs", "readings", "charges"].flatMap { kind in
             files.filter { $0.hasPrefix(kind + "-") }.sorted().map { folder.file("demo/exchange/\($0)") }
         }
         let whole = folder.file("whole.sqlite")
@@ -71,6 +77,10 @@ struct BillingResumeTests {
         let expected = try statements(whole)
         #expect(expected.count > 6_000)
         #expect(try statements(killed) == expected)
+        // The journal too: the run's postings are the same, none doubled by the resumed batches.
+        let postings = "SELECT COUNT(*), SUM(amount), SUM(volume_milli) FROM postings WHERE run_id IS NOT NULL"
+        let wholeJournal = try DatabaseLocation.sqlite(path: whole).connect().first(postings)!.values
+        #expect(try watcher.first(postings)!.values == wholeJournal)
         // Billing again on the same journal changes nothing.
         #expect(try erc(["bill", "--db", killed, "--period", "2026-10"], in: folder).status == 0)
         #expect(try statements(killed) == expected)

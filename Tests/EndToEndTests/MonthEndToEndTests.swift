@@ -72,9 +72,11 @@ struct MonthEndToEndTests {
         // A second run re-imports the same files: nothing is stored twice, the same documents come out.
         let again = try erc(["demo", "--premises", "\(Self.premises)", "--seed", "3", "--db", db, "--out", folder.file("demo")], in: folder)
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout.contains("230 already imported before, unchanged"))
+        #expect(again.stdout.contains("233 already imported before, unchanged"))
+        #expect(again.stdout.contains("recorded before, not doubled"))
+        #expect(again.stdout.contains("0 postings added"))
         let connection = try DatabaseLocation.sqlite(path: db).connect()
-        #expect(try connection.scalar("SELECT COUNT(*) FROM import_files") == 230)
+        #expect(try connection.scalar("SELECT COUNT(*) FROM import_files") == 233)
         var totals: [String: Int64] = [:]
         try connection.query("SELECT account_number, total FROM statements WHERE period = '2026-10'") { row in
             totals[try row.string(0)] = try row.int64(1)

@@ -1,3 +1,4 @@
+import Billing
 import ERCTestSupport
 import ExchangeConformance
 import Principals
@@ -32,5 +33,21 @@ struct PostgresExchangeTests {
         // The connection is clean afterwards: the next file imports.
         let summary = try ExchangeImporter(connection: connection).importFile(at: TestPaths.fixture("charges-valid.xml"))
         #expect(summary.alreadyImported)
+    }
+}
+
+@Suite("Billing a generated region on PostgreSQL", .enabled(if: PostgresTestServer.isEnabled))
+struct PostgresBillingTests {
+    @Test("the books balance, a re-run adds nothing, payments are never doubled, a late reading is corrected")
+    func region() throws {
+        let database = try PostgresTestServer.createDatabase()
+        let folder = try TemporaryDirectory("erc-pg-billing")
+        let connection = try database.location.open()
+        let files = try BillingScenarios.loadRegion(connection, premises: 400, in: folder)
+        let summary = try BillingScenarios.checkInvariants(connection, files: files)
+        #expect(summary.statements == 400)
+        try BillingScenarios.checkRerunAddsNothing(connection)
+        try BillingScenarios.checkPayments(connection)
+        try BillingScenarios.checkLateReading(connection)
     }
 }

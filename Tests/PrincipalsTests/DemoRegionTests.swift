@@ -12,7 +12,8 @@ struct DemoRegionTests {
         let region = DemoRegion(premisesCount: 120, seed: 7, period: BillingPeriod("2026-10")!)
         let a = try region.write(to: first.path)
         let b = try region.write(to: second.path)
-        #expect(a.all.count == 46 * 5)
+        // Five files per principal, and a readings file for each of the three metered utilities.
+        #expect(a.all.count == 46 * 5 + 3)
         #expect(a.principalCount == 46)
         #expect(a.premisesCount == 120)
         for (x, y) in zip(a.all, b.all) {

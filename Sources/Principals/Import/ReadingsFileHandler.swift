@@ -116,7 +116,7 @@ final class ReadingsFileHandler: RecordHandler {
         session.store {
             try session.connection.query(
                 """
-                SELECT r.line, r.value_line, m.serial IS NULL, m.digits FROM \(Self.staging) r
+                SELECT r.line, r.value_line, CASE WHEN m.serial IS NULL THEN 1 ELSE 0 END, m.digits FROM \(Self.staging) r
                 LEFT JOIN meters m ON m.principal_id = ? AND m.serial = r.meter_serial
                     AND m.account_number = r.account_number AND m.service_code = r.service_code
                 ORDER BY r.line

@@ -6,7 +6,43 @@ import Storage
 struct ReconcileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile", abstract: "Reconciliation reports over the journal.",
-        subcommands: [Check.self, Turnover.self])
+        subcommands: [Check.self, Turnover.self, AgingReport.self])
+
+    struct AgingReport: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "aging",
+            abstract: "Unpaid debt per principal by days past due: not due, 0-30, 31-90, 91-180, over 180.",
+            discussion: """
+                Each premises' debt to a principal for a service is split into the periods it fell \
+                due in (the 15th of the next month from the March 2026 period, the 10th before), \
+                payments applied as designated, else oldest first; days are counted to --as-of.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Billing period, YYYY-MM: debt at its end.") var period: BillingPeriod
+        @Option(help: "The day the days past due are counted to (default: the 1st of the next month).")
+        var asOf: CalendarDate?
+        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+
+        func run() throws {
+            let aging = try ReceivablesLedger(connection: try database.open())
+                .aging(period: period, asOf: asOf ?? period.next.firstDay)
+            var total = Aging()
+            var rows: [[String]] = []
+            for (inn, line) in aging.sorted(by: { $0.key < $1.key }) {
+                total += line
+                rows.append([inn] + [line.notDue, line.upTo30, line.upTo90, line.upTo180, line.over180, line.total].map { $0.formatted() })
+            }
+            rows.append(["Total"] + [total.notDue, total.upTo30, total.upTo90, total.upTo180, total.over180, total.total].map { $0.formatted() })
+            let table = Table(
+                headers: ["Principal", "Not due", "0-30", "31-90", "91-180", "Over 180", "Total"], rows: rows,
+                rightAligned: Set(1...6))
+            switch format {
+            case .table: print(table.text())
+            case .csv: print(table.csv())
+            case .json: print(try json(aging))
+            }
+        }
+    }
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(

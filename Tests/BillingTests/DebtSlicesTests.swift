@@ -1,0 +1,78 @@
+import Core
+import Testing
+
+@testable import Billing
+
+@Suite("Debt by the period it falls due, with the payments that paid it")
+struct DebtSlicesTests {
+    let july = BillingPeriod("2026-07")!
+    let august = BillingPeriod("2026-08")!
+    let october = BillingPeriod("2026-10")!
+
+    func day(_ iso: String) -> CalendarDate { CalendarDate(iso: iso)! }
+
+    func charge(_ period: BillingPeriod, _ kopecks: Int64) -> JournalEntry {
+        JournalEntry(kind: .charge, period: period, amount: Money(kopecks: kopecks), day: period.firstDay)
+    }
+
+    func payment(_ iso: String, _ kopecks: Int64, for period: BillingPeriod? = nil, note: String? = nil) -> JournalEntry {
+        JournalEntry(
+            kind: .payment, period: october, amount: Money(kopecks: -kopecks), day: day(iso), forPeriod: period, note: note)
+    }
+
+    @Test func paymentsPayTheNamedPeriodThenTheOldest() {
+        let slices = DebtSlices([
+            charge(july, 10_000), charge(august, 20_000),
+            payment("2026-10-05", 5_000, for: august, note: "debt"), payment("2026-10-06", 12_000),
+        ])
+        #expect(slices.slices.map(\.outstanding) == [Money.zero, Money(kopecks: 13_000)])
+        #expect(
+            slices.slices[1].payments == [
+                .init(day: day("2026-10-05"), amount: Money(kopecks: 5_000)),
+                .init(day: day("2026-10-06"), amount: Money(kopecks: 2_000)),
+            ])
+        #expect(slices.slices[0].payments == [.init(day: day("2026-10-06"), amount: Money(kopecks: 10_000))])
+        #expect(slices.balance == Money(kopecks: 13_000))
+    }
+
+    @Test func overpaymentIsAnAdvanceAndPenaltiesArePaidSeparately() {
+        let penalty = JournalEntry(kind: .penalty, period: october, amount: Money(kopecks: 700), day: october.firstDay)
+        let slices = DebtSlices([
+            charge(july, 1_000), penalty, payment("2026-10-05", 500, note: "penalty"), payment("2026-10-06", 1_600),
+        ])
+        #expect(slices.penaltiesOutstanding == Money(kopecks: 200))
+        #expect(slices.advance == Money(kopecks: 600))
+        #expect(slices.balance == Money(kopecks: -400))
+    }
+
+    @Test func anOpeningBalanceDatesFromThePeriodItNames() {
+        let opening = JournalEntry(
+            kind: .opening, period: october, amount: Money(kopecks: 50_000), day: october.firstDay, forPeriod: july)
+        let slices = DebtSlices([opening, charge(october, 1_000)])
+        #expect(slices.slices.map(\.origin) == [july, october])
+        // July falls due on 15 August: on 1 November that is 78 days overdue.
+        let aging = slices.aging(asOf: day("2026-11-01"))
+        #expect(aging.upTo90 == Money(kopecks: 50_000))
+        #expect(aging.notDue == Money(kopecks: 1_000))
+        #expect(aging.total == slices.balance)
+    }
+
+    @Test(arguments: [(0, "notDue"), (1, "upTo30"), (30, "upTo30"), (31, "upTo90"), (90, "upTo90"), (91, "upTo180"), (181, "over180")])
+    func agingBuckets(days: Int, bucket: String) {
+        var aging = Aging()
+        aging.add(Money(kopecks: 1), daysOverdue: days)
+        let buckets = ["notDue": aging.notDue, "upTo30": aging.upTo30, "upTo90": aging.upTo90, "upTo180": aging.upTo180, "over180": aging.over180]
+        #expect(buckets.filter { $0.value.kopecks == 1 }.map(\.key) == [bucket])
+    }
+
+    @Test func thePenaltyOfASliceStopsAtEachPartPaid() {
+        // 10 000 due on 15 August 2026 (the July bill), paid in full on 14 November (day 91).
+        let slices = DebtSlices([charge(july, 1_000_000), payment("2026-11-14", 1_000_000, for: july, note: "debt")])
+        let calculator = PenaltyCalculator()
+        let paid = slices.accruedPenalty(before: october, asOf: day("2026-12-01"), calculator: calculator)
+        let unpaid = DebtSlices([charge(july, 1_000_000)]).accruedPenalty(before: october, asOf: day("2026-12-01"), calculator: calculator)
+        // Days 31-90 at 1/300 and day 91 at 1/130 of 9.5 %: 10 000 x 0.095 x (60/300 + 1/130) = 197.31 руб.
+        #expect(paid == Money(kopecks: 19_731))
+        #expect(unpaid > paid)
+    }
+}
