@@ -50,4 +50,14 @@ struct ChargeCalculatorTests {
         #expect(ChargeCalculator.privilege(charge: Money(kopecks: 150_000), entitledResidents: 1, residents: 3, percent: 50).kopecks == -25_000)
         #expect(ChargeCalculator.privilege(charge: Money(kopecks: 100), entitledResidents: 0, residents: 3, percent: 50) == .zero)
     }
+
+    @Test func aTwoComponentTariffIsOnePricePerUnitRoundedOnce() throws {
+        // Hot water: 42.89 per m³ of water + 2 489.00 per Gcal x 0.0612 Gcal per m³ = 195.2168 per m³.
+        let tariff = Tariff(
+            serviceCode: "HW", effectiveFrom: Self.day("2026-07-01"), price: Money(kopecks: 4_289),
+            component: Tariff.Component(price: Money(kopecks: 248_900), factorMicro: 61_200))
+        #expect(tariff.unitPrice == Money(kopecks: 19_522))
+        // 10 m³: 1 952.168 -> 1 952.17, rounded once (10 x 195.22 would give 1 952.20).
+        #expect(try ChargeCalculator.amount(volumeMilli: 10_000, tariffs: [tariff], period: october) == Money(kopecks: 195_217))
+    }
 }

@@ -124,7 +124,7 @@ struct MonthEndToEndTests {
         let db = folder.file("erc.sqlite")
         let migrate = try erc(["db", "migrate", "--db", db], in: folder)
         #expect(migrate.status == 0)
-        #expect(migrate.stdout.contains("Applied migrations 1, 2, 3, 4, 5, 6, 7."))
+        #expect(migrate.stdout.contains("Applied migrations 1, 2, 3, 4, 5, 6, 7, 8."))
         let status = try erc(["db", "status", "--db", db], in: folder)
         #expect(status.stdout.split(separator: "\n").filter { $0.contains("applied") }.count == Schema.migrations.count)
         let badPeriod = try erc(["bill", "--db", db, "--period", "2026-13"], in: folder)

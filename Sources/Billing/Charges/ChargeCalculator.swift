@@ -64,18 +64,19 @@ public enum ChargeCalculator {
         else {
             throw ChargeError(reason: "no tariff is in force in \(period)")
         }
-        // Tariff x days, summed, then volume x that / (days x 1000), rounded once.
-        var weighted: Int64 = 0
+        // Price (millionths of a kopeck) x days, summed, then volume x that / (days x 1000 x 10^6),
+        // rounded once.
+        var weighted: Int128 = 0
         var day = max(first, opening.effectiveFrom)
         // Days before the first tariff in force carry no charge.
         var current = opening
         for next in sorted where next.effectiveFrom > day && next.effectiveFrom <= period.lastDay {
-            weighted += current.price.kopecks * Int64(day.days(until: next.effectiveFrom))
+            weighted += Int128(current.microPrice) * Int128(day.days(until: next.effectiveFrom))
             day = next.effectiveFrom
             current = next
         }
-        weighted += current.price.kopecks * Int64(day.days(until: period.lastDay) + 1)
-        return Money.rounded(numerator: volumeMilli * weighted, denominator: days * 1_000)
+        weighted += Int128(current.microPrice) * Int128(day.days(until: period.lastDay) + 1)
+        return Money.rounded(wideNumerator: Int128(volumeMilli) * weighted, denominator: Int128(days) * 1_000 * 1_000_000)
     }
 
     /// Day and night (two-zone) electricity: each zone's volume at its own tariff, one line each.

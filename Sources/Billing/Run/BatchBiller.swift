@@ -1,5 +1,6 @@
 import Core
 import Storage
+import Synchronization
 
 /// Bills claimed batches of one run; `Sendable`, so parallel workers share it, each with its
 /// own connection. A batch is read, computed premises by premises (`PremisesBill`), then written
@@ -8,6 +9,8 @@ import Storage
 struct BatchBiller: Sendable {
     let context: BillingContext
     let runId: Int64
+    /// Time spent reading and computing, and writing, when `ERC_TRACE` is set.
+    var trace: BillingTrace?
 
     var period: BillingPeriod { context.period }
 
@@ -32,50 +35,70 @@ struct BatchBiller: Sendable {
                 }
                 continue
             }
-            let number = try claimed.int(0)
-            let first = try claimed.string(1)
-            let last = try claimed.string(2)
-            let rows = try compute(on: connection, from: first, through: last)
-            try connection.withTransaction {
-                try connection.bulkInsert(
-                    into: "postings",
-                    columns: [
-                        "account_number", "principal_id", "service_code", "period", "kind", "amount", "volume_milli",
-                        "tariff", "counts_from", "note", "run_id",
-                    ],
-                    rows: rows.postings)
-                for table in ["statement_lines", "statements"] {
-                    try connection.execute(
-                        "DELETE FROM \(table) WHERE period = ? AND account_number >= ? AND account_number <= ?",
-                        [period, first, last])
-                }
-                try connection.bulkInsert(
-                    into: "statements",
-                    columns: [
-                        "period", "account_number", "line_count", "total", "as_of", "opening", "charged",
-                        "recalculated", "privileges", "penalties", "paid",
-                    ],
-                    rows: rows.statements)
-                try connection.bulkInsert(
-                    into: "statement_lines",
-                    columns: [
-                        "period", "account_number", "line_no", "principal_id", "service_code", "volume_milli", "tariff",
-                        "amount", "opening", "recalculated", "privileges", "penalties", "paid", "closing", "method",
-                    ],
-                    rows: rows.lines)
-                try connection.execute(
-                    "UPDATE billing_batches SET status = 'done' WHERE run_id = ? AND batch_no = ?", [runId, number])
-            }
+            let batch = Batch(number: try claimed.int(0), first: try claimed.string(1), last: try claimed.string(2))
+            let clock = ContinuousClock()
+            let started = clock.now
+            let rows = try compute(on: connection, from: batch.first, through: batch.last)
+            let computed = clock.now
+            try write(rows, of: batch, on: connection)
+            trace?.add(read: computed - started, written: clock.now - computed)
             let done = try connection.scalar(
                 "SELECT COUNT(*) FROM billing_batches WHERE run_id = ? AND status = 'done'", [runId])
             progress(Int(done), batches)
         }
     }
 
+    /// A batch of premises: the accounts from `first` through `last`.
+    struct Batch: Sendable {
+        var number: Int
+        var first: String
+        var last: String
+    }
+
+    /// What a batch adds and replaces.
+    struct Rows: Sendable {
+        var postings: [[SQLValue]]
+        var statements: [[SQLValue]]
+        var lines: [[SQLValue]]
+    }
+
+    /// Writes a computed batch in one transaction: the run's new postings, the batch's statements
+    /// replaced, the batch marked done.
+    func write(_ rows: Rows, of batch: Batch, on connection: any Connection) throws {
+        try connection.withTransaction {
+            try connection.bulkInsert(
+                into: "postings",
+                columns: [
+                    "account_number", "principal_id", "service_code", "period", "kind", "amount", "volume_milli",
+                    "tariff", "counts_from", "note", "run_id",
+                ],
+                rows: rows.postings)
+            for table in ["statement_lines", "statements"] {
+                try connection.execute(
+                    "DELETE FROM \(table) WHERE period = ? AND account_number >= ? AND account_number <= ?",
+                    [period, batch.first, batch.last])
+            }
+            try connection.bulkInsert(
+                into: "statements",
+                columns: [
+                    "period", "account_number", "line_count", "total", "as_of", "opening", "charged",
+                    "recalculated", "privileges", "penalties", "paid",
+                ],
+                rows: rows.statements)
+            try connection.bulkInsert(
+                into: "statement_lines",
+                columns: [
+                    "period", "account_number", "line_no", "principal_id", "service_code", "volume_milli", "tariff",
+                    "amount", "opening", "recalculated", "privileges", "penalties", "paid", "closing", "method",
+                ],
+                rows: rows.lines)
+            try connection.execute(
+                "UPDATE billing_batches SET status = 'done' WHERE run_id = ? AND batch_no = ?", [runId, batch.number])
+        }
+    }
+
     /// Reads a batch and computes its postings, statements and lines (nothing is written).
-    func compute(on connection: any Connection, from first: String, through last: String) throws -> (
-        postings: [[SQLValue]], statements: [[SQLValue]], lines: [[SQLValue]]
-    ) {
+    func compute(on connection: any Connection, from first: String, through last: String) throws -> Rows {
         var postings: [[SQLValue]] = []
         var statements: [[SQLValue]] = []
         var lines: [[SQLValue]] = []
@@ -115,6 +138,22 @@ struct BatchBiller: Sendable {
                 .integer(total.penalties.kopecks), .integer(total.paid.kopecks),
             ])
         }
-        return (postings, statements, lines)
+        return Rows(postings: postings, statements: statements, lines: lines)
+    }
+}
+
+/// Where a billing run's time goes, printed to standard error at the end when `ERC_TRACE` is set.
+final class BillingTrace: Sendable {
+    private let state = Mutex<(read: Duration, written: Duration)>((.zero, .zero))
+
+    func add(read: Duration, written: Duration) {
+        state.withLock {
+            $0.read += read
+            $0.written += written
+        }
+    }
+
+    var report: String {
+        state.withLock { "billing trace: read and computed \($0.read), written \($0.written) (summed over workers)" }
     }
 }

@@ -16,11 +16,18 @@ struct BatchReader {
         }
         var tariffs: [ServiceKey: [Tariff]] = [:]
         try connection.query(
-            "SELECT principal_id, service_code, effective_from, price FROM tariffs ORDER BY principal_id, service_code, effective_from"
+            """
+            SELECT principal_id, service_code, effective_from, price, component_price, component_factor_micro FROM tariffs
+            ORDER BY principal_id, service_code, effective_from
+            """
         ) { row in
+            var component: Tariff.Component?
+            if let price = try row.optionalInt64(4), let factor = try row.optionalInt64(5) {
+                component = Tariff.Component(price: Money(kopecks: price), factorMicro: factor)
+            }
             let service = try row.string(1)
             tariffs[ServiceKey(principalId: try row.int64(0), service: service), default: []].append(
-                Tariff(serviceCode: service, effectiveFrom: try row.date(2), price: try row.money(3)))
+                Tariff(serviceCode: service, effectiveFrom: try row.date(2), price: try row.money(3), component: component))
         }
         return BillingContext(period: period, asOf: asOf, principals: principals, tariffs: tariffs)
     }

@@ -1,5 +1,8 @@
 public import Core
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 public import Storage
 import Synchronization
 
@@ -63,9 +66,13 @@ public struct BillingRun {
                 message: "\(period) is closed; its statements stay as they are, changes go to \(period.next) as recalculations")
         }
         let (runId, batches) = try prepare()
-        let biller = BatchBiller(context: try BatchReader(connection: connection).context(period: period, asOf: asOf), runId: runId)
+        var biller = BatchBiller(context: try BatchReader(connection: connection).context(period: period, asOf: asOf), runId: runId)
+        if getenv("ERC_TRACE") != nil { biller.trace = BillingTrace() }
+        defer { if let trace = biller.trace { _ = (trace.report + "\n").withCString { write(2, $0, strlen($0)) } } }
         if let connect, workers > 1 {
             try parallel(biller, connect, runId: runId, batches: batches, progress: progress)
+        } else if let connect {
+            try pipelined(biller, connect, runId: runId, batches: batches, progress: progress)
         } else {
             try biller.work(on: connection, runId: runId, batches: batches, progress: progress)
         }
@@ -86,6 +93,50 @@ public struct BillingRun {
             } catch {
                 failures.record(error)
             }
+        }
+        if let failure = failures.first { throw failure }
+    }
+
+    /// One writer (this connection) and one reader of its own, on two cores: the reader computes
+    /// the pending batches in order while the writer stores the ones before. For SQLite, whose
+    /// single writer would make parallel workers wait on each other.
+    private func pipelined(
+        _ biller: BatchBiller, _ connect: @escaping @Sendable () throws -> any Connection, runId: Int64, batches: Int,
+        progress: @Sendable (_ done: Int, _ batches: Int) -> Void
+    ) throws {
+        let pending = try connection.all(
+            "SELECT batch_no, first_account, last_account FROM billing_batches WHERE run_id = ? AND status <> 'done' ORDER BY batch_no",
+            [runId]
+        ).map { BatchBiller.Batch(number: try $0.int(0), first: try $0.string(1), last: try $0.string(2)) }
+        var done = batches - pending.count
+        let channel = BatchChannel<(BatchBiller.Batch, BatchBiller.Rows, Duration)>(capacity: 2)
+        let failures = FailureBox()
+        let reader = DispatchGroup()
+        DispatchQueue.global().async(group: reader) {
+            do {
+                let readConnection = try connect()
+                let clock = ContinuousClock()
+                for batch in pending {
+                    let started = clock.now
+                    let rows = try biller.compute(on: readConnection, from: batch.first, through: batch.last)
+                    guard channel.put((batch, rows, clock.now - started)) else { break }
+                }
+            } catch {
+                failures.record(error)
+            }
+            channel.close()
+        }
+        defer {
+            channel.close()
+            reader.wait()
+        }
+        let clock = ContinuousClock()
+        while let (batch, rows, computing) = channel.take() {
+            let started = clock.now
+            try biller.write(rows, of: batch, on: connection)
+            biller.trace?.add(read: computing, written: clock.now - started)
+            done += 1
+            progress(done, batches)
         }
         if let failure = failures.first { throw failure }
     }

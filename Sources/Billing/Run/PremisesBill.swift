@@ -163,7 +163,7 @@ struct PremisesBill: Sendable {
         func amount(_ volume: Int64) -> Money {
             (try? ChargeCalculator.amount(volumeMilli: volume, tariffs: tariffs, period: period)) ?? .zero
         }
-        let tariff = tariffs.last { $0.effectiveFrom <= period.lastDay }?.price ?? .zero
+        let tariff = tariffs.last { $0.effectiveFrom <= period.lastDay }?.unitPrice ?? .zero
         var charge = Money.zero
         if let rule = inputs.calculated[key], !tariffs.isEmpty {
             var volume: Int64 = 0
@@ -190,8 +190,12 @@ struct PremisesBill: Sendable {
                     note = result.method
                 }
                 if meters.isEmpty {
-                    // No meter where one belongs: the norm (the multiplier of p. 42 is not applied).
-                    total = before + (rule.normMilli ?? 0) * Int64(inputs.residents)
+                    // No meter of this service. A premises metered by another service of the
+                    // principal (a two-zone meter's registers ELD/ELN instead of EL) owes nothing
+                    // here; one without any of its meters pays the norm (the multiplier of p. 42
+                    // is not applied). A service without a norm (a zone) is billed by meter only.
+                    let meteredOtherwise = inputs.meters.keys.contains { $0.principalId == key.principalId }
+                    total = before + (meteredOtherwise ? 0 : (rule.normMilli ?? 0) * Int64(inputs.residents))
                     note = "norm"
                 }
                 let delta = total - before

@@ -13,6 +13,17 @@ extension Money {
         return Money(kopecks: quotient)
     }
 
+    /// The same rounding for a product too large for 64 bits (volume x price in millionths of a
+    /// kopeck x days).
+    public static func rounded(wideNumerator numerator: Int128, denominator: Int128) -> Money {
+        precondition(denominator > 0, "rounding by a non-positive denominator")
+        let (quotient, remainder) = numerator.quotientAndRemainder(dividingBy: denominator)
+        if remainder.magnitude * 2 >= denominator.magnitude {
+            return Money(kopecks: Int64(numerator < 0 ? quotient - 1 : quotient + 1))
+        }
+        return Money(kopecks: Int64(quotient))
+    }
+
     /// The charge for a volume given in thousandths of a unit at a tariff in kopecks per unit,
     /// rounded once: `volumeMilli x tariff / 1000`.
     public static func charge(volumeMilli: Int64, tariff: Money) -> Money {

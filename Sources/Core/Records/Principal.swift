@@ -92,14 +92,42 @@ public struct Service: Sendable, Hashable, Codable {
 }
 
 /// A tariff of a service in kopecks per unit, in force from a day until the next one.
+///
+/// A two-component tariff (hot water: a price per m³ of water and a price per Gcal of the heat
+/// that warms it) adds `component`: the price per unit of the second resource and how much of
+/// it goes into one unit of the service (the heating norm, Gcal per m³).
 public struct Tariff: Sendable, Hashable, Codable {
+    public struct Component: Sendable, Hashable, Codable {
+        /// Kopecks per unit of the second resource (per Gcal).
+        public var price: Money
+        /// Millionths of a unit of the second resource in one unit of the service (0.0612 Gcal
+        /// per m³ is 61 200).
+        public var factorMicro: Int64
+
+        public init(price: Money, factorMicro: Int64) {
+            self.price = price
+            self.factorMicro = factorMicro
+        }
+    }
+
     public var serviceCode: String
     public var effectiveFrom: CalendarDate
     public var price: Money
+    public var component: Component?
 
-    public init(serviceCode: String, effectiveFrom: CalendarDate, price: Money) {
+    public init(serviceCode: String, effectiveFrom: CalendarDate, price: Money, component: Component? = nil) {
         self.serviceCode = serviceCode
         self.effectiveFrom = effectiveFrom
         self.price = price
+        self.component = component
     }
+
+    /// The price of one unit in millionths of a kopeck: the first component, plus the second
+    /// resource's price x its factor.
+    public var microPrice: Int64 {
+        price.kopecks * 1_000_000 + (component.map { $0.price.kopecks * $0.factorMicro } ?? 0)
+    }
+
+    /// The price of one unit, rounded once to kopecks, as the ЕПД prints it.
+    public var unitPrice: Money { Money.rounded(numerator: microPrice, denominator: 1_000_000) }
 }

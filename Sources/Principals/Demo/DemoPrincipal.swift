@@ -59,7 +59,10 @@ struct DemoPrincipal {
         var list: [DemoPrincipal] = [
             make(0, name: "МУП «ПОВВ» (Водоканал)", kind: .water, services: [.coldWater, .sewage]) { _, _ in true },
             make(1, name: "АО «УСТЭК-Челябинск»", kind: .heating, services: [.heating, .hotWater]) { _, _ in true },
-            make(2, name: "ООО «Уралэнергосбыт»", kind: .electricity, services: [.electricity]) { _, _ in true },
+            make(
+                2, name: "ООО «Уралэнергосбыт»", kind: .electricity,
+                services: [.electricity, .electricityDay, .electricityNight]
+            ) { _, _ in true },
             make(3, name: "ООО «Газпром межрегионгаз Челябинск»", kind: .gas, services: [.gas]) { house, _ in
                 house.hasGas
             },
@@ -104,6 +107,10 @@ struct DemoService {
     var calculation = Service.Calculation.supplied
     /// The norm per resident a month, thousandths of the unit.
     var normMilli: Int64?
+    /// The second component of a two-component tariff.
+    var component: Tariff.Component?
+    /// Which premises have a meter of this service (a two-zone meter has one register per zone).
+    var metersOn: @Sendable (DemoRegion.Flat) -> Bool = { _ in true }
     var volume: @Sendable (DemoRegion.Flat, DemoRegion.House, inout SeededRandom) -> Int64
 
     static let coldWater = DemoService(
@@ -115,15 +122,27 @@ struct DemoService {
     }
     static let hotWater = DemoService(
         code: "HW", name: "Горячее водоснабжение", unit: "м³", tariff: 22_341, meterPrefix: "HW",
-        verificationYears: 6, calculation: .metered, normMilli: 3_167
+        verificationYears: 6, calculation: .metered, normMilli: 3_167,
+        // Hot water at a two-component tariff: the water and the heat that warms it.
+        component: Tariff.Component(price: Money(kopecks: 248_900), factorMicro: 61_200)
     ) { flat, _, random in Int64(flat.residents * random.int(1_500...2_600)) }
     static let heating = DemoService(code: "HEAT", name: "Отопление", unit: "Гкал", tariff: 248_900) {
         flat, _, _ in flat.areaCenti * 176 / 1_000
     }
     static let electricity = DemoService(
         code: "EL", name: "Электроснабжение", unit: "кВт·ч", tariff: 528, meterPrefix: "EL", verificationYears: 16,
-        calculation: .metered, normMilli: 88_000
+        calculation: .metered, normMilli: 88_000, metersOn: { !$0.hasTwoZoneMeter }
     ) { flat, _, random in Int64(random.int(60...140) + flat.residents * random.int(30...70)) * 1_000 }
+    /// Day and night zones of a two-zone electricity meter: a service each, with its own tariff
+    /// and register, and no norm of its own (a premises without a meter is billed by EL's).
+    static let electricityDay = DemoService(
+        code: "ELD", name: "Электроснабжение, дневная зона", unit: "кВт·ч", tariff: 608, meterPrefix: "ELD",
+        verificationYears: 16, calculation: .metered, metersOn: { $0.hasTwoZoneMeter }
+    ) { flat, _, random in Int64(random.int(50...100) + flat.residents * random.int(20...50)) * 1_000 }
+    static let electricityNight = DemoService(
+        code: "ELN", name: "Электроснабжение, ночная зона", unit: "кВт·ч", tariff: 295, meterPrefix: "ELN",
+        verificationYears: 16, calculation: .metered, metersOn: { $0.hasTwoZoneMeter }
+    ) { flat, _, random in Int64(random.int(20...60) + flat.residents * random.int(10...25)) * 1_000 }
     static let gas = DemoService(code: "GAS", name: "Газоснабжение", unit: "м³", tariff: 832) {
         flat, _, _ in Int64(flat.residents) * 10_000
     }

@@ -36,6 +36,9 @@ public struct DemoRegion: Sendable {
         var residents: Int
         var owner: String
 
+        /// One premises in five has a two-zone (day/night) electricity meter.
+        var hasTwoZoneMeter: Bool { UInt64(account)! % 5 == 2 }
+
         func record(houseCode: String, principal: DemoPrincipal) throws -> Premises {
             Premises(
                 account: try PersonalAccountNumber(account), houseCode: houseCode, entrance: entrance,
@@ -168,7 +171,8 @@ public struct DemoRegion: Sendable {
 
             let meters = try MetersFileWriter(path: "\(directory)/meters-\(inn).xml", header: header("M-\(inn)-1"))
             for flat in served {
-                for (serviceIndex, service) in principal.services.enumerated() where service.meterPrefix != nil {
+                for (serviceIndex, service) in principal.services.enumerated()
+                where service.meterPrefix != nil && service.metersOn(flat) {
                     var random = SeededRandom(seed: seed ^ UInt64(serviceIndex + 1) &* 0x51ED_27 ^ UInt64(flat.account)!)
                     let installed = CalendarDate(year: random.int(2019...2025), month: random.int(1...12), day: random.int(1...28))!
                     let verified = CalendarDate(
@@ -188,9 +192,16 @@ public struct DemoRegion: Sendable {
             for service in principal.services {
                 // The tariff indexed on 1 July 2026, with the one before it.
                 let earlier = Money.rounded(numerator: service.tariff * 100, denominator: 111)
-                try tariffs.add(Tariff(serviceCode: service.code, effectiveFrom: CalendarDate(iso: "2025-07-01")!, price: earlier))
+                var earlierComponent = service.component
+                earlierComponent?.price = Money.rounded(numerator: (service.component?.price.kopecks ?? 0) * 100, denominator: 111)
                 try tariffs.add(
-                    Tariff(serviceCode: service.code, effectiveFrom: CalendarDate(iso: "2026-07-01")!, price: Money(kopecks: service.tariff)))
+                    Tariff(
+                        serviceCode: service.code, effectiveFrom: CalendarDate(iso: "2025-07-01")!, price: earlier,
+                        component: earlierComponent))
+                try tariffs.add(
+                    Tariff(
+                        serviceCode: service.code, effectiveFrom: CalendarDate(iso: "2026-07-01")!,
+                        price: Money(kopecks: service.tariff), component: service.component))
             }
             try tariffs.finish()
             files.tariffs.append(tariffs.path)
@@ -247,7 +258,8 @@ extension DemoRegion {
     ) throws -> String {
         let file = try ReadingsFileWriter(path: "\(directory)/readings-\(principal.inn.value)-\(period).xml", header: header)
         for flat in served {
-            for (serviceIndex, service) in principal.services.enumerated() where service.calculation == .metered {
+            for (serviceIndex, service) in principal.services.enumerated()
+            where service.calculation == .metered && service.metersOn(flat) {
                 var meterRandom = SeededRandom(seed: seed ^ UInt64(serviceIndex + 1) &* 0x51ED_27 ^ UInt64(flat.account)!)
                 _ = (meterRandom.int(2019...2025), meterRandom.int(1...12), meterRandom.int(1...28))
                 var value = Int64(meterRandom.int(0...900)) * 1_000

@@ -32,6 +32,14 @@ public class ExchangeFileWriter {
     }
 }
 
+/// Decimal text of a quantity kept in millionths: `61200` -> `0.0612`.
+func decimal6(_ micro: Int64) -> String {
+    var text = String(micro / 1_000_000) + "." + String(String(1_000_000 + micro % 1_000_000).dropFirst())
+    while text.hasSuffix("0") { text.removeLast() }
+    if text.hasSuffix(".") { text.removeLast() }
+    return text
+}
+
 /// Decimal text of a quantity kept in thousandths: `11420` -> `11.42`, `308000` -> `308`.
 func decimal3(_ milli: Int64) -> String {
     String(formatMilli(milli).map { $0 == "," ? "." : $0 })

@@ -145,7 +145,8 @@ public final class TariffsFileWriter: ExchangeFileWriter {
             "tariff",
             [
                 "service": tariff.serviceCode, "effectiveFrom": tariff.effectiveFrom.description,
-                "price": String(tariff.price.kopecks),
+                "price": String(tariff.price.kopecks), "componentPrice": tariff.component.map { String($0.price.kopecks) },
+                "componentFactor": tariff.component.map { decimal6($0.factorMicro) },
             ])
     }
 

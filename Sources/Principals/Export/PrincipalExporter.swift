@@ -136,10 +136,13 @@ public struct PrincipalExporter {
     private func tariffs(_ header: ExchangeHeader, _ path: String) throws -> Int {
         let file = try TariffsFileWriter(path: path, header: header)
         try connection.query(
-            "SELECT service_code, effective_from, price FROM tariffs WHERE principal_id = ? ORDER BY service_code, effective_from",
+            """
+            SELECT service_code, effective_from, price, component_price, component_factor_micro FROM tariffs
+            WHERE principal_id = ? ORDER BY service_code, effective_from
+            """,
             [principalId]
         ) { row in
-            try file.add(Tariff(serviceCode: try row.string(0), effectiveFrom: try row.date(1), price: try row.money(2)))
+            try file.add(Tariff(row))
         }
         try file.finish()
         return file.rows

@@ -34,6 +34,13 @@ final class TariffsFileHandler: RecordHandler {
             let from = record.fields["effectiveFrom"].flatMap(CalendarDate.init(iso:)),
             let price = record.fields["price"].flatMap({ Int64($0) })
         else { return }
+        let componentPrice = record.fields["componentPrice"].flatMap { Int64($0) }
+        let componentFactor = record.fields["componentFactor"].flatMap { parseScaled($0, scale: 6) }
+        if (componentPrice == nil) != (componentFactor == nil) {
+            session.problem(
+                record, componentPrice == nil ? "componentPrice" : "componentFactor",
+                "a two-component tariff gives both componentPrice and componentFactor")
+        }
         guard seen.insert("\(service)|\(from)").inserted else {
             session.problem(record, "tariff", "duplicate: the same service and effectiveFrom appear earlier in the file")
             return
@@ -45,10 +52,13 @@ final class TariffsFileHandler: RecordHandler {
         session.store {
             try session.connection.execute(
                 """
-                INSERT INTO tariffs (principal_id, service_code, effective_from, price) VALUES (?, ?, ?, ?)
-                ON CONFLICT (principal_id, service_code, effective_from) DO UPDATE SET price = excluded.price
+                INSERT INTO tariffs (principal_id, service_code, effective_from, price, component_price,
+                                     component_factor_micro)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (principal_id, service_code, effective_from) DO UPDATE SET price = excluded.price,
+                    component_price = excluded.component_price, component_factor_micro = excluded.component_factor_micro
                 """,
-                [principalId, service, from, price])
+                [principalId, service, from, price, componentPrice, componentFactor])
         }
     }
 

@@ -191,9 +191,11 @@ public struct PrincipalRegistry {
                 normMilli: try row.optionalInt64(4), readingsDueDay: dueDay == 25 ? nil : dueDay)
         }
         let tariffs = try connection.all(
-            "SELECT service_code, effective_from, price FROM tariffs WHERE principal_id = ? ORDER BY service_code, effective_from",
-            [id]
-        ).map { Tariff(serviceCode: try $0.string(0), effectiveFrom: try $0.date(1), price: try $0.money(2)) }
+            """
+            SELECT service_code, effective_from, price, component_price, component_factor_micro FROM tariffs
+            WHERE principal_id = ? ORDER BY service_code, effective_from
+            """, [id]
+        ).map { try Tariff($0) }
         let history = try connection.all(
             "SELECT status, effective_on, reason FROM principal_status_history WHERE principal_id = ? ORDER BY id", [id]
         ).map {
@@ -209,5 +211,17 @@ public struct PrincipalRegistry {
                 """, [id])),
             accounts: Int(try connection.scalar("SELECT COUNT(*) FROM principal_accounts WHERE principal_id = ?", [id])),
             meters: Int(try connection.scalar("SELECT COUNT(*) FROM meters WHERE principal_id = ?", [id])))
+    }
+}
+
+extension Tariff {
+    /// A tariff from a row of `service_code, effective_from, price, component_price,
+    /// component_factor_micro`.
+    init(_ row: SQLRow) throws {
+        var component: Tariff.Component?
+        if let price = try row.optionalInt64(3), let factor = try row.optionalInt64(4) {
+            component = Tariff.Component(price: Money(kopecks: price), factorMicro: factor)
+        }
+        self.init(serviceCode: try row.string(0), effectiveFrom: try row.date(1), price: try row.money(2), component: component)
     }
 }

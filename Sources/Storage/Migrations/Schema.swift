@@ -12,6 +12,7 @@ public enum Schema {
             postgres: journalWithoutForeignKeys.postgres),
         Migration(version: 6, name: "billing runs in batches", sql: billingRuns),
         Migration(version: 7, name: "calculated services, privileges, statements with balances", sql: calculation),
+        Migration(version: 8, name: "two-component tariffs", sql: twoComponentTariffs),
     ]
 
     static let registry = """
@@ -271,9 +272,11 @@ public enum Schema {
         CREATE INDEX privileges_account ON privileges (account_number);
         ALTER TABLE postings ADD COLUMN run_id BIGINT;
         ALTER TABLE postings ADD COLUMN payment_id BIGINT;
+        DROP INDEX postings_period_account;
         CREATE INDEX postings_account_period ON postings (account_number, period);
         CREATE INDEX readings_account ON readings (account_number, period);
         CREATE INDEX meters_account ON meters (account_number);
+        CREATE INDEX principal_accounts_account ON principal_accounts (account_number);
         ALTER TABLE payments ADD COLUMN principal_inn TEXT;
         ALTER TABLE payments ADD COLUMN service_code TEXT;
         ALTER TABLE payments ADD COLUMN posted_period TEXT;
@@ -290,5 +293,12 @@ public enum Schema {
         ALTER TABLE statement_lines ADD COLUMN paid BIGINT NOT NULL DEFAULT 0;
         ALTER TABLE statement_lines ADD COLUMN closing BIGINT NOT NULL DEFAULT 0;
         ALTER TABLE statement_lines ADD COLUMN method TEXT NOT NULL DEFAULT 'supplied';
+        """
+
+    /// A tariff with a second component: the price per unit of a second resource and how much of
+    /// it one unit of the service takes (hot water: Gcal per m³).
+    static let twoComponentTariffs = """
+        ALTER TABLE tariffs ADD COLUMN component_price BIGINT;
+        ALTER TABLE tariffs ADD COLUMN component_factor_micro BIGINT;
         """
 }

@@ -24,6 +24,7 @@ extension BenchCommand {
         @Option(help: "Worker connections for erc bill (default: every core on PostgreSQL, one on SQLite).")
         var workers: Int?
         @Option(help: "Work folder (default: a new temporary folder, removed afterwards).") var work: String?
+        @Flag(help: "Bill the region a previous run loaded into --db (its billing is undone first).") var reuse = false
 
         func validate() throws {
             guard (5...40).contains(services) else { throw ValidationError("--services must be 5...40") }
@@ -36,15 +37,29 @@ extension BenchCommand {
             defer { if work == nil { try? FileManager.default.removeItem(atPath: folder) } }
             let location = DatabaseLocation(db ?? "\(folder)/bench.sqlite")
             let connection = try location.open()
-            guard try connection.scalar("SELECT COUNT(*) FROM accounts") == 0 else {
-                throw ValidationError("\(location) already holds premises: give an empty database")
-            }
             let period = BillingPeriod(year: 2026, month: 10)!
             let clock = ContinuousClock()
             var started = clock.now
-            let region = SyntheticRegion(premises: premises, services: services, period: period)
-            try region.load(into: connection)
-            print("Loaded \(premises) premises x \(services) services in \(seconds(clock.now - started)) s")
+            let held = try connection.scalar("SELECT COUNT(*) FROM accounts")
+            if reuse && held == Int64(premises) {
+                // The region of an earlier run: its billing is undone, so the run bills from scratch.
+                try connection.withTransaction {
+                    for sql in [
+                        "DELETE FROM postings WHERE run_id IS NOT NULL", "DELETE FROM statement_lines",
+                        "DELETE FROM statements", "DELETE FROM billing_batches", "DELETE FROM billing_runs",
+                    ] {
+                        try connection.execute(sql)
+                    }
+                }
+                print("Reusing the region of \(premises) premises in \(location), its billing undone")
+            } else {
+                guard held == 0 else {
+                    throw ValidationError("\(location) holds other premises: give an empty database, or --reuse one of this size")
+                }
+                let region = SyntheticRegion(premises: premises, services: services, period: period)
+                try region.load(into: connection)
+                print("Loaded \(premises) premises x \(services) services in \(seconds(clock.now - started)) s")
+            }
 
             let rows = premises * services
             started = clock.now

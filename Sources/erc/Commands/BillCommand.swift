@@ -47,7 +47,7 @@ func bill(
     let defaultWorkers: Int
     switch location {
     case .postgres: defaultWorkers = ProcessInfo.processInfo.activeProcessorCount
-    case .sqlite: defaultWorkers = 1  // one writer at a time: more would wait on each other
+    case .sqlite: defaultWorkers = 1  // one writer, with a reader of its own computing ahead of it
     }
     var run = BillingRun(
         location: location, connection: connection, period: period, asOf: asOf, workers: workers ?? defaultWorkers)

@@ -1,0 +1,125 @@
+import Core
+import Testing
+
+@testable import Billing
+
+/// Properties of one premises' bill over random journals: each line balances, the statement is
+/// the journal's balance, and billing again after posting the run's differences adds nothing.
+@Suite("The bill of one premises")
+struct PremisesBillTests {
+    let period = BillingPeriod("2026-10")!
+
+    func context(_ random: inout SeededRandom) -> BillingContext {
+        var principals: [Int64: BillingContext.PrincipalInfo] = [:]
+        var tariffs: [ServiceKey: [Tariff]] = [:]
+        for id in Int64(1)...4 {
+            principals[id] = .init(
+                inn: "74510000\(id)0", isActive: id != 4, penaltyScale: id == 3 ? .capitalRepair : .housingAndUtilities)
+            for service in ["A", "B"] {
+                tariffs[ServiceKey(principalId: id, service: service)] = [
+                    Tariff(serviceCode: service, effectiveFrom: CalendarDate(iso: "2025-01-01")!, price: Money(kopecks: Int64(random.int(100...9_000)))),
+                    Tariff(serviceCode: service, effectiveFrom: CalendarDate(iso: "2026-10-\(10 + random.int(0...15))")!, price: Money(kopecks: Int64(random.int(100...9_000)))),
+                ]
+            }
+        }
+        return BillingContext(period: period, asOf: CalendarDate(iso: "2026-11-01")!, principals: principals, tariffs: tariffs)
+    }
+
+    func inputs(_ random: inout SeededRandom) -> PremisesInputs {
+        var inputs = PremisesInputs(account: "0100000001")
+        inputs.areaCenti = Int64(random.int(2_000...12_000))
+        inputs.residents = random.int(1...6)
+        let calculations: [Service.Calculation] = [.metered, .perResident, .perArea, .fixed, .supplied]
+        for id in Int64(1)...4 {
+            for service in ["A", "B"] {
+                let key = ServiceKey(principalId: id, service: service)
+                let calculation = random.pick(calculations)
+                if calculation != .supplied {
+                    inputs.calculated[key] = .init(calculation: calculation, normMilli: Int64(random.int(500...5_000)))
+                }
+                if calculation == .metered, random.int(0...3) > 0 {
+                    var value = Int64(random.int(0...90_000))
+                    var readings: [MeterHistory.Reading] = []
+                    var month = BillingPeriod("2026-02")!
+                    while month <= period {
+                        value += Int64(random.int(0...9_000))
+                        if random.int(0...4) > 0 {
+                            readings.append(.init(period: month, valueMilli: value % 100_000_000, takenOn: CalendarDate(year: month.year, month: month.month, day: 20)!))
+                        }
+                        month = month.next
+                    }
+                    inputs.meters[key] = [
+                        MeterHistory(
+                            digits: 5, initialMilli: 0, installedOn: CalendarDate(iso: "2025-12-01")!,
+                            verifiedUntil: CalendarDate(iso: random.int(0...5) == 0 ? "2026-05-01" : "2031-01-01")!,
+                            readings: readings)
+                    ]
+                }
+                if random.int(0...4) == 0 {
+                    inputs.privileges[key] = [.init(residents: 1, percent: random.int(1...100), from: CalendarDate(iso: "2026-01-01")!)]
+                }
+                var entries: [JournalEntry] = []
+                for _ in 0..<random.int(0...6) {
+                    let kinds: [JournalEntry.Kind] = [.opening, .charge, .recalculation, .payment]
+                    let kind = random.pick(kinds)
+                    let month = BillingPeriod(year: 2026, month: random.int(5...10))!
+                    let amount = Int64(random.int(1...400_000))
+                    entries.append(
+                        JournalEntry(
+                            kind: kind, period: kind == .opening ? period : month,
+                            amount: Money(kopecks: kind == .payment ? -amount : amount),
+                            volumeMilli: kind == .charge ? Int64(random.int(0...9_000)) : 0,
+                            day: CalendarDate(year: month.year, month: month.month, day: random.int(1...28))!,
+                            forPeriod: kind == .opening ? BillingPeriod(year: 2026, month: random.int(3...9)) : nil,
+                            note: kind == .payment ? "advance" : nil))
+                }
+                if !entries.isEmpty { inputs.entries[key] = entries }
+            }
+        }
+        return inputs
+    }
+
+    @Test(arguments: 0..<200)
+    func linesBalanceAndASecondRunAddsNothing(seed: Int) {
+        var random = SeededRandom(seed: UInt64(seed) &* 7_919)
+        let context = context(&random)
+        var inputs = inputs(&random)
+        let first = PremisesBill(inputs, context: context)
+        for line in first.lines {
+            #expect(line.closing == line.opening + line.charged + line.recalculated - line.privileges + line.penalties - line.paid)
+        }
+        // The statement is the journal's balance of the active principals, postings included.
+        let active = inputs.entries.filter { context.principals[$0.key.principalId]!.isActive }
+        let journal = active.values.flatMap { $0 }.reduce(Money.zero) { $0 + $1.amount }
+        let posted = first.postings.filter { context.principals[$0.key.principalId]!.isActive }.reduce(Money.zero) { $0 + $1.amount }
+        #expect(first.lines.reduce(Money.zero) { $0 + $1.closing } == journal + posted)
+        // Post the run's differences, bill again: nothing more to post, the same lines.
+        for posting in first.postings {
+            inputs.entries[posting.key, default: []].append(
+                JournalEntry(
+                    kind: posting.kind, period: period, amount: posting.amount, volumeMilli: posting.volumeMilli,
+                    tariff: posting.tariff, day: period.firstDay, note: posting.note, runId: 1))
+        }
+        let second = PremisesBill(inputs, context: context)
+        #expect(second.postings.isEmpty)
+        #expect(second.lines == first.lines)
+    }
+
+    @Test func anInactivePrincipalIsNotBilledAndItsRunPostingsAreReversed() {
+        var random = SeededRandom(seed: 3)
+        var context = context(&random)
+        var inputs = PremisesInputs(account: "0100000001")
+        inputs.residents = 2
+        let key = ServiceKey(principalId: 1, service: "A")
+        inputs.calculated[key] = .init(calculation: .fixed, normMilli: nil)
+        let billed = PremisesBill(inputs, context: context)
+        #expect(billed.postings.map(\.kind) == [.charge])
+        inputs.entries[key] = billed.postings.map {
+            JournalEntry(kind: $0.kind, period: period, amount: $0.amount, volumeMilli: $0.volumeMilli, day: period.firstDay, runId: 1)
+        }
+        context.principals[1]!.isActive = false
+        let suspended = PremisesBill(inputs, context: context)
+        #expect(suspended.lines.isEmpty)
+        #expect(suspended.postings.map(\.amount) == billed.postings.map { -$0.amount })
+    }
+}
