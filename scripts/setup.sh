@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build_pkgs=(pkg-config libpq-dev libhpdf-dev libqrencode-dev libxml2-dev libsqlite3-dev libssl-dev fonts-dejavu-core)
-test_pkgs=(postgresql poppler-utils zbar-tools libxml2-utils)
+test_pkgs=(postgresql poppler-utils zbar-tools libxml2-utils netpbm)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-build}" = "test" ]; then

@@ -37,16 +37,15 @@ struct EPDRendererTests {
         try ProcessRunner.run("pdftotext", ["-layout", pdf, "-"]).stdout
     }
 
-    func qrPayloads(of pdf: String, in folder: TemporaryDirectory) throws -> [PaymentQR] {
-        let prefix = folder.file("page")
-        let render = try ProcessRunner.run("pdftoppm", ["-r", "300", "-png", "-f", "1", "-l", "1", pdf, prefix])
+    /// The QR codes of a page (the last by default: the tear-off part), decoded by zbarimg.
+    func qrPayloads(of pdf: String, in folder: TemporaryDirectory, page: Int = 1) throws -> [PaymentQR] {
+        let prefix = folder.file("page-\(page)")
+        let render = try ProcessRunner.run(
+            "pdftoppm", ["-r", "300", "-png", "-singlefile", "-f", "\(page)", "-l", "\(page)", pdf, prefix])
         #expect(render.status == 0)
-        let image = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-            .first { $0.hasPrefix("page") && $0.hasSuffix(".png") }
-        let scan = try ProcessRunner.run("zbarimg", ["--raw", "-q", "-Sbinary", folder.file(try #require(image))])
+        let scan = try ProcessRunner.run("zbarimg", ["--raw", "-q", "-Sbinary", prefix + ".png"])
         #expect(scan.status == 0, "zbarimg found no code: \(scan.stderr)")
-        // --raw ends each symbol with a newline; payloads themselves have none.
-        return try scan.stdoutData.split(separator: 0x0A).map { try PaymentQR(parsing: Array($0)) }
+        return try QRScan.payloads(Array(scan.stdoutData))
     }
 
     @Test(arguments: [PaymentQR.Charset.utf8, .cp1251])
@@ -88,10 +87,90 @@ struct EPDRendererTests {
         for line in epd.principals.flatMap(\.lines) {
             #expect(text.contains(line.amount.formatted()))
         }
-        #expect(text.contains("Калининского района города Челябинска»"))
+        #expect(text.contains("Челябинска»"))
         let footers = text.components(separatedBy: "итого к оплате \(epd.total.formatted()) руб.").count - 1
         #expect(footers == pages)
         #expect(text.contains("продолжение"))
+        // The payment part with its code is on the last page.
+        let codes = try qrPayloads(of: pdf, in: folder, page: pages)
+        #expect(codes.map(\.sum) == [epd.total])
+    }
+
+    @Test("a principal paid to its own account gets a QR code of its own, for what is owed to it")
+    func ownPayeeCode() throws {
+        let folder = try TemporaryDirectory("erc-epd")
+        var epd = Self.document(principals: 3)
+        epd.principals[1].paidToOwnAccount = true
+        epd.principals[1].inn = "7451000006"
+        epd.principals[1].account = "40702810300000000001"
+        epd.principals[1].correspondentAccount = "30101810700000000602"
+        epd.opening = Money(kopecks: 10_000)
+        epd.principals[1].lines[0].closing = epd.principals[1].lines[0].due + Money(kopecks: 10_000)
+        let pdf = folder.file("own.pdf")
+        #expect(try EPDRenderer().render(epd, to: pdf) == 1)
+        let codes = try qrPayloads(of: pdf, in: folder)
+        #expect(codes.count == 2)
+        let whole = try #require(codes.first { $0["PayeeINN"] == Center.demo.inn.value })
+        #expect(whole.sum == epd.total)
+        let own = try #require(codes.first { $0["PayeeINN"] == "7451000006" })
+        #expect(own["PersonalAcc"] == "40702810300000000001")
+        #expect(own["CorrespAcc"] == "30101810700000000602")
+        #expect(own.sum == epd.principals[1].balance)
+        #expect(own["PersAcc"] == "7400000001")
+        #expect(own["PaymPeriod"] == "102026")
+    }
+
+    @Test("the most a premises has: 25 principals, 50 lines, 12 meters, every figure printed")
+    func mostPrincipals() throws {
+        let folder = try TemporaryDirectory("erc-epd")
+        var epd = Self.document(principals: 25, linesEach: 2, longNames: true)
+        epd.meters = (1...12).map { index in
+            EPDDocument.MeterLine(
+                serviceName: "Горячее водоснабжение", serial: "HW-\(1_000 + index)", unit: "м³",
+                previous: .init(valueMilli: Int64(index) * 10_000, takenOn: CalendarDate(iso: "2026-09-20")!),
+                current: .init(valueMilli: Int64(index) * 10_000 + 3_500, takenOn: CalendarDate(iso: "2026-10-20")!),
+                verifiedUntil: CalendarDate(iso: "2030-05-01")!)
+        }
+        let pdf = folder.file("most.pdf")
+        let pages = try EPDRenderer().render(epd, to: pdf)
+        let text = try text(of: pdf)
+        for line in epd.principals.flatMap(\.lines) {
+            #expect(text.contains(line.amount.formatted()))
+        }
+        for meter in epd.meters {
+            #expect(text.contains(meter.serial))
+        }
+        #expect(text.contains("ИТОГО К ОПЛАТЕ"))
+        #expect(try qrPayloads(of: pdf, in: folder, page: pages).count == 1)
+    }
+
+    @Test("a page looks as the reviewed picture in Fixtures/epd-page-1.png, within a tolerance")
+    func lookslikeTheReviewedPicture() throws {
+        let folder = try TemporaryDirectory("erc-epd")
+        var epd = Self.document(principals: 4, linesEach: 2)
+        epd.meters = [
+            EPDDocument.MeterLine(
+                serviceName: "Холодное водоснабжение", serial: "CW-0001", unit: "м³",
+                previous: .init(valueMilli: 123_456, takenOn: CalendarDate(iso: "2026-09-20")!), current: nil,
+                verifiedUntil: CalendarDate(iso: "2029-03-01")!)
+        ]
+        let pdf = folder.file("page.pdf")
+        try EPDRenderer().render(epd, to: pdf)
+        if ProcessInfo.processInfo.environment["ERC_UPDATE_FIXTURES"] != nil {
+            // A deliberate change of the layout: write the new picture, to be reviewed and committed.
+            let fixture = String(TestPaths.fixture("epd-page-1.png").dropLast(4))
+            #expect(try ProcessRunner.run("pdftoppm", ["-r", "50", "-gray", "-png", "-singlefile", pdf, fixture]).status == 0)
+        }
+        let fresh = try ProcessRunner.run("pdftoppm", ["-r", "50", "-gray", "-singlefile", pdf, folder.file("fresh")])
+        #expect(fresh.status == 0)
+        let reviewed = try ProcessRunner.run("pngtopnm", [TestPaths.fixture("epd-page-1.png")])
+        #expect(reviewed.status == 0, "\(reviewed.stderr)")
+        let a = try PGM(data: try Data(contentsOf: URL(fileURLWithPath: folder.file("fresh.pgm"))))
+        let b = try PGM(data: reviewed.stdoutData)
+        #expect(a.width == b.width && a.height == b.height)
+        // The share of pixels that differ by more than a quarter of the grey scale.
+        let differing = zip(a.pixels, b.pixels).filter { abs(Int($0) - Int($1)) > 64 }.count
+        #expect(Double(differing) / Double(max(a.pixels.count, 1)) < 0.005, "\(differing) pixels differ")
     }
 
     @Test("a file embeds one small subset font, compressed")
@@ -106,3 +185,36 @@ struct EPDRendererTests {
         #expect(fonts.split(separator: "\n").dropFirst(2).allSatisfy { $0.contains("yes") })
     }
 }
+
+/// A binary greyscale image (P5, or P6 taken by its red channel), as pdftoppm -gray and pngtopnm
+/// write it.
+struct PGM {
+    var width: Int
+    var height: Int
+    var pixels: [UInt8]
+
+    init(data: Data) throws {
+        let bytes = [UInt8](data)
+        var fields: [String] = []
+        var index = 0
+        while fields.count < 4 && index < bytes.count {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D { index += 1 }
+            var field = ""
+            while index < bytes.count, bytes[index] != 0x20 && bytes[index] != 0x0A && bytes[index] != 0x0D {
+                field.append(Character(UnicodeScalar(bytes[index])))
+                index += 1
+            }
+            fields.append(field)
+        }
+        index += 1
+        let channels = fields.first == "P6" ? 3 : 1
+        guard fields.count == 4, fields[0] == "P5" || fields[0] == "P6", let width = Int(fields[1]),
+            let height = Int(fields[2]), bytes.count - index >= width * height * channels
+        else { throw PGMError() }
+        self.width = width
+        self.height = height
+        pixels = stride(from: index, to: index + width * height * channels, by: channels).map { bytes[$0] }
+    }
+}
+
+struct PGMError: Error {}

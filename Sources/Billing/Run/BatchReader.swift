@@ -36,7 +36,7 @@ struct BatchReader {
     func inputs(from first: String, through last: String, period: BillingPeriod) throws -> [PremisesInputs] {
         var premises: [String: PremisesInputs] = [:]
         let range: [any SQLBindable] = [first, last]
-        try connection.query(
+        try connection.queryBatch(
             "SELECT number, area_centi, residents FROM accounts WHERE number >= ? AND number <= ?", range
         ) { row in
             let account = try row.string(0)
@@ -45,7 +45,7 @@ struct BatchReader {
             inputs.residents = try row.int(2)
             premises[account] = inputs
         }
-        try connection.query(
+        try connection.queryBatch(
             """
             SELECT pa.account_number, s.principal_id, s.code, s.calculation, s.norm_milli
             FROM principal_accounts pa JOIN services s ON s.principal_id = pa.principal_id
@@ -57,7 +57,7 @@ struct BatchReader {
                 calculation: Service.Calculation(rawValue: try row.string(3)) ?? .supplied, normMilli: try row.optionalInt64(4))
         }
         var meters: [String: (account: String, key: ServiceKey, meter: MeterHistory)] = [:]
-        try connection.query(
+        try connection.queryBatch(
             """
             SELECT account_number, principal_id, service_code, serial, digits, COALESCE(initial_reading_milli, 0),
                    installed_on, verified_until
@@ -72,7 +72,7 @@ struct BatchReader {
                     verifiedUntil: try row.date(7), readings: [])
             )
         }
-        try connection.query(
+        try connection.queryBatch(
             """
             SELECT principal_id, meter_serial, period, value_milli, taken_on FROM readings
             WHERE account_number >= ? AND account_number <= ? AND period <= ?
@@ -85,7 +85,7 @@ struct BatchReader {
         for (_, held) in meters.sorted(by: { $0.key < $1.key }) {
             premises[held.account]?.meters[held.key, default: []].append(held.meter)
         }
-        try connection.query(
+        try connection.queryBatch(
             """
             SELECT account_number, principal_id, service_code, residents, percent, effective_from, effective_until
             FROM privileges WHERE account_number >= ? AND account_number <= ?
@@ -97,7 +97,7 @@ struct BatchReader {
                     residents: try row.int(3), percent: try row.int(4), from: try row.date(5),
                     until: try row.optionalString(6).flatMap(CalendarDate.init(iso:))))
         }
-        try connection.query(
+        try connection.queryBatch(
             """
             SELECT account_number, principal_id, service_code, period, kind, amount, COALESCE(volume_milli, 0), tariff,
                    counts_from, for_period, note, run_id

@@ -11,12 +11,8 @@ public struct BillingPeriod: Sendable, Hashable, Codable, Comparable, CustomStri
 
     /// Parses `YYYY-MM` (`2026-10`).
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
-            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-            let year = Int(parts[0]), let month = Int(parts[1])
-        else { return nil }
-        self.init(year: year, month: month)
+        guard let digits = asciiDigits(text, pattern: "dddd-dd") else { return nil }
+        self.init(year: digits[0] * 1_000 + digits[1] * 100 + digits[2] * 10 + digits[3], month: digits[4] * 10 + digits[5])
     }
 
     public var next: BillingPeriod {

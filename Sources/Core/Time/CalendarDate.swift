@@ -19,11 +19,8 @@ public struct CalendarDate: Sendable, Hashable, Codable, Comparable, CustomStrin
 
     /// Parses ISO `YYYY-MM-DD`.
     public init?(iso text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { return nil }
-        self.init(year: year, month: month, day: day)
+        guard let d = asciiDigits(text, pattern: "dddd-dd-dd") else { return nil }
+        self.init(year: d[0] * 1_000 + d[1] * 100 + d[2] * 10 + d[3], month: d[4] * 10 + d[5], day: d[6] * 10 + d[7])
     }
 
     public static func isLeap(_ year: Int) -> Bool {
@@ -84,4 +81,25 @@ public struct CalendarDate: Sendable, Hashable, Codable, Comparable, CustomStrin
 func pad(_ value: Int, _ width: Int) -> String {
     let text = String(value)
     return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+}
+
+/// The digits of `text` when it matches `pattern` exactly (`d` a digit, anything else itself);
+/// nil otherwise. Dates and periods are parsed millions of times in a billing run.
+func asciiDigits(_ text: String, pattern: StaticString) -> [Int]? {
+    var digits: [Int] = []
+    digits.reserveCapacity(8)
+    let matched = pattern.withUTF8Buffer { shape -> Bool in
+        var utf8 = text.utf8.makeIterator()
+        for expected in shape {
+            guard let byte = utf8.next() else { return false }
+            if expected == UInt8(ascii: "d") {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return false }
+                digits.append(Int(byte - UInt8(ascii: "0")))
+            } else if byte != expected {
+                return false
+            }
+        }
+        return utf8.next() == nil
+    }
+    return matched ? digits : nil
 }

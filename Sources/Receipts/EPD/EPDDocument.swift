@@ -29,6 +29,41 @@ public struct EPDDocument: Sendable, Hashable {
 
         /// Due for the period: charged + recalculations - privileges.
         public var due: Money { amount + recalculated - privileges }
+        /// The line's balance at the end of the period (with debt, penalties and payments).
+        public var closing: Money?
+        /// The consumption norm per resident a month, thousandths of the unit, for the reference.
+        public var normMilli: Int64?
+    }
+
+    /// An individual meter, with the reading before the period and the one of the period.
+    public struct MeterLine: Sendable, Hashable {
+        public struct Reading: Sendable, Hashable {
+            public var valueMilli: Int64
+            public var takenOn: CalendarDate
+            public init(valueMilli: Int64, takenOn: CalendarDate) {
+                self.valueMilli = valueMilli
+                self.takenOn = takenOn
+            }
+        }
+
+        public var serviceName: String
+        public var serial: String
+        public var unit: String
+        public var previous: Reading?
+        public var current: Reading?
+        public var verifiedUntil: CalendarDate
+
+        public init(
+            serviceName: String, serial: String, unit: String, previous: Reading?, current: Reading?,
+            verifiedUntil: CalendarDate
+        ) {
+            self.serviceName = serviceName
+            self.serial = serial
+            self.unit = unit
+            self.previous = previous
+            self.current = current
+            self.verifiedUntil = verifiedUntil
+        }
     }
 
     public struct PrincipalBlock: Sendable, Hashable {
@@ -39,13 +74,22 @@ public struct EPDDocument: Sendable, Hashable {
         public var bic: String
         public var account: String
         public var phone: String
+        public var correspondentAccount: String
         public var lines: [Line]
+        /// Whether its agreement has it paid to its own account: then the ЕПД carries a QR code
+        /// of its own for paying it alone.
+        public var paidToOwnAccount = false
         public var total: Money { lines.reduce(.zero) { $0 + $1.due } }
+        /// What is owed to it at the end of the period: its lines' closing balances (their due
+        /// amounts when the statement gives no balance).
+        public var balance: Money { lines.reduce(.zero) { $0 + ($1.closing ?? $1.due) } }
 
         public init(
             name: String, inn: String, kpp: String, bankName: String, bic: String, account: String, phone: String,
-            lines: [Line]
+            lines: [Line], correspondentAccount: String = "", paidToOwnAccount: Bool = false
         ) {
+            self.correspondentAccount = correspondentAccount
+            self.paidToOwnAccount = paidToOwnAccount
             self.name = name
             self.inn = inn
             self.kpp = kpp
@@ -76,6 +120,10 @@ public struct EPDDocument: Sendable, Hashable {
     public var paid = Money.zero
     /// Penalties accrued in the period.
     public var penalties = Money.zero
+    /// The premises' meters.
+    public var meters: [MeterLine] = []
+    /// The last day of the month readings count for this period.
+    public var readingsDueDay = 25
 
     public init(
         period: BillingPeriod, account: PersonalAccountNumber, ownerName: String, address: String,
@@ -109,16 +157,34 @@ public struct EPDDocument: Sendable, Hashable {
     /// The GOST R 56042-2014 payload for paying the whole document to the center's account.
     public func paymentQR(charset: PaymentQR.Charset = .utf8) -> PaymentQR {
         let bank = center.bankDetails
+        return payload(
+            name: center.name, account: bank.account.value, bankName: bank.bankName, bic: bank.bic.value,
+            correspondent: bank.correspondentAccount.value, inn: center.inn.value, kpp: center.kpp.value, sum: total,
+            purpose: "Оплата ЖКУ за \(pad2(period.month)).\(period.year), ЛС \(account.value)", charset: charset)
+    }
+
+    /// The payload for paying one principal alone, to its own account: what is owed to it.
+    public func paymentQR(for block: PrincipalBlock, charset: PaymentQR.Charset = .utf8) -> PaymentQR {
+        payload(
+            name: block.name, account: block.account, bankName: block.bankName, bic: block.bic,
+            correspondent: block.correspondentAccount, inn: block.inn, kpp: block.kpp, sum: max(block.balance, .zero),
+            purpose: "Оплата за \(pad2(period.month)).\(period.year), ЛС \(account.value)", charset: charset)
+    }
+
+    private func payload(
+        name: String, account payee: String, bankName: String, bic: String, correspondent: String, inn: String,
+        kpp: String, sum: Money, purpose: String, charset: PaymentQR.Charset
+    ) -> PaymentQR {
         var fields: [PaymentQR.Field] = [
-            .init("Name", center.name),
-            .init("PersonalAcc", bank.account.value),
-            .init("BankName", bank.bankName),
-            .init("BIC", bank.bic.value),
-            .init("CorrespAcc", bank.correspondentAccount.value),
-            .init("PayeeINN", center.inn.value),
-            .init("KPP", center.kpp.value),
-            .init("Sum", String(total.kopecks)),
-            .init("Purpose", "Оплата ЖКУ за \(pad2(period.month)).\(period.year), ЛС \(account.value)"),
+            .init("Name", name),
+            .init("PersonalAcc", payee),
+            .init("BankName", bankName),
+            .init("BIC", bic),
+            .init("CorrespAcc", correspondent),
+            .init("PayeeINN", inn),
+            .init("KPP", kpp),
+            .init("Sum", String(sum.kopecks)),
+            .init("Purpose", purpose),
         ]
         let names = ownerName.split(separator: " ").map(String.init)
         if names.count == 3 {

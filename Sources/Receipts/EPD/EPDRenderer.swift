@@ -1,9 +1,16 @@
 public import Core
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Lays out one ЕПД on A4 pages with libharu: the header (period, payer, premises, center),
-/// the payment QR code for the whole sum, one block per principal with its requisites and
-/// lines, and the total to pay. Lines that do not fit continue on a next page, with the
-/// account and total repeated; text is wrapped, never cut.
+/// Lays out one ЕПД on A4 pages with libharu, after the sample form of Minstroy order 43/пр:
+/// the header (period, payer, premises, the center with its requisites and contacts), one block
+/// per principal with its requisites and its lines (volume, tariff, charged, recalculations,
+/// privileges, total), the debt carried in, payments, penalties and the total to pay, the
+/// meters with their readings and verification dates, reference information, and a tear-off
+/// payment part with the GOST payment QR code for the whole sum and one per principal paid to
+/// its own account. What does not fit continues on a next page with the account and total
+/// repeated; text is wrapped, never cut.
 public struct EPDRenderer: Sendable {
     /// TrueType files for regular and bold text; nil uses the fonts built into erc.
     public var regularFont: String?
@@ -23,50 +30,103 @@ public struct EPDRenderer: Sendable {
     static let columns:
         (service: Float, unit: Float, volume: Float, tariff: Float, charged: Float, recalculated: Float,
          privileges: Float, amount: Float) = (36, 258, 306, 352, 404, 454, 500, HaruPage.width - 40)
+    /// The tear-off payment part's height, with one row of QR codes.
+    static let tearOff: Float = 126
 
     /// Renders the document into a PDF file at `path`. Returns the number of pages.
     @discardableResult
     public func render(_ epd: EPDDocument, to path: String) throws -> Int {
-        let fonts = try EmbeddedFonts.paths.get()
-        let document = try HaruDocument(
-            regularFont: regularFont ?? fonts.regular, boldFont: boldFont ?? fonts.bold)
+        let document = try makeDocument()
         let pages = try draw(epd, in: document)
-        try document.save(to: path)
+        try save(document, to: path)
         return pages
     }
 
+    /// A new PDF with the fonts loaded, for one document or a batch of them.
+    func makeDocument() throws -> HaruDocument {
+        let fonts = try EmbeddedFonts.paths.get()
+        return try HaruDocument(regularFont: regularFont ?? fonts.regular, boldFont: boldFont ?? fonts.bold)
+    }
+
+    /// Saves beside `path`, then moves the file into place: no half-written file is left.
+    func save(_ document: HaruDocument, to path: String) throws {
+        let partial = path + ".part"
+        do {
+            try document.save(to: partial)
+            guard rename(partial, path) == 0 else {
+                throw PDFError(errorNumber: 0, detailNumber: UInt(errno), operation: "moving \(partial) to \(path)")
+            }
+        } catch {
+            unlink(partial)
+            throw error
+        }
+    }
+
+    /// Adds the document's pages to `document`; returns how many.
     func draw(_ epd: EPDDocument, in document: HaruDocument) throws -> Int {
-        var page = try document.addPage()
+        var layout = Layout(epd: epd, document: document, page: try document.addPage())
+        layout.y = try header(epd, on: layout.page)
+        layout.y = try tableHeader(on: layout.page, y: layout.y)
+        try charges(epd, &layout)
+        try balance(epd, &layout)
+        try meters(epd, &layout)
+        try reference(epd, &layout)
+        try paymentPart(epd, &layout)
+        try footer(epd, on: layout.page, page: layout.pageCount, continued: false)
+        return layout.pageCount
+    }
+
+    /// Where drawing is: the current page, the height left on it, the pages so far.
+    struct Layout {
+        let epd: EPDDocument
+        let document: HaruDocument
+        var page: HaruPage
+        var y: Float = 0
         var pageCount = 1
-        var y = try header(epd, on: page)
-        func need(_ height: Float) throws {
+
+        /// Continues on a new page unless `height` fits above the bottom margin.
+        mutating func need(_ height: Float, renderer: EPDRenderer, table: Bool = false) throws {
             if y - height >= EPDRenderer.bottom { return }
-            try footer(epd, on: page, page: pageCount, continued: true)
+            try renderer.footer(epd, on: page, page: pageCount, continued: true)
             page = try document.addPage()
             pageCount += 1
             try page.text(
                 "ЕПД за \(epd.period.russianName) · ЛС \(epd.account.value) · продолжение, лист \(pageCount)",
                 x: EPDRenderer.left, y: HaruPage.height - 40, size: 9, bold: true)
             y = HaruPage.height - 56
-            y = try tableHeader(on: page, y: y)
+            if table { y = try renderer.tableHeader(on: page, y: y) }
         }
-        y = try tableHeader(on: page, y: y)
+    }
+
+    private func charges(_ epd: EPDDocument, _ layout: inout Layout) throws {
         let c = EPDRenderer.columns
         for block in epd.principals {
             let requisites =
                 "\(block.name), ИНН \(block.inn), КПП \(block.kpp), р/с \(block.account) в \(block.bankName), "
                 + "БИК \(block.bic), тел. \(block.phone)"
-            let wrapped = page.wrap(requisites, width: EPDRenderer.right - EPDRenderer.left, size: 7.5, bold: true)
-            try need(Float(wrapped.count) * 9.5 + 11)
-            for text in wrapped {
-                try page.text(text, x: EPDRenderer.left, y: y, size: 7.5, bold: true)
-                y -= 9.5
+            // The name in bold, the requisites after it, wrapped as one text.
+            let boldExtra =
+                layout.page.width(of: block.name, size: 6.6, bold: true) - layout.page.width(of: block.name, size: 6.6)
+            let wrapped = layout.page.wrap(requisites, width: EPDRenderer.right - EPDRenderer.left - boldExtra, size: 6.6)
+            try layout.need(Float(wrapped.count) * 8 + 11, renderer: self, table: true)
+            for (index, text) in wrapped.enumerated() {
+                if index == 0, text.hasPrefix(block.name + ",") {
+                    try layout.page.text(block.name, x: EPDRenderer.left, y: layout.y, size: 6.6, bold: true)
+                    let offset = layout.page.width(of: block.name, size: 6.6, bold: true)
+                    try layout.page.text(
+                        String(text.dropFirst(block.name.count)), x: EPDRenderer.left + offset, y: layout.y, size: 6.6)
+                } else {
+                    try layout.page.text(text, x: EPDRenderer.left, y: layout.y, size: 6.6)
+                }
+                layout.y -= 8
             }
             for line in block.lines {
-                let names = page.wrap(line.serviceName, width: c.unit - c.service - 50, size: 8)
-                try need(Float(names.count) * 10 + 1)
+                let names = layout.page.wrap(line.serviceName, width: c.unit - c.service - 50, size: 8)
+                try layout.need(Float(names.count) * 9.5 + 1, renderer: self, table: true)
+                let page = layout.page
+                let y = layout.y
                 for (index, name) in names.enumerated() {
-                    try page.text(name, x: c.service + 8, y: y - Float(index) * 10, size: 8)
+                    try page.text(name, x: c.service + 8, y: y - Float(index) * 9.5, size: 8)
                 }
                 try page.text(line.unit, x: c.unit - 34, y: y, size: 8)
                 try page.textRight(formatMilli(line.volumeMilli), right: c.volume, y: y, size: 8)
@@ -75,61 +135,166 @@ public struct EPDRenderer: Sendable {
                 try page.textRight(line.recalculated.formatted(), right: c.recalculated, y: y, size: 8)
                 try page.textRight(line.privileges.formatted(), right: c.privileges, y: y, size: 8)
                 try page.textRight(line.due.formatted(), right: c.amount, y: y, size: 8)
-                y -= Float(names.count) * 10
+                layout.y -= Float(names.count) * 9.5
             }
-            try need(12)
-            try page.textRight("Итого по получателю: \(block.total.formatted())", right: c.amount, y: y, size: 8, bold: true)
-            y -= 4
-            try page.line(x1: EPDRenderer.left, y1: y, x2: EPDRenderer.right, y2: y, width: 0.3)
-            y -= 10
+            try layout.need(11, renderer: self, table: true)
+            try layout.page.textRight(
+                "Итого по получателю: \(block.total.formatted())", right: c.amount, y: layout.y, size: 7.5, bold: true)
+            layout.y -= 3
+            try layout.page.line(x1: EPDRenderer.left, y1: layout.y, x2: EPDRenderer.right, y2: layout.y, width: 0.3)
+            layout.y -= 8.5
         }
-        let balance: [(String, Money)] = [
-            (epd.opening.kopecks < 0 ? "Аванс на начало периода" : "Задолженность на начало периода", epd.opening),
-            ("Начислено за период с перерасчётами и льготами", epd.charged),
-            ("Пени", epd.penalties),
-            ("Оплачено в периоде", epd.paid),
+    }
+
+    private func balance(_ epd: EPDDocument, _ layout: inout Layout) throws {
+        let c = EPDRenderer.columns
+        var parts = [
+            "\(epd.opening.kopecks < 0 ? "Аванс на начало периода" : "Задолженность на начало периода"): "
+                + "\(epd.opening.formatted())",
+            "начислено за период с перерасчётами и льготами: \(epd.charged.formatted())",
+            "пени: \(epd.penalties.formatted())",
+            "оплачено в периоде: \(epd.paid.formatted()) руб.",
         ]
-        try need(Float(balance.count) * 11 + 40)
-        for (label, amount) in balance {
-            try page.text(label + ":", x: EPDRenderer.left, y: y, size: 8)
-            try page.textRight("\(amount.formatted()) руб.", right: c.amount, y: y, size: 8)
-            y -= 11
+        if epd.balance.kopecks < 0 { parts.append("аванс на конец периода: \((-epd.balance).formatted()) руб.") }
+        let lines = layout.page.wrap(parts.joined(separator: "; "), width: EPDRenderer.right - EPDRenderer.left, size: 7.5)
+        try layout.need(Float(lines.count) * 9.5 + 26, renderer: self)
+        for line in lines {
+            try layout.page.text(line, x: EPDRenderer.left, y: layout.y, size: 7.5)
+            layout.y -= 9.5
         }
-        if epd.balance.kopecks < 0 {
-            try page.text("Аванс на конец периода:", x: EPDRenderer.left, y: y, size: 8)
-            try page.textRight("\((-epd.balance).formatted()) руб.", right: c.amount, y: y, size: 8)
-            y -= 11
+        layout.y -= 4
+        try layout.page.text("ИТОГО К ОПЛАТЕ за \(epd.period.russianName):", x: EPDRenderer.left, y: layout.y, size: 11, bold: true)
+        try layout.page.textRight("\(epd.total.formatted()) руб.", right: c.amount, y: layout.y, size: 11, bold: true)
+        layout.y -= 15
+    }
+
+    private func meters(_ epd: EPDDocument, _ layout: inout Layout) throws {
+        guard !epd.meters.isEmpty else { return }
+        let x: (service: Float, serial: Float, previous: Float, current: Float, verified: Float) = (36, 196, 400, 492, 559)
+        try layout.need(34, renderer: self)
+        try layout.page.text("Показания индивидуальных приборов учёта", x: EPDRenderer.left, y: layout.y, size: 8.5, bold: true)
+        layout.y -= 11
+        let page = layout.page
+        try page.text("Услуга", x: x.service, y: layout.y, size: 7, bold: true)
+        try page.text("№ прибора", x: x.serial, y: layout.y, size: 7, bold: true)
+        try page.textRight("Предыдущие", right: x.previous, y: layout.y, size: 7, bold: true)
+        try page.textRight("Текущие", right: x.current, y: layout.y, size: 7, bold: true)
+        try page.textRight("Поверка до", right: x.verified, y: layout.y, size: 7, bold: true)
+        layout.y -= 10
+        func reading(_ value: EPDDocument.MeterLine.Reading?, _ unit: String) -> String {
+            guard let value else { return "—" }
+            return "\(formatMilli(value.valueMilli)) \(unit) (\(value.takenOn.russian))"
         }
-        y -= 4
-        try page.text("ИТОГО К ОПЛАТЕ за \(epd.period.russianName):", x: EPDRenderer.left, y: y, size: 11, bold: true)
-        try page.textRight("\(epd.total.formatted()) руб.", right: c.amount, y: y, size: 11, bold: true)
-        y -= 14
-        try page.text(
-            "Оплатить до \(epd.dueDate.russian). Показания приборов учёта передавайте до 25 числа месяца.",
-            x: EPDRenderer.left, y: y, size: 8)
-        try footer(epd, on: page, page: pageCount, continued: false)
-        return pageCount
+        for meter in epd.meters {
+            try layout.need(10, renderer: self)
+            let page = layout.page
+            let name = page.wrap(meter.serviceName, width: x.serial - x.service - 6, size: 7)[0]
+            try page.text(name, x: x.service, y: layout.y, size: 7)
+            try page.text(meter.serial, x: x.serial, y: layout.y, size: 7)
+            try page.textRight(reading(meter.previous, meter.unit), right: x.previous, y: layout.y, size: 7)
+            try page.textRight(reading(meter.current, meter.unit), right: x.current, y: layout.y, size: 7)
+            try page.textRight(meter.verifiedUntil.russian, right: x.verified, y: layout.y, size: 7)
+            layout.y -= 9
+        }
+        layout.y -= 5
+    }
+
+    private func reference(_ epd: EPDDocument, _ layout: inout Layout) throws {
+        var seen: Set<String> = []
+        var norms: [String] = []
+        for line in epd.principals.flatMap(\.lines) {
+            guard let norm = line.normMilli, seen.insert(line.serviceName).inserted else { continue }
+            norms.append("\(line.serviceName) \(formatMilli(norm)) \(line.unit)")
+        }
+        var text = "Справочная информация. "
+        if !norms.isEmpty {
+            text += "Нормативы потребления на одного человека в месяц: " + norms.joined(separator: "; ") + ". "
+        }
+        text +=
+            "Показания приборов учёта принимаются до \(epd.readingsDueDay) числа месяца: в личном кабинете, "
+            + "на инфомате, у оператора по тел. \(epd.center.phone). Оплатить до \(epd.dueDate.russian); "
+            + "за просрочку начисляются пени (ч. 14 ст. 155 ЖК РФ)."
+        let lines = layout.page.wrap(text, width: EPDRenderer.right - EPDRenderer.left, size: 7)
+        try layout.need(Float(lines.count) * 9 + 4, renderer: self)
+        for line in lines {
+            try layout.page.text(line, x: EPDRenderer.left, y: layout.y, size: 7)
+            layout.y -= 9
+        }
+    }
+
+    /// The tear-off payment part at the bottom of the last page: the payment requisites and the
+    /// QR codes, the whole sum to the center on the right, each principal paid to its own
+    /// account to the left of it.
+    private func paymentPart(_ epd: EPDDocument, _ layout: inout Layout) throws {
+        let own = epd.principals.filter(\.paidToOwnAccount)
+        let size: Float = 92
+        // Three codes a row: the whole sum first, on the right.
+        let codes = [(epd.paymentQR(charset: charset), "Весь документ: \(epd.total.formatted())")]
+            + own.map { block in
+                let short = block.name.count > 26 ? String(block.name.prefix(25)) + "…" : block.name
+                return (epd.paymentQR(for: block, charset: charset), "\(short): \(max(block.balance, .zero).formatted())")
+            }
+        let rows = (codes.count + 2) / 3
+        let height = EPDRenderer.tearOff + Float(rows - 1) * (size + 16)
+        try layout.need(height + 8, renderer: self)
+        let page = layout.page
+        let top = EPDRenderer.bottom + height
+        try page.dashedLine(x1: EPDRenderer.left, y: top, x2: EPDRenderer.right)
+        try page.text("линия отреза", x: EPDRenderer.right - 50, y: top + 3, size: 5.5)
+        let center = epd.center
+        let textWidth: Float = 280
+        var y = top - 14
+        try page.text("ПЛАТЁЖНАЯ ЧАСТЬ · ЕПД за \(epd.period.russianName)", x: EPDRenderer.left, y: y, size: 9, bold: true)
+        y -= 12
+        let rowsText = [
+            "Получатель: \(center.name), ИНН \(center.inn.value), КПП \(center.kpp.value)",
+            "Р/с \(center.bankDetails.account.value) в \(center.bankDetails.bankName), "
+                + "БИК \(center.bankDetails.bic.value), к/с \(center.bankDetails.correspondentAccount.value)",
+            "Лицевой счёт: \(epd.account.value)   Плательщик: \(epd.ownerName)",
+            "Адрес: \(epd.address)",
+            "Назначение: оплата ЖКУ за \(epd.period.russianName)",
+        ]
+        for text in rowsText {
+            for line in page.wrap(text, width: textWidth, size: 7) {
+                try page.text(line, x: EPDRenderer.left, y: y, size: 7)
+                y -= 9
+            }
+        }
+        y -= 3
+        try page.text("Сумма к оплате: \(epd.total.formatted()) руб.", x: EPDRenderer.left, y: y, size: 10, bold: true)
+        y -= 11
+        try page.text("Оплатить до \(epd.dueDate.russian)", x: EPDRenderer.left, y: y, size: 7)
+        for (index, code) in codes.enumerated() {
+            let x = EPDRenderer.right - size - Float(index % 3) * (size + 8)
+            try qr(code.0, caption: code.1, x: x, top: top - 10 - Float(index / 3) * (size + 16), size: size, on: page)
+        }
+        layout.y = EPDRenderer.bottom
+    }
+
+    private func qr(_ payload: PaymentQR, caption: String, x: Float, top: Float, size: Float, on page: HaruPage) throws {
+        let symbol = try QRSymbol(bytes: try payload.encoded())
+        let image = try page.document.image(bits: symbol.bits, width: symbol.side, height: symbol.side)
+        try page.draw(image: image, x: x, y: top - size, size: size)
+        for (index, line) in page.wrap(caption, width: size, size: 5.5).prefix(2).enumerated() {
+            try page.text(line, x: x + 2, y: top - size - 7 - Float(index) * 6.5, size: 5.5)
+        }
     }
 
     private func header(_ epd: EPDDocument, on page: HaruPage) throws -> Float {
         let top = HaruPage.height - 40
-        let qrSize: Float = 128
-        let qrX = EPDRenderer.right - qrSize
         try page.text(
             "ЕДИНЫЙ ПЛАТЁЖНЫЙ ДОКУМЕНТ за \(epd.period.russianName) г.", x: EPDRenderer.left, y: top, size: 12,
             bold: true)
-        let textWidth = qrX - EPDRenderer.left - 10
+        let width = EPDRenderer.right - EPDRenderer.left
         var y = top - 20
         let area = Money(kopecks: epd.areaCenti).formatted()
         let rows: [(String, Bool)] = [
-            ("Лицевой счёт: \(epd.account.value)", true),
-            ("Плательщик: \(epd.ownerName)", false),
-            ("Адрес: \(epd.address)", false),
-            ("Общая площадь: \(area) м²   Проживает: \(epd.residents) чел.", false),
+            ("Лицевой счёт: \(epd.account.value)   Плательщик: \(epd.ownerName)", true),
+            ("Адрес: \(epd.address)   Общая площадь: \(area) м²   Проживает: \(epd.residents) чел.", false),
             ("Сумма к оплате: \(epd.total.formatted()) руб.   Оплатить до \(epd.dueDate.russian)", true),
         ]
         for (text, bold) in rows {
-            for line in page.wrap(text, width: textWidth, size: 9, bold: bold) {
+            for line in page.wrap(text, width: width, size: 9, bold: bold) {
                 try page.text(line, x: EPDRenderer.left, y: y, size: 9, bold: bold)
                 y -= 12
             }
@@ -141,21 +306,14 @@ public struct EPDRenderer: Sendable {
             + "\(center.address), тел. \(center.phone), \(center.website). Р/с \(center.bankDetails.account.value) "
             + "в \(center.bankDetails.bankName), БИК \(center.bankDetails.bic.value), "
             + "к/с \(center.bankDetails.correspondentAccount.value)"
-        for line in page.wrap(centerText, width: textWidth, size: 7) {
+        for line in page.wrap(centerText, width: width, size: 7) {
             try page.text(line, x: EPDRenderer.left, y: y, size: 7)
             y -= 9
         }
-        // The payment QR code for the whole document, top right.
-        let payload = try epd.paymentQR(charset: charset).encoded()
-        let symbol = try QRSymbol(bytes: payload)
-        let image = try page.document.image(bits: symbol.bits, width: symbol.side, height: symbol.side)
-        let qrY = top - 8 - qrSize
-        try page.draw(image: image, x: qrX, y: qrY, size: qrSize)
-        try page.text("Оплата всего документа по QR-коду", x: qrX + 4, y: qrY - 8, size: 6.5)
-        return min(y, qrY - 16) - 6
+        return y - 16
     }
 
-    private func tableHeader(on page: HaruPage, y: Float) throws -> Float {
+    func tableHeader(on page: HaruPage, y: Float) throws -> Float {
         let c = EPDRenderer.columns
         try page.line(x1: EPDRenderer.left, y1: y + 10, x2: EPDRenderer.right, y2: y + 10)
         try page.text("Услуга", x: c.service, y: y, size: 8, bold: true)
@@ -170,7 +328,7 @@ public struct EPDRenderer: Sendable {
         return y - 16
     }
 
-    private func footer(_ epd: EPDDocument, on page: HaruPage, page number: Int, continued: Bool) throws {
+    func footer(_ epd: EPDDocument, on page: HaruPage, page number: Int, continued: Bool) throws {
         let text =
             "ЛС \(epd.account.value) · \(epd.period.russianName) · итого к оплате \(epd.total.formatted()) руб."
             + (continued ? " · продолжение на следующем листе" : "") + " · лист \(number)"

@@ -62,6 +62,14 @@ struct HaruPage {
         try document.check(HPDF_Page_Stroke(raw), "drawing a line")
     }
 
+    /// A dashed horizontal line, as a tear-off mark.
+    func dashedLine(x1: Float, y: Float, x2: Float) throws(PDFError) {
+        var pattern: [UInt16] = [3, 2]
+        try document.check(HPDF_Page_SetDash(raw, &pattern, 2, 0), "setting a dash pattern")
+        try line(x1: x1, y1: y, x2: x2, y2: y, width: 0.4)
+        try document.check(HPDF_Page_SetDash(raw, nil, 0, 0), "clearing the dash pattern")
+    }
+
     func rectangle(x: Float, y: Float, width: Float, height: Float) throws(PDFError) {
         try document.check(HPDF_Page_SetLineWidth(raw, 0.5), "setting the line width")
         try document.check(HPDF_Page_Rectangle(raw, x, y, width, height), "drawing a frame")

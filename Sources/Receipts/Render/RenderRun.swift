@@ -1,16 +1,36 @@
 public import Core
 public import Storage
 import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a rendering run produced.
 public struct RenderSummary: Sendable, Hashable {
-    public var documents: Int
-    public var pages: Int
-    public var bytes: Int
+    public var documents = 0
+    public var pages = 0
+    public var bytes = 0
+    public var files = 0
 }
 
-/// Renders one PDF per premises for a period into a folder (`<account>.pdf`), on every core:
-/// each worker opens its own connection and takes its share of the premises.
+/// One document of a print run: where it is and what it asks for, so that a print house can
+/// check its run page by page.
+public struct ManifestEntry: Sendable, Hashable, Codable {
+    public var file: String
+    public var firstPage: Int
+    public var lastPage: Int
+    public var account: String
+    public var address: String
+    /// The total to pay, in kopecks.
+    public var total: Int64
+}
+
+/// Renders a period's ЕПД in delivery order (`PrintOrder`) on every core: print-house batches
+/// of `documentsPerFile` documents per PDF (`epd-<period>-00001.pdf`, ...), or one PDF per
+/// premises (`<account>.pdf`). Each worker opens its own connection, claims the next range of
+/// the order, streams its documents and writes its file beside the target, moving it into
+/// place when complete, so a failed run leaves no half-written file.
 public struct RenderRun: Sendable {
     public let location: DatabaseLocation
     public let period: BillingPeriod
@@ -18,10 +38,12 @@ public struct RenderRun: Sendable {
     public let center: Center
     public let renderer: EPDRenderer
     public let workers: Int
+    /// Documents per file; nil renders one file per premises.
+    public var documentsPerFile: Int?
 
     public init(
         location: DatabaseLocation, period: BillingPeriod, outputDirectory: String, center: Center,
-        renderer: EPDRenderer = EPDRenderer(), workers: Int = activeProcessorCount()
+        renderer: EPDRenderer = EPDRenderer(), workers: Int = activeProcessorCount(), documentsPerFile: Int? = 1_000
     ) {
         self.location = location
         self.period = period
@@ -29,35 +51,114 @@ public struct RenderRun: Sendable {
         self.center = center
         self.renderer = renderer
         self.workers = max(1, workers)
+        self.documentsPerFile = documentsPerFile.map { max(1, $0) }
     }
 
-    public func run(progress: @Sendable (Int) -> Void = { _ in }) throws -> RenderSummary {
+    /// Renders every document; `progress` gets the number done so far. Returns the summary and
+    /// the manifest, in file and page order.
+    public func run(progress: @Sendable (Int) -> Void = { _ in }) throws -> (RenderSummary, [ManifestEntry]) {
+        let count = try PrintOrder(connection: try location.connect()).build(period: period)
+        let unit = documentsPerFile ?? 200
+        let ranges = stride(from: 1, through: count, by: unit).map { $0...min($0 + unit - 1, count) }
+        let next = Mutex(0)
+        let done = Mutex(0)
         let results = ResultBox(count: workers)
-        DispatchQueue.concurrentPerform(iterations: workers) { index in
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
             do {
                 let connection = try location.connect()
-                var summary = RenderSummary(documents: 0, pages: 0, bytes: 0)
-                try EPDLoader(connection: connection, center: center).forEachDocument(
-                    period: period, share: (index, workers)
-                ) { epd in
-                    let path = "\(outputDirectory)/\(epd.account.value).pdf"
-                    summary.pages += try renderer.render(epd, to: path)
-                    summary.bytes += fileSize(path)
-                    summary.documents += 1
-                    progress(results.add(document: 1))
+                var summary = RenderSummary()
+                var entries: [ManifestEntry] = []
+                while true {
+                    let index = next.withLock { value in
+                        defer { value += 1 }
+                        return value
+                    }
+                    guard index < ranges.count else { break }
+                    let rendered = try render(ranges[index], number: index + 1, on: connection) {
+                        progress(done.withLock { $0 += 1; return $0 })
+                    }
+                    summary.documents += rendered.summary.documents
+                    summary.pages += rendered.summary.pages
+                    summary.bytes += rendered.summary.bytes
+                    summary.files += rendered.summary.files
+                    entries += rendered.entries
                 }
-                results.set(index, .success(summary))
+                results.set(worker, .success((summary, entries)))
             } catch {
-                results.set(index, .failure(error))
+                results.set(worker, .failure(error))
             }
         }
-        var total = RenderSummary(documents: 0, pages: 0, bytes: 0)
+        var total = RenderSummary()
+        var manifest: [ManifestEntry] = []
         for result in results.all() {
-            let summary = try result.get()
+            let (summary, entries) = try result.get()
             total.documents += summary.documents
             total.pages += summary.pages
             total.bytes += summary.bytes
+            total.files += summary.files
+            manifest += entries
         }
-        return total
+        manifest.sort { ($0.file, $0.firstPage) < ($1.file, $1.firstPage) }
+        return (total, manifest)
+    }
+
+    /// The file name of batch `number`.
+    public func batchFileName(_ number: Int) -> String {
+        let digits = String(number)
+        return "epd-\(period)-\(String(repeating: "0", count: max(0, 5 - digits.count)))\(digits).pdf"
+    }
+
+    private func render(
+        _ range: ClosedRange<Int>, number: Int, on connection: any Connection, documentDone: () -> Void
+    ) throws -> (summary: RenderSummary, entries: [ManifestEntry]) {
+        var summary = RenderSummary()
+        var entries: [ManifestEntry] = []
+        let loader = EPDLoader(connection: connection, center: center)
+        if documentsPerFile == nil {
+            try loader.forEachDocument(period: period, .printOrder(range)) { epd in
+                let name = "\(epd.account.value).pdf"
+                let pages = try renderer.render(epd, to: "\(outputDirectory)/\(name)")
+                entries.append(entry(epd, file: name, first: 1, last: pages))
+                summary.pages += pages
+                summary.bytes += fileSize("\(outputDirectory)/\(name)")
+                summary.documents += 1
+                summary.files += 1
+                documentDone()
+            }
+            return (summary, entries)
+        }
+        let name = batchFileName(number)
+        let document = try renderer.makeDocument()
+        try loader.forEachDocument(period: period, .printOrder(range)) { epd in
+            let first = summary.pages + 1
+            summary.pages += try renderer.draw(epd, in: document)
+            entries.append(entry(epd, file: name, first: first, last: summary.pages))
+            summary.documents += 1
+            documentDone()
+        }
+        try renderer.save(document, to: "\(outputDirectory)/\(name)")
+        summary.bytes = fileSize("\(outputDirectory)/\(name)")
+        summary.files = 1
+        return (summary, entries)
+    }
+
+    private func entry(_ epd: EPDDocument, file: String, first: Int, last: Int) -> ManifestEntry {
+        ManifestEntry(
+            file: file, firstPage: first, lastPage: last, account: epd.account.value, address: epd.address,
+            total: epd.total.kopecks)
+    }
+}
+
+extension ManifestEntry {
+    /// The manifest as CSV (`;`-separated, as a Russian spreadsheet opens it, with a UTF-8
+    /// byte-order mark), one document per line, totals in roubles with a decimal comma.
+    public static func csv(_ entries: [ManifestEntry]) -> String {
+        var text = "\u{FEFF}file;first_page;last_page;account;address;total\r\n"
+        for entry in entries {
+            let address = "\"" + entry.address.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+            let total = Money(kopecks: entry.total).formatted(groupSeparator: "")
+            text += "\(entry.file);\(entry.firstPage);\(entry.lastPage);\(entry.account);\(address);\(total)\r\n"
+        }
+        return text
     }
 }

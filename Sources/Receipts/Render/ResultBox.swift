@@ -6,28 +6,21 @@ import Glibc
 import Darwin
 #endif
 
-/// Results of parallel workers and a shared progress count, behind a mutex.
+/// Results of parallel workers, behind a mutex.
 final class ResultBox: Sendable {
-    private let state: Mutex<(results: [Result<RenderSummary, any Error>?], done: Int)>
+    typealias Outcome = Result<(RenderSummary, [ManifestEntry]), any Error>
+    private let state: Mutex<[Outcome?]>
 
     init(count: Int) {
-        state = Mutex((Array(repeating: nil, count: count), 0))
+        state = Mutex(Array(repeating: nil, count: count))
     }
 
-    func set(_ index: Int, _ result: Result<RenderSummary, any Error>) {
-        state.withLock { $0.results[index] = result }
+    func set(_ index: Int, _ result: Outcome) {
+        state.withLock { $0[index] = result }
     }
 
-    /// Adds finished documents; returns the running total.
-    func add(document count: Int) -> Int {
-        state.withLock {
-            $0.done += count
-            return $0.done
-        }
-    }
-
-    func all() -> [Result<RenderSummary, any Error>] {
-        state.withLock { $0.results.map { $0 ?? .success(RenderSummary(documents: 0, pages: 0, bytes: 0)) } }
+    func all() -> [Outcome] {
+        state.withLock { $0.map { $0 ?? .success((RenderSummary(), [])) } }
     }
 }
 

@@ -13,6 +13,10 @@ public enum Schema {
         Migration(version: 6, name: "billing runs in batches", sql: billingRuns),
         Migration(version: 7, name: "calculated services, privileges, statements with balances", sql: calculation),
         Migration(version: 8, name: "two-component tariffs", sql: twoComponentTariffs),
+        Migration(version: 9, name: "print order of a period's ЕПД", sql: printOrder),
+        Migration(
+            version: 10, name: "statements without foreign-key triggers", sqlite: statementsWithoutForeignKeys.sqlite,
+            postgres: statementsWithoutForeignKeys.postgres),
     ]
 
     static let registry = """
@@ -301,4 +305,54 @@ public enum Schema {
         ALTER TABLE tariffs ADD COLUMN component_price BIGINT;
         ALTER TABLE tariffs ADD COLUMN component_factor_micro BIGINT;
         """
+
+    /// The delivery order of a period's ЕПД (postal code, street, house, entrance, apartment),
+    /// numbered once per rendering so that print batches are ranges of it.
+    static let printOrder = """
+        CREATE TABLE print_order (
+            period TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            account_number TEXT NOT NULL,
+            PRIMARY KEY (period, seq)
+        );
+        CREATE INDEX print_order_account ON print_order (period, account_number);
+        """
+
+    /// Statements are derived data: a billing run writes them from checked inputs, a batch at a
+    /// time in one transaction, and rewrites them whole on every run. Foreign-key triggers on
+    /// millions of lines cost more than the rest of their writing, so they keep none (as the
+    /// journal, migration 5).
+    static let statementsWithoutForeignKeys = (
+        sqlite: """
+            CREATE TABLE statements_v10 (
+                period TEXT NOT NULL, account_number TEXT NOT NULL, line_count INTEGER NOT NULL, total BIGINT NOT NULL,
+                as_of TEXT NOT NULL, opening BIGINT NOT NULL DEFAULT 0, charged BIGINT NOT NULL DEFAULT 0,
+                recalculated BIGINT NOT NULL DEFAULT 0, privileges BIGINT NOT NULL DEFAULT 0,
+                penalties BIGINT NOT NULL DEFAULT 0, paid BIGINT NOT NULL DEFAULT 0,
+                PRIMARY KEY (period, account_number)
+            );
+            INSERT INTO statements_v10 SELECT period, account_number, line_count, total, as_of, opening, charged,
+                recalculated, privileges, penalties, paid FROM statements;
+            CREATE TABLE statement_lines_v10 (
+                period TEXT NOT NULL, account_number TEXT NOT NULL, line_no INTEGER NOT NULL, principal_id BIGINT NOT NULL,
+                service_code TEXT NOT NULL, volume_milli BIGINT NOT NULL, tariff BIGINT NOT NULL, amount BIGINT NOT NULL,
+                opening BIGINT NOT NULL DEFAULT 0, recalculated BIGINT NOT NULL DEFAULT 0,
+                privileges BIGINT NOT NULL DEFAULT 0, penalties BIGINT NOT NULL DEFAULT 0, paid BIGINT NOT NULL DEFAULT 0,
+                closing BIGINT NOT NULL DEFAULT 0, method TEXT NOT NULL DEFAULT 'supplied',
+                PRIMARY KEY (period, account_number, line_no)
+            );
+            INSERT INTO statement_lines_v10 SELECT period, account_number, line_no, principal_id, service_code,
+                volume_milli, tariff, amount, opening, recalculated, privileges, penalties, paid, closing, method
+                FROM statement_lines;
+            DROP TABLE statement_lines;
+            DROP TABLE statements;
+            ALTER TABLE statements_v10 RENAME TO statements;
+            ALTER TABLE statement_lines_v10 RENAME TO statement_lines;
+            """,
+        postgres: """
+            ALTER TABLE statement_lines DROP CONSTRAINT IF EXISTS statement_lines_period_account_number_fkey;
+            ALTER TABLE statement_lines DROP CONSTRAINT IF EXISTS statement_lines_principal_id_fkey;
+            ALTER TABLE statements DROP CONSTRAINT IF EXISTS statements_account_number_fkey;
+            """
+    )
 }

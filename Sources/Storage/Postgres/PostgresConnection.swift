@@ -77,32 +77,50 @@ public final class PostgresConnection: Connection {
     public func stream(
         _ sql: String, _ binds: [SQLValue], at location: SourceLocation, _ body: (SQLRow) throws -> Void
     ) throws {
+        try fetch(sql, binds, at: location, singleRow: true, body)
+    }
+
+    /// The whole result in one `PGresult`: one allocation instead of one per row.
+    public func streamBuffered(
+        _ sql: String, _ binds: [SQLValue], at location: SourceLocation, _ body: (SQLRow) throws -> Void
+    ) throws {
+        try fetch(sql, binds, at: location, singleRow: false, body)
+    }
+
+    private func fetch(
+        _ sql: String, _ binds: [SQLValue], at location: SourceLocation, singleRow: Bool, _ body: (SQLRow) throws -> Void
+    ) throws {
         let converted = PostgresConnection.numberedPlaceholders(sql)
         let sent = try withParameters(binds) { values, count in
             PQsendQueryParams(handle, converted, count, nil, values, nil, nil, 0)
         }
         guard sent == 1 else { throw error(from: nil, sql: sql, at: location) }
-        PQsetSingleRowMode(handle)
+        if singleRow { PQsetSingleRowMode(handle) }
         var failure: (any Error)?
         // Every result must be read, even after a failure, so the connection stays usable.
         while let result = PQgetResult(handle) {
             defer { PQclear(result) }
             let status = PQresultStatus(result)
             switch status {
-            case PGRES_SINGLE_TUPLE:
+            case PGRES_SINGLE_TUPLE, PGRES_TUPLES_OK:
                 guard failure == nil else { continue }
                 let columns = PQnfields(result)
-                var values: [SQLValue] = []
-                values.reserveCapacity(Int(columns))
-                for column in 0..<columns {
-                    if PQgetisnull(result, 0, column) == 1 {
-                        values.append(.null)
-                    } else {
-                        values.append(.text(String(cString: PQgetvalue(result, 0, column))))
+                for row in 0..<PQntuples(result) {
+                    var values: [SQLValue] = []
+                    values.reserveCapacity(Int(columns))
+                    for column in 0..<columns {
+                        if PQgetisnull(result, row, column) == 1 {
+                            values.append(.null)
+                        } else {
+                            values.append(.text(String(cString: PQgetvalue(result, row, column))))
+                        }
+                    }
+                    do { try body(SQLRow(values: values)) } catch {
+                        failure = error
+                        break
                     }
                 }
-                do { try body(SQLRow(values: values)) } catch { failure = error }
-            case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
+            case PGRES_COMMAND_OK:
                 continue
             default:
                 if failure == nil { failure = error(from: result, sql: sql, at: location) }

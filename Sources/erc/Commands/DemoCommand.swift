@@ -25,6 +25,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Folder for the generated files and the ЕПД.") var out = "erc-demo"
     @Option(help: "Worker threads for rendering (default: every core).") var workers: Int?
     @Flag(help: "Only write the principals' files (one set per principal kind), import nothing.") var filesOnly = false
+    @Flag(help: "Stop after billing: render no ЕПД (for benchmarks of the rendering).") var noRender = false
 
     func validate() throws {
         guard (1...3_000_000).contains(premises) else { throw ValidationError("--premises must be 1...3000000") }
@@ -80,9 +81,11 @@ struct DemoCommand: ParsableCommand {
             connection: connection, location: database.location, period: period, asOf: period.next.firstDay)
         print(report(summary).split(separator: "\n").prefix(2).map { "   " + $0 }.joined(separator: "\n"))
 
+        if noRender { return }
         print("5. Rendering ЕПД into \(epd)")
         let rendered = try render(
-            connection: connection, location: database.location, period: period, out: epd, workers: workers)
+            connection: connection, location: database.location, period: period, out: epd, workers: workers,
+            documentsPerFile: nil)
         print("   " + describe(rendered, out: epd))
 
         let seconds = (clock.now - started).components.seconds

@@ -11,20 +11,33 @@ struct ReceiptsCommand: ParsableCommand {
 
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Render one A4 ЕПД per billed premises of a period into a folder (<account>.pdf).")
+            abstract: "Render a period's ЕПД as print-house batches in delivery order, with a manifest.",
+            discussion: """
+                Orders the billed premises by postal code, street, house, entrance and apartment, \
+                splits them into PDF files of --batch-size documents (epd-<period>-00001.pdf, ...) \
+                and writes manifest.csv (;-separated, UTF-8 with a byte-order mark) and \
+                manifest.json beside them: file, first and last page, account, address and total \
+                of every document, so a print house can check its run. --per-premises writes one \
+                file per premises (<account>.pdf) instead, for e-mail. Uses every core; each file \
+                is written beside its name and moved into place when complete.
+                """)
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
         @Option(help: "Output folder (created if missing).") var out: String
+        @Option(help: "Documents per print file.") var batchSize = 1_000
+        @Flag(help: "One PDF per premises (<account>.pdf) instead of print batches.") var perPremises = false
         @Option(help: "Worker threads (default: every core).") var workers: Int?
 
         func validate() throws {
             if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+            if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         }
 
         func run() throws {
             let connection = try database.open()
             let summary = try render(
-                connection: connection, location: database.location, period: period, out: out, workers: workers)
+                connection: connection, location: database.location, period: period, out: out, workers: workers,
+                documentsPerFile: perPremises ? nil : batchSize)
             print(describe(summary, out: out))
         }
     }
@@ -41,7 +54,7 @@ struct ReceiptsCommand: ParsableCommand {
             let connection = try database.open()
             let path = out ?? "\(account.value)-\(period).pdf"
             var found = false
-            try EPDLoader(connection: connection, center: .demo).forEachDocument(period: period, account: account) {
+            try EPDLoader(connection: connection, center: .demo).forEachDocument(period: period, .account(account)) {
                 try EPDRenderer().render($0, to: path)
                 found = true
             }
@@ -55,20 +68,24 @@ struct ReceiptsCommand: ParsableCommand {
 }
 
 func render(
-    connection: any Connection, location: DatabaseLocation, period: BillingPeriod, out: String, workers: Int?
+    connection: any Connection, location: DatabaseLocation, period: BillingPeriod, out: String, workers: Int?,
+    documentsPerFile: Int?
 ) throws -> RenderSummary {
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     let count = try connection.scalar("SELECT COUNT(*) FROM statements WHERE period = ?", [period])
     let progress = Progress("rendering ЕПД \(period)", total: Int(count))
     let run = RenderRun(
         location: location, period: period, outputDirectory: out, center: .demo,
-        workers: workers ?? activeProcessorCount())
-    let summary = try run.run { progress.update($0) }
+        workers: workers ?? activeProcessorCount(), documentsPerFile: documentsPerFile)
+    let (summary, manifest) = try run.run { progress.update($0) }
     progress.finish()
+    try Data(ManifestEntry.csv(manifest).utf8).write(to: URL(fileURLWithPath: "\(out)/manifest.csv"), options: .atomic)
+    try Data(try json(manifest).utf8).write(to: URL(fileURLWithPath: "\(out)/manifest.json"), options: .atomic)
     return summary
 }
 
 func describe(_ summary: RenderSummary, out: String) -> String {
     let perDocument = summary.documents > 0 ? summary.bytes / summary.documents : 0
-    return "Rendered \(summary.documents) ЕПД (\(summary.pages) pages, \(perDocument / 1024) KB each) into \(out)"
+    return "Rendered \(summary.documents) ЕПД (\(summary.pages) pages, \(perDocument / 1024) KB each) in \(summary.files) "
+        + "files into \(out), with manifest.csv and manifest.json"
 }

@@ -1,0 +1,31 @@
+public import Core
+public import Storage
+
+/// Numbers a period's statements in delivery order: postal code, street, house (shorter
+/// numbers first, so 9 comes before 10), entrance, apartment (the same), account.
+public struct PrintOrder {
+    let connection: any Connection
+
+    public init(connection: any Connection) {
+        self.connection = connection
+    }
+
+    /// Rebuilds the order of `period`; returns the number of documents.
+    @discardableResult
+    public func build(period: BillingPeriod) throws -> Int {
+        try connection.withTransaction {
+            try connection.execute("DELETE FROM print_order WHERE period = ?", [period])
+            try connection.execute(
+                """
+                INSERT INTO print_order (period, seq, account_number)
+                SELECT s.period,
+                       ROW_NUMBER() OVER (ORDER BY h.postal_code, h.street, LENGTH(h.number), h.number, a.entrance,
+                                                   LENGTH(a.apartment), a.apartment, s.account_number),
+                       s.account_number
+                FROM statements s JOIN accounts a ON a.number = s.account_number JOIN houses h ON h.code = a.house_code
+                WHERE s.period = ?
+                """, [period])
+            return Int(try connection.scalar("SELECT COUNT(*) FROM print_order WHERE period = ?", [period]))
+        }
+    }
+}
