@@ -27,7 +27,15 @@ private let recordHaruError: HPDF_Error_Handler = { errorNumber, detailNumber, u
 /// A PDF document being built with libharu: owns the `HPDF_Doc` and frees it in `deinit`.
 /// Compression is on and text is UTF-8 in an embedded TrueType font, so it stays extractable.
 final class HaruDocument {
+    /// Whether the current page has a text object open, and its font.
+    final class TextState {
+        var open = false
+        var font: (bold: Bool, size: Float)?
+        var page: HPDF_Page?
+    }
+
     let raw: HPDF_Doc
+    let textState = TextState()
     private let errors = HaruErrorBox()
     private(set) var regular: HPDF_Font!
     private(set) var bold: HPDF_Font!
@@ -70,7 +78,9 @@ final class HaruDocument {
     }
 
     func addPage() throws(PDFError) -> HaruPage {
+        try endPage()
         guard let page = HPDF_AddPage(raw) else { throw failure("adding a page") }
+        textState.page = page
         try check(
             HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT), "setting the page size to A4")
         return HaruPage(raw: page, document: self)
@@ -85,7 +95,14 @@ final class HaruDocument {
         return image
     }
 
+    /// Closes the current page's open text object.
+    func endPage() throws(PDFError) {
+        guard let page = textState.page else { return }
+        try HaruPage(raw: page, document: self).endText()
+    }
+
     func save(to path: String) throws(PDFError) {
+        try endPage()
         try check(HPDF_SaveToFile(raw, path), "saving \(path)")
     }
 }

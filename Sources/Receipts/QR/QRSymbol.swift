@@ -26,8 +26,22 @@ struct QRSymbol {
     let bits: [UInt8]
     static let quietZone = 4
 
+    /// libqrencode's encoder with a given mask, when the library has it (see `shim.h`).
+    static let encodeMask = erc_qrcode_find_encode_mask()
+    /// The mask used with it. ISO/IEC 18004 has the encoder pick the mask whose pattern scores
+    /// best; scoring all eight is most of the cost of a symbol, and with error correction M any
+    /// mask reads well from print, as the tests check with zbar.
+    static let fixedMask: Int32 = 2
+
     init(bytes: [UInt8]) throws(QRCodeError) {
-        let code = bytes.withUnsafeBufferPointer { QRcode_encodeData(Int32($0.count), $0.baseAddress, 0, QR_ECLEVEL_M) }
+        let code: UnsafeMutablePointer<QRcode>? = bytes.withUnsafeBufferPointer { buffer in
+            guard let encodeMask = QRSymbol.encodeMask, let input = QRinput_new2(0, QR_ECLEVEL_M) else {
+                return QRcode_encodeData(Int32(buffer.count), buffer.baseAddress, 0, QR_ECLEVEL_M)
+            }
+            defer { QRinput_free(input) }
+            guard QRinput_append(input, QR_MODE_8, Int32(buffer.count), buffer.baseAddress) == 0 else { return nil }
+            return encodeMask(input, QRSymbol.fixedMask)
+        }
         guard let code else {
             throw QRCodeError(errno: errno, payloadBytes: bytes.count)
         }

@@ -103,7 +103,7 @@ extension BenchCommand {
                     .integer(0), .integer(0), .integer(100), .text("supplied"),
                 ])
                 if batch.count == 50_000 || index == rows - 1 {
-                    try connection.withTransaction {
+                    _ = try connection.withTransaction {
                         try connection.bulkInsert(
                             into: "bench_copy_reference",
                             columns: [

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Core
 import Foundation
 import Storage
 
@@ -18,6 +19,7 @@ extension BenchCommand {
         @Option(help: "The C reference's source (default: ../shared/perf/epd_ref.c beside the repository).")
         var reference: String?
         @Option(help: "Documents per print file.") var batchSize = 1_000
+        @Option(help: "Charset of erc's payment QR codes: utf8 or cp1251.") var charset: PaymentQR.Charset = .utf8
         @Option(help: "Work folder (default: a new temporary folder, removed afterwards).") var work: String?
 
         func run() throws {
@@ -53,14 +55,20 @@ extension BenchCommand {
                 let erc = try Measured.run(
                     [
                         CommandLine.arguments[0], "receipts", "render", "--db", db, "--period", "2026-10", "--out", out,
-                        "--workers", "\(workers)", "--batch-size", "\(batchSize)",
+                        "--workers", "\(workers)", "--batch-size", "\(batchSize)", "--charset",
+                        charset == .utf8 ? "utf8" : "cp1251",
                     ], quiet: true)
                 guard erc.status == 0 else { throw ValidationError("erc receipts render failed") }
                 let files = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".pdf") }
                 let bytes = files.reduce(0) { $0 + fileSize("\(out)/\($1)") }
                 let manifest = try String(contentsOfFile: "\(out)/manifest.csv", encoding: .utf8)
-                let pages = manifest.split(separator: "\r\n").dropFirst().compactMap { Int($0.split(separator: ";")[2]) }
-                    .reduce(0, +)
+                var pages = 0
+                for row in manifest.split(separator: "\r\n").dropFirst() {
+                    let cells = row.split(separator: ";")
+                    let first = Int(cells[1]) ?? 0
+                    let last = Int(cells[2]) ?? 0
+                    pages += last - first + 1
+                }
                 runs.append((workers, erc, bytes, pages))
             }
             let n = Double(documents)

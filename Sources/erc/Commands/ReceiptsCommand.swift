@@ -26,6 +26,8 @@ struct ReceiptsCommand: ParsableCommand {
         @Option(help: "Output folder (created if missing).") var out: String
         @Option(help: "Documents per print file.") var batchSize = 1_000
         @Flag(help: "One PDF per premises (<account>.pdf) instead of print batches.") var perPremises = false
+        @Option(help: "Charset of the payment QR codes: utf8 (ST00012) or cp1251 (ST00011, smaller symbols).")
+        var charset: PaymentQR.Charset = .utf8
         @Option(help: "Worker threads (default: every core).") var workers: Int?
 
         func validate() throws {
@@ -37,7 +39,7 @@ struct ReceiptsCommand: ParsableCommand {
             let connection = try database.open()
             let summary = try render(
                 connection: connection, location: database.location, period: period, out: out, workers: workers,
-                documentsPerFile: perPremises ? nil : batchSize)
+                documentsPerFile: perPremises ? nil : batchSize, charset: charset)
             print(describe(summary, out: out))
         }
     }
@@ -69,13 +71,13 @@ struct ReceiptsCommand: ParsableCommand {
 
 func render(
     connection: any Connection, location: DatabaseLocation, period: BillingPeriod, out: String, workers: Int?,
-    documentsPerFile: Int?
+    documentsPerFile: Int?, charset: PaymentQR.Charset = .utf8
 ) throws -> RenderSummary {
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     let count = try connection.scalar("SELECT COUNT(*) FROM statements WHERE period = ?", [period])
     let progress = Progress("rendering ЕПД \(period)", total: Int(count))
     let run = RenderRun(
-        location: location, period: period, outputDirectory: out, center: .demo,
+        location: location, period: period, outputDirectory: out, center: .demo, renderer: EPDRenderer(charset: charset),
         workers: workers ?? activeProcessorCount(), documentsPerFile: documentsPerFile)
     let (summary, manifest) = try run.run { progress.update($0) }
     progress.finish()

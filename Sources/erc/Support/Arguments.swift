@@ -18,3 +18,13 @@ extension PersonalAccountNumber: ExpressibleByArgument {
         try? self.init(argument)
     }
 }
+
+extension PaymentQR.Charset: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case "utf8", "utf-8", "st00012": self = .utf8
+        case "cp1251", "windows-1251", "st00011": self = .cp1251
+        default: return nil
+        }
+    }
+}
