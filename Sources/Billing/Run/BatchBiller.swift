@@ -65,6 +65,13 @@ struct BatchBiller: Sendable {
     /// Writes a computed batch in one transaction: the run's new postings, the batch's statements
     /// replaced, the batch marked done.
     func write(_ rows: Rows, of batch: Batch, on connection: any Connection) throws {
+        let clock = ContinuousClock()
+        var mark = clock.now
+        func lap(_ phase: Int) {
+            let now = clock.now
+            trace?.add(phase: phase, now - mark)
+            mark = now
+        }
         try connection.withTransaction {
             try connection.bulkInsert(
                 into: "postings",
@@ -73,11 +80,13 @@ struct BatchBiller: Sendable {
                     "tariff", "counts_from", "note", "run_id",
                 ],
                 rows: rows.postings)
+            lap(0)
             for table in ["statement_lines", "statements"] {
                 try connection.execute(
                     "DELETE FROM \(table) WHERE period = ? AND account_number >= ? AND account_number <= ?",
                     [period, batch.first, batch.last])
             }
+            lap(1)
             try connection.bulkInsert(
                 into: "statements",
                 columns: [
@@ -85,6 +94,7 @@ struct BatchBiller: Sendable {
                     "recalculated", "privileges", "penalties", "paid",
                 ],
                 rows: rows.statements)
+            lap(2)
             try connection.bulkInsert(
                 into: "statement_lines",
                 columns: [
@@ -92,9 +102,11 @@ struct BatchBiller: Sendable {
                     "amount", "opening", "recalculated", "privileges", "penalties", "paid", "closing", "method",
                 ],
                 rows: rows.lines)
+            lap(3)
             try connection.execute(
                 "UPDATE billing_batches SET status = 'done' WHERE run_id = ? AND batch_no = ?", [runId, batch.number])
         }
+        lap(4)
     }
 
     /// Reads a batch and computes its postings, statements and lines (nothing is written).
@@ -102,14 +114,18 @@ struct BatchBiller: Sendable {
         var postings: [[SQLValue]] = []
         var statements: [[SQLValue]] = []
         var lines: [[SQLValue]] = []
+        // The same for every row: formatted once.
+        let periodValue = period.sqlValue
+        let firstDayValue = period.firstDay.sqlValue
+        let asOfValue = context.asOf.sqlValue
         for inputs in try BatchReader(connection: connection).inputs(from: first, through: last, period: period) {
             let bill = PremisesBill(inputs, context: context)
             let account = SQLValue.text(inputs.account)
             for posting in bill.postings {
                 postings.append([
-                    account, .integer(posting.key.principalId), .text(posting.key.service), period.sqlValue,
+                    account, .integer(posting.key.principalId), .text(posting.key.service), periodValue,
                     .text(posting.kind.rawValue), .integer(posting.amount.kopecks), .integer(posting.volumeMilli),
-                    .integer(posting.tariff.kopecks), period.firstDay.sqlValue, posting.note.map(SQLValue.text) ?? .null,
+                    .integer(posting.tariff.kopecks), firstDayValue, posting.note.map(SQLValue.text) ?? .null,
                     .integer(runId),
                 ])
             }
@@ -124,7 +140,7 @@ struct BatchBiller: Sendable {
                 total.paid += line.paid
                 total.closing += line.closing
                 lines.append([
-                    period.sqlValue, account, .integer(Int64(index + 1)), .integer(line.key.principalId),
+                    periodValue, account, .integer(Int64(index + 1)), .integer(line.key.principalId),
                     .text(line.key.service), .integer(line.volumeMilli), .integer(line.tariff.kopecks),
                     .integer(line.charged.kopecks), .integer(line.opening.kopecks), .integer(line.recalculated.kopecks),
                     .integer(line.privileges.kopecks), .integer(line.penalties.kopecks), .integer(line.paid.kopecks),
@@ -132,8 +148,8 @@ struct BatchBiller: Sendable {
                 ])
             }
             statements.append([
-                period.sqlValue, account, .integer(Int64(bill.lines.count)), .integer(total.closing.kopecks),
-                context.asOf.sqlValue, .integer(total.opening.kopecks), .integer(total.charged.kopecks),
+                periodValue, account, .integer(Int64(bill.lines.count)), .integer(total.closing.kopecks),
+                asOfValue, .integer(total.opening.kopecks), .integer(total.charged.kopecks),
                 .integer(total.recalculated.kopecks), .integer(total.privileges.kopecks),
                 .integer(total.penalties.kopecks), .integer(total.paid.kopecks),
             ])
@@ -145,6 +161,12 @@ struct BatchBiller: Sendable {
 /// Where a billing run's time goes, printed to standard error at the end when `ERC_TRACE` is set.
 final class BillingTrace: Sendable {
     private let state = Mutex<(read: Duration, written: Duration)>((.zero, .zero))
+    private let phases = Mutex<[Duration]>(Array(repeating: .zero, count: 5))
+
+    /// Time of one step of writing a batch: postings, deletes, statements, lines, commit.
+    func add(phase: Int, _ duration: Duration) {
+        phases.withLock { $0[phase] += duration }
+    }
 
     func add(read: Duration, written: Duration) {
         state.withLock {
@@ -154,6 +176,11 @@ final class BillingTrace: Sendable {
     }
 
     var report: String {
-        state.withLock { "billing trace: read and computed \($0.read), written \($0.written) (summed over workers)" }
+        let steps = phases.withLock { $0 }
+        return state.withLock {
+            "billing trace: read and computed \($0.read), written \($0.written) (summed over workers); writing: "
+                + zip(["postings", "deletes", "statements", "lines", "commit"], steps).map { "\($0) \($1)" }
+                .joined(separator: ", ")
+        }
     }
 }

@@ -11,8 +11,8 @@ public struct BillingPeriod: Sendable, Hashable, Codable, Comparable, CustomStri
 
     /// Parses `YYYY-MM` (`2026-10`).
     public init?(_ text: String) {
-        guard let digits = asciiDigits(text, pattern: "dddd-dd") else { return nil }
-        self.init(year: digits[0] * 1_000 + digits[1] * 100 + digits[2] * 10 + digits[3], month: digits[4] * 10 + digits[5])
+        guard let parsed = parseISODate(text, withDay: false) else { return nil }
+        self.init(year: parsed.year, month: parsed.month)
     }
 
     public var next: BillingPeriod {

@@ -19,8 +19,8 @@ public struct CalendarDate: Sendable, Hashable, Codable, Comparable, CustomStrin
 
     /// Parses ISO `YYYY-MM-DD`.
     public init?(iso text: String) {
-        guard let d = asciiDigits(text, pattern: "dddd-dd-dd") else { return nil }
-        self.init(year: d[0] * 1_000 + d[1] * 100 + d[2] * 10 + d[3], month: d[4] * 10 + d[5], day: d[6] * 10 + d[7])
+        guard let parsed = parseISODate(text, withDay: true) else { return nil }
+        self.init(year: parsed.year, month: parsed.month, day: parsed.day)
     }
 
     public static func isLeap(_ year: Int) -> Bool {
@@ -83,23 +83,24 @@ func pad(_ value: Int, _ width: Int) -> String {
     return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
 }
 
-/// The digits of `text` when it matches `pattern` exactly (`d` a digit, anything else itself);
-/// nil otherwise. Dates and periods are parsed millions of times in a billing run.
-func asciiDigits(_ text: String, pattern: StaticString) -> [Int]? {
-    var digits: [Int] = []
-    digits.reserveCapacity(8)
-    let matched = pattern.withUTF8Buffer { shape -> Bool in
-        var utf8 = text.utf8.makeIterator()
-        for expected in shape {
-            guard let byte = utf8.next() else { return false }
-            if expected == UInt8(ascii: "d") {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return false }
-                digits.append(Int(byte - UInt8(ascii: "0")))
-            } else if byte != expected {
-                return false
+/// Parses `YYYY-MM` (`withDay` false) or `YYYY-MM-DD` from ASCII digits without allocating:
+/// dates and periods are parsed millions of times in a billing run.
+func parseISODate(_ text: String, withDay: Bool) -> (year: Int, month: Int, day: Int)? {
+    var text = text
+    return text.withUTF8 { bytes -> (Int, Int, Int)? in
+        guard bytes.count == (withDay ? 10 : 7), bytes[4] == UInt8(ascii: "-") else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            var value = 0
+            for index in from..<(from + count) {
+                let digit = Int(bytes[index]) - 48
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
             }
+            return value
         }
-        return utf8.next() == nil
+        guard let year = number(0, 4), let month = number(5, 2) else { return nil }
+        guard withDay else { return (year, month, 1) }
+        guard bytes[7] == UInt8(ascii: "-"), let day = number(8, 2) else { return nil }
+        return (year, month, day)
     }
-    return matched ? digits : nil
 }
