@@ -15,6 +15,18 @@ public struct Turnover: Sendable, Hashable, Codable {
 
     public init() {}
 
+    /// A turnover from seven money columns of a row, from `column` on: opening, charged,
+    /// recalculated, privileges, penalties, paid, closing.
+    init(_ row: SQLRow, from column: Int) throws {
+        opening = try row.money(column)
+        charged = try row.money(column + 1)
+        recalculated = try row.money(column + 2)
+        privileges = try row.money(column + 3)
+        penalties = try row.money(column + 4)
+        paid = try row.money(column + 5)
+        closing = try row.money(column + 6)
+    }
+
     public static func += (lhs: inout Turnover, rhs: Turnover) {
         lhs.opening += rhs.opening
         lhs.charged += rhs.charged
@@ -72,15 +84,7 @@ public struct ReceivablesLedger {
             """,
             [period, period, period, period, period, period, period, period]
         ) { row in
-            var line = Turnover()
-            line.opening = try row.money(1)
-            line.charged = try row.money(2)
-            line.recalculated = try row.money(3)
-            line.privileges = try row.money(4)
-            line.penalties = try row.money(5)
-            line.paid = try row.money(6)
-            line.closing = try row.money(7)
-            result[try row.string(0)] = line
+            result[try row.string(0)] = try Turnover(row, from: 1)
         }
         return result
     }

@@ -130,15 +130,9 @@ struct BatchBiller: Sendable {
                 ])
             }
             guard !bill.lines.isEmpty else { continue }
-            var total = StatementLine(key: ServiceKey(principalId: 0, service: ""), inn: "")
+            var total = Turnover()
             for (index, line) in bill.lines.enumerated() {
-                total.opening += line.opening
-                total.charged += line.charged
-                total.recalculated += line.recalculated
-                total.privileges += line.privileges
-                total.penalties += line.penalties
-                total.paid += line.paid
-                total.closing += line.closing
+                total += line.turnover
                 lines.append([
                     periodValue, account, .integer(Int64(index + 1)), .integer(line.key.principalId),
                     .text(line.key.service), .integer(line.volumeMilli), .integer(line.tariff.kopecks),

@@ -197,14 +197,7 @@ public struct BillingRun {
             WHERE l.period = ? GROUP BY pr.inn
             """, [period]
         ) { row in
-            var line = Turnover()
-            line.opening = try row.money(1)
-            line.charged = try row.money(2)
-            line.recalculated = try row.money(3)
-            line.privileges = try row.money(4)
-            line.penalties = try row.money(5)
-            line.paid = try row.money(6)
-            line.closing = try row.money(7)
+            let line = try Turnover(row, from: 1)
             perPrincipal[try row.string(0)] = line
             all += line
         }

@@ -81,6 +81,18 @@ struct StatementLine: Sendable, Hashable {
     var paid = Money.zero
     var closing = Money.zero
 
+    var turnover: Turnover {
+        var turnover = Turnover()
+        turnover.opening = opening
+        turnover.charged = charged
+        turnover.recalculated = recalculated
+        turnover.privileges = privileges
+        turnover.penalties = penalties
+        turnover.paid = paid
+        turnover.closing = closing
+        return turnover
+    }
+
     var isEmpty: Bool {
         [opening, charged, recalculated, privileges, penalties, paid, closing].allSatisfy { $0 == .zero }
             && volumeMilli == 0

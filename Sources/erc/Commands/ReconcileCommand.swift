@@ -91,15 +91,7 @@ struct ReconcileCommand: ParsableCommand {
                 return
             }
             var total = Billing.Turnover()
-            for (_, line) in lines {
-                total.opening += line.opening
-                total.charged += line.charged
-                total.recalculated += line.recalculated
-                total.privileges += line.privileges
-                total.penalties += line.penalties
-                total.paid += line.paid
-                total.closing += line.closing
-            }
+            for (_, line) in lines { total += line }
             func cells(_ key: String, _ t: Billing.Turnover) -> [String] {
                 [key] + [t.opening, t.charged, t.recalculated, t.privileges, t.penalties, t.paid, t.closing].map { $0.formatted() }
             }
