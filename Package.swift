@@ -84,6 +84,9 @@ let package = Package(
             name: "PrincipalsTests",
             dependencies: ["Principals", "Core", "Storage", "Billing", "ExchangeConformance", "ERCTestSupport"]),
         .testTarget(name: "BillingTests", dependencies: ["Billing", "Core"]),
+        .testTarget(
+            name: "IntakeTests",
+            dependencies: ["Intake", "Billing", "Core", "Storage", "ExchangeConformance", "ERCTestSupport"]),
         .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Core", "ERCTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["erc", "Core", "Storage", "ERCTestSupport"]),
     ]

@@ -6,15 +6,16 @@ struct ERC: ParsableCommand {
         commandName: "erc",
         abstract: "The unified settlement center (ЕРЦ): principals' files in, one ЕПД per premises out.",
         discussion: """
-            erc imports principals' XML exchange files (validated against Schemas/), bills a month \
-            into one statement per premises, and renders each statement as an A4 ЕПД PDF with a \
-            GOST R 56042-2014 payment QR code.
+            erc imports principals' XML exchange files (validated against Schemas/) and banks' \
+            payment registries, bills a month into one statement per premises (calculated \
+            charges, privileges, penalties, payments), and renders each statement as an A4 ЕПД \
+            with GOST R 56042-2014 payment QR codes, in print-house batches or one at a time.
 
             The database is erc.sqlite in the working directory unless --db or ERC_DATABASE_URL \
             names another SQLite file or a postgres:// URL. Migrations are applied on start.
             """,
         subcommands: [
-            DemoCommand.self, DB.self, PrincipalsCommand.self, BillCommand.self, PeriodCommand.self, ReceiptsCommand.self,
+            DemoCommand.self, DB.self, PrincipalsCommand.self, BillCommand.self, PeriodCommand.self, PaymentsCommand.self, ReceiptsCommand.self,
             ReconcileCommand.self,
             BenchCommand.self,
         ]

@@ -17,6 +17,7 @@ public enum Schema {
         Migration(
             version: 10, name: "statements without foreign-key triggers", sqlite: statementsWithoutForeignKeys.sqlite,
             postgres: statementsWithoutForeignKeys.postgres),
+        Migration(version: 11, name: "bank registries and the suspense list", sql: bankRegistries),
     ]
 
     static let registry = """
@@ -355,4 +356,41 @@ public enum Schema {
             ALTER TABLE statements DROP CONSTRAINT IF EXISTS statements_account_number_fkey;
             """
     )
+
+    /// Banks' registries of accepted payments, each the bank's payment order (number and date),
+    /// and the payments for accounts nobody has, waiting for an accountant.
+    static let bankRegistries = """
+        CREATE TABLE bank_registries (
+            id {{id}},
+            bank TEXT NOT NULL,
+            payment_order TEXT NOT NULL,
+            order_date TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            payments INTEGER NOT NULL,
+            total BIGINT NOT NULL,
+            transferred BIGINT NOT NULL,
+            fee BIGINT NOT NULL,
+            imported_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT)),
+            UNIQUE (bank, payment_order, order_date)
+        );
+        CREATE TABLE payment_suspense (
+            id {{id}},
+            bank TEXT NOT NULL,
+            operation_id TEXT NOT NULL,
+            registry_id BIGINT NOT NULL,
+            line INTEGER NOT NULL,
+            account TEXT NOT NULL,
+            payer TEXT NOT NULL,
+            address TEXT NOT NULL,
+            period TEXT,
+            amount BIGINT NOT NULL,
+            paid_on TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            UNIQUE (bank, operation_id)
+        );
+        ALTER TABLE payments ADD COLUMN registry_id BIGINT;
+        CREATE INDEX payments_registry ON payments (registry_id);
+        CREATE INDEX postings_payment ON postings (payment_id) WHERE payment_id IS NOT NULL;
+        """
 }

@@ -1,5 +1,6 @@
 public import ArgumentParser
 public import Core
+public import Intake
 
 extension BillingPeriod: ExpressibleByArgument {
     public init?(argument: String) {
@@ -28,3 +29,5 @@ extension PaymentQR.Charset: ExpressibleByArgument {
         }
     }
 }
+
+extension RegistryLayout.Encoding: ExpressibleByArgument {}

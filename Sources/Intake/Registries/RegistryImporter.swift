@@ -1,0 +1,189 @@
+public import Billing
+public import Core
+public import Storage
+import Foundation
+
+/// What importing one registry did.
+public struct RegistryImportSummary: Sendable, Hashable {
+    public var file: String
+    public var paymentOrder: String
+    public var payments = 0
+    public var amount = Money.zero
+    /// Payments recorded before (the same operation of the same bank): not doubled.
+    public var repeated = 0
+    public var suspense = 0
+    public var suspenseAmount = Money.zero
+    public var readings = 0
+    /// Readings passed with payments that could not be taken, with why.
+    public var readingsLeftOut: [String] = []
+    /// The same registry (bank, payment order and date, the same payments) was imported before.
+    public var alreadyImported = false
+}
+
+/// Imports a bank's registry of accepted payments all or nothing: the file is checked whole
+/// (`BankRegistry`), then in one transaction each payment for a known premises is recorded and
+/// allocated (`PaymentBook`, idempotent by bank and operation id), each for an unknown account
+/// goes to the suspense list to be resolved by an accountant, and readings passed with payments
+/// are stored where the meter is on that account (others are reported and left out, the payment
+/// stays). A registry is the bank's payment order (number and date): the same one again, in any
+/// encoding, adds nothing; a different one under the same order is refused.
+public struct RegistryImporter {
+    let connection: any Connection
+    let bank: String
+    let layout: RegistryLayout
+
+    public init(connection: any Connection, bank: String, layout: RegistryLayout) {
+        self.connection = connection
+        self.bank = bank
+        self.layout = layout
+    }
+
+    public func importFile(at path: String) throws -> RegistryImportSummary {
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RegistryError(file: name, problems: [.init(line: 0, field: "file", reason: "cannot be read")])
+        }
+        let bytes = [UInt8](data)
+        let registry = try BankRegistry.parse(bytes, layout: layout, file: name)
+        var digest = SHA256()
+        digest.update(bytes)
+        let sha = digest.finalize().map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+            .joined()
+        var summary = RegistryImportSummary(file: name, paymentOrder: registry.paymentOrder)
+        try connection.withTransaction {
+            if let held = try connection.first(
+                "SELECT id FROM bank_registries WHERE bank = ? AND payment_order = ? AND order_date = ?",
+                [bank, registry.paymentOrder, registry.paymentOrderDate])
+            {
+                try checkSame(registry, registryId: try held.int64(0), file: name)
+                summary.alreadyImported = true
+                return
+            }
+            let registryId = try connection.first(
+                """
+                INSERT INTO bank_registries (bank, payment_order, order_date, file_name, sha256, payments, total,
+                                             transferred, fee)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """,
+                [
+                    bank, registry.paymentOrder, registry.paymentOrderDate, name, sha, registry.payments.count,
+                    registry.total, registry.transferred, registry.fee,
+                ])!.int64(0)
+            let book = PaymentBook(connection: connection)
+            for payment in registry.payments {
+                let account = try? PersonalAccountNumber(payment.account)
+                let known = try account.map {
+                    try connection.scalar("SELECT COUNT(*) FROM accounts WHERE number = ?", [$0]) > 0
+                } ?? false
+                guard let account, known else {
+                    try suspend(payment, registryId: registryId, reason: "no premises has this personal account", &summary)
+                    continue
+                }
+                let recorded: RecordedPayment
+                do {
+                    recorded = try book.record(
+                        IncomingPayment(
+                            source: bank, operationId: payment.operationId, account: account, amount: payment.paid,
+                            paidOn: payment.paidOn, designation: .init(period: payment.period)))
+                } catch let error as BillingError where error.code == .invalidPayment {
+                    try suspend(payment, registryId: registryId, reason: error.message, &summary)
+                    continue
+                }
+                if recorded.wasRecordedBefore {
+                    summary.repeated += 1
+                } else {
+                    try connection.execute("UPDATE payments SET registry_id = ? WHERE id = ?", [registryId, recorded.id])
+                    summary.payments += 1
+                    summary.amount += payment.paid
+                }
+                for reading in payment.readings {
+                    try take(reading, with: payment, account: account, &summary)
+                }
+            }
+        }
+        return summary
+    }
+
+    /// The registry imported before under the same payment order must hold the same payments.
+    private func checkSame(_ registry: BankRegistry, registryId: Int64, file: String) throws {
+        var held: Set<String> = []
+        try connection.query(
+            """
+            SELECT operation_id, amount FROM payments WHERE registry_id = ?
+            UNION ALL SELECT operation_id, amount FROM payment_suspense WHERE registry_id = ?
+            """, [registryId, registryId]
+        ) { held.insert("\(try $0.string(0))|\(try $0.int64(1))") }
+        let given = Set(registry.payments.map { "\($0.operationId)|\($0.paid.kopecks)" })
+        // Payments recorded through an earlier registry are not linked to this one: compare what is held.
+        if !held.isEmpty && held != given {
+            throw RegistryError(
+                file: file,
+                problems: [
+                    .init(
+                        line: registry.payments.last.map { $0.line + 1 } ?? 1, field: "payment order",
+                        reason: "order \(registry.paymentOrder) of \(registry.paymentOrderDate.russian) was imported before with other payments")
+                ])
+        }
+    }
+
+    private func suspend(
+        _ payment: BankRegistry.Payment, registryId: Int64, reason: String, _ summary: inout RegistryImportSummary
+    ) throws {
+        let inserted = try connection.first(
+            """
+            INSERT INTO payment_suspense (bank, operation_id, registry_id, line, account, payer, address, period, amount,
+                                          paid_on, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (bank, operation_id) DO NOTHING RETURNING id
+            """,
+            [
+                bank, payment.operationId, registryId, payment.line, payment.account, payment.payer, payment.address,
+                payment.period, payment.paid, payment.paidOn, reason,
+            ])
+        if inserted == nil {
+            summary.repeated += 1
+        } else {
+            summary.suspense += 1
+            summary.suspenseAmount += payment.paid
+        }
+    }
+
+    /// Stores a reading passed with a payment when the meter is on the payment's account and the
+    /// value fits its digits; it counts for the month taken up to the service's readings day.
+    private func take(
+        _ reading: BankRegistry.Reading, with payment: BankRegistry.Payment, account: PersonalAccountNumber,
+        _ summary: inout RegistryImportSummary
+    ) throws {
+        guard let meter = try connection.first(
+            """
+            SELECT m.principal_id, m.service_code, m.digits, COALESCE(s.readings_due_day, 25) FROM meters m
+            LEFT JOIN services s ON s.principal_id = m.principal_id AND s.code = m.service_code
+            WHERE m.account_number = ? AND m.serial = ?
+            """, [account, reading.meter])
+        else {
+            summary.readingsLeftOut.append("line \(payment.line): meter \(reading.meter) is not on account \(account.value)")
+            return
+        }
+        var capacity: Int64 = 1_000
+        for _ in 0..<(try meter.int(2)) { capacity *= 10 }
+        guard reading.valueMilli < capacity else {
+            summary.readingsLeftOut.append("line \(payment.line): meter \(reading.meter): the value has more digits than the meter")
+            return
+        }
+        let taken = payment.paidOn
+        let month = BillingPeriod(year: taken.year, month: taken.month)!
+        let period = taken.day <= (try meter.int(3)) ? month : month.next
+        let stored = try connection.first(
+            """
+            INSERT INTO readings (principal_id, meter_serial, account_number, service_code, value_milli, taken_on, channel,
+                                  received_at, period, idempotency_key)
+            VALUES (?, ?, ?, ?, ?, ?, 'bank', ?, ?, ?)
+            ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
+            """,
+            [
+                try meter.int64(0), reading.meter, account, try meter.string(1), reading.valueMilli, taken,
+                "\(taken)T00:00:00+05:00", period, "bank:\(bank):\(payment.operationId):\(reading.meter)",
+            ])
+        if stored != nil { summary.readings += 1 }
+    }
+}
