@@ -73,7 +73,8 @@ let package = Package(
         // Test support, shipped as libraries that only tests and benchmarks use.
         .target(name: "StorageConformance", dependencies: ["Core", "Storage"]),
         .target(name: "ERCTestSupport", dependencies: ["Core", "Storage"]),
-        .target(name: "ExchangeConformance", dependencies: ["Core", "Storage", "Principals", "Billing", "ERCTestSupport"]),
+        .target(
+            name: "ExchangeConformance", dependencies: ["Core", "Storage", "Principals", "Billing", "Intake", "ERCTestSupport"]),
 
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageConformance", "ERCTestSupport"]),

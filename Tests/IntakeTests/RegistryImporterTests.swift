@@ -65,62 +65,7 @@ struct RegistryImporterTests {
     @Test("payments recorded and allocated, unknown accounts in suspense, readings taken, nothing doubled")
     func importsIntoARegion() throws {
         let folder = try TemporaryDirectory("erc-registry")
-        let connection = try DatabaseLocation.sqlite(path: folder.file("erc.sqlite")).open()
-        try BillingScenarios.loadRegion(connection, premises: 30, in: folder)
-        let cw = try #require(try connection.first("SELECT account_number, serial, COALESCE(initial_reading_milli, 0) FROM meters WHERE service_code = 'CW' ORDER BY account_number"))
-        let account = try cw.string(0)
-        let reading = String(format: "%.3f", Double(try cw.int64(2) + 250_000) / 1000)
-        let text = Self.file(
-            [
-                Self.line("op-1", account, paid: "1500.00", transferred: "1485.00", fee: "15.00",
-                          extras: ["CounterId_1:\(try cw.string(1))", "CounterVal_1:\(reading)", "CounterId_2:NOPE-1", "CounterVal_2:1.000"]),
-                Self.line("op-2", "0100000002", paid: "200,50", transferred: "198,50", fee: "2,00"),
-                Self.line("op-3", "7499999999", paid: "3300.00", transferred: "3267.00", fee: "33.00"),
-            ], summary: "=3;5000.50;4950.50;50.00;77;06-11-2026")
-        let path = folder.file("sber-77.txt")
-        try Data(try #require(CP1251.encode(text))).write(to: URL(fileURLWithPath: path))
-        let importer = RegistryImporter(connection: connection, bank: "sber", layout: .classic(.cp1251))
-        let postingsBefore = try connection.scalar("SELECT COUNT(*) FROM postings")
-        let summary = try importer.importFile(at: path)
-        #expect(summary.payments == 2)
-        #expect(summary.amount == Money(kopecks: 170_050))
-        #expect(summary.suspense == 1 && summary.suspenseAmount == Money(kopecks: 330_000))
-        #expect(summary.readings == 1)
-        #expect(summary.readingsLeftOut == ["line 1: meter NOPE-1 is not on account \(account)"])
-        // Each payment allocated to the kopeck, for the period it named.
-        for operation in ["op-1", "op-2"] {
-            let payment = try #require(try connection.first("SELECT id, amount FROM payments WHERE bank = 'sber' AND operation_id = ?", [operation]))
-            #expect(try connection.scalar("SELECT -SUM(amount) FROM postings WHERE payment_id = ?", [try payment.int64(0)]) == (try payment.int64(1)))
-        }
-        #expect(try connection.scalar("SELECT COUNT(*) FROM readings WHERE channel = 'bank'") == 1)
-        let postingsAfter = try connection.scalar("SELECT COUNT(*) FROM postings")
-        // The same registry again, even re-encoded in UTF-8: nothing new.
-        let again = try importer.importFile(at: path)
-        #expect(again.alreadyImported)
-        let utf8Path = folder.file("sber-77-utf8.txt")
-        try Data(text.utf8).write(to: URL(fileURLWithPath: utf8Path))
-        #expect(try RegistryImporter(connection: connection, bank: "sber", layout: .classic(.utf8)).importFile(at: utf8Path).alreadyImported)
-        // Another registry carrying an operation recorded before: not doubled.
-        let overlapping = Self.file(
-            [Self.line("op-1", account, paid: "1500.00", transferred: "1485.00", fee: "15.00")],
-            summary: "=1;1500.00;1485.00;15.00;78;07-11-2026")
-        let overlapPath = folder.file("sber-78.txt")
-        try Data(try #require(CP1251.encode(overlapping))).write(to: URL(fileURLWithPath: overlapPath))
-        let second = try importer.importFile(at: overlapPath)
-        #expect(second.payments == 0 && second.repeated == 1)
-        #expect(try connection.scalar("SELECT COUNT(*) FROM postings") == postingsAfter)
-        #expect(postingsAfter > postingsBefore)
-        // The same payment order with other payments is refused, and stores nothing.
-        let conflicting = Self.file(
-            [Self.line("op-9", account, paid: "1.00", transferred: "1.00", fee: "0.00")],
-            summary: "=1;1.00;1.00;0.00;77;06-11-2026")
-        let conflictPath = folder.file("sber-77-other.txt")
-        try Data(try #require(CP1251.encode(conflicting))).write(to: URL(fileURLWithPath: conflictPath))
-        #expect(throws: RegistryError.self) { try importer.importFile(at: conflictPath) }
-        #expect(try connection.scalar("SELECT COUNT(*) FROM postings") == postingsAfter)
-        #expect(try connection.scalar("SELECT COUNT(*) FROM payment_suspense") == 1)
-        // The books still balance with the payments in.
-        _ = try BillingRun(connection: connection, period: BillingPeriod("2026-11")!, asOf: CalendarDate(iso: "2026-12-01")!).run()
-        #expect(try ReceivablesLedger(connection: connection).check(period: BillingPeriod("2026-11")!).isEmpty)
+        try IntakeScenarios.registryImport(
+            on: try DatabaseLocation.sqlite(path: folder.file("erc.sqlite")).open(), in: folder)
     }
 }

@@ -51,3 +51,13 @@ struct PostgresBillingTests {
         try BillingScenarios.checkLateReading(connection)
     }
 }
+
+@Suite("Bank registries on PostgreSQL", .enabled(if: PostgresTestServer.isEnabled))
+struct PostgresIntakeTests {
+    @Test("payments recorded and allocated, unknown accounts in suspense, readings taken, nothing doubled")
+    func registryImport() throws {
+        let database = try PostgresTestServer.createDatabase()
+        let folder = try TemporaryDirectory("erc-pg-registry")
+        try IntakeScenarios.registryImport(on: try database.location.open(), in: folder)
+    }
+}

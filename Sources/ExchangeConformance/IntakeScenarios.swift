@@ -1,0 +1,95 @@
+public import Billing
+public import Core
+public import ERCTestSupport
+import Foundation
+import Intake
+public import Storage
+
+/// A bank registry imported into a generated region, the same on every driver: payments
+/// recorded and allocated to the kopeck, an unknown account in suspense, a reading passed with a
+/// payment stored and a foreign one left out, the same registry (in either charset) adding
+/// nothing, an operation in a second registry not doubled, a conflicting registry refused with
+/// nothing stored, and the books still balancing.
+public enum IntakeScenarios {
+    static func line(
+        _ operation: String, _ account: String, paid: String, transferred: String, fee: String, period: String = "1026",
+        extras: [String] = []
+    ) -> String {
+        (["05-11-2026", "10-15-32", "8597", "0100", "12", operation, account, "Иванов Иван Иванович",
+          "г. Челябинск, ул. Кирова, д. 10, кв. 15", period, paid, transferred, fee] + extras).joined(separator: ";")
+    }
+
+    static func file(_ lines: [String], summary: String) -> String {
+        (lines + [summary]).joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func write(_ text: String, cp1251: Bool, to path: String) throws {
+        let bytes = cp1251 ? CP1251.encode(text) : Array(text.utf8)
+        try Data(bytes ?? []).write(to: URL(fileURLWithPath: path))
+    }
+
+    static func expect(_ condition: Bool, _ message: String) throws {
+        if !condition { throw RoundTripFailure(kind: "registry import", message: message) }
+    }
+
+    public static func registryImport(on connection: any Connection, in folder: TemporaryDirectory) throws {
+        try BillingScenarios.loadRegion(connection, premises: 30, in: folder)
+        guard let cw = try connection.first(
+            "SELECT account_number, serial, COALESCE(initial_reading_milli, 0) FROM meters WHERE service_code = 'CW' ORDER BY account_number")
+        else { throw RoundTripFailure(kind: "registry import", message: "the region has no cold-water meter") }
+        let account = try cw.string(0)
+        let value = try cw.int64(2) + 250_000
+        let reading = "\(value / 1_000).\(String(1_000 + value % 1_000).dropFirst())"
+        let text = file(
+            [
+                line("op-1", account, paid: "1500.00", transferred: "1485.00", fee: "15.00",
+                     extras: ["CounterId_1:\(try cw.string(1))", "CounterVal_1:\(reading)", "CounterId_2:NOPE-1", "CounterVal_2:1.000"]),
+                line("op-2", "0100000002", paid: "200,50", transferred: "198,50", fee: "2,00"),
+                line("op-3", "7499999999", paid: "3300.00", transferred: "3267.00", fee: "33.00"),
+            ], summary: "=3;5000.50;4950.50;50.00;77;06-11-2026")
+        let path = folder.file("sber-77.txt")
+        try write(text, cp1251: true, to: path)
+        let importer = RegistryImporter(connection: connection, bank: "sber", layout: .classic(.cp1251))
+        let postingsBefore = try connection.scalar("SELECT COUNT(*) FROM postings")
+        let summary = try importer.importFile(at: path)
+        try expect(summary.payments == 2 && summary.amount == Money(kopecks: 170_050), "recorded \(summary)")
+        try expect(summary.suspense == 1 && summary.suspenseAmount == Money(kopecks: 330_000), "suspense \(summary)")
+        try expect(summary.readings == 1, "readings \(summary)")
+        try expect(summary.readingsLeftOut == ["line 1: meter NOPE-1 is not on account \(account)"], "\(summary.readingsLeftOut)")
+        for operation in ["op-1", "op-2"] {
+            guard let payment = try connection.first(
+                "SELECT id, amount FROM payments WHERE bank = 'sber' AND operation_id = ?", [operation])
+            else { throw RoundTripFailure(kind: "registry import", message: "\(operation) was not stored") }
+            let allocated = try connection.scalar("SELECT -SUM(amount) FROM postings WHERE payment_id = ?", [try payment.int64(0)])
+            try expect(allocated == (try payment.int64(1)), "\(operation): \(allocated) allocated")
+        }
+        try expect(try connection.scalar("SELECT COUNT(*) FROM readings WHERE channel = 'bank'") == 1, "one reading from the bank")
+        let postingsAfter = try connection.scalar("SELECT COUNT(*) FROM postings")
+        try expect(postingsAfter > postingsBefore, "no postings were added")
+        try expect(try importer.importFile(at: path).alreadyImported, "the same registry was imported twice")
+        let utf8Path = folder.file("sber-77-utf8.txt")
+        try write(text, cp1251: false, to: utf8Path)
+        let utf8 = try RegistryImporter(connection: connection, bank: "sber", layout: .classic(.utf8)).importFile(at: utf8Path)
+        try expect(utf8.alreadyImported, "the same registry in UTF-8 was imported again")
+        let overlapPath = folder.file("sber-78.txt")
+        try write(
+            file([line("op-1", account, paid: "1500.00", transferred: "1485.00", fee: "15.00")],
+                 summary: "=1;1500.00;1485.00;15.00;78;07-11-2026"), cp1251: true, to: overlapPath)
+        let second = try importer.importFile(at: overlapPath)
+        try expect(second.payments == 0 && second.repeated == 1, "a recorded operation was doubled: \(second)")
+        try expect(try connection.scalar("SELECT COUNT(*) FROM postings") == postingsAfter, "the journal grew on a retry")
+        let conflictPath = folder.file("sber-77-other.txt")
+        try write(
+            file([line("op-9", account, paid: "1.00", transferred: "1.00", fee: "0.00")],
+                 summary: "=1;1.00;1.00;0.00;77;06-11-2026"), cp1251: true, to: conflictPath)
+        do {
+            _ = try importer.importFile(at: conflictPath)
+            throw RoundTripFailure(kind: "registry import", message: "a conflicting registry was accepted")
+        } catch is RegistryError {}
+        try expect(try connection.scalar("SELECT COUNT(*) FROM postings") == postingsAfter, "a refused registry stored postings")
+        try expect(try connection.scalar("SELECT COUNT(*) FROM payment_suspense") == 1, "the suspense list changed")
+        let november = BillingPeriod("2026-11")!
+        _ = try BillingRun(connection: connection, period: november, asOf: CalendarDate(iso: "2026-12-01")!).run()
+        try expect(try ReceivablesLedger(connection: connection).check(period: november).isEmpty, "November does not balance")
+    }
+}
