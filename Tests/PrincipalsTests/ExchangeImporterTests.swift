@@ -80,6 +80,37 @@ struct ExchangeImporterTests {
         #expect(lines == [10, 17, 24, 31, 38, 45])
     }
 
+    @Test("a principal's readings file: its meters' readings are stored once, a foreign meter refuses the file")
+    func readingsFromAPrincipal() throws {
+        try importValidRegistry()
+        _ = try importer.importFile(at: TestPaths.fixture("meters-valid.xml"))
+        func write(_ name: String, _ readings: [(String, String, Int64, String)]) throws -> String {
+            let header = ExchangeHeader(
+                principalINN: "7453007776", period: BillingPeriod("2026-10")!, fileId: name, createdAt: "2026-10-27T09:00:00+05:00")
+            let file = try ReadingsFileWriter(path: folder.file("\(name).xml"), header: header)
+            for (account, meter, value, day) in readings {
+                try file.add(
+                    MeterReading(
+                        account: try PersonalAccountNumber(account), meterSerial: meter, serviceCode: "CW", valueMilli: value,
+                        takenOn: CalendarDate(iso: day)!, channel: .principal, receivedAt: "2026-10-27T09:00:00+05:00"))
+            }
+            try file.finish()
+            return file.path
+        }
+        let good = try write("R-1", [("7400000001", "CW-0001", 24_750, "2026-10-20"), ("7400000003", "CW-0002", 131_008, "2026-10-26")])
+        let summary = try importer.importFile(at: good)
+        #expect(summary.rows == 2)
+        // The 20th counts for October; the 26th is past the 25th, so November.
+        let periods = try connection.all("SELECT period FROM readings ORDER BY taken_on").map { try $0.string(0) }
+        #expect(periods == ["2026-10", "2026-11"])
+        #expect(try importer.importFile(at: good).alreadyImported)
+        let bad = try write("R-2", [("7400000001", "CW-0002", 1_000, "2026-10-21"), ("7400000001", "CW-0001", 1_000, "2026-10-21")])
+        let readingsBefore = try connection.scalar("SELECT COUNT(*) FROM readings")
+        let error = try rejected(bad)
+        #expect(lines(error).contains { $0.hasSuffix("meter: no meter of this principal with this serial on this account and service") })
+        #expect(try connection.scalar("SELECT COUNT(*) FROM readings") == readingsBefore)
+    }
+
     @Test func reimportingTheSameFileChangesNothing() throws {
         try importValidRegistry()
         _ = try importer.importFile(at: TestPaths.fixture("charges-valid.xml"))

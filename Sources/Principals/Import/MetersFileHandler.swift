@@ -57,53 +57,30 @@ final class MetersFileHandler: RecordHandler {
             session.problem(record, "verifiedUntil", "must be after installedOn")
         }
         guard session.principalId != nil else { return }
-        session.store {
-            if !staged {
-                try session.connection.execute("DROP TABLE IF EXISTS \(Self.staging)")
-                try session.connection.execute(
-                    """
-                    CREATE TEMPORARY TABLE \(Self.staging) (
-                        serial TEXT NOT NULL, service_code TEXT NOT NULL, account_number TEXT NOT NULL,
-                        digits INTEGER NOT NULL, installed_on TEXT NOT NULL, verified_until TEXT NOT NULL,
-                        initial_reading_milli BIGINT, account_line BIGINT NOT NULL)
-                    """)
-                staged = true
-            }
-        }
-        pending.append([
-            .text(serial), .text(service), .text(account), .integer(Int64(digits)), installed.sqlValue,
-            verified.sqlValue, initial.map(SQLValue.integer) ?? .null, .integer(Int64(record.line(of: "account"))),
+        staging.append(
+            [
+                .text(serial), .text(service), .text(account), .integer(Int64(digits)), installed.sqlValue,
+                verified.sqlValue, initial.map(SQLValue.integer) ?? .null, .integer(Int64(record.line(of: "account"))),
+            ], session: session)
+    }
+
+    let staging = StagingTable(
+        name: "erc_import_meters",
+        columns: [
+            ("serial", "TEXT NOT NULL"), ("service_code", "TEXT NOT NULL"), ("account_number", "TEXT NOT NULL"),
+            ("digits", "INTEGER NOT NULL"), ("installed_on", "TEXT NOT NULL"), ("verified_until", "TEXT NOT NULL"),
+            ("initial_reading_milli", "BIGINT"), ("account_line", "BIGINT NOT NULL"),
         ])
-        if pending.count >= 10_000 { flush() }
-    }
-
-    static let staging = "erc_import_meters"
-    var staged = false
-    var pending: [[SQLValue]] = []
-
-    private func flush() {
-        guard staged, !pending.isEmpty else { return }
-        session.store {
-            try session.connection.bulkInsert(
-                into: Self.staging,
-                columns: [
-                    "serial", "service_code", "account_number", "digits", "installed_on", "verified_until",
-                    "initial_reading_milli", "account_line",
-                ],
-                rows: pending)
-        }
-        pending.removeAll(keepingCapacity: true)
-    }
 
     /// A principal's meters may only be on premises it serves: one set query names every other.
     func finishChecks() {
-        flush()
-        guard staged, let principalId = session.principalId else { return }
+        staging.flush(session: session)
+        guard staging.created, let principalId = session.principalId else { return }
         let file = session.file
         session.store {
             try session.connection.query(
                 """
-                SELECT m.account_line FROM \(Self.staging) m
+                SELECT m.account_line FROM \(staging.name) m
                 LEFT JOIN principal_accounts pa ON pa.principal_id = ? AND pa.account_number = m.account_number
                 WHERE pa.account_number IS NULL ORDER BY m.account_line
                 """, [principalId]
@@ -118,7 +95,7 @@ final class MetersFileHandler: RecordHandler {
     }
 
     func finish() {
-        guard staged, let principalId = session.principalId else { return }
+        guard staging.created, let principalId = session.principalId else { return }
         session.store {
             try session.connection.execute(
                 """
@@ -126,13 +103,13 @@ final class MetersFileHandler: RecordHandler {
                                     verified_until, initial_reading_milli)
                 SELECT ?, serial, service_code, account_number, digits, installed_on, verified_until,
                        initial_reading_milli
-                FROM \(Self.staging) WHERE true
+                FROM \(staging.name) WHERE true
                 ON CONFLICT (principal_id, serial) DO UPDATE SET service_code = excluded.service_code,
                     account_number = excluded.account_number, digits = excluded.digits,
                     installed_on = excluded.installed_on, verified_until = excluded.verified_until,
                     initial_reading_milli = excluded.initial_reading_milli
                 """, [principalId])
-            try session.connection.execute("DROP TABLE \(Self.staging)")
         }
+        staging.drop(session: session)
     }
 }

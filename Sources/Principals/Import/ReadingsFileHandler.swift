@@ -68,55 +68,33 @@ final class ReadingsFileHandler: RecordHandler {
         let takenPeriod = BillingPeriod(year: taken.year, month: taken.month)!
         let period = taken.day <= (dueDays[service] ?? 25) ? takenPeriod : takenPeriod.next
         guard session.principalId != nil else { return }
-        session.store {
-            if !staged {
-                try session.connection.execute("DROP TABLE IF EXISTS \(Self.staging)")
-                try session.connection.execute(
-                    """
-                    CREATE TEMPORARY TABLE \(Self.staging) (
-                        meter_serial TEXT NOT NULL, account_number TEXT NOT NULL, service_code TEXT NOT NULL,
-                        value_milli BIGINT NOT NULL, taken_on TEXT NOT NULL, channel TEXT NOT NULL,
-                        received_at TEXT NOT NULL, period TEXT NOT NULL, line BIGINT NOT NULL, value_line BIGINT NOT NULL)
-                    """)
-                staged = true
-            }
-        }
-        pending.append([
-            .text(meter), .text(account), .text(service), .integer(value), taken.sqlValue, .text(channel),
-            .text(received), period.sqlValue, .integer(Int64(record.line(of: "meter"))),
-            .integer(Int64(record.line(of: "value"))),
+        staging.append(
+            [
+                .text(meter), .text(account), .text(service), .integer(value), taken.sqlValue, .text(channel),
+                .text(received), period.sqlValue, .integer(Int64(record.line(of: "meter"))),
+                .integer(Int64(record.line(of: "value"))),
+            ], session: session)
+    }
+
+    let staging = StagingTable(
+        name: "erc_import_readings",
+        columns: [
+            ("meter_serial", "TEXT NOT NULL"), ("account_number", "TEXT NOT NULL"), ("service_code", "TEXT NOT NULL"),
+            ("value_milli", "BIGINT NOT NULL"), ("taken_on", "TEXT NOT NULL"), ("channel", "TEXT NOT NULL"),
+            ("received_at", "TEXT NOT NULL"), ("period", "TEXT NOT NULL"), ("line", "BIGINT NOT NULL"),
+            ("value_line", "BIGINT NOT NULL"),
         ])
-        if pending.count >= 10_000 { flush() }
-    }
-
-    static let staging = "erc_import_readings"
-    var staged = false
-    var pending: [[SQLValue]] = []
-
-    private func flush() {
-        guard staged, !pending.isEmpty else { return }
-        session.store {
-            try session.connection.bulkInsert(
-                into: Self.staging,
-                columns: [
-                    "meter_serial", "account_number", "service_code", "value_milli", "taken_on", "channel",
-                    "received_at", "period", "line", "value_line",
-                ],
-                rows: pending)
-        }
-        pending.removeAll(keepingCapacity: true)
-    }
 
     /// One set query: each reading's meter must be this principal's, on the account and service
     /// named, and the value must fit its digits.
     func finishChecks() {
-        flush()
-        guard staged, let principalId = session.principalId else { return }
+        staging.flush(session: session)
+        guard staging.created, let principalId = session.principalId else { return }
         let file = session.file
         session.store {
             try session.connection.query(
                 """
-                SELECT r.line, r.value_line, CASE WHEN m.serial IS NULL THEN 1 ELSE 0 END, m.digits FROM \(Self.staging) r
+                SELECT r.line, r.value_line, CASE WHEN m.serial IS NULL THEN 1 ELSE 0 END, m.digits FROM \(staging.name) r
                 LEFT JOIN meters m ON m.principal_id = ? AND m.serial = r.meter_serial
                     AND m.account_number = r.account_number AND m.service_code = r.service_code
                 ORDER BY r.line
@@ -131,7 +109,7 @@ final class ReadingsFileHandler: RecordHandler {
             }
             try session.connection.query(
                 """
-                SELECT r.value_line, m.digits FROM \(Self.staging) r
+                SELECT r.value_line, m.digits FROM \(staging.name) r
                 JOIN meters m ON m.principal_id = ? AND m.serial = r.meter_serial
                 WHERE r.value_milli >= \(capacityExpression) ORDER BY r.line
                 """, [principalId]
@@ -155,7 +133,7 @@ final class ReadingsFileHandler: RecordHandler {
     }
 
     func finish() {
-        guard staged, let principalId = session.principalId, let importId = session.importId else { return }
+        guard staging.created, let principalId = session.principalId, let importId = session.importId else { return }
         session.store {
             try session.connection.execute(
                 """
@@ -163,9 +141,9 @@ final class ReadingsFileHandler: RecordHandler {
                                       channel, received_at, period, idempotency_key)
                 SELECT ?, meter_serial, account_number, service_code, value_milli, taken_on, channel, received_at,
                        period, 'file:' || CAST(? AS TEXT) || ':' || CAST(line AS TEXT)
-                FROM \(Self.staging)
+                FROM \(staging.name)
                 """, [principalId, importId])
-            try session.connection.execute("DROP TABLE \(Self.staging)")
         }
+        staging.drop(session: session)
     }
 }
