@@ -15,9 +15,8 @@ struct ERC: ParsableCommand {
             names another SQLite file or a postgres:// URL. Migrations are applied on start.
             """,
         subcommands: [
-            DemoCommand.self, DB.self, PrincipalsCommand.self, BillCommand.self, PeriodCommand.self, PaymentsCommand.self, ReceiptsCommand.self,
-            ReconcileCommand.self,
-            BenchCommand.self,
+            DemoCommand.self, DB.self, PrincipalsCommand.self, ReadingsCommand.self, PaymentsCommand.self,
+            BillCommand.self, PeriodCommand.self, ReceiptsCommand.self, ReconcileCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -69,3 +69,12 @@ struct RegistryImporterTests {
             on: try DatabaseLocation.sqlite(path: folder.file("erc.sqlite")).open(), in: folder)
     }
 }
+
+@Suite("Meter readings from every channel")
+struct ReadingIntakeTests {
+    @Test("one per channel, every rejection, retries stored once, duplicates linked, late ones moved")
+    func readings() throws {
+        let folder = try TemporaryDirectory("erc-readings")
+        try ReadingScenarios.run(on: try DatabaseLocation.sqlite(path: folder.file("erc.sqlite")).open(), in: folder)
+    }
+}

@@ -61,3 +61,13 @@ struct PostgresIntakeTests {
         try IntakeScenarios.registryImport(on: try database.location.open(), in: folder)
     }
 }
+
+@Suite("Meter readings on PostgreSQL", .enabled(if: PostgresTestServer.isEnabled))
+struct PostgresReadingTests {
+    @Test("one per channel, every rejection, retries stored once, duplicates linked, late ones moved")
+    func readings() throws {
+        let database = try PostgresTestServer.createDatabase()
+        let folder = try TemporaryDirectory("erc-pg-readings")
+        try ReadingScenarios.run(on: try database.location.open(), in: folder)
+    }
+}

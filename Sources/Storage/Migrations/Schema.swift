@@ -18,6 +18,7 @@ public enum Schema {
             version: 10, name: "statements without foreign-key triggers", sqlite: statementsWithoutForeignKeys.sqlite,
             postgres: statementsWithoutForeignKeys.postgres),
         Migration(version: 11, name: "bank registries and the suspense list", sql: bankRegistries),
+        Migration(version: 12, name: "readings linked to their duplicates, with flags", sql: readingDuplicates),
     ]
 
     static let registry = """
@@ -392,5 +393,13 @@ public enum Schema {
         ALTER TABLE payments ADD COLUMN registry_id BIGINT;
         CREATE INDEX payments_registry ON payments (registry_id);
         CREATE INDEX postings_payment ON postings (payment_id) WHERE payment_id IS NOT NULL;
+        """
+
+    /// The same value for the same meter and day from another channel is kept, linked to the
+    /// first; flags say what to look at (a meter past verification, a rolled-over counter).
+    static let readingDuplicates = """
+        ALTER TABLE readings ADD COLUMN duplicate_of BIGINT;
+        ALTER TABLE readings ADD COLUMN flags TEXT;
+        CREATE INDEX readings_meter_day ON readings (principal_id, meter_serial, taken_on);
         """
 }

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Core
+import Foundation
+import Intake
+import Storage
+
+struct ReadingsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "readings", abstract: "Meter readings from every channel.", subcommands: [Submit.self])
+
+    struct Submit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take one meter reading, as the contact center or a channel's integration sends it.",
+            discussion: """
+                The meter must be on the account; the value may not be below the previous reading \\
+                unless the counter rolled over, and the consumption must be under the service's \\
+                ceiling (30 m³ of water, 3,000 kWh a month); a reading after the service's readings \\
+                day counts for the next period; a meter past its verification date is accepted and \\
+                flagged. Prints the acknowledgement id; a refusal prints its code and reason (exit \\
+                65). --key makes a retry answer the same and store nothing.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Personal account, 10 digits.") var account: PersonalAccountNumber
+        @Option(help: "Meter serial number.") var meter: String
+        @Option(help: "The value shown, with a decimal point (123.45).") var value: String
+        @Option(help: "The day the reading was taken (default: today).") var takenOn: CalendarDate?
+        @Option(help: "infomat, web, bot, messenger, contact-center, ivr, principal or bank.")
+        var channel: String = "contact-center"
+        @Option(help: "Idempotency key of the request.") var key: String?
+
+        func validate() throws {
+            guard MeterReading.Channel(rawValue: channel) != nil else { throw ValidationError("unknown --channel \(channel)") }
+            guard parseValue(value) != nil else { throw ValidationError("--value must be a number with up to 3 decimals") }
+        }
+
+        func parseValue(_ text: String) -> Int64? {
+            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+            guard (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0 else { return nil }
+            guard parts.count == 2 else { return whole * 1_000 }
+            guard (1...3).contains(parts[1].count), let fraction = Int64(parts[1]) else { return nil }
+            return whole * 1_000 + fraction * [100, 10, 1][parts[1].count - 1]
+        }
+
+        func run() throws {
+            let today = CenterCalendar.today
+            let intake = ReadingIntake(connection: try database.open(), today: today)
+            do {
+                let ack = try intake.submit(
+                    ReadingSubmission(
+                        account: account, meter: meter, valueMilli: parseValue(value)!, takenOn: takenOn ?? today,
+                        channel: MeterReading.Channel(rawValue: channel)!, receivedAt: CenterCalendar.nowStamp,
+                        idempotencyKey: key))
+                var line = "accepted: acknowledgement \(ack.id), counts for \(ack.period)"
+                if let original = ack.duplicateOf { line += ", the same as reading \(original)" }
+                if !ack.flags.isEmpty { line += ", flags: \(ack.flags.map(\.rawValue).joined(separator: ", "))" }
+                print(line)
+            } catch let rejection as ReadingRejection {
+                Terminal.error("refused: \(rejection.code): \(rejection.message)")
+                throw ExitCode(65)
+            }
+        }
+    }
+}
