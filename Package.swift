@@ -85,6 +85,7 @@ let package = Package(
             name: "PrincipalsTests",
             dependencies: ["Principals", "Core", "Storage", "Billing", "ExchangeConformance", "ERCTestSupport"]),
         .testTarget(name: "BillingTests", dependencies: ["Billing", "Core"]),
+        .testTarget(name: "APITests", dependencies: ["API", "Core", "Storage", "ERCTestSupport"]),
         .testTarget(
             name: "IntakeTests",
             dependencies: ["Intake", "Billing", "Core", "Storage", "ExchangeConformance", "ERCTestSupport"]),

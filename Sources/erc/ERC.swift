@@ -16,7 +16,8 @@ struct ERC: ParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, DB.self, PrincipalsCommand.self, ReadingsCommand.self, PaymentsCommand.self,
-            BillCommand.self, PeriodCommand.self, ReceiptsCommand.self, ReconcileCommand.self, BenchCommand.self,
+            BillCommand.self, PeriodCommand.self, ReceiptsCommand.self, ReconcileCommand.self, KeysCommand.self,
+            BenchCommand.self,
         ]
     )
 }

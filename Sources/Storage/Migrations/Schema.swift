@@ -19,6 +19,7 @@ public enum Schema {
             postgres: statementsWithoutForeignKeys.postgres),
         Migration(version: 11, name: "bank registries and the suspense list", sql: bankRegistries),
         Migration(version: 12, name: "readings linked to their duplicates, with flags", sql: readingDuplicates),
+        Migration(version: 13, name: "API keys, stored hashed", sql: apiKeys),
     ]
 
     static let registry = """
@@ -401,5 +402,19 @@ public enum Schema {
         ALTER TABLE readings ADD COLUMN duplicate_of BIGINT;
         ALTER TABLE readings ADD COLUMN flags TEXT;
         CREATE INDEX readings_meter_day ON readings (principal_id, meter_serial, taken_on);
+        """
+
+    /// API keys: only the SHA-256 of each token is kept, with a prefix to tell keys apart.
+    static let apiKeys = """
+        CREATE TABLE api_keys (
+            id {{id}},
+            name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            scope TEXT,
+            prefix TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT)),
+            revoked_at TEXT
+        );
         """
 }

@@ -1,0 +1,71 @@
+import API
+import ArgumentParser
+import Foundation
+import Storage
+
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "API keys of infomats, channels, principals and operators.",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a key and print its token once: only its SHA-256 is stored.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Who holds it (a kiosk's place, a system's name).") var name: String
+        @Option(help: "infomat, channel, principal or operator.") var role: String
+        @Option(help: "Its scope: the principal's INN, the kiosk id or the channel name.") var scope: String?
+
+        func validate() throws {
+            guard APIKey.Role(rawValue: role) != nil else {
+                throw ValidationError("--role is infomat, channel, principal or operator")
+            }
+        }
+
+        func run() throws {
+            do {
+                let (key, token) = try KeyStore(connection: try database.open()).create(
+                    name: name, role: APIKey.Role(rawValue: role)!, scope: scope)
+                print("key \(key.id) (\(key.role.rawValue)\(key.scope.map { ", \($0)" } ?? "")): \(token)")
+                Terminal.error("Keep the token now: erc cannot show it again.")
+            } catch let error as KeyError {
+                throw ValidationError(error.message)
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the keys (never their tokens).")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let keys = try KeyStore(connection: try database.open()).list()
+            guard !keys.isEmpty else {
+                print("No API key yet: erc keys create --name NAME --role ROLE [--scope SCOPE]")
+                return
+            }
+            print(
+                Table(
+                    headers: ["Id", "Name", "Role", "Scope", "Token starts", "Created", "Revoked"],
+                    rows: keys.map {
+                        [String($0.id), $0.name, $0.role.rawValue, $0.scope ?? "", $0.prefix + "…", $0.createdAt, $0.revokedAt ?? ""]
+                    }, rightAligned: [0]
+                ).text())
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key from now on.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The key's id (erc keys list).") var id: Int64
+
+        func run() throws {
+            do {
+                try KeyStore(connection: try database.open()).revoke(id: id)
+                print("key \(id) revoked")
+            } catch let error as KeyError {
+                throw ValidationError(error.message)
+            }
+        }
+    }
+}
