@@ -58,6 +58,15 @@ public enum BillingScenarios {
             try expect(report.collected == line.paid, kind, "\(inn): the agent report collects \(report.collected), the ledger \(line.paid)")
             try expect(report.fee + report.payout == report.collected, kind, "\(inn): fee + payout differ from the money taken")
         }
+        // The payouts: one per principal paid, their sum plus the fees is the money taken.
+        let payouts = try PayoutReport.compute(connection: connection, period: period)
+        let taken = try PayoutReport.moneyTaken(connection: connection, period: period)
+        try expect(taken == paid, kind, "money taken \(taken), payments \(paid)")
+        let fees = payouts.reduce(Money.zero) { $0 + $1.fee }
+        let payout = payouts.reduce(Money.zero) { $0 + $1.payout }
+        try expect(payout + fees == taken && fees.kopecks > 0, kind, "payouts \(payout) + fees \(fees) are not the \(taken) taken")
+        try expect(Set(payouts.map(\.inn)) == Set(turnover.filter { $0.value.paid.kopecks != 0 }.map(\.key)), kind,
+            "payouts do not cover every principal paid")
         return summary
     }
 

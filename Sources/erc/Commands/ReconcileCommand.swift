@@ -1,12 +1,82 @@
 import ArgumentParser
 import Billing
+import Principals
 import Core
 import Storage
 
 struct ReconcileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile", abstract: "Reconciliation reports over the journal.",
-        subcommands: [Check.self, Turnover.self, AgingReport.self])
+        subcommands: [Check.self, Turnover.self, AgingReport.self, Payouts.self, AgentReportCommand.self])
+
+    struct Payouts: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What the center owes each principal for a period, and the payment orders for the bank.",
+            discussion: """
+                For each principal with money collected in the period: payments, collected, the fee \
+                under its agreement (as in its agent's report), the payout, and its bank requisites; \
+                the totals, and a check that payouts plus fees equal the money taken (exit 1 if not).
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
+        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+
+        func run() throws {
+            let connection = try database.open()
+            let payouts = try PayoutReport.compute(connection: connection, period: period)
+            let taken = try PayoutReport.moneyTaken(connection: connection, period: period)
+            let collected = payouts.reduce(Money.zero) { $0 + $1.collected }
+            let fees = payouts.reduce(Money.zero) { $0 + $1.fee }
+            let paid = payouts.reduce(Money.zero) { $0 + $1.payout }
+            if format == .json {
+                print(try json(payouts))
+            } else {
+                let rows = payouts.map {
+                    [$0.inn, $0.name, $0.agreement, String($0.payments), $0.collected.formatted(), $0.fee.formatted(),
+                     $0.payout.formatted(), "\($0.account) \($0.bic)"]
+                } + [["Total", "", "", String(payouts.reduce(0) { $0 + $1.payments }), collected.formatted(), fees.formatted(), paid.formatted(), ""]]
+                let table = Table(
+                    headers: ["INN", "Principal", "Agreement", "Payments", "Collected", "Fee", "Payout", "Account, BIC"],
+                    rows: rows, rightAligned: [3, 4, 5, 6])
+                print(format == .csv ? table.csv() : table.text())
+            }
+            guard paid + fees == taken else {
+                Terminal.error("payouts \(paid) + fees \(fees) differ from the money taken, \(taken)")
+                throw ExitCode(1)
+            }
+            if format == .table { print("Payouts + fees = money taken: \(paid) + \(fees) = \(taken) руб.") }
+        }
+    }
+
+    struct AgentReportCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "agent-report",
+            abstract: "The agent's report to a principal: money collected for it, the fee, the payout.",
+            discussion: """
+                Printed per service; --xml FILE also writes it as the principal's agent-report file \
+                (agent-report-1.xsd).
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
+        @Option(help: "The principal's INN.") var principal: String
+        @Option(help: "Also write the agent-report XML file here.") var xml: String?
+
+        func run() throws {
+            let connection = try database.open()
+            let report = try PrincipalSettlements(connection: connection, inn: principal).agentReport(period: period)
+            print("Agent's report to \(principal) for \(period), agreement \(report.agreementNumber), fee \(report.feeRule)")
+            let rows = report.lines.map {
+                [$0.serviceCode, String($0.payments), $0.collected.formatted(), $0.fee.formatted(), $0.payout.formatted()]
+            } + [["Total", String(report.lines.reduce(0) { $0 + $1.payments }), report.collected.formatted(), report.fee.formatted(), report.payout.formatted()]]
+            print(Table(headers: ["Service", "Payments", "Collected", "Fee", "Payout"], rows: rows, rightAligned: [1, 2, 3, 4]).text())
+            if let xml {
+                _ = try exportFile(
+                    connection: connection, kind: .agentReport, inn: principal, period: period, path: xml, fileId: nil,
+                    createdAt: CenterCalendar.nowStamp)
+                print("Written \(xml)")
+            }
+        }
+    }
 
     struct AgingReport: ParsableCommand {
         static let configuration = CommandConfiguration(
