@@ -67,6 +67,21 @@ public enum BillingScenarios {
         try expect(payout + fees == taken && fees.kopecks > 0, kind, "payouts \(payout) + fees \(fees) are not the \(taken) taken")
         try expect(Set(payouts.map(\.inn)) == Set(turnover.filter { $0.value.paid.kopecks != 0 }.map(\.key)), kind,
             "payouts do not cover every principal paid")
+        // Debtors and aging: the same debt, split the same way.
+        let ledger = ReceivablesLedger(connection: connection)
+        var debtorsAging = Aging()
+        try ledger.debtors(period: period, asOf: period.next.firstDay) { debtorsAging += $0.aging }
+        var ledgerAging = Aging()
+        for (_, line) in try ledger.aging(period: period, asOf: period.next.firstDay) { ledgerAging += line }
+        try expect(debtorsAging.total == ledgerAging.total && debtorsAging.total.kopecks > 0, kind,
+            "debtors owe \(debtorsAging.total), the aging shows \(ledgerAging.total)")
+        // A reconciliation act ends at the principal's closing balance.
+        if let (inn, line) = turnover.first(where: { $0.value.paid.kopecks > 0 }) {
+            let act = try ledger.act(
+                principal: inn, account: nil, from: CalendarDate(iso: "2000-01-01")!, to: CalendarDate(iso: "2099-12-31")!)
+            try expect(act.opening == .zero && act.closing == line.closing, kind,
+                "the act of \(inn) closes at \(act.closing), the turnover at \(line.closing)")
+        }
         return summary
     }
 

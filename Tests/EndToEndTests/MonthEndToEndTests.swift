@@ -183,6 +183,37 @@ struct MonthEndToEndTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).allSatisfy { !$0.hasSuffix(".part") })
     }
 
+    @Test("the accountants' reports on a demo region, and check catching a corrupted posting")
+    func reconciliationReports() throws {
+        let folder = try TemporaryDirectory("erc-e2e")
+        let db = folder.file("erc.sqlite")
+        #expect(try erc(["demo", "--premises", "40", "--seed", "6", "--db", db, "--out", folder.file("demo"), "--no-render"], in: folder).status == 0)
+        let check = try erc(["reconcile", "check", "--db", db, "--period", "2026-10"], in: folder)
+        #expect(check.status == 0, "\(check.stderr)")
+        let payouts = try erc(["reconcile", "payouts", "--db", db, "--period", "2026-10"], in: folder)
+        #expect(payouts.status == 0 && payouts.stdout.contains("Payouts + fees = money taken"))
+        let turnover = try erc(
+            ["reconcile", "turnover", "--db", db, "--period", "2026-10", "--by", "house", "--format", "csv", "--separator", "semicolon", "--bom"],
+            in: folder)
+        #expect(turnover.stdout.hasPrefix("\u{FEFF}house;Opening;Charged;Recalculated;Privileges;Penalties;Paid;Closing"))
+        let debtors = try erc(["reconcile", "debtors", "--db", db, "--period", "2026-10", "--aging"], in: folder)
+        #expect(debtors.status == 0 && debtors.stdout.contains("Over 180") && debtors.stdout.contains("debtors, debt"))
+        let xml = folder.file("agent.xml")
+        let agent = try erc(["reconcile", "agent-report", "--db", db, "--period", "2026-10", "--principal", "7451000006", "--xml", xml], in: folder)
+        #expect(agent.status == 0, "\(agent.stderr)")
+        #expect(try ProcessRunner.run("xmllint", ["--noout", "--schema", TestPaths.schema("agent-report-1.xsd"), xml]).status == 0)
+        let act = try erc(["reconcile", "act", "--db", db, "--principal", "7451000006", "--from", "2026-01-01", "--to", "2026-12-31"], in: folder)
+        #expect(act.status == 0 && act.stdout.contains("balance at 31.12.2026"))
+        // A posting changed after billing: the statement no longer matches, and check names it.
+        let connection = try DatabaseLocation.sqlite(path: db).connect()
+        let victim = try #require(try connection.first("SELECT id, account_number FROM postings WHERE kind = 'charge' ORDER BY id"))
+        try connection.execute("UPDATE postings SET amount = amount + 100 WHERE id = ?", [try victim.int64(0)])
+        let broken = try erc(["reconcile", "check", "--db", db, "--period", "2026-10"], in: folder)
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("account \(try victim.string(1)): the statement asks for"))
+        #expect(broken.stderr.contains("(difference 1,00)"))
+    }
+
     @Test func showRendersTheInfomatCopyOfOneAccount() throws {
         let folder = try TemporaryDirectory("erc-e2e")
         let db = folder.file("erc.sqlite")

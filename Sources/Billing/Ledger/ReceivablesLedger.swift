@@ -46,11 +46,12 @@ public struct Turnover: Sendable, Hashable, Codable {
 /// figure is a sum over postings, so each traces back to its sources.
 public struct ReceivablesLedger {
     public enum Grouping: String, Sendable, CaseIterable {
-        case principal, service, account
+        case principal, service, house, account
         var column: String {
             switch self {
             case .principal: "pr.inn"
             case .service: "pr.inn || '/' || p.service_code"
+            case .house: "a.house_code"
             case .account: "p.account_number"
             }
         }
@@ -65,8 +66,11 @@ public struct ReceivablesLedger {
         self.connection = connection
     }
 
-    /// The turnover of `period` by `grouping`, from one pass over the journal.
-    public func turnover(period: BillingPeriod, by grouping: Grouping = .principal) throws -> [String: Turnover] {
+    /// The turnover of `period` by `grouping`, from one pass over the journal; `principal` (an
+    /// INN) keeps one principal's postings only.
+    public func turnover(period: BillingPeriod, by grouping: Grouping = .principal, principal: String? = nil) throws
+        -> [String: Turnover]
+    {
         var result: [String: Turnover] = [:]
         try connection.query(
             """
@@ -79,10 +83,11 @@ public struct ReceivablesLedger {
                    -SUM(CASE WHEN p.period = ? AND p.kind = 'payment' THEN p.amount ELSE 0 END),
                    SUM(p.amount)
             FROM postings p JOIN principals pr ON pr.id = p.principal_id
-            WHERE p.period <= ?
+            \(grouping == .house ? "JOIN accounts a ON a.number = p.account_number" : "")
+            WHERE p.period <= ? \(principal == nil ? "" : "AND pr.inn = ?")
             GROUP BY \(grouping.column)
             """,
-            [period, period, period, period, period, period, period, period]
+            [period, period, period, period, period, period, period, period] + (principal.map { [$0] } ?? [])
         ) { row in
             result[try row.string(0)] = try Turnover(row, from: 1)
         }

@@ -7,7 +7,9 @@ import Storage
 struct ReconcileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile", abstract: "Reconciliation reports over the journal.",
-        subcommands: [Check.self, Turnover.self, AgingReport.self, Payouts.self, AgentReportCommand.self])
+        subcommands: [
+            Check.self, Turnover.self, AgingReport.self, Debtors.self, Payouts.self, AgentReportCommand.self, Act.self,
+        ])
 
     struct Payouts: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -20,6 +22,7 @@ struct ReconcileCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @OptionGroup var csv: CSVOptions
 
         func run() throws {
             let connection = try database.open()
@@ -38,7 +41,7 @@ struct ReconcileCommand: ParsableCommand {
                 let table = Table(
                     headers: ["INN", "Principal", "Agreement", "Payments", "Collected", "Fee", "Payout", "Account, BIC"],
                     rows: rows, rightAligned: [3, 4, 5, 6])
-                print(format == .csv ? table.csv() : table.text())
+                print(format == .csv ? csv.render(table) : table.text())
             }
             guard paid + fees == taken else {
                 Terminal.error("payouts \(paid) + fees \(fees) differ from the money taken, \(taken)")
@@ -116,11 +119,13 @@ struct ReconcileCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check that the books balance for every principal in a period.",
+            abstract: "Check every invariant of the books in a period.",
             discussion: """
                 For each principal: opening + charged + recalculations - privileges + penalties - \
-                paid = closing, to the kopeck, each side summed from the journal. Exit status 0 when \
-                all hold; otherwise 1, with every difference named.
+                paid = closing, to the kopeck, each side summed from the journal; each premises' \
+                statement equals its balance in the journal; each payment's allocation adds up to \
+                the payment; payouts plus fees equal the money taken. Exit status 0 when all hold; \
+                otherwise 1, with every difference named.
                 """)
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
@@ -128,13 +133,14 @@ struct ReconcileCommand: ParsableCommand {
         func run() throws {
             let ledger = ReceivablesLedger(connection: try database.open())
             let principals = try ledger.turnover(period: period).count
-            let imbalances = try ledger.check(period: period)
-            guard imbalances.isEmpty else {
-                for imbalance in imbalances { Terminal.error(imbalance.description) }
-                Terminal.error("\(imbalances.count) of \(principals) principals out of balance in \(period).")
+            let problems = try ledger.checkAll(period: period)
+            guard problems.isEmpty else {
+                for problem in problems { Terminal.error(problem) }
+                Terminal.error("\(problems.count) differences in \(period).")
                 throw ExitCode(1)
             }
-            print("The books balance in \(period): \(principals) principals, to the kopeck.")
+            print(
+                "The books balance in \(period): \(principals) principals, every statement, payment and payout, to the kopeck.")
         }
     }
 
@@ -143,18 +149,20 @@ struct ReconcileCommand: ParsableCommand {
             abstract: "The turnover of receivables (оборотно-сальдовая ведомость) of a period.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
-        @Option(help: "principal, service or account.") var by = "principal"
+        @Option(help: "principal, service, house or account.") var by = "principal"
+        @Option(help: "Only this principal (INN).") var principal: String?
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @OptionGroup var csv: CSVOptions
 
         func validate() throws {
             guard ReceivablesLedger.Grouping(rawValue: by) != nil else {
-                throw ValidationError("--by is principal, service or account")
+                throw ValidationError("--by is principal, service, house or account")
             }
         }
 
         func run() throws {
             let lines = try ReceivablesLedger(connection: try database.open())
-                .turnover(period: period, by: ReceivablesLedger.Grouping(rawValue: by)!)
+                .turnover(period: period, by: ReceivablesLedger.Grouping(rawValue: by)!, principal: principal)
                 .sorted { $0.key < $1.key }
             if format == .json {
                 print(try json(Dictionary(uniqueKeysWithValues: lines.map { ($0.key, $0.value) })))
@@ -168,7 +176,7 @@ struct ReconcileCommand: ParsableCommand {
             let table = Table(
                 headers: [by, "Opening", "Charged", "Recalculated", "Privileges", "Penalties", "Paid", "Closing"],
                 rows: lines.map { cells($0.key, $0.value) } + [cells("Total", total)], rightAligned: Set(1...7))
-            print(format == .csv ? table.csv() : table.text())
+            print(format == .csv ? csv.render(table) : table.text())
         }
     }
 }

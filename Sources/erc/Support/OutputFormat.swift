@@ -41,3 +41,19 @@ func json<T: Encodable>(_ value: T) throws -> String {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
+
+/// How a CSV report is written for the spreadsheet that opens it: a Russian-locale spreadsheet
+/// wants `;` between fields, and Excel needs a UTF-8 byte-order mark to read Cyrillic.
+struct CSVOptions: ParsableArguments {
+    @Option(help: "CSV field separator: comma or semicolon.") var separator: Separator = .comma
+    @Flag(help: "Start CSV output with a UTF-8 byte-order mark (for Excel).") var bom = false
+
+    enum Separator: String, ExpressibleByArgument {
+        case comma, semicolon
+        var text: String { self == .comma ? "," : ";" }
+    }
+
+    func render(_ table: Table) -> String {
+        (bom ? "\u{FEFF}" : "") + table.csv(separator: separator.text)
+    }
+}

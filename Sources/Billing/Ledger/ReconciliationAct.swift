@@ -1,0 +1,56 @@
+public import Core
+import Storage
+
+/// A reconciliation act (акт сверки) between the center and a principal, for one premises or
+/// all of them, over a range of days: the balance before, every movement with the balance after
+/// it, the balance at the end.
+public struct ReconciliationAct: Sendable, Hashable, Codable {
+    public struct Entry: Sendable, Hashable, Codable {
+        public var day: CalendarDate
+        public var kind: String
+        public var period: BillingPeriod
+        /// Positive: owed more (charges, penalties); negative: paid or reduced.
+        public var amount: Money
+        public var balance: Money
+    }
+
+    public var principal: String
+    public var account: String?
+    public var from: CalendarDate
+    public var to: CalendarDate
+    public var opening: Money
+    public var entries: [Entry]
+    public var closing: Money
+}
+
+extension ReceivablesLedger {
+    /// The act for `principal` (an INN), one premises or all, from `from` through `to` by the day
+    /// each posting counts from. Without an account, the movements of a day are summed by kind
+    /// and period, so the act of a principal of a million premises stays readable.
+    public func act(principal: String, account: String?, from: CalendarDate, to: CalendarDate) throws -> ReconciliationAct {
+        let filter = account == nil ? "" : "AND p.account_number = ?"
+        let binds: [any SQLBindable] = [principal] + (account.map { [$0] } ?? [])
+        let opening = Money(kopecks: try connection.scalar(
+            """
+            SELECT SUM(p.amount) FROM postings p JOIN principals pr ON pr.id = p.principal_id
+            WHERE pr.inn = ? \(filter) AND p.counts_from < ?
+            """, binds + [from]))
+        var balance = opening
+        var entries: [ReconciliationAct.Entry] = []
+        try connection.query(
+            """
+            SELECT p.counts_from, p.kind, p.period, SUM(p.amount) FROM postings p JOIN principals pr ON pr.id = p.principal_id
+            WHERE pr.inn = ? \(filter) AND p.counts_from >= ? AND p.counts_from <= ?
+            GROUP BY p.counts_from, p.kind, p.period \(account == nil ? "" : ", p.id")
+            ORDER BY p.counts_from, p.period, p.kind
+            """, binds + [from, to]
+        ) { row in
+            let amount = try row.money(3)
+            balance += amount
+            entries.append(
+                .init(day: try row.date(0), kind: try row.string(1), period: try row.period(2), amount: amount, balance: balance))
+        }
+        return ReconciliationAct(
+            principal: principal, account: account, from: from, to: to, opening: opening, entries: entries, closing: balance)
+    }
+}

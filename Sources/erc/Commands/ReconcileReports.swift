@@ -1,0 +1,98 @@
+import ArgumentParser
+import Billing
+import Core
+import Foundation
+import Storage
+
+extension ReconcileCommand {
+    struct Debtors: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Debtors at the end of a period, per premises and principal, for collection work.",
+            discussion: """
+                Unpaid debt (payments applied to the period they were allocated to, else the \\
+                oldest), the oldest period owed, unpaid penalties, and with --aging the debt by days \\
+                past due on --as-of: not due, 0-30, 31-90, 91-180, over 180.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
+        @Option(help: "Only this principal (INN).") var principal: String?
+        @Option(help: "Only debts of at least this many roubles.") var minDebt: String = "0.01"
+        @Flag(help: "Show the debt by days past due.") var aging = false
+        @Option(help: "The day days past due are counted to (default: the 1st of the next month).") var asOf: CalendarDate?
+        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @OptionGroup var csv: CSVOptions
+
+        func validate() throws {
+            guard Money(parsing: minDebt) != nil else { throw ValidationError("--min-debt must be an amount in roubles") }
+        }
+
+        func run() throws {
+            var lines: [DebtorLine] = []
+            try ReceivablesLedger(connection: try database.open()).debtors(
+                period: period, asOf: asOf ?? period.next.firstDay, principal: principal,
+                minimumDebt: Money(parsing: minDebt)!
+            ) { lines.append($0) }
+            if format == .json {
+                print(try json(lines))
+                return
+            }
+            var headers = ["Account", "Owner", "Address", "Principal", "Oldest", "Debt", "Penalties"]
+            if aging { headers += ["Not due", "0-30", "31-90", "91-180", "Over 180"] }
+            let rows = lines.map { line -> [String] in
+                var cells = [
+                    line.account, line.owner, line.address, line.principal, line.oldestPeriod.description,
+                    line.debt.formatted(), line.penalties.formatted(),
+                ]
+                if aging {
+                    cells += [line.aging.notDue, line.aging.upTo30, line.aging.upTo90, line.aging.upTo180, line.aging.over180]
+                        .map { $0.formatted() }
+                }
+                return cells
+            }
+            let debt = lines.reduce(Money.zero) { $0 + $1.debt }
+            let penalties = lines.reduce(Money.zero) { $0 + $1.penalties }
+            let table = Table(headers: headers, rows: rows, rightAligned: Set(5..<headers.count))
+            if format == .csv {
+                print(csv.render(table))
+            } else {
+                print(table.text())
+                print("\(lines.count) debtors, debt \(debt.formatted()) руб., penalties \(penalties.formatted()) руб.")
+            }
+        }
+    }
+
+    struct Act: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A reconciliation act (акт сверки) with a principal, for one premises or all, with running balance.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The principal's INN.") var principal: String
+        @Option(help: "One personal account (default: all the principal's premises, summed by day).") var account: String?
+        @Option(help: "First day, YYYY-MM-DD.") var from: CalendarDate
+        @Option(help: "Last day, YYYY-MM-DD.") var to: CalendarDate
+        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @OptionGroup var csv: CSVOptions
+
+        func validate() throws {
+            if to < from { throw ValidationError("--to is before --from") }
+        }
+
+        func run() throws {
+            let act = try ReceivablesLedger(connection: try database.open()).act(
+                principal: principal, account: account, from: from, to: to)
+            if format == .json {
+                print(try json(act))
+                return
+            }
+            let rows = [["", "balance before \(from.russian)", "", "", act.opening.formatted()]]
+                + act.entries.map { [$0.day.russian, $0.kind, $0.period.description, $0.amount.formatted(), $0.balance.formatted()] }
+                + [["", "balance at \(to.russian)", "", "", act.closing.formatted()]]
+            let table = Table(headers: ["Day", "Movement", "Period", "Amount", "Balance"], rows: rows, rightAligned: [3, 4])
+            if format == .csv {
+                print(csv.render(table))
+            } else {
+                print("Reconciliation act: \(principal)\(account.map { ", account \($0)" } ?? ", all premises"), \(from.russian) - \(to.russian)")
+                print(table.text())
+            }
+        }
+    }
+}
