@@ -89,7 +89,22 @@ public enum IntakeScenarios {
         try expect(try connection.scalar("SELECT COUNT(*) FROM postings") == postingsAfter, "a refused registry stored postings")
         try expect(try connection.scalar("SELECT COUNT(*) FROM payment_suspense") == 1, "the suspense list changed")
         let november = BillingPeriod("2026-11")!
+        // The registries of November against what was stored: 77 whole, 78 a repeat, named.
+        let registries = try RegistryReconciliation.compute(connection: connection, period: november)
+        try expect(registries.map(\.paymentOrder) == ["77", "78"], "registries \(registries.map(\.paymentOrder))")
+        try expect(
+            registries[0].recorded == Money(kopecks: 170_050) && registries[0].suspense == Money(kopecks: 330_000)
+                && registries[0].differences.isEmpty, "registry 77: \(registries[0])")
+        try expect(
+            registries[1].repeated == Money(kopecks: 150_000) && registries[1].differences.count == 1
+                && registries[1].differences[0].hasPrefix("line 1, operation op-1: 1 500,00 recorded before through another registry"),
+            "registry 78: \(registries[1].differences)")
         _ = try BillingRun(connection: connection, period: november, asOf: CalendarDate(iso: "2026-12-01")!).run()
-        try expect(try ReceivablesLedger(connection: connection).check(period: november).isEmpty, "November does not balance")
+        try expect(try ReceivablesLedger(connection: connection).checkAll(period: november).isEmpty, "November does not balance")
+        // A payment changed behind the registry's back is named by registry and line.
+        try connection.execute("UPDATE payments SET amount = amount + 1 WHERE bank = 'sber' AND operation_id = 'op-2'")
+        let tampered = try RegistryReconciliation.compute(connection: connection, period: november)[0].differences
+        try expect(tampered.first?.hasPrefix("line 2, operation op-2: 200,50 in the registry, the payment holds 200,51") == true,
+            "\(tampered)")
     }
 }

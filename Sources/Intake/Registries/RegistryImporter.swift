@@ -70,13 +70,26 @@ public struct RegistryImporter {
                     registry.total, registry.transferred, registry.fee,
                 ])!.int64(0)
             let book = PaymentBook(connection: connection)
+            func note(_ payment: BankRegistry.Payment, _ outcome: String, _ paymentId: Int64?) throws {
+                try connection.execute(
+                    """
+                    INSERT INTO registry_lines (registry_id, line, operation_id, account, paid, transferred, fee, outcome,
+                                                payment_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [
+                        registryId, payment.line, payment.operationId, payment.account, payment.paid, payment.transferred,
+                        payment.fee, outcome, paymentId,
+                    ])
+            }
             for payment in registry.payments {
                 let account = try? PersonalAccountNumber(payment.account)
                 let known = try account.map {
                     try connection.scalar("SELECT COUNT(*) FROM accounts WHERE number = ?", [$0]) > 0
                 } ?? false
                 guard let account, known else {
-                    try suspend(payment, registryId: registryId, reason: "no premises has this personal account", &summary)
+                    let fresh = try suspend(payment, registryId: registryId, reason: "no premises has this personal account", &summary)
+                    try note(payment, fresh ? "suspense" : "repeated", nil)
                     continue
                 }
                 let recorded: RecordedPayment
@@ -86,9 +99,11 @@ public struct RegistryImporter {
                             source: bank, operationId: payment.operationId, account: account, amount: payment.paid,
                             paidOn: payment.paidOn, designation: .init(period: payment.period)))
                 } catch let error as BillingError where error.code == .invalidPayment {
-                    try suspend(payment, registryId: registryId, reason: error.message, &summary)
+                    let fresh = try suspend(payment, registryId: registryId, reason: error.message, &summary)
+                    try note(payment, fresh ? "suspense" : "repeated", nil)
                     continue
                 }
+                try note(payment, recorded.wasRecordedBefore ? "repeated" : "payment", recorded.id)
                 if recorded.wasRecordedBefore {
                     summary.repeated += 1
                 } else {
@@ -126,9 +141,10 @@ public struct RegistryImporter {
         }
     }
 
+    /// Puts a payment in suspense; false when the operation was there already.
     private func suspend(
         _ payment: BankRegistry.Payment, registryId: Int64, reason: String, _ summary: inout RegistryImportSummary
-    ) throws {
+    ) throws -> Bool {
         let inserted = try connection.first(
             """
             INSERT INTO payment_suspense (bank, operation_id, registry_id, line, account, payer, address, period, amount,
@@ -142,10 +158,11 @@ public struct RegistryImporter {
             ])
         if inserted == nil {
             summary.repeated += 1
-        } else {
-            summary.suspense += 1
-            summary.suspenseAmount += payment.paid
+            return false
         }
+        summary.suspense += 1
+        summary.suspenseAmount += payment.paid
+        return true
     }
 
     /// Stores a reading passed with a payment when the meter is on the payment's account and the

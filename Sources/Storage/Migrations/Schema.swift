@@ -20,6 +20,7 @@ public enum Schema {
         Migration(version: 11, name: "bank registries and the suspense list", sql: bankRegistries),
         Migration(version: 12, name: "readings linked to their duplicates, with flags", sql: readingDuplicates),
         Migration(version: 13, name: "API keys, stored hashed", sql: apiKeys),
+        Migration(version: 14, name: "bank registry lines and what became of each", sql: registryLines),
     ]
 
     static let registry = """
@@ -415,6 +416,23 @@ public enum Schema {
             hash TEXT NOT NULL UNIQUE,
             created_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT)),
             revoked_at TEXT
+        );
+        """
+
+    /// Every line of an imported bank registry with what became of it: a payment recorded, a
+    /// payment in suspense, or an operation recorded before (with the payment it repeats).
+    static let registryLines = """
+        CREATE TABLE registry_lines (
+            registry_id BIGINT NOT NULL,
+            line INTEGER NOT NULL,
+            operation_id TEXT NOT NULL,
+            account TEXT NOT NULL,
+            paid BIGINT NOT NULL,
+            transferred BIGINT NOT NULL,
+            fee BIGINT NOT NULL,
+            outcome TEXT NOT NULL,
+            payment_id BIGINT,
+            PRIMARY KEY (registry_id, line)
         );
         """
 }

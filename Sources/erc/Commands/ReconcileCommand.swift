@@ -9,6 +9,7 @@ struct ReconcileCommand: ParsableCommand {
         commandName: "reconcile", abstract: "Reconciliation reports over the journal.",
         subcommands: [
             Check.self, Turnover.self, AgingReport.self, Debtors.self, Payouts.self, AgentReportCommand.self, Act.self,
+            Bank.self,
         ])
 
     struct Payouts: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Billing
 import Core
 import Foundation
+import Intake
 import Storage
 
 extension ReconcileCommand {
@@ -93,6 +94,42 @@ extension ReconcileCommand {
                 print("Reconciliation act: \(principal)\(account.map { ", account \($0)" } ?? ", all premises"), \(from.russian) - \(to.russian)")
                 print(table.text())
             }
+        }
+    }
+
+    struct Bank: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Banks' registries of a period against the payments stored from them.",
+            discussion: """
+                Each registry whose payment order is dated in the period: its summary (paid, \
+                transferred, the bank's fee) against what each line became (a payment allocated to \
+                the kopeck, a suspense entry, an operation recorded before); every difference named by \
+                registry and line. Exit 1 when there is one.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
+        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @OptionGroup var csv: CSVOptions
+
+        func run() throws {
+            let registries = try RegistryReconciliation.compute(connection: try database.open(), period: period)
+            if format == .json {
+                print(try json(registries))
+            } else {
+                let table = Table(
+                    headers: ["Bank", "Order", "Date", "Lines", "Paid", "Transferred", "Fee", "Recorded", "Suspense", "Repeated"],
+                    rows: registries.map {
+                        [$0.bank, $0.paymentOrder, $0.orderDate.russian, String($0.lines), $0.total.formatted(),
+                         $0.transferred.formatted(), $0.fee.formatted(), $0.recorded.formatted(), $0.suspense.formatted(),
+                         $0.repeated.formatted()]
+                    }, rightAligned: Set(3...9))
+                print(format == .csv ? csv.render(table) : (registries.isEmpty ? "No registry in \(period)." : table.text()))
+            }
+            let differences = registries.flatMap { registry in
+                registry.differences.map { "\(registry.bank) order \(registry.paymentOrder) of \(registry.orderDate.russian): \($0)" }
+            }
+            for difference in differences { Terminal.error(difference) }
+            if !differences.isEmpty { throw ExitCode(1) }
         }
     }
 }

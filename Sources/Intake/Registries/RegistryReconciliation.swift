@@ -1,0 +1,83 @@
+public import Core
+public import Storage
+
+/// One bank registry of a period set against what was stored from it.
+public struct RegistryReconciliation: Sendable, Hashable, Codable {
+    public var bank: String
+    public var paymentOrder: String
+    public var orderDate: CalendarDate
+    public var lines: Int
+    /// The summary line's totals: paid by the payers, transferred to the center, the bank's fee.
+    public var total: Money
+    public var transferred: Money
+    public var fee: Money
+    public var recorded: Money
+    public var suspense: Money
+    /// Operations recorded before (through another registry or a retry): not doubled.
+    public var repeated: Money
+    /// Every line whose payment does not match what is stored, named.
+    public var differences: [String]
+}
+
+extension RegistryReconciliation {
+    /// The registries whose payment order is dated in `period`, each line checked against the
+    /// payment or suspense entry it became (amount, allocation to the kopeck).
+    public static func compute(connection: any Connection, period: BillingPeriod) throws -> [RegistryReconciliation] {
+        var result: [RegistryReconciliation] = []
+        let registries = try connection.all(
+            """
+            SELECT id, bank, payment_order, order_date, payments, total, transferred, fee FROM bank_registries
+            WHERE order_date >= ? AND order_date <= ? ORDER BY bank, order_date, payment_order
+            """, [period.firstDay, period.lastDay])
+        for registry in registries {
+            let id = try registry.int64(0)
+            var line = RegistryReconciliation(
+                bank: try registry.string(1), paymentOrder: try registry.string(2), orderDate: try registry.date(3),
+                lines: try registry.int(4), total: try registry.money(5), transferred: try registry.money(6),
+                fee: try registry.money(7), recorded: .zero, suspense: .zero, repeated: .zero, differences: [])
+            var held = 0
+            try connection.query(
+                """
+                SELECT r.line, r.operation_id, r.paid, r.outcome, y.amount, y.registry_id,
+                       (SELECT -SUM(p.amount) FROM postings p WHERE p.payment_id = y.id),
+                       (SELECT COUNT(*) FROM payment_suspense s WHERE s.bank = ? AND s.operation_id = r.operation_id)
+                FROM registry_lines r LEFT JOIN payments y ON y.id = r.payment_id
+                WHERE r.registry_id = ? ORDER BY r.line
+                """, [line.bank, id]
+            ) { row in
+                held += 1
+                let number = try row.int(0)
+                let operation = try row.string(1)
+                let paid = try row.money(2)
+                let name = "line \(number), operation \(operation)"
+                switch try row.string(3) {
+                case "payment":
+                    line.recorded += paid
+                    if try row.optionalInt64(4) != paid.kopecks {
+                        line.differences.append("\(name): \(paid.formatted()) in the registry, the payment holds \(Money(kopecks: try row.optionalInt64(4) ?? 0).formatted())")
+                    } else if try row.optionalInt64(6) != paid.kopecks {
+                        line.differences.append("\(name): \(paid.formatted()) paid, \(Money(kopecks: try row.optionalInt64(6) ?? 0).formatted()) allocated")
+                    }
+                case "suspense":
+                    line.suspense += paid
+                    if try row.int(7) == 0 { line.differences.append("\(name): in suspense, but not in the suspense list") }
+                default:
+                    line.repeated += paid
+                    if let other = try row.optionalInt64(5), other != id {
+                        line.differences.append("\(name): \(paid.formatted()) recorded before through another registry (\(other))")
+                    }
+                }
+            }
+            if held != line.lines {
+                line.differences.append("the registry had \(line.lines) lines, \(held) are on record")
+            }
+            if line.recorded + line.suspense + line.repeated != line.total {
+                line.differences.append(
+                    "recorded \(line.recorded.formatted()) + suspense \(line.suspense.formatted()) + repeated "
+                        + "\(line.repeated.formatted()) is not the \(line.total.formatted()) of the summary")
+            }
+            result.append(line)
+        }
+        return result
+    }
+}
