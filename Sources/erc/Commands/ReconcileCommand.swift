@@ -2,6 +2,7 @@ import ArgumentParser
 import Billing
 import Principals
 import Core
+import Foundation
 import Storage
 
 struct ReconcileCommand: ParsableCommand {
@@ -22,8 +23,20 @@ struct ReconcileCommand: ParsableCommand {
                 """)
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
-        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @Option(help: "table, csv, json or xml.") var format: ReportFormat = .table
         @OptionGroup var csv: CSVOptions
+        @Option(help: "Also write the payment orders for the bank to this CSV file.") var orders: String?
+
+        /// One payment order a principal: recipient, its requisites, the sum and the purpose.
+        func writeOrders(_ payouts: [Payout], to path: String) throws {
+            let table = Table(
+                headers: ["Recipient", "INN", "KPP", "Account", "BIC", "Bank", "Amount", "Purpose"],
+                rows: payouts.filter { $0.payout.kopecks > 0 }.map {
+                    [$0.name, $0.inn, $0.kpp, $0.account, $0.bic, $0.bankName, $0.payout.decimalString,
+                     "Перечисление средств по агентскому договору \($0.agreement) за \(period.russianName), без НДС"]
+                })
+            try Data(("\u{FEFF}" + table.csv(separator: ";")).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        }
 
         func run() throws {
             let connection = try database.open()
@@ -32,9 +45,7 @@ struct ReconcileCommand: ParsableCommand {
             let collected = payouts.reduce(Money.zero) { $0 + $1.collected }
             let fees = payouts.reduce(Money.zero) { $0 + $1.fee }
             let paid = payouts.reduce(Money.zero) { $0 + $1.payout }
-            if format == .json {
-                print(try json(payouts))
-            } else {
+            do {
                 let rows = payouts.map {
                     [$0.inn, $0.name, $0.agreement, String($0.payments), $0.collected.formatted(), $0.fee.formatted(),
                      $0.payout.formatted(), "\($0.account) \($0.bic)"]
@@ -42,7 +53,10 @@ struct ReconcileCommand: ParsableCommand {
                 let table = Table(
                     headers: ["INN", "Principal", "Agreement", "Payments", "Collected", "Fee", "Payout", "Account, BIC"],
                     rows: rows, rightAligned: [3, 4, 5, 6])
-                print(format == .csv ? csv.render(table) : table.text())
+                try emit(table, json: payouts, name: "payouts", format: format, csv: csv)
+            }
+            if let orders {
+                try writeOrders(payouts, to: orders)
             }
             guard paid + fees == taken else {
                 Terminal.error("payouts \(paid) + fees \(fees) differ from the money taken, \(taken)")
@@ -95,7 +109,8 @@ struct ReconcileCommand: ParsableCommand {
         @Option(help: "Billing period, YYYY-MM: debt at its end.") var period: BillingPeriod
         @Option(help: "The day the days past due are counted to (default: the 1st of the next month).")
         var asOf: CalendarDate?
-        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @Option(help: "table, csv, json or xml.") var format: ReportFormat = .table
+        @OptionGroup var csv: CSVOptions
 
         func run() throws {
             let aging = try ReceivablesLedger(connection: try database.open())
@@ -110,11 +125,7 @@ struct ReconcileCommand: ParsableCommand {
             let table = Table(
                 headers: ["Principal", "Not due", "0-30", "31-90", "91-180", "Over 180", "Total"], rows: rows,
                 rightAligned: Set(1...6))
-            switch format {
-            case .table: print(table.text())
-            case .csv: print(table.csv())
-            case .json: print(try json(aging))
-            }
+            try emit(table, json: aging, name: "aging", format: format, csv: csv)
         }
     }
 
@@ -152,7 +163,7 @@ struct ReconcileCommand: ParsableCommand {
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
         @Option(help: "principal, service, house or account.") var by = "principal"
         @Option(help: "Only this principal (INN).") var principal: String?
-        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @Option(help: "table, csv, json or xml.") var format: ReportFormat = .table
         @OptionGroup var csv: CSVOptions
 
         func validate() throws {
@@ -165,10 +176,6 @@ struct ReconcileCommand: ParsableCommand {
             let lines = try ReceivablesLedger(connection: try database.open())
                 .turnover(period: period, by: ReceivablesLedger.Grouping(rawValue: by)!, principal: principal)
                 .sorted { $0.key < $1.key }
-            if format == .json {
-                print(try json(Dictionary(uniqueKeysWithValues: lines.map { ($0.key, $0.value) })))
-                return
-            }
             var total = Billing.Turnover()
             for (_, line) in lines { total += line }
             func cells(_ key: String, _ t: Billing.Turnover) -> [String] {
@@ -177,7 +184,9 @@ struct ReconcileCommand: ParsableCommand {
             let table = Table(
                 headers: [by, "Opening", "Charged", "Recalculated", "Privileges", "Penalties", "Paid", "Closing"],
                 rows: lines.map { cells($0.key, $0.value) } + [cells("Total", total)], rightAligned: Set(1...7))
-            print(format == .csv ? csv.render(table) : table.text())
+            try emit(
+                table, json: Dictionary(uniqueKeysWithValues: lines.map { ($0.key, $0.value) }), name: "turnover",
+                format: format, csv: csv)
         }
     }
 }

@@ -20,7 +20,7 @@ extension ReconcileCommand {
         @Option(help: "Only debts of at least this many roubles.") var minDebt: String = "0.01"
         @Flag(help: "Show the debt by days past due.") var aging = false
         @Option(help: "The day days past due are counted to (default: the 1st of the next month).") var asOf: CalendarDate?
-        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @Option(help: "table, csv, json or xml.") var format: ReportFormat = .table
         @OptionGroup var csv: CSVOptions
 
         func validate() throws {
@@ -33,10 +33,6 @@ extension ReconcileCommand {
                 period: period, asOf: asOf ?? period.next.firstDay, principal: principal,
                 minimumDebt: Money(parsing: minDebt)!
             ) { lines.append($0) }
-            if format == .json {
-                print(try json(lines))
-                return
-            }
             var headers = ["Account", "Owner", "Address", "Principal", "Oldest", "Debt", "Penalties"]
             if aging { headers += ["Not due", "0-30", "31-90", "91-180", "Over 180"] }
             let rows = lines.map { line -> [String] in
@@ -53,12 +49,9 @@ extension ReconcileCommand {
             let debt = lines.reduce(Money.zero) { $0 + $1.debt }
             let penalties = lines.reduce(Money.zero) { $0 + $1.penalties }
             let table = Table(headers: headers, rows: rows, rightAligned: Set(5..<headers.count))
-            if format == .csv {
-                print(csv.render(table))
-            } else {
-                print(table.text())
-                print("\(lines.count) debtors, debt \(debt.formatted()) руб., penalties \(penalties.formatted()) руб.")
-            }
+            try emit(
+                table, json: lines, name: "debtors", format: format, csv: csv,
+                footer: "\(lines.count) debtors, debt \(debt.formatted()) руб., penalties \(penalties.formatted()) руб.")
         }
     }
 
@@ -70,7 +63,7 @@ extension ReconcileCommand {
         @Option(help: "One personal account (default: all the principal's premises, summed by day).") var account: String?
         @Option(help: "First day, YYYY-MM-DD.") var from: CalendarDate
         @Option(help: "Last day, YYYY-MM-DD.") var to: CalendarDate
-        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @Option(help: "table, csv, json or xml.") var format: ReportFormat = .table
         @OptionGroup var csv: CSVOptions
 
         func validate() throws {
@@ -80,20 +73,14 @@ extension ReconcileCommand {
         func run() throws {
             let act = try ReceivablesLedger(connection: try database.open()).act(
                 principal: principal, account: account, from: from, to: to)
-            if format == .json {
-                print(try json(act))
-                return
-            }
             let rows = [["", "balance before \(from.russian)", "", "", act.opening.formatted()]]
                 + act.entries.map { [$0.day.russian, $0.kind, $0.period.description, $0.amount.formatted(), $0.balance.formatted()] }
                 + [["", "balance at \(to.russian)", "", "", act.closing.formatted()]]
             let table = Table(headers: ["Day", "Movement", "Period", "Amount", "Balance"], rows: rows, rightAligned: [3, 4])
-            if format == .csv {
-                print(csv.render(table))
-            } else {
+            if format == .table {
                 print("Reconciliation act: \(principal)\(account.map { ", account \($0)" } ?? ", all premises"), \(from.russian) - \(to.russian)")
-                print(table.text())
             }
+            try emit(table, json: act, name: "act", format: format, csv: csv)
         }
     }
 
@@ -108,14 +95,12 @@ extension ReconcileCommand {
                 """)
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
-        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @Option(help: "table, csv, json or xml.") var format: ReportFormat = .table
         @OptionGroup var csv: CSVOptions
 
         func run() throws {
             let registries = try RegistryReconciliation.compute(connection: try database.open(), period: period)
-            if format == .json {
-                print(try json(registries))
-            } else {
+            do {
                 let table = Table(
                     headers: ["Bank", "Order", "Date", "Lines", "Paid", "Transferred", "Fee", "Recorded", "Suspense", "Repeated"],
                     rows: registries.map {
@@ -123,7 +108,11 @@ extension ReconcileCommand {
                          $0.transferred.formatted(), $0.fee.formatted(), $0.recorded.formatted(), $0.suspense.formatted(),
                          $0.repeated.formatted()]
                     }, rightAligned: Set(3...9))
-                print(format == .csv ? csv.render(table) : (registries.isEmpty ? "No registry in \(period)." : table.text()))
+                if registries.isEmpty && format == .table {
+                    print("No registry in \(period).")
+                } else {
+                    try emit(table, json: registries, name: "bank", format: format, csv: csv)
+                }
             }
             let differences = registries.flatMap { registry in
                 registry.differences.map { "\(registry.bank) order \(registry.paymentOrder) of \(registry.orderDate.russian): \($0)" }

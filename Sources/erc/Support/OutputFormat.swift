@@ -57,3 +57,45 @@ struct CSVOptions: ParsableArguments {
         (bom ? "\u{FEFF}" : "") + table.csv(separator: separator.text)
     }
 }
+
+/// How an accountant's report is printed: a table for a person; CSV, JSON or XML for other tools.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json, xml
+}
+
+extension Table {
+    /// The rows as XML: `<report name="..."><row><Column>value</Column>...</row></report>`,
+    /// element names made of the headers' letters and digits.
+    func xml(name: String) -> String {
+        func element(_ header: String) -> String {
+            let letters = header.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }
+            let text = String(String.UnicodeScalarView(letters))
+            return text.first.map { $0.isLetter } == true ? text : "c" + text
+        }
+        func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;")
+        }
+        let names = headers.map(element)
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report name=\"\(escape(name))\">\n"
+        for row in rows {
+            out += "  <row>" + zip(names, row).map { "<\($0)>\(escape($1))</\($0)>" }.joined() + "</row>\n"
+        }
+        return out + "</report>"
+    }
+}
+
+/// Prints a report in the format asked for: the table (with a closing line), CSV, JSON of
+/// `value`, or XML of the table.
+func emit<T: Encodable>(
+    _ table: Table, json value: T, name: String, format: ReportFormat, csv: CSVOptions, footer: String? = nil
+) throws {
+    switch format {
+    case .table:
+        print(table.text())
+        if let footer { print(footer) }
+    case .csv: print(csv.render(table))
+    case .json: print(try json(value))
+    case .xml: print(table.xml(name: name))
+    }
+}
