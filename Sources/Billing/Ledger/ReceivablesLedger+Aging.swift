@@ -7,29 +7,33 @@ extension ReceivablesLedger {
     /// premises' service is split into the periods it fell due in, payments applied as the
     /// payer designated them, else oldest first (`DebtSlices`).
     public func aging(period: BillingPeriod, asOf: CalendarDate) throws -> [String: Aging] {
+        var inns: [Int64: String] = [:]
+        try connection.query("SELECT id, inn FROM principals") { inns[try $0.int64(0)] = try $0.string(1) }
         var result: [String: Aging] = [:]
-        var current: (account: String, principal: String, service: String)?
-        var entries: [JournalEntry] = []
+        var account: String?
+        // One premises at a time, in the order of the journal's account index (no sort of the
+        // whole journal); its postings grouped by principal and service in memory.
+        var entries: [ServiceKey: [JournalEntry]] = [:]
         func close() {
-            guard let key = current else { return }
-            result[key.principal, default: Aging()] += DebtSlices(entries, through: asOf).aging(asOf: asOf)
+            for (key, list) in entries {
+                result[inns[key.principalId] ?? "?", default: Aging()] += DebtSlices(list, through: asOf).aging(asOf: asOf)
+            }
             entries.removeAll(keepingCapacity: true)
         }
         try connection.query(
             """
-            SELECT p.account_number, pr.inn, p.service_code, p.period, p.kind, p.amount, p.counts_from, p.for_period, p.note
-            FROM postings p JOIN principals pr ON pr.id = p.principal_id
-            WHERE p.period <= ?
-            ORDER BY p.account_number, pr.inn, p.service_code
+            SELECT account_number, principal_id, service_code, period, kind, amount, counts_from, for_period, note
+            FROM postings WHERE period <= ?
+            ORDER BY account_number
             """, [period]
         ) { row in
-            let key = (try row.string(0), try row.string(1), try row.string(2))
-            if current.map({ $0 != key }) ?? true {
+            let number = try row.string(0)
+            if number != account {
                 close()
-                current = key
+                account = number
             }
             guard let kind = JournalEntry.Kind(rawValue: try row.string(4)) else { return }
-            entries.append(
+            entries[ServiceKey(principalId: try row.int64(1), service: try row.string(2)), default: []].append(
                 JournalEntry(
                     kind: kind, period: try row.period(3), amount: try row.money(5), day: try row.date(6),
                     forPeriod: try row.optionalString(7).flatMap(BillingPeriod.init), note: try row.optionalString(8)))
