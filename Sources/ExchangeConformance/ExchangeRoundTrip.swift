@@ -115,10 +115,11 @@ public enum ExchangeRoundTrip {
         }
         try debtors.finish()
         try xmllint(debtorsPath, .debtors)
-        // 7400000001: opening 1250.00 + charges 489.80 + 363.61 - paid 1000.00 = 1103.41, oldest 2026-10
-        // (the opening balance counts in the file's period); 7400000002: 150.12 + 111.44 - 261.56 = 0.
+        // 7400000001: opening 1250.00 + charges 489.80 + 363.61 - paid 1000.00 = 1103.41, oldest 2026-09
+        // (the opening balance dates from the period before the file's); 7400000002: 150.12 + 111.44 - 261.56 = 0.
         let first = found.first { $0.account.value == "7400000001" }
         try expect(first?.debt == Money(kopecks: 110_341), "debtors", "7400000001 owes \(String(describing: first?.debt))")
+        try expect(first?.oldestPeriod == BillingPeriod("2026-09"), "debtors", "oldest \(String(describing: first?.oldestPeriod))")
         try expect(!found.contains { $0.account.value == "7400000002" }, "debtors", "a paid-up account is listed")
     }
 

@@ -87,6 +87,19 @@ public struct DebtSlices: Sendable, Hashable {
         self.penaltiesOutstanding = Money(kopecks: penaltyLeft)
     }
 
+    /// The common case, without building slices: debts of one period only, nothing paid, no
+    /// penalty. Returns the period and the amount, or nil when the full split is needed.
+    static func singlePeriod(_ entries: [JournalEntry]) -> (origin: BillingPeriod, amount: Money)? {
+        guard let first = entries.first else { return nil }
+        let origin = first.origin
+        var sum: Int64 = 0
+        for entry in entries {
+            guard entry.kind != .payment, entry.kind != .penalty, entry.origin == origin else { return nil }
+            sum += entry.amount.kopecks
+        }
+        return (origin, Money(kopecks: sum))
+    }
+
     /// What is owed: unpaid slices less the advance, plus unpaid penalties.
     public var balance: Money {
         slices.reduce(Money.zero) { $0 + $1.outstanding } - advance + penaltiesOutstanding

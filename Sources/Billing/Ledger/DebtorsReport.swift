@@ -29,6 +29,15 @@ extension ReceivablesLedger {
         var line: DebtorLine?
         func closeService() {
             guard current != nil, line != nil else { return }
+            if let single = DebtSlices.singlePeriod(entries) {
+                if single.amount.kopecks > 0 {
+                    line!.debt += single.amount
+                    line!.aging.add(single.amount, daysOverdue: single.origin.dueDate.days(until: asOf))
+                    if single.origin < line!.oldestPeriod { line!.oldestPeriod = single.origin }
+                }
+                entries.removeAll(keepingCapacity: true)
+                return
+            }
             let slices = DebtSlices(entries, through: asOf)
             line!.debt += slices.slices.reduce(Money.zero) { $0 + $1.outstanding }
             line!.aging += slices.aging(asOf: asOf)

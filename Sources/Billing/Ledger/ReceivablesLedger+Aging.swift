@@ -16,7 +16,14 @@ extension ReceivablesLedger {
         var entries: [ServiceKey: [JournalEntry]] = [:]
         func close() {
             for (key, list) in entries {
-                result[inns[key.principalId] ?? "?", default: Aging()] += DebtSlices(list, through: asOf).aging(asOf: asOf)
+                let inn = inns[key.principalId] ?? "?"
+                if let single = DebtSlices.singlePeriod(list) {
+                    if single.amount.kopecks > 0 {
+                        result[inn, default: Aging()].add(single.amount, daysOverdue: single.origin.dueDate.days(until: asOf))
+                    }
+                    continue
+                }
+                result[inn, default: Aging()] += DebtSlices(list, through: asOf).aging(asOf: asOf)
             }
             entries.removeAll(keepingCapacity: true)
         }

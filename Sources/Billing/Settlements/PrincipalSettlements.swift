@@ -58,59 +58,17 @@ public struct PrincipalSettlements {
         return AgentReport(agreementNumber: agreement.number, feeRule: agreement.fee.description, lines: lines)
     }
 
-    /// Accounts that owe the principal money at the end of `period`: everything posted up to
-    /// it, payments applied to the oldest debt first; `oldestPeriod` is the oldest period not
-    /// fully paid.
+    /// Accounts that owe the principal money at the end of `period` (the debtors file): the
+    /// ledger's debtors of this principal (`ReceivablesLedger.debtors`), so the file and
+    /// `erc reconcile debtors` always agree; `oldestPeriod` is the oldest period not fully paid.
     public func debtors(period: BillingPeriod, minimumDebt: Money = Money(kopecks: 1), _ body: (Debtor) throws -> Void) throws {
-        var account: String?
-        var owner = ""
-        var address = ""
-        var owed: [(period: String, amount: Int64)] = []
-        var credit: Int64 = 0
-        func close() throws {
-            guard let current = account else { return }
-            var remaining = credit
-            var oldest: String?
-            var debt: Int64 = 0
-            for slice in owed {
-                let left = slice.amount - min(remaining, slice.amount)
-                remaining -= min(remaining, slice.amount)
-                if left > 0 {
-                    oldest = oldest ?? slice.period
-                    debt += left
-                }
-            }
-            if debt >= minimumDebt.kopecks, let oldest, let oldestPeriod = BillingPeriod(oldest) {
-                try body(
-                    Debtor(
-                        account: try PersonalAccountNumber(current), owner: owner, address: address,
-                        debt: Money(kopecks: debt), oldestPeriod: oldestPeriod))
-            }
+        try ReceivablesLedger(connection: connection).debtors(
+            period: period, asOf: period.next.firstDay, principal: inn, minimumDebt: minimumDebt
+        ) { line in
+            try body(
+                Debtor(
+                    account: try PersonalAccountNumber(line.account), owner: line.owner, address: line.address,
+                    debt: line.debt, oldestPeriod: line.oldestPeriod))
         }
-        try connection.query(
-            """
-            SELECT p.account_number, p.period, SUM(CASE WHEN p.amount > 0 THEN p.amount ELSE 0 END),
-                   -SUM(CASE WHEN p.amount < 0 THEN p.amount ELSE 0 END),
-                   a.owner_name, h.postal_code, h.city, h.street, h.number, a.apartment
-            FROM postings p JOIN accounts a ON a.number = p.account_number JOIN houses h ON h.code = a.house_code
-            WHERE p.principal_id = ? AND p.period <= ?
-            GROUP BY p.account_number, p.period, a.owner_name, h.postal_code, h.city, h.street, h.number, a.apartment
-            ORDER BY p.account_number, p.period
-            """, [principalId, period]
-        ) { row in
-            let number = try row.string(0)
-            if number != account {
-                try close()
-                account = number
-                owed = []
-                credit = 0
-                owner = try row.string(4)
-                address =
-                    "\(try row.string(5)), г. \(try row.string(6)), \(try row.string(7)), д. \(try row.string(8)), кв. \(try row.string(9))"
-            }
-            owed.append((try row.string(1), try row.int64(2)))
-            credit += try row.int64(3)
-        }
-        try close()
     }
 }
