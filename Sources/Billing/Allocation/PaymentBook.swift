@@ -130,18 +130,15 @@ public struct PaymentBook {
         var inns: [Int64: String] = [:]
         try connection.query(
             """
-            SELECT p.principal_id, pr.inn, p.service_code, p.period, p.kind, p.amount, p.counts_from, p.for_period, p.note
+            SELECT p.principal_id, pr.inn, p.service_code, \(JournalEntry.columns)
             FROM postings p JOIN principals pr ON pr.id = p.principal_id
             WHERE p.account_number = ? AND p.period <= ?
             """, [account, period]
         ) { row in
-            guard let kind = JournalEntry.Kind(rawValue: try row.string(4)) else { return }
+            guard let entry = try JournalEntry(row, from: 3) else { return }
             let key = ServiceKey(principalId: try row.int64(0), service: try row.string(2))
             inns[key.principalId] = try row.string(1)
-            entries[key, default: []].append(
-                JournalEntry(
-                    kind: kind, period: try row.period(3), amount: try row.money(5), day: try row.date(6),
-                    forPeriod: try row.optionalString(7).flatMap(BillingPeriod.init), note: try row.optionalString(8)))
+            entries[key, default: []].append(entry)
         }
         var slices: [PaymentAllocator.Slice] = []
         var weights: [PaymentAllocator.Slice] = []

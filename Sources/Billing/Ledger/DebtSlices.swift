@@ -87,17 +87,30 @@ public struct DebtSlices: Sendable, Hashable {
         self.penaltiesOutstanding = Money(kopecks: penaltyLeft)
     }
 
-    /// The common case, without building slices: debts of one period only, nothing paid, no
-    /// penalty. Returns the period and the amount, or nil when the full split is needed.
-    static func singlePeriod(_ entries: [JournalEntry]) -> (origin: BillingPeriod, amount: Money)? {
-        guard let first = entries.first else { return nil }
-        let origin = first.origin
-        var sum: Int64 = 0
-        for entry in entries {
-            guard entry.kind != .payment, entry.kind != .penalty, entry.origin == origin else { return nil }
-            sum += entry.amount.kopecks
+    /// The unpaid debt of `entries` by days past due on `asOf`, the oldest period with debt
+    /// left, and the unpaid penalties. The common case (debts of one period only, nothing paid,
+    /// no penalty) is summed without building slices.
+    static func aging(of entries: [JournalEntry], asOf: CalendarDate) -> Aging {
+        summary(of: entries, asOf: asOf).aging
+    }
+
+    static func summary(of entries: [JournalEntry], asOf: CalendarDate) -> (
+        aging: Aging, oldest: BillingPeriod?, penalties: Money
+    ) {
+        var aging = Aging()
+        if let origin = entries.first?.origin,
+            entries.allSatisfy({ $0.kind != .payment && $0.kind != .penalty && $0.origin == origin })
+        {
+            let sum = entries.reduce(Money.zero) { $0 + $1.amount }
+            guard sum.kopecks > 0 else { return (aging, nil, .zero) }
+            aging.add(sum, daysOverdue: origin.dueDate.days(until: asOf))
+            return (aging, origin, .zero)
         }
-        return (origin, Money(kopecks: sum))
+        let slices = DebtSlices(entries, through: asOf)
+        return (
+            slices.aging(asOf: asOf), slices.slices.first(where: { $0.outstanding.kopecks > 0 })?.origin,
+            slices.penaltiesOutstanding
+        )
     }
 
     /// What is owed: unpaid slices less the advance, plus unpaid penalties.

@@ -1,4 +1,5 @@
 public import Core
+import Storage
 
 /// One posting of the journal, as billing reads it for one premises, principal and service.
 public struct JournalEntry: Sendable, Hashable {
@@ -41,4 +42,21 @@ public struct JournalEntry: Sendable, Hashable {
     /// The period whose due date this amount falls due on: a carried-in balance dates from the
     /// period it names (by default the one before), anything else from its own period.
     public var origin: BillingPeriod { kind == .opening ? forPeriod ?? period.previous : period }
+}
+
+extension JournalEntry {
+    /// The columns of `postings` (aliased `p`) an entry is read from, in order.
+    static let columns =
+        "p.period, p.kind, p.amount, COALESCE(p.volume_milli, 0), p.tariff, p.counts_from, p.for_period, p.note, p.run_id"
+
+    /// An entry from the `columns` of a row, starting at `column`; nil for a kind billing does
+    /// not know.
+    init?(_ row: SQLRow, from column: Int) throws {
+        guard let kind = Kind(rawValue: try row.string(column + 1)) else { return nil }
+        self.init(
+            kind: kind, period: try row.period(column), amount: try row.money(column + 2),
+            volumeMilli: try row.int64(column + 3), tariff: try row.optionalInt64(column + 4).map { Money(kopecks: $0) },
+            day: try row.date(column + 5), forPeriod: try row.optionalString(column + 6).flatMap(BillingPeriod.init),
+            note: try row.optionalString(column + 7), runId: try row.optionalInt64(column + 8))
+    }
 }

@@ -6,8 +6,9 @@ extension ReceivablesLedger {
     /// turnover adds up to the closing balance; each premises' statement holds what the journal
     /// holds for it (a posting changed or added after billing shows here); each payment's
     /// allocation adds up to the payment; the payouts plus fees are the money taken.
-    public func checkAll(period: BillingPeriod) throws -> [String] {
-        var problems = try check(period: period).map(\.description)
+    public func checkAll(period: BillingPeriod) throws -> (principals: Int, problems: [String]) {
+        let turnover = try turnover(period: period)
+        var problems = Self.imbalances(in: turnover).map(\.description)
         try connection.query(
             """
             SELECT s.account_number, s.total, COALESCE(j.balance, 0) FROM statements s
@@ -45,6 +46,6 @@ extension ReceivablesLedger {
         if paidOut != taken {
             problems.append("payouts and fees add up to \(paidOut.formatted()), the money taken is \(taken.formatted())")
         }
-        return problems
+        return (turnover.count, problems)
     }
 }

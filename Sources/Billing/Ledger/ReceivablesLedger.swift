@@ -108,7 +108,11 @@ public struct ReceivablesLedger {
     /// Checks for each principal that the turnover adds up to the closing balance, to the kopeck.
     /// A posting of a kind the ledger does not know shows up here.
     public func check(period: BillingPeriod) throws -> [Imbalance] {
-        try turnover(period: period).sorted { $0.key < $1.key }.compactMap { key, line in
+        Self.imbalances(in: try turnover(period: period))
+    }
+
+    static func imbalances(in turnover: [String: Turnover]) -> [Imbalance] {
+        turnover.sorted { $0.key < $1.key }.compactMap { key, line in
             line.computedClosing == line.closing
                 ? nil : Imbalance(key: key, expected: line.computedClosing, actual: line.closing)
         }

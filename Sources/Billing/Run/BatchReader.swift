@@ -99,19 +99,13 @@ struct BatchReader {
         }
         try connection.queryBatch(
             """
-            SELECT account_number, principal_id, service_code, period, kind, amount, COALESCE(volume_milli, 0), tariff,
-                   counts_from, for_period, note, run_id
-            FROM postings WHERE account_number >= ? AND account_number <= ? AND period <= ?
+            SELECT p.account_number, p.principal_id, p.service_code, \(JournalEntry.columns)
+            FROM postings p WHERE p.account_number >= ? AND p.account_number <= ? AND p.period <= ?
             """, range + [period]
         ) { row in
-            guard let kind = JournalEntry.Kind(rawValue: try row.string(4)) else { return }
+            guard let entry = try JournalEntry(row, from: 3) else { return }
             let key = ServiceKey(principalId: try row.int64(1), service: try row.string(2))
-            premises[try row.string(0)]?.entries[key, default: []].append(
-                JournalEntry(
-                    kind: kind, period: try row.period(3), amount: try row.money(5), volumeMilli: try row.int64(6),
-                    tariff: try row.optionalInt64(7).map { Money(kopecks: $0) }, day: try row.date(8),
-                    forPeriod: try row.optionalString(9).flatMap(BillingPeriod.init), note: try row.optionalString(10),
-                    runId: try row.optionalInt64(11)))
+            premises[try row.string(0)]?.entries[key, default: []].append(entry)
         }
         return premises.values.sorted { $0.account < $1.account }
     }

@@ -136,7 +136,7 @@ struct PremisesBill: Sendable {
             }
             guard principal.isActive else { continue }
             var line = StatementLine(key: key, inn: principal.inn)
-            line.method = proposed[.charge]?.note ?? (inputs.calculated[key] == nil ? "supplied" : line.method)
+            line.method = proposed[.charge]?.note ?? "supplied"
             if let tariff = proposed[.charge]?.tariff { line.tariff = tariff }
             for entry in entries + added {
                 line.closing += entry.amount

@@ -83,12 +83,8 @@ public struct RegistryImporter {
                     ])
             }
             for payment in registry.payments {
-                let account = try? PersonalAccountNumber(payment.account)
-                let known = try account.map {
-                    try connection.scalar("SELECT COUNT(*) FROM accounts WHERE number = ?", [$0]) > 0
-                } ?? false
-                guard let account, known else {
-                    let fresh = try suspend(payment, registryId: registryId, reason: "no premises has this personal account", &summary)
+                guard let account = try? PersonalAccountNumber(payment.account) else {
+                    let fresh = try suspend(payment, registryId: registryId, reason: "not a personal account number", &summary)
                     try note(payment, fresh ? "suspense" : "repeated", nil)
                     continue
                 }

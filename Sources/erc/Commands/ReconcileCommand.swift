@@ -144,8 +144,7 @@ struct ReconcileCommand: ParsableCommand {
 
         func run() throws {
             let ledger = ReceivablesLedger(connection: try database.open())
-            let principals = try ledger.turnover(period: period).count
-            let problems = try ledger.checkAll(period: period)
+            let (principals, problems) = try ledger.checkAll(period: period)
             guard problems.isEmpty else {
                 for problem in problems { Terminal.error(problem) }
                 Terminal.error("\(problems.count) differences in \(period).")
