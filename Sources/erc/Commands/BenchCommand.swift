@@ -11,7 +11,7 @@ import Glibc
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that need a whole database or child processes.",
-        subcommands: [ImportBench.self, BillBench.self, ReceiptsBench.self])
+        subcommands: [ImportBench.self, BillBench.self, ReceiptsBench.self, ReconcileBench.self])
 
     struct ImportBench: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -88,8 +88,9 @@ struct Measured {
     var seconds: Double
     var maxRSSKiB: Int
 
-    /// Runs `argv` and waits; `quiet` sends its standard output to /dev/null.
-    static func run(_ argv: [String], quiet: Bool = false) throws -> Measured {
+    /// Runs `argv` and waits; `quiet` sends its standard output to /dev/null, `stdoutPath` to a
+    /// file.
+    static func run(_ argv: [String], quiet: Bool = false, stdoutPath: String? = nil) throws -> Measured {
         var pid: pid_t = 0
         let cArgs = argv.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) } }
@@ -97,7 +98,11 @@ struct Measured {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if quiet { posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0) }
+        if let stdoutPath {
+            posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        } else if quiet {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
         let rc = posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ)
         guard rc == 0 else { throw ValidationError("cannot start \(argv[0]): \(String(cString: strerror(rc)))") }
         var status: Int32 = 0
