@@ -10,7 +10,7 @@ extension BenchCommand {
             abstract: "Time every reconciliation report on a billed database, each as a child process.",
             discussion: """
                 Runs erc reconcile check, turnover (by principal, by service, by house for one \\
-                principal), payouts, aging, debtors (one principal, all), act (one principal, one \\
+                principal), payouts, aging, debtors of 3,000 roubles and more (one principal, all), act (one principal, one \\
                 premises) and bank on --db for --period, one after another, and reports each one's \\
                 wall time, peak resident memory and lines of output. Use it on the database a \\
                 billing benchmark left (erc bench bill --work DIR keeps its SQLite file; a \\
@@ -37,8 +37,9 @@ extension BenchCommand {
                 ["turnover", "--period", p, "--by", "house", "--principal", principal],
                 ["payouts", "--period", p],
                 ["aging", "--period", p],
-                ["debtors", "--period", p, "--principal", principal],
-                ["debtors", "--period", p],
+                // Debts of 3,000 roubles and more: every premises owes this month's charges.
+                ["debtors", "--period", p, "--principal", principal, "--min-debt", "3000"],
+                ["debtors", "--period", p, "--min-debt", "3000"],
                 ["act", "--principal", principal, "--from", "\(period.firstDay)", "--to", "\(period.lastDay)"],
                 ["act", "--principal", principal, "--account", account, "--from", "2000-01-01", "--to", "2099-12-31"],
                 ["bank", "--period", p],
