@@ -22,7 +22,14 @@ let package = Package(
         .library(name: "ERCTestSupport", targets: ["ERCTestSupport"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The HTTP service: Hummingbird without its swift-configuration and full-Foundation traits.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C system libraries: each one is imported by exactly one Swift module.
@@ -62,7 +69,20 @@ let package = Package(
             resources: [.embedInCode("Fonts/ERCSans.ttf"), .embedInCode("Fonts/ERCSans-Bold.ttf")]),
         .target(name: "Intake", dependencies: ["Core", "Storage", "Billing"]),
         .target(name: "Contact", dependencies: ["Core", "Storage"]),
-        .target(name: "API", dependencies: ["Core", "Storage", "Receipts", "Intake", "Contact"]),
+        .target(
+            name: "API",
+            dependencies: [
+                "Core", "Storage", "Receipts", "Intake", "Contact",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            // The OpenAPI document in Docs/, linked in and served at /openapi.json.
+            resources: [.embedInCode("Docs/openapi.json")]),
         .executableTarget(
             name: "erc",
             dependencies: [

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct ERC: ParsableCommand {
+struct ERC: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "erc",
         abstract: "The unified settlement center (ЕРЦ): principals' files in, one ЕПД per premises out.",
@@ -17,7 +17,7 @@ struct ERC: ParsableCommand {
         subcommands: [
             DemoCommand.self, DB.self, PrincipalsCommand.self, ReadingsCommand.self, PaymentsCommand.self,
             BillCommand.self, PeriodCommand.self, ReceiptsCommand.self, ReconcileCommand.self, KeysCommand.self,
-            BenchCommand.self,
+            ServeCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -90,13 +90,22 @@ public struct KeyStore {
         }
     }
 
-    private func digest(_ token: String) -> [UInt8] {
+    private func digest(_ token: String) -> [UInt8] { Self.sha256(token) }
+
+    /// The SHA-256 of a token in hex, as the database keeps it.
+    static func digestHex(_ token: String) -> String {
+        KeyStore.hexString(Self.sha256(token))
+    }
+
+    private static func sha256(_ token: String) -> [UInt8] {
         var sha = SHA256()
         sha.update(Array(token.utf8))
         return sha.finalize()
     }
 
-    private func hex(_ bytes: [UInt8]) -> String {
+    private func hex(_ bytes: [UInt8]) -> String { Self.hexString(bytes) }
+
+    private static func hexString(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)

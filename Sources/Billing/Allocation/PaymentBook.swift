@@ -54,7 +54,18 @@ public struct PaymentBook {
             throw BillingError(code: .invalidPayment, message: "a payment must be more than zero")
         }
         return try connection.withTransaction {
-            if let held = try recorded(source: payment.source, operationId: payment.operationId) { return held }
+            if let held = try recorded(source: payment.source, operationId: payment.operationId) {
+                guard try connection.scalar(
+                    "SELECT COUNT(*) FROM payments WHERE id = ? AND account_number = ? AND amount = ?",
+                    [held.id, payment.account, payment.amount]) > 0
+                else {
+                    throw BillingError(
+                        code: .invalidPayment,
+                        message: "operation \(payment.operationId) of \(payment.source) was recorded before with another "
+                            + "account or amount")
+                }
+                return held
+            }
             guard try connection.scalar("SELECT COUNT(*) FROM accounts WHERE number = ?", [payment.account]) > 0 else {
                 throw BillingError(code: .invalidPayment, message: "no premises has personal account \(payment.account.value)")
             }

@@ -37,3 +37,17 @@ public func formatMilli(_ value: Int64, minimumFractionDigits: Int = 0) -> Strin
     let whole = String(magnitude / 1000)
     return (negative ? "-" : "") + whole + (fraction.isEmpty ? "" : "," + fraction)
 }
+
+/// Reads a non-negative quantity with up to three decimals (`12345.678` or `12345,678`) into
+/// thousandths; nil for anything else (signs, exponents, spaces, more decimals, more than 12
+/// whole digits).
+public func parseMilli(_ text: String) -> Int64? {
+    let parts = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "." || $0 == "," })
+    let isDigits = { (part: Substring) in !part.isEmpty && part.utf8.allSatisfy { (0x30...0x39).contains($0) } }
+    guard (1...2).contains(parts.count), isDigits(parts[0]), parts[0].count <= 12, let whole = Int64(parts[0]) else {
+        return nil
+    }
+    guard parts.count == 2 else { return whole * 1_000 }
+    guard isDigits(parts[1]), parts[1].count <= 3, let fraction = Int64(parts[1]) else { return nil }
+    return whole * 1_000 + fraction * [100, 10, 1][parts[1].count - 1]
+}

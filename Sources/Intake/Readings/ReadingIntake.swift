@@ -44,6 +44,8 @@ public struct ReadingAcknowledgement: Sendable, Hashable {
     public var flags: [Flag]
     /// The same meter, day and value came before (from any channel): this one is linked to it.
     public var duplicateOf: Int64?
+    /// This answer repeats the one given to an earlier request with the same idempotency key.
+    public var replayed = false
 }
 
 /// A reading refused, with a stable code and a reason a person can act on.
@@ -57,6 +59,10 @@ public struct ReadingRejection: Error, Sendable, Hashable, CustomStringConvertib
         public static let tooManyDigits = Code("too-many-digits")
         public static let belowPrevious = Code("below-previous")
         public static let implausible = Code("implausible-consumption")
+        /// A conflict while storing (not a rule): sending the same reading again is safe.
+        public static let notStored = Code("not-stored")
+        /// The idempotency key was used before for a different reading.
+        public static let keyReused = Code("idempotency-key-reused")
         public var description: String { rawValue }
     }
 
@@ -100,94 +106,125 @@ public struct ReadingIntake {
         self.today = today
     }
 
-    public func submit(_ reading: ReadingSubmission) throws -> ReadingAcknowledgement {
-        try connection.withTransaction {
-            if let key = reading.idempotencyKey, let held = try acknowledgement(key: key) { return held }
-            guard let meter = try connection.first(
-                """
-                SELECT m.principal_id, m.service_code, m.digits, m.installed_on, m.verified_until,
-                       COALESCE(m.initial_reading_milli, 0), COALESCE(s.readings_due_day, 25)
-                FROM meters m LEFT JOIN services s ON s.principal_id = m.principal_id AND s.code = m.service_code
-                WHERE m.account_number = ? AND m.serial = ?
-                """, [reading.account, reading.meter])
-            else {
-                throw ReadingRejection(
-                    code: .meterNotFound, message: "no meter \(reading.meter) is registered on account \(reading.account.value)")
-            }
-            let principal = try meter.int64(0)
-            let service = try meter.string(1)
-            guard reading.takenOn <= today else {
-                throw ReadingRejection(code: .takenInFuture, message: "a reading cannot be taken after today, \(today)")
-            }
-            guard reading.takenOn >= (try meter.date(3)) else {
-                throw ReadingRejection(code: .takenBeforeInstalled, message: "the meter was installed on \(try meter.date(3))")
-            }
-            var capacity: Int64 = 1_000
-            for _ in 0..<(try meter.int(2)) { capacity *= 10 }
-            guard reading.valueMilli >= 0, reading.valueMilli < capacity else {
-                throw ReadingRejection(
-                    code: .tooManyDigits, message: "the meter shows \(try meter.int(2)) digits before the decimal point")
-            }
-            let previous = try connection.first(
-                """
-                SELECT value_milli FROM readings WHERE principal_id = ? AND meter_serial = ? AND taken_on <= ?
-                ORDER BY taken_on DESC, id DESC LIMIT 1
-                """, [principal, reading.meter, reading.takenOn]
-            ).map { try $0.int64(0) } ?? (try meter.int64(5))
-            var flags: [ReadingAcknowledgement.Flag] = []
-            var consumption = reading.valueMilli - previous
-            let ceiling = rules.ceilingMilli[service] ?? rules.defaultCeilingMilli
-            if consumption < 0 {
-                let rolled = capacity - previous + reading.valueMilli
-                guard rolled <= ceiling else {
-                    throw ReadingRejection(
-                        code: .belowPrevious,
-                        message: "\(formatMilli(reading.valueMilli)) is below the previous reading \(formatMilli(previous))")
-                }
-                consumption = rolled
-                flags.append(.rolledOver)
-            }
-            guard consumption <= ceiling else {
-                throw ReadingRejection(
-                    code: .implausible,
-                    message: "\(formatMilli(consumption)) since the previous reading is above the ceiling of \(formatMilli(ceiling))")
-            }
-            if try meter.date(4) < reading.takenOn { flags.append(.verificationExpired) }
-            let month = BillingPeriod(year: reading.takenOn.year, month: reading.takenOn.month)!
-            var period = reading.takenOn.day <= (try meter.int(6)) ? month : month.next
-            while try connection.scalar("SELECT COUNT(*) FROM closed_periods WHERE period = ?", [period]) > 0 {
-                period = period.next
-            }
-            let original = try connection.first(
-                """
-                SELECT id FROM readings WHERE principal_id = ? AND meter_serial = ? AND taken_on = ? AND value_milli = ?
-                    AND duplicate_of IS NULL ORDER BY id LIMIT 1
-                """, [principal, reading.meter, reading.takenOn, reading.valueMilli]
-            ).map { try $0.int64(0) }
-            let id = try connection.first(
-                """
-                INSERT INTO readings (principal_id, meter_serial, account_number, service_code, value_milli, taken_on,
-                                      channel, received_at, period, idempotency_key, duplicate_of, flags)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-                """,
-                [
-                    principal, reading.meter, reading.account, service, reading.valueMilli, reading.takenOn,
-                    reading.channel.rawValue, reading.receivedAt, period, reading.idempotencyKey, original,
-                    flags.map(\.rawValue).joined(separator: ","),
-                ])!.int64(0)
-            return ReadingAcknowledgement(
-                id: id, period: period, consumptionMilli: original == nil ? consumption : 0, flags: flags, duplicateOf: original)
+    /// Checks and stores one reading. `principal` limits the meters looked at to one principal's
+    /// (a principal's own key). Two statements: one read of everything the rules need, one
+    /// insert that a retry with the same key cannot repeat.
+    public func submit(_ reading: ReadingSubmission, principal only: Int64? = nil) throws -> ReadingAcknowledgement {
+        do {
+            return try check(reading, principal: only)
+        } catch let rejection as ReadingRejection {
+            // A retry of a reading accepted before gets the first answer, whatever changed since.
+            if let key = reading.idempotencyKey, let held = try acknowledgement(key: key, for: reading) { return held }
+            throw rejection
         }
     }
 
-    /// The answer given before to a request with this key.
-    private func acknowledgement(key: String) throws -> ReadingAcknowledgement? {
+    private func check(_ reading: ReadingSubmission, principal only: Int64?) throws -> ReadingAcknowledgement {
+        guard let meter = try connection.first(
+            """
+            SELECT m.principal_id, m.service_code, m.digits, m.installed_on, m.verified_until,
+                   COALESCE(m.initial_reading_milli, 0), COALESCE(s.readings_due_day, 25),
+                   (SELECT r.value_milli FROM readings r
+                    WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial AND r.taken_on <= ?
+                    ORDER BY r.taken_on DESC, r.id DESC LIMIT 1),
+                   (SELECT r.id FROM readings r
+                    WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial AND r.taken_on = ?
+                      AND r.value_milli = ? AND r.duplicate_of IS NULL
+                    ORDER BY r.id LIMIT 1),
+                   (SELECT MAX(period) FROM closed_periods)
+            FROM meters m LEFT JOIN services s ON s.principal_id = m.principal_id AND s.code = m.service_code
+            WHERE m.account_number = ? AND m.serial = ? AND (CAST(? AS BIGINT) IS NULL OR m.principal_id = ?)
+            """,
+            [reading.takenOn, reading.takenOn, reading.valueMilli, reading.account, reading.meter, only, only])
+        else {
+            throw ReadingRejection(
+                code: .meterNotFound, message: "no meter \(reading.meter) is registered on account \(reading.account.value)")
+        }
+        let principal = try meter.int64(0)
+        let service = try meter.string(1)
+        guard reading.takenOn <= today else {
+            throw ReadingRejection(code: .takenInFuture, message: "a reading cannot be taken after today, \(today)")
+        }
+        guard reading.takenOn >= (try meter.date(3)) else {
+            throw ReadingRejection(code: .takenBeforeInstalled, message: "the meter was installed on \(try meter.date(3))")
+        }
+        var capacity: Int64 = 1_000
+        for _ in 0..<(try meter.int(2)) { capacity *= 10 }
+        guard reading.valueMilli >= 0, reading.valueMilli < capacity else {
+            throw ReadingRejection(
+                code: .tooManyDigits, message: "the meter shows \(try meter.int(2)) digits before the decimal point")
+        }
+        let previous = meter.isNull(7) ? try meter.int64(5) : try meter.int64(7)
+        var flags: [ReadingAcknowledgement.Flag] = []
+        var consumption = reading.valueMilli - previous
+        let ceiling = rules.ceilingMilli[service] ?? rules.defaultCeilingMilli
+        if consumption < 0 {
+            let rolled = capacity - previous + reading.valueMilli
+            guard rolled <= ceiling else {
+                throw ReadingRejection(
+                    code: .belowPrevious,
+                    message: "\(formatMilli(reading.valueMilli)) is below the previous reading \(formatMilli(previous))")
+            }
+            consumption = rolled
+            flags.append(.rolledOver)
+        }
+        guard consumption <= ceiling else {
+            throw ReadingRejection(
+                code: .implausible,
+                message: "\(formatMilli(consumption)) since the previous reading is above the ceiling of \(formatMilli(ceiling))")
+        }
+        if try meter.date(4) < reading.takenOn { flags.append(.verificationExpired) }
+        let month = BillingPeriod(year: reading.takenOn.year, month: reading.takenOn.month)!
+        var period = reading.takenOn.day <= (try meter.int(6)) ? month : month.next
+        if !meter.isNull(9), period <= (try meter.period(9)) {
+            // Periods are closed in order, but a gap is possible: step over the closed ones.
+            while try connection.scalar("SELECT COUNT(*) FROM closed_periods WHERE period = ?", [period]) > 0 {
+                period = period.next
+            }
+        }
+        let original = meter.isNull(8) ? nil : try meter.int64(8)
+        if original != nil { consumption = 0 }
+        guard let id = try connection.first(
+            """
+            INSERT INTO readings (principal_id, meter_serial, account_number, service_code, value_milli, taken_on,
+                                  channel, received_at, period, idempotency_key, duplicate_of, flags, consumption_milli)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
+            """,
+            [
+                principal, reading.meter, reading.account, service, reading.valueMilli, reading.takenOn,
+                reading.channel.rawValue, reading.receivedAt, period, reading.idempotencyKey, original,
+                flags.map(\.rawValue).joined(separator: ","), consumption,
+            ])?.int64(0)
+        else {
+            // The same key stored a moment ago (a retry racing the first request): its answer.
+            guard let key = reading.idempotencyKey, let held = try acknowledgement(key: key, for: reading) else {
+                throw ReadingRejection(code: .notStored, message: "the reading was not stored: send it again")
+            }
+            return held
+        }
+        return ReadingAcknowledgement(
+            id: id, period: period, consumptionMilli: consumption, flags: flags, duplicateOf: original)
+    }
+
+    /// The answer given before to a request with this key; refused when that request was for
+    /// another reading.
+    private func acknowledgement(key: String, for reading: ReadingSubmission) throws -> ReadingAcknowledgement? {
         guard let row = try connection.first(
-            "SELECT id, period, flags, duplicate_of FROM readings WHERE idempotency_key = ?", [key])
+            """
+            SELECT id, period, flags, duplicate_of, consumption_milli, account_number, meter_serial, value_milli, taken_on
+            FROM readings WHERE idempotency_key = ?
+            """, [key])
         else { return nil }
+        guard try row.string(5) == reading.account.value, try row.string(6) == reading.meter,
+            try row.int64(7) == reading.valueMilli, try row.date(8) == reading.takenOn
+        else {
+            throw ReadingRejection(
+                code: .keyReused, message: "this idempotency key was used for another reading: use a new key for a new reading")
+        }
         let flags = try row.optionalString(2).map { $0.split(separator: ",").compactMap { ReadingAcknowledgement.Flag(rawValue: String($0)) } } ?? []
         return ReadingAcknowledgement(
-            id: try row.int64(0), period: try row.period(1), consumptionMilli: 0, flags: flags,
-            duplicateOf: try row.optionalInt64(3))
+            id: try row.int64(0), period: try row.period(1), consumptionMilli: row.isNull(4) ? 0 : try row.int64(4), flags: flags,
+            duplicateOf: try row.optionalInt64(3), replayed: true)
     }
 }

@@ -42,6 +42,13 @@ public struct EPDRenderer: Sendable {
         return pages
     }
 
+    /// Renders the document into PDF bytes in memory (the infomat's copy served over HTTP).
+    public func pdf(_ epd: EPDDocument) throws -> [UInt8] {
+        let document = try makeDocument()
+        _ = try draw(epd, in: document)
+        return try document.bytes()
+    }
+
     /// A new PDF with the fonts loaded, for one document or a batch of them.
     func makeDocument() throws -> HaruDocument {
         let fonts = try EmbeddedFonts.paths.get()

@@ -105,6 +105,20 @@ final class HaruDocument {
         try endPage()
         try check(HPDF_SaveToFile(raw, path), "saving \(path)")
     }
+
+    /// The whole PDF in memory (libharu's own stream, read out once), for a document served
+    /// over HTTP rather than written to a file.
+    func bytes() throws(PDFError) -> [UInt8] {
+        try endPage()
+        try check(HPDF_SaveToStream(raw), "saving to memory")
+        let size = Int(HPDF_GetStreamSize(raw))
+        var out = [UInt8](repeating: 0, count: size)
+        var read = HPDF_UINT32(size)
+        try out.withUnsafeMutableBufferPointer { buffer throws(PDFError) in
+            try check(HPDF_ReadFromStream(raw, buffer.baseAddress, &read), "reading the PDF from memory")
+        }
+        return Array(out.prefix(Int(read)))
+    }
 }
 
 @available(*, unavailable)

@@ -21,6 +21,7 @@ public enum Schema {
         Migration(version: 12, name: "readings linked to their duplicates, with flags", sql: readingDuplicates),
         Migration(version: 13, name: "API keys, stored hashed", sql: apiKeys),
         Migration(version: 14, name: "bank registry lines and what became of each", sql: registryLines),
+        Migration(version: 15, name: "self-service requests; readings keep their consumption", sql: serviceRequests),
     ]
 
     static let registry = """
@@ -434,5 +435,40 @@ public enum Schema {
             payment_id BIGINT,
             PRIMARY KEY (registry_id, line)
         );
+        """
+
+    /// Requests a customer makes without an operator (meter sealing, replacement, verification, a
+    /// new contract on a change of owner), routed to the principal that owns the service, with
+    /// every change of status kept. A reading keeps the consumption it was accepted with, so a
+    /// retried request gets the same answer.
+    static let serviceRequests = """
+        ALTER TABLE readings ADD COLUMN consumption_milli BIGINT;
+        CREATE TABLE service_requests (
+            id {{id}},
+            number TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            account_number TEXT NOT NULL REFERENCES accounts (number),
+            principal_id BIGINT NOT NULL REFERENCES principals (id),
+            service_code TEXT NOT NULL,
+            meter_serial TEXT,
+            details TEXT,
+            contact TEXT,
+            channel TEXT NOT NULL,
+            status TEXT NOT NULL,
+            idempotency_key TEXT UNIQUE,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX service_requests_principal ON service_requests (principal_id, status);
+        CREATE INDEX service_requests_account ON service_requests (account_number);
+        CREATE TABLE service_request_history (
+            id {{id}},
+            request_id BIGINT NOT NULL REFERENCES service_requests (id),
+            status TEXT NOT NULL,
+            comment TEXT,
+            changed_at TEXT NOT NULL,
+            changed_by TEXT NOT NULL
+        );
+        CREATE INDEX service_request_history_request ON service_request_history (request_id);
         """
 }

@@ -33,13 +33,7 @@ struct ReadingsCommand: ParsableCommand {
             guard parseValue(value) != nil else { throw ValidationError("--value must be a number with up to 3 decimals") }
         }
 
-        func parseValue(_ text: String) -> Int64? {
-            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-            guard (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0 else { return nil }
-            guard parts.count == 2 else { return whole * 1_000 }
-            guard (1...3).contains(parts[1].count), let fraction = Int64(parts[1]) else { return nil }
-            return whole * 1_000 + fraction * [100, 10, 1][parts[1].count - 1]
-        }
+        func parseValue(_ text: String) -> Int64? { parseMilli(text) }
 
         func run() throws {
             let today = CenterCalendar.today

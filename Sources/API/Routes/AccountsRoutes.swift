@@ -1,0 +1,126 @@
+import Core
+import Foundation
+import Hummingbird
+import NIOCore
+import Receipts
+import Storage
+
+extension Routes {
+    struct MetersAnswer: Encodable {
+        struct Meter: Encodable {
+            var serial: String
+            var service: String
+            var serviceName: String
+            var unit: String
+            var principalINN: String
+            var principalName: String
+            var digits: Int
+            var installedOn: String
+            var verifiedUntil: String
+            var verificationExpired: Bool
+            var lastReading: LastReading?
+            var window: Window
+        }
+        struct LastReading: Encodable {
+            var value: String
+            var takenOn: String
+            var channel: String
+        }
+        /// Where a reading sent today goes: the period it counts for and the last day of it.
+        struct Window: Encodable {
+            var period: String
+            var closesOn: String
+            var dueDay: Int
+        }
+        var account: String
+        var today: String
+        var meters: [Meter]
+    }
+
+    /// GET /v1/accounts/{account}/meters and GET /v1/accounts/{account}/epd/{period}.
+    static func accounts(_ routes: inout RouteList, services: APIServices) {
+        routes.add(.get, "accounts/:account/meters") { _, context in
+            let account = try accountParameter(context)
+            let principal = try await Scope.check(account: account.value, context: context, services: services)
+            let today = services.today
+            let meters = try await services.pool.run(.read) { connection in
+                try connection.all(
+                    """
+                    SELECT m.serial, m.service_code, COALESCE(s.name, m.service_code), COALESCE(s.unit, ''), p.inn, p.name,
+                           m.digits, m.installed_on, m.verified_until, COALESCE(s.readings_due_day, 25),
+                           r.value_milli, r.taken_on, r.channel
+                    FROM meters m
+                    JOIN principals p ON p.id = m.principal_id
+                    LEFT JOIN services s ON s.principal_id = m.principal_id AND s.code = m.service_code
+                    LEFT JOIN readings r ON r.id = (
+                        SELECT r2.id FROM readings r2 WHERE r2.principal_id = m.principal_id AND r2.meter_serial = m.serial
+                        ORDER BY r2.taken_on DESC, r2.id DESC LIMIT 1)
+                    WHERE m.account_number = ? AND (CAST(? AS BIGINT) IS NULL OR m.principal_id = ?)
+                    ORDER BY m.service_code, m.serial
+                    """, [account, principal, principal]
+                ).map { row in
+                    let dueDay = try row.int(9)
+                    let month = BillingPeriod(year: today.year, month: today.month)!
+                    let period = today.day <= dueDay ? month : month.next
+                    let closesOn = CalendarDate(
+                        year: period.year, month: period.month,
+                        day: min(dueDay, CalendarDate.daysIn(year: period.year, month: period.month)))!
+                    let verifiedUntil = try row.date(8)
+                    return MetersAnswer.Meter(
+                        serial: try row.string(0), service: try row.string(1), serviceName: try row.string(2),
+                        unit: try row.string(3), principalINN: try row.string(4), principalName: try row.string(5),
+                        digits: try row.int(6), installedOn: "\(try row.date(7))", verifiedUntil: "\(verifiedUntil)",
+                        verificationExpired: verifiedUntil < today,
+                        lastReading: row.isNull(10)
+                            ? nil
+                            : MetersAnswer.LastReading(
+                                value: formatMilli(try row.int64(10)).replacingOccurrences(of: ",", with: "."),
+                                takenOn: "\(try row.date(11))", channel: try row.string(12)),
+                        window: .init(period: "\(period)", closesOn: "\(closesOn)", dueDay: dueDay))
+                }
+            }
+            guard !meters.isEmpty || principal != nil else {
+                let known = try await services.pool.run(.read) {
+                    try $0.scalar("SELECT COUNT(*) FROM accounts WHERE number = ?", [account]) > 0
+                }
+                guard known else { throw Problem.notFound("account-not-found", "no premises has account \(account.value)") }
+                return try json(MetersAnswer(account: account.value, today: "\(today)", meters: []))
+            }
+            return try json(MetersAnswer(account: account.value, today: "\(today)", meters: meters))
+        }
+
+        routes.add(.get, "accounts/:account/epd/:period") { _, context in
+            let key = try context.requireKey()
+            try Scope.require(.infomat, .channel, .operator, key: key, what: "the whole ЕПД")
+            let account = try accountParameter(context)
+            guard let text = context.parameters.get("period"), let period = BillingPeriod(text) else {
+                throw Problem.invalid(["the period in the path must be YYYY-MM"])
+            }
+            _ = try await Scope.check(account: account.value, context: context, services: services)
+            let pdf = try await services.pool.run(.read) { connection -> [UInt8]? in
+                var bytes: [UInt8]?
+                try EPDLoader(connection: connection, center: .demo).forEachDocument(period: period, .account(account)) {
+                    bytes = try EPDRenderer().pdf($0)
+                }
+                return bytes
+            }
+            guard let pdf else {
+                throw Problem.notFound("no-statement", "account \(account.value) has no statement for \(period) yet")
+            }
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "application/pdf",
+                    .contentDisposition: "inline; filename=\"epd-\(account.value)-\(period).pdf\"",
+                ],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: pdf)))
+        }
+    }
+
+    static func accountParameter(_ context: APIRequestContext) throws -> PersonalAccountNumber {
+        guard let text = context.parameters.get("account"), let account = try? PersonalAccountNumber(text) else {
+            throw Problem.invalid(["the account in the path must be a personal account number of 10 digits"])
+        }
+        return account
+    }
+}

@@ -1,0 +1,146 @@
+import Core
+import Foundation
+import Hummingbird
+import Intake
+import Storage
+
+/// A decimal that arrives as a JSON string ("123.456") or number (123.456), kept as text so
+/// that no floating-point rounding touches it.
+struct DecimalText: Decodable {
+    var text: String
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let string = try? container.decode(String.self) {
+            text = string
+        } else {
+            text = "\(try container.decode(Decimal.self))"
+        }
+    }
+}
+
+extension Routes {
+    struct ReadingBody: Decodable {
+        var account: String?
+        var meter: String?
+        var value: DecimalText?
+        var takenOn: String?
+        var channel: String?
+    }
+
+    struct ReadingAnswer: Encodable {
+        var acknowledgement: String
+        var id: Int64
+        var account: String
+        var meter: String
+        var value: String
+        var takenOn: String
+        var channel: String
+        var period: String
+        var consumption: String
+        var flags: [String]
+        var duplicateOf: Int64?
+    }
+
+    struct SessionBody: Decodable {
+        var account: String?
+    }
+
+    struct SessionAnswer: Encodable {
+        var session: String
+        var account: String
+        var expiresInSeconds: UInt64
+    }
+
+    /// The channels a key may send readings as, the first its default.
+    static func channels(of key: APIKey) -> [MeterReading.Channel] {
+        switch key.role {
+        case .infomat: [.infomat]
+        case .principal: [.principal]
+        case .operator: [.contactCenter, .ivr]
+        case .channel:
+            MeterReading.Channel(rawValue: key.scope ?? "").map { [$0] } ?? []
+        }
+    }
+
+    /// POST /v1/readings and POST /v1/sessions.
+    static func readings(_ routes: inout RouteList, services: APIServices) {
+        routes.add(.post, "sessions") { request, context in
+            let key = try context.requireKey()
+            try Scope.require(.infomat, key: key, what: "opening a kiosk session")
+            let body = try await Routes.body(SessionBody.self, request)
+            guard let text = body.account, let account = try? PersonalAccountNumber(text) else {
+                throw Problem.invalid(["account must be a personal account number of 10 digits"])
+            }
+            let known = try await services.pool.run(.read) {
+                try $0.scalar("SELECT COUNT(*) FROM accounts WHERE number = ?", [account]) > 0
+            }
+            guard known else { throw Problem.notFound("account-not-found", "no premises has account \(account.value)") }
+            let opened = services.sessions.open(
+                keyId: key.id, account: account.value, now: DispatchTime.now().uptimeNanoseconds)
+            return try json(
+                SessionAnswer(session: opened.token, account: account.value, expiresInSeconds: services.sessions.lifetimeSeconds),
+                status: .created)
+        }
+
+        routes.add(.post, "readings") { request, context in
+            let key = try context.requireKey()
+            let body = try await Routes.body(ReadingBody.self, request)
+            var problems: [String] = []
+            let account = body.account.flatMap { try? PersonalAccountNumber($0) }
+            if account == nil { problems.append("account must be a personal account number of 10 digits") }
+            let meter = body.meter?.trimmingCharacters(in: .whitespaces) ?? ""
+            if meter.isEmpty || meter.count > 40 { problems.append("meter must be the meter's serial number (1 to 40 characters)") }
+            let value = body.value.flatMap { parseMilli($0.text) }
+            if value == nil { problems.append("value must be a number of at least 0 with up to 3 decimals, without exponent") }
+            let takenOn = body.takenOn.flatMap { CalendarDate(iso: $0) }
+            if takenOn == nil { problems.append("takenOn must be a date, YYYY-MM-DD") }
+            let allowed = channels(of: key)
+            var channel = allowed.first
+            if let name = body.channel {
+                if let named = MeterReading.Channel(rawValue: name) {
+                    channel = named
+                } else {
+                    problems.append(
+                        "channel must be one of \(MeterReading.Channel.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+            }
+            let idempotencyKey: String?
+            do { idempotencyKey = try Routes.idempotencyKey(request, key: key) } catch let problem as Problem {
+                problems += problem.problems
+                idempotencyKey = nil
+            }
+            guard problems.isEmpty, let account, let value, let takenOn, let channel else { throw Problem.invalid(problems) }
+            guard allowed.contains(channel) else {
+                throw Problem.outsideScope("this key cannot send readings as channel \(channel.rawValue)")
+            }
+            let principal = try await Scope.check(account: account.value, context: context, services: services)
+            let submission = ReadingSubmission(
+                account: account, meter: meter, valueMilli: value, takenOn: takenOn, channel: channel,
+                receivedAt: services.nowStamp, idempotencyKey: idempotencyKey)
+            let today = services.today
+            let rules = services.rules
+            let outcome: Result<ReadingAcknowledgement, ReadingRejection> = try await services.pool.run(.write) { connection in
+                do {
+                    return .success(
+                        try ReadingIntake(connection: connection, rules: rules, today: today).submit(submission, principal: principal))
+                } catch let rejection as ReadingRejection {
+                    return .failure(rejection)
+                }
+            }
+            switch outcome {
+            case .failure(let rejection):
+                throw Problem.unprocessable(rejection.code.rawValue, rejection.message)
+            case .success(let ack):
+                return try json(
+                    ReadingAnswer(
+                        acknowledgement: "R-\(ack.id)", id: ack.id, account: account.value, meter: meter,
+                        value: formatMilli(value).replacingOccurrences(of: ",", with: "."), takenOn: "\(takenOn)",
+                        channel: channel.rawValue, period: "\(ack.period)",
+                        consumption: formatMilli(ack.consumptionMilli).replacingOccurrences(of: ",", with: "."),
+                        flags: ack.flags.map(\.rawValue), duplicateOf: ack.duplicateOf),
+                    status: .created, headers: ack.replayed ? [APIServer.replayedHeader: "true"] : [:])
+            }
+        }
+    }
+}

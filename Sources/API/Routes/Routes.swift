@@ -1,0 +1,138 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Prometheus
+import Storage
+
+/// The routes, registered group by group (one file each), and what they share.
+enum Routes {
+    /// /health, /metrics and /openapi.json: no key needed.
+    static func open(_ routes: inout RouteList, services: APIServices) {
+        routes.add(.get, "health") { _, _ in
+            let database: String
+            do {
+                _ = try await services.pool.run(.read) { try $0.scalar("SELECT 1") }
+                database = "ok"
+            } catch {
+                database = "unavailable"
+            }
+            return try json(
+                ["status": database == "ok" ? "ok" : "degraded", "database": database],
+                status: database == "ok" ? .ok : .serviceUnavailable)
+        }
+        routes.add(.get, "metrics") { _, _ in
+            let text = services.metrics.emitToBuffer()
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
+        }
+        routes.add(.get, "openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
+        }
+    }
+
+    /// An answer as JSON, keys sorted.
+    static func json<T: Encodable>(
+        _ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
+    ) throws -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(
+            status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try JSONEncoder.api.encode(value))))
+    }
+
+    /// The request body as `T`: JSON, at most ``APIServer/maxBodyBytes``; a body that is not
+    /// JSON of the right shape is a 400 naming where it went wrong.
+    static func body<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
+            throw Problem(
+                .unsupportedMediaType, code: "unsupported-media-type", title: "Unsupported media type",
+                detail: "send the body as application/json")
+        }
+        var request = request
+        let buffer = try await request.collectBody(upTo: APIServer.maxBodyBytes)
+        guard buffer.readableBytes > 0 else { throw Problem.invalid(["the request has no body: send a JSON object"]) }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw Problem.invalid(["\(path(context.codingPath)) has the wrong type"])
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw Problem.invalid(["\(path(context.codingPath + [key])) is missing"])
+        } catch {
+            throw Problem.invalid(["the body is not a JSON object"])
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.isEmpty ? "the body" : keys.map(\.stringValue).joined(separator: ".")
+    }
+
+    /// The client's `Idempotency-Key`, kept per API key so two clients' keys never collide.
+    static func idempotencyKey(_ request: Request, key: APIKey) throws -> String? {
+        guard let value = request.headers[APIServer.idempotencyHeader] else { return nil }
+        guard (1...200).contains(value.count), value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+        else {
+            throw Problem.invalid(["Idempotency-Key must be 1 to 200 visible ASCII characters"])
+        }
+        return "\(key.id):\(value)"
+    }
+}
+
+/// Who may act for an account: a channel's integration and an operator for any; a principal
+/// for the premises it serves; an infomat for the account its customer identified (the
+/// session), and for no other.
+enum Scope {
+    /// The principal a key is limited to (its database id), or nil for no limit. Throws 403
+    /// when the account is outside the key's scope.
+    static func check(
+        account: String, context: APIRequestContext, services: APIServices
+    ) async throws -> Int64? {
+        let key = try context.requireKey()
+        switch key.role {
+        case .channel, .operator:
+            return nil
+        case .infomat:
+            guard context.sessionAccount == account else {
+                throw Problem.outsideScope(
+                    "an infomat acts only for the account its customer identified: open a session with POST /v1/sessions "
+                        + "and send its token in the ERC-Session header")
+            }
+            return nil
+        case .principal:
+            let inn = key.scope ?? ""
+            let found = try await services.pool.run(.read) { connection -> (Int64, Bool)? in
+                try connection.first(
+                    """
+                    SELECT p.id, (SELECT COUNT(*) FROM principal_accounts pa
+                                  WHERE pa.principal_id = p.id AND pa.account_number = ?)
+                    FROM principals p WHERE p.inn = ?
+                    """, [account, inn]
+                ).map { (try $0.int64(0), try $0.int64(1) > 0) }
+            }
+            guard let (principal, serves) = found, serves else {
+                throw Problem.outsideScope("this account is not among the premises your key's principal serves")
+            }
+            return principal
+        }
+    }
+
+    /// The principal a principal's key stands for (nil for other roles).
+    static func principal(of key: APIKey, services: APIServices) async throws -> Int64? {
+        guard key.role == .principal else { return nil }
+        let inn = key.scope ?? ""
+        let id = try await services.pool.run(.read) { connection in
+            try connection.first("SELECT id FROM principals WHERE inn = ?", [inn]).map { try $0.int64(0) }
+        }
+        guard let id else { throw Problem.outsideScope("the principal of this key is not registered") }
+        return id
+    }
+
+    /// The only role allowed on a route.
+    static func require(_ roles: APIKey.Role..., key: APIKey, what: String) throws {
+        guard roles.contains(key.role) else {
+            throw Problem.outsideScope("\(what) is not open to \(key.role.rawValue) keys")
+        }
+    }
+}
