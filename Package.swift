@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
@@ -78,6 +79,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
@@ -96,16 +98,26 @@ let package = Package(
         .target(
             name: "ExchangeConformance", dependencies: ["Core", "Storage", "Principals", "Billing", "Intake", "ERCTestSupport"]),
 
+        .target(
+            name: "APIConformance",
+            dependencies: [
+                "API", "Core", "Storage", "Billing", "Intake", "ExchangeConformance", "ERCTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageConformance", "ERCTestSupport"]),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Storage", "Principals", "Billing", "StorageConformance", "ExchangeConformance", "ERCTestSupport"]),
+            dependencies: [
+                "Storage", "Principals", "Billing", "StorageConformance", "ExchangeConformance", "APIConformance",
+                "ERCTestSupport",
+            ]),
         .testTarget(
             name: "PrincipalsTests",
             dependencies: ["Principals", "Core", "Storage", "Billing", "ExchangeConformance", "ERCTestSupport"]),
         .testTarget(name: "BillingTests", dependencies: ["Billing", "Core"]),
-        .testTarget(name: "APITests", dependencies: ["API", "Core", "Storage", "ERCTestSupport"]),
+        .testTarget(name: "APITests", dependencies: ["API", "APIConformance", "Core", "Storage", "ERCTestSupport"]),
         .testTarget(
             name: "IntakeTests",
             dependencies: ["Intake", "Billing", "Core", "Storage", "ExchangeConformance", "ERCTestSupport"]),

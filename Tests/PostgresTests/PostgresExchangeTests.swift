@@ -1,3 +1,4 @@
+import APIConformance
 import Billing
 import ERCTestSupport
 import ExchangeConformance
@@ -69,5 +70,15 @@ struct PostgresReadingTests {
         let database = try PostgresTestServer.createDatabase()
         let folder = try TemporaryDirectory("erc-pg-readings")
         try ReadingScenarios.run(on: try database.location.open(), in: folder)
+    }
+}
+
+@Suite("The HTTP service on PostgreSQL", .enabled(if: PostgresTestServer.isEnabled))
+struct PostgresHTTPServiceTests {
+    @Test("keys and scopes, readings from every channel and every refusal, retries, ЕПД, payments, requests, metrics, OpenAPI")
+    func service() async throws {
+        let database = try PostgresTestServer.createDatabase()
+        let folder = try TemporaryDirectory("erc-pg-api")
+        try await APIScenarios.run(location: database.location, in: folder)
     }
 }

@@ -7,6 +7,7 @@ import Metrics
 import HTTPTypes
 import NIOCore
 import Prometheus
+import ServiceLifecycle
 public import Storage
 
 /// What every route shares: the database lanes, the key cache, the infomat sessions, the
@@ -18,18 +19,24 @@ public final class APIServices: Sendable {
     let keys: KeyCache
     let sessions: InfomatSessions
     let metrics: PrometheusCollectorRegistry
+    /// Seconds since 1970 now: the wall clock unless a test fixes it.
+    let now: @Sendable () -> Int64
 
-    public init(pool: DatabasePool, clock: CenterClock = CenterClock(), rules: ReadingRules = .standard) {
+    public init(
+        pool: DatabasePool, clock: CenterClock = CenterClock(), rules: ReadingRules = .standard,
+        now: (@Sendable () -> Int64)? = nil
+    ) {
         self.pool = pool
         self.clock = clock
         self.rules = rules
+        self.now = now ?? { Int64(Date().timeIntervalSince1970) }
         keys = KeyCache()
         sessions = InfomatSessions()
         metrics = APIMetrics.registry
     }
 
-    /// Seconds since 1970 now: read here, at the outer layer, and passed down.
-    var epochSeconds: Int64 { Int64(Date().timeIntervalSince1970) }
+    /// Read here, at the outer layer, and passed down.
+    var epochSeconds: Int64 { now() }
     var today: CalendarDate { clock.day(atEpochSeconds: epochSeconds) }
     var nowStamp: String { clock.stamp(atEpochSeconds: epochSeconds) }
 }
@@ -91,8 +98,16 @@ public enum APIServer {
         try await app.runService()
     }
 
-    /// The application, to run as a service (tests run it in a task and cancel it).
-    public static func application(
+    /// Serves until the task running it is cancelled (tests); `onRunning` gets the port bound.
+    public static func run(
+        services: APIServices, host: String, port: Int, logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        try await application(services: services, host: host, port: port, logger: logger, onRunning: onRunning).run()
+    }
+
+    /// The application, to run as a service.
+    static func application(
         services: APIServices, host: String, port: Int, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
