@@ -2,15 +2,19 @@
 # Installs the Debian packages erc needs, only those that are missing.
 #   scripts/setup.sh build   C libraries and the font (for `make build`, `make demo`)
 #   scripts/setup.sh test    the above, plus a PostgreSQL server and the tools tests check output with
+#   scripts/setup.sh bench   the above, plus wrk for `erc bench api`
 set -euo pipefail
 
 build_pkgs=(pkg-config libpq-dev libhpdf-dev libqrencode-dev libxml2-dev libsqlite3-dev libssl-dev fonts-dejavu-core)
 test_pkgs=(postgresql poppler-utils zbar-tools libxml2-utils netpbm)
+# The load generator of `erc bench api`.
+bench_pkgs=(wrk)
 
 want=("${build_pkgs[@]}")
-if [ "${1:-build}" = "test" ]; then
-    want+=("${test_pkgs[@]}")
-fi
+case "${1:-build}" in
+    test) want+=("${test_pkgs[@]}") ;;
+    bench) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+esac
 
 missing=()
 for p in "${want[@]}"; do

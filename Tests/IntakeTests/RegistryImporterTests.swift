@@ -39,6 +39,21 @@ struct RegistryImporterTests {
         #expect(cp1251.paymentOrder == "1123")
     }
 
+    @Test func aWrongFooterTotalRefusesTheFile() throws {
+        let text = Self.file(
+            [
+                Self.line("1", "0100000001", paid: "5123.45", transferred: "5072.22", fee: "51.23"),
+                Self.line("2", "0100000002", paid: "100.00", transferred: "99.00", fee: "1.00"),
+            ], summary: "=2;5223.46;5171.22;52.23;1123;06-11-2026")
+        do {
+            _ = try BankRegistry.parse(Array(text.utf8), layout: .classic(.utf8), file: "total.txt")
+            Issue.record("a registry whose footer does not add up was read")
+        } catch {
+            #expect(error.description.contains("total.txt:3: total paid: says 5223.46, the lines add up to 5223.45"))
+            #expect(!error.description.contains("total transferred") && !error.description.contains("total fee"))
+        }
+    }
+
     @Test func everyProblemIsListedWithItsLineAndField() throws {
         let text = Self.file(
             [

@@ -11,7 +11,7 @@ import Glibc
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that need a whole database or child processes.",
-        subcommands: [ImportBench.self, BillBench.self, ReceiptsBench.self, ReconcileBench.self])
+        subcommands: [ImportBench.self, BillBench.self, ReceiptsBench.self, ReconcileBench.self, APIBench.self])
 
     struct ImportBench: ParsableCommand {
         static let configuration = CommandConfiguration(
