@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
 public import Storage
 
@@ -22,13 +23,14 @@ public final class DatabasePool: Sendable {
     }
 
     /// Opens the connections (bringing the schema up to date once) and starts the threads.
-    /// Defaults: SQLite one writer and two readers, PostgreSQL four and two.
+    /// Defaults: SQLite one writer and two readers; PostgreSQL a writer per core and two
+    /// readers (more writers than cores only queue on the server: measured with erc bench api).
     public init(location: DatabaseLocation, writers: Int? = nil, readers: Int? = nil) throws {
         self.location = location
         let writerCount: Int
         switch location {
         case .sqlite: writerCount = 1
-        case .postgres: writerCount = max(1, writers ?? 4)
+        case .postgres: writerCount = max(1, writers ?? System.coreCount)
         }
         let readerCount = max(1, readers ?? 2)
         _ = try location.open()

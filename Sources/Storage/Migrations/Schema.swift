@@ -22,6 +22,7 @@ public enum Schema {
         Migration(version: 13, name: "API keys, stored hashed", sql: apiKeys),
         Migration(version: 14, name: "bank registry lines and what became of each", sql: registryLines),
         Migration(version: 15, name: "self-service requests; readings keep their consumption", sql: serviceRequests),
+        Migration(version: 16, name: "a meter's latest reading found by the index alone", sql: latestReading),
     ]
 
     static let registry = """
@@ -470,5 +471,13 @@ public enum Schema {
             changed_by TEXT NOT NULL
         );
         CREATE INDEX service_request_history_request ON service_request_history (request_id);
+        """
+
+    /// A reading's previous one is the meter's latest by day, then by id: with the id in the
+    /// index (SQLite has it as the rowid already) that is one step of an index scan, however
+    /// many readings the meter has on one day.
+    static let latestReading = """
+        CREATE INDEX readings_meter_latest ON readings (principal_id, meter_serial, taken_on, id);
+        DROP INDEX readings_meter_day;
         """
 }

@@ -8,6 +8,10 @@ import CLibPQ
 public final class PostgresConnection: Connection {
     private let handle: OpaquePointer
     public private(set) var transactionDepth = 0
+    /// Statements prepared on this connection, by their text: parsed and planned once (the
+    /// server re-plans them itself when a table they read changes). Emptied when full.
+    private var prepared: [String: String] = [:]
+    private static let preparedLimit = 512
     public var dialect: SQLDialect { .postgres }
 
     public init(url: String, file: String = #fileID, line: Int = #line) throws(StorageError) {
@@ -55,14 +59,34 @@ public final class PostgresConnection: Connection {
 
     public func run(_ sql: String, _ binds: [SQLValue], at location: SourceLocation) throws(StorageError) {
         let converted = PostgresConnection.numberedPlaceholders(sql)
+        let name = try prepare(converted, binds: binds.count, sql: sql, at: location)
         let result = try withParameters(binds) { values, count in
-            PQexecParams(handle, converted, count, nil, values, nil, nil, 0)
+            PQexecPrepared(handle, name, count, values, nil, nil, 0)
         }
         defer { PQclear(result) }
         let status = PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
             throw error(from: result, sql: sql, at: location)
         }
+    }
+
+    /// The name of the prepared statement for `converted`, preparing it on first use. A
+    /// statement the server cannot prepare fails here, with the server's message, as it would
+    /// when run.
+    private func prepare(_ converted: String, binds: Int, sql: String, at location: SourceLocation) throws(StorageError)
+        -> String
+    {
+        if let name = prepared[converted] { return name }
+        if prepared.count >= Self.preparedLimit {
+            try runScript("DEALLOCATE ALL", at: location)
+            prepared.removeAll()
+        }
+        let name = "erc_\(prepared.count + 1)"
+        let result = PQprepare(handle, name, converted, Int32(binds), nil)
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw error(from: result, sql: sql, at: location) }
+        prepared[converted] = name
+        return name
     }
 
     public func runScript(_ sql: String, at location: SourceLocation) throws(StorageError) {
@@ -91,8 +115,9 @@ public final class PostgresConnection: Connection {
         _ sql: String, _ binds: [SQLValue], at location: SourceLocation, singleRow: Bool, _ body: (SQLRow) throws -> Void
     ) throws {
         let converted = PostgresConnection.numberedPlaceholders(sql)
+        let name = try prepare(converted, binds: binds.count, sql: sql, at: location)
         let sent = try withParameters(binds) { values, count in
-            PQsendQueryParams(handle, converted, count, nil, values, nil, nil, 0)
+            PQsendQueryPrepared(handle, name, count, values, nil, nil, 0)
         }
         guard sent == 1 else { throw error(from: nil, sql: sql, at: location) }
         if singleRow { PQsetSingleRowMode(handle) }
