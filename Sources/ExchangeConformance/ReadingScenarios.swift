@@ -71,6 +71,11 @@ public enum ReadingScenarios {
                 receivedAt: "2026-11-20T09:00:00Z"))
         }
         try rejected(.takenInFuture) { _ = try intake.submit(submission(value + 10, "2026-11-27", .web)) }
+        // A meter taken off refuses readings from that day, and takes them before it.
+        try connection.execute(
+            "UPDATE meters SET removed_on = '2026-11-25' WHERE account_number = ? AND serial = ?", [account, serial])
+        try rejected(.meterRemoved) { _ = try intake.submit(submission(value + 10, "2026-11-25", .web)) }
+        try connection.execute("UPDATE meters SET removed_on = NULL WHERE account_number = ? AND serial = ?", [account, serial])
         try rejected(.tooManyDigits) { _ = try intake.submit(submission(100_000_000, "2026-11-26", .web)) }
         try rejected(.belowPrevious) { _ = try intake.submit(submission(value - 5_000, "2026-11-26", .web)) }
         try rejected(.implausible) { _ = try intake.submit(submission(value + 31_000, "2026-11-26", .web)) }

@@ -61,6 +61,8 @@ struct ExchangeImporterTests {
         #expect(try connection.first("SELECT principal_account FROM principal_accounts WHERE account_number = '7400000001'")?.string(0) == "ВК-000123")
         #expect(try importer.importFile(at: TestPaths.fixture("meters-valid.xml")).rows == 2)
         #expect(try connection.scalar("SELECT initial_reading_milli FROM meters WHERE serial = 'CW-0001'") == 12_500)
+        #expect(try connection.first("SELECT removed_on FROM meters WHERE serial = 'CW-0002'")?.string(0) == "2026-12-01")
+        #expect(try connection.first("SELECT removed_on FROM meters WHERE serial = 'CW-0001'")?.isNull(0) == true)
         #expect(try importer.importFile(at: TestPaths.fixture("tariffs-valid.xml")).rows == 3)
         #expect(try connection.scalar("SELECT COUNT(*) FROM tariffs") == 3)
         let charges = try importer.importFile(at: TestPaths.fixture("charges-valid.xml"))

@@ -18,6 +18,8 @@ extension Routes {
             var installedOn: String
             var verifiedUntil: String
             var verificationExpired: Bool
+            /// The day it was taken off; it takes no readings from then.
+            var removedOn: String?
             var lastReading: LastReading?
             var window: Window
         }
@@ -48,7 +50,7 @@ extension Routes {
                     """
                     SELECT m.serial, m.service_code, COALESCE(s.name, m.service_code), COALESCE(s.unit, ''), p.inn, p.name,
                            m.digits, m.installed_on, m.verified_until, COALESCE(s.readings_due_day, 25),
-                           r.value_milli, r.taken_on, r.channel
+                           r.value_milli, r.taken_on, r.channel, m.removed_on
                     FROM meters m
                     JOIN principals p ON p.id = m.principal_id
                     LEFT JOIN services s ON s.principal_id = m.principal_id AND s.code = m.service_code
@@ -71,6 +73,7 @@ extension Routes {
                         unit: try row.string(3), principalINN: try row.string(4), principalName: try row.string(5),
                         digits: try row.int(6), installedOn: "\(try row.date(7))", verifiedUntil: "\(verifiedUntil)",
                         verificationExpired: verifiedUntil < today,
+                        removedOn: row.isNull(13) ? nil : "\(try row.date(13))",
                         lastReading: row.isNull(10)
                             ? nil
                             : MetersAnswer.LastReading(

@@ -60,10 +60,13 @@ public struct Meter: Sendable, Hashable, Codable {
     public var verifiedUntil: CalendarDate
     /// The reading at installation, thousandths of the unit.
     public var initialReadingMilli: Int64?
+    /// The day the meter was taken off: it takes no readings from that day.
+    public var removedOn: CalendarDate?
 
     public init(
         serial: String, account: PersonalAccountNumber, principalINN: String, serviceCode: String, digits: Int,
-        installedOn: CalendarDate, verifiedUntil: CalendarDate, initialReadingMilli: Int64? = nil
+        installedOn: CalendarDate, verifiedUntil: CalendarDate, initialReadingMilli: Int64? = nil,
+        removedOn: CalendarDate? = nil
     ) {
         self.serial = serial
         self.account = account
@@ -73,5 +76,6 @@ public struct Meter: Sendable, Hashable, Codable {
         self.installedOn = installedOn
         self.verifiedUntil = verifiedUntil
         self.initialReadingMilli = initialReadingMilli
+        self.removedOn = removedOn
     }
 }

@@ -56,6 +56,8 @@ public struct ReadingRejection: Error, Sendable, Hashable, CustomStringConvertib
         public static let meterNotFound = Code("meter-not-found")
         public static let takenInFuture = Code("taken-in-future")
         public static let takenBeforeInstalled = Code("taken-before-installed")
+        /// The meter was taken off (dismantled or replaced) on or before the day of the reading.
+        public static let meterRemoved = Code("meter-removed")
         public static let tooManyDigits = Code("too-many-digits")
         public static let belowPrevious = Code("below-previous")
         public static let implausible = Code("implausible-consumption")
@@ -131,7 +133,7 @@ public struct ReadingIntake {
                     WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial AND r.taken_on = ?
                       AND r.value_milli = ? AND r.duplicate_of IS NULL
                     ORDER BY r.id LIMIT 1),
-                   (SELECT MAX(period) FROM closed_periods)
+                   (SELECT MAX(period) FROM closed_periods), m.removed_on
             FROM meters m LEFT JOIN services s ON s.principal_id = m.principal_id AND s.code = m.service_code
             WHERE m.account_number = ? AND m.serial = ? AND (CAST(? AS BIGINT) IS NULL OR m.principal_id = ?)
             """,
@@ -147,6 +149,10 @@ public struct ReadingIntake {
         }
         guard reading.takenOn >= (try meter.date(3)) else {
             throw ReadingRejection(code: .takenBeforeInstalled, message: "the meter was installed on \(try meter.date(3))")
+        }
+        if !meter.isNull(10), reading.takenOn >= (try meter.date(10)) {
+            throw ReadingRejection(
+                code: .meterRemoved, message: "the meter was taken off on \(try meter.date(10)): send the new meter's reading")
         }
         var capacity: Int64 = 1_000
         for _ in 0..<(try meter.int(2)) { capacity *= 10 }

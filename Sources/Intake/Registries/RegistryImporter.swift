@@ -161,42 +161,23 @@ public struct RegistryImporter {
         return true
     }
 
-    /// Stores a reading passed with a payment when the meter is on the payment's account and the
-    /// value fits its digits; it counts for the month taken up to the service's readings day.
+    /// Takes a reading passed with a payment by the rules every channel's readings pass
+    /// (`ReadingIntake`): taken on the day paid, keyed by bank, operation and meter so a registry
+    /// imported again adds nothing. A reading the rules refuse is left out with its reason; the
+    /// payment stands.
     private func take(
         _ reading: BankRegistry.Reading, with payment: BankRegistry.Payment, account: PersonalAccountNumber,
         _ summary: inout RegistryImportSummary
     ) throws {
-        guard let meter = try connection.first(
-            """
-            SELECT m.principal_id, m.service_code, m.digits, COALESCE(s.readings_due_day, 25) FROM meters m
-            LEFT JOIN services s ON s.principal_id = m.principal_id AND s.code = m.service_code
-            WHERE m.account_number = ? AND m.serial = ?
-            """, [account, reading.meter])
-        else {
-            summary.readingsLeftOut.append("line \(payment.line): meter \(reading.meter) is not on account \(account.value)")
-            return
+        let submission = ReadingSubmission(
+            account: account, meter: reading.meter, valueMilli: reading.valueMilli, takenOn: payment.paidOn,
+            channel: .bank, receivedAt: "\(payment.paidOn)T00:00:00+05:00",
+            idempotencyKey: "bank:\(bank):\(payment.operationId):\(reading.meter)")
+        do {
+            let ack = try ReadingIntake(connection: connection, today: payment.paidOn).submit(submission)
+            if !ack.replayed { summary.readings += 1 }
+        } catch let rejection as ReadingRejection {
+            summary.readingsLeftOut.append("line \(payment.line): meter \(reading.meter): \(rejection.code): \(rejection.message)")
         }
-        var capacity: Int64 = 1_000
-        for _ in 0..<(try meter.int(2)) { capacity *= 10 }
-        guard reading.valueMilli < capacity else {
-            summary.readingsLeftOut.append("line \(payment.line): meter \(reading.meter): the value has more digits than the meter")
-            return
-        }
-        let taken = payment.paidOn
-        let month = BillingPeriod(year: taken.year, month: taken.month)!
-        let period = taken.day <= (try meter.int(3)) ? month : month.next
-        let stored = try connection.first(
-            """
-            INSERT INTO readings (principal_id, meter_serial, account_number, service_code, value_milli, taken_on, channel,
-                                  received_at, period, idempotency_key)
-            VALUES (?, ?, ?, ?, ?, ?, 'bank', ?, ?, ?)
-            ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
-            """,
-            [
-                try meter.int64(0), reading.meter, account, try meter.string(1), reading.valueMilli, taken,
-                "\(taken)T00:00:00+05:00", period, "bank:\(bank):\(payment.operationId):\(reading.meter)",
-            ])
-        if stored != nil { summary.readings += 1 }
     }
 }

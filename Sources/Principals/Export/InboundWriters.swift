@@ -126,6 +126,7 @@ public final class MetersFileWriter: ExchangeFileWriter {
                 "serial": meter.serial, "account": meter.account.value, "service": meter.serviceCode,
                 "digits": String(meter.digits), "installedOn": meter.installedOn.description,
                 "verifiedUntil": meter.verifiedUntil.description, "initialReading": meter.initialReadingMilli.map(decimal3),
+                "removedOn": meter.removedOn?.description,
             ])
     }
 

@@ -119,7 +119,8 @@ public struct PrincipalExporter {
         let file = try MetersFileWriter(path: path, header: header)
         try connection.query(
             """
-            SELECT serial, account_number, service_code, digits, installed_on, verified_until, initial_reading_milli
+            SELECT serial, account_number, service_code, digits, installed_on, verified_until, initial_reading_milli,
+                   removed_on
             FROM meters WHERE principal_id = ? ORDER BY serial
             """, [principalId]
         ) { row in
@@ -127,7 +128,8 @@ public struct PrincipalExporter {
                 Meter(
                     serial: try row.string(0), account: try PersonalAccountNumber(try row.string(1)), principalINN: inn,
                     serviceCode: try row.string(2), digits: try row.int(3), installedOn: try row.date(4),
-                    verifiedUntil: try row.date(5), initialReadingMilli: try row.optionalInt64(6)))
+                    verifiedUntil: try row.date(5), initialReadingMilli: try row.optionalInt64(6),
+                    removedOn: row.isNull(7) ? nil : try row.date(7)))
         }
         try file.finish()
         return file.rows

@@ -56,11 +56,19 @@ final class MetersFileHandler: RecordHandler {
         if verified <= installed {
             session.problem(record, "verifiedUntil", "must be after installedOn")
         }
+        var removed: CalendarDate?
+        if let text = f["removedOn"] {
+            removed = CalendarDate(iso: text)
+            if let removed, removed <= installed {
+                session.problem(record, "removedOn", "must be after installedOn")
+            }
+        }
         guard session.principalId != nil else { return }
         staging.append(
             [
                 .text(serial), .text(service), .text(account), .integer(Int64(digits)), installed.sqlValue,
                 verified.sqlValue, initial.map(SQLValue.integer) ?? .null, .integer(Int64(record.line(of: "account"))),
+                removed?.sqlValue ?? .null,
             ], session: session)
     }
 
@@ -69,7 +77,7 @@ final class MetersFileHandler: RecordHandler {
         columns: [
             ("serial", "TEXT NOT NULL"), ("service_code", "TEXT NOT NULL"), ("account_number", "TEXT NOT NULL"),
             ("digits", "INTEGER NOT NULL"), ("installed_on", "TEXT NOT NULL"), ("verified_until", "TEXT NOT NULL"),
-            ("initial_reading_milli", "BIGINT"), ("account_line", "BIGINT NOT NULL"),
+            ("initial_reading_milli", "BIGINT"), ("account_line", "BIGINT NOT NULL"), ("removed_on", "TEXT"),
         ])
 
     /// A principal's meters may only be on premises it serves: one set query names every other.
@@ -100,14 +108,14 @@ final class MetersFileHandler: RecordHandler {
             try session.connection.execute(
                 """
                 INSERT INTO meters (principal_id, serial, service_code, account_number, digits, installed_on,
-                                    verified_until, initial_reading_milli)
+                                    verified_until, initial_reading_milli, removed_on)
                 SELECT ?, serial, service_code, account_number, digits, installed_on, verified_until,
-                       initial_reading_milli
+                       initial_reading_milli, removed_on
                 FROM \(staging.name) WHERE true
                 ON CONFLICT (principal_id, serial) DO UPDATE SET service_code = excluded.service_code,
                     account_number = excluded.account_number, digits = excluded.digits,
                     installed_on = excluded.installed_on, verified_until = excluded.verified_until,
-                    initial_reading_milli = excluded.initial_reading_milli
+                    initial_reading_milli = excluded.initial_reading_milli, removed_on = excluded.removed_on
                 """, [principalId])
         }
         staging.drop(session: session)

@@ -23,6 +23,7 @@ public enum Schema {
         Migration(version: 14, name: "bank registry lines and what became of each", sql: registryLines),
         Migration(version: 15, name: "self-service requests; readings keep their consumption", sql: serviceRequests),
         Migration(version: 16, name: "a meter's latest reading found by the index alone", sql: latestReading),
+        Migration(version: 17, name: "meters taken off", sql: "ALTER TABLE meters ADD COLUMN removed_on TEXT;"),
     ]
 
     static let registry = """
