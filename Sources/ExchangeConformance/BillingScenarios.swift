@@ -101,6 +101,23 @@ public enum BillingScenarios {
     }
 
     /// A second run on the same journal adds no posting and writes the same statements.
+    /// Aging and debtors read in many small ranges on two connections at once equal the same
+    /// reports read in one range on one connection, line for line.
+    public static func checkParallelReports(_ location: DatabaseLocation) throws {
+        let connection = try location.connect()
+        let asOf = period.next.firstDay.adding(days: 45)
+        let single = ReceivablesLedger(connection: connection).reading(from: location, workers: 1, rangeSize: 1_000_000)
+        let parallel = ReceivablesLedger(connection: connection).reading(from: location, workers: 2, rangeSize: 7)
+        let aging = try single.aging(period: period, asOf: asOf)
+        try expect(!aging.isEmpty && aging == (try parallel.aging(period: period, asOf: asOf)), "reports", "aging differs in ranges")
+        var one: [DebtorLine] = []
+        var many: [DebtorLine] = []
+        try single.debtors(period: period, asOf: asOf) { one.append($0) }
+        try parallel.debtors(period: period, asOf: asOf) { many.append($0) }
+        try expect(one.count > 100 && one == many, "reports", "debtors differ in ranges: \(one.count) against \(many.count)")
+        try expect(one.map(\.account) == one.map(\.account).sorted(), "reports", "debtors out of account order")
+    }
+
     public static func checkRerunAddsNothing(_ connection: any Connection) throws {
         let before = try statements(connection)
         let postings = try connection.scalar("SELECT COUNT(*) FROM postings")

@@ -48,6 +48,7 @@ struct PostgresBillingTests {
         let summary = try BillingScenarios.checkInvariants(connection, files: files)
         #expect(summary.statements == 400)
         try BillingScenarios.checkRerunAddsNothing(connection)
+        try BillingScenarios.checkParallelReports(database.location)
         try BillingScenarios.checkPayments(connection)
         try BillingScenarios.checkLateReading(connection)
     }

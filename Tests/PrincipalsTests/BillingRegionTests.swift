@@ -15,6 +15,7 @@ struct BillingRegionTests {
         let summary = try BillingScenarios.checkInvariants(connection, files: files)
         #expect(summary.statements == 400)
         try BillingScenarios.checkRerunAddsNothing(connection)
+        try BillingScenarios.checkParallelReports(DatabaseLocation.sqlite(path: folder.file("erc.sqlite")))
         try BillingScenarios.checkPayments(connection)
         try BillingScenarios.checkLateReading(connection)
     }

@@ -25,23 +25,39 @@ extension ReceivablesLedger {
         _ body: (DebtorLine) throws -> Void
     ) throws {
         let inns = try principalINNs()
-        try forEachPremises(through: period, principal: principal, withAddress: true) { account, owner, address, groups in
-            var lines: [String: DebtorLine] = [:]
-            for (key, entries) in groups {
-                let inn = inns[key.principalId] ?? "?"
-                let debt = DebtSlices.summary(of: entries, asOf: asOf)
-                var line = lines[inn] ?? DebtorLine(
-                    account: account, owner: owner, address: address, principal: inn, debt: .zero, aging: Aging(),
-                    penalties: .zero, oldestPeriod: period.next)
-                line.debt += debt.aging.total
-                line.aging += debt.aging
-                line.penalties += debt.penalties
-                if let oldest = debt.oldest, oldest < line.oldestPeriod { line.oldestPeriod = oldest }
-                lines[inn] = line
-            }
-            for (_, line) in lines.sorted(by: { $0.key < $1.key }) where line.debt >= minimumDebt {
-                try body(line)
-            }
+        try forEachRange(
+            through: period, principal: principal, withAddress: true,
+            { DebtorsFolder(inns: inns, period: period, asOf: asOf, minimumDebt: minimumDebt) }
+        ) { lines in
+            for line in lines { try body(line) }
+        }
+    }
+}
+
+/// The debtors of one range of premises, in account order, then principal INN.
+struct DebtorsFolder: PremisesFolder {
+    let inns: [Int64: String]
+    let period: BillingPeriod
+    let asOf: CalendarDate
+    let minimumDebt: Money
+    var result: [DebtorLine] = []
+
+    mutating func add(account: String, owner: String, address: String, groups: [ServiceKey: [JournalEntry]]) {
+        var lines: [String: DebtorLine] = [:]
+        for (key, entries) in groups {
+            let inn = inns[key.principalId] ?? "?"
+            let debt = DebtSlices.summary(of: entries, asOf: asOf)
+            var line = lines[inn] ?? DebtorLine(
+                account: account, owner: owner, address: address, principal: inn, debt: .zero, aging: Aging(),
+                penalties: .zero, oldestPeriod: period.next)
+            line.debt += debt.aging.total
+            line.aging += debt.aging
+            line.penalties += debt.penalties
+            if let oldest = debt.oldest, oldest < line.oldestPeriod { line.oldestPeriod = oldest }
+            lines[inn] = line
+        }
+        for (_, line) in lines.sorted(by: { $0.key < $1.key }) where line.debt >= minimumDebt {
+            result.append(line)
         }
     }
 }

@@ -9,11 +9,22 @@ extension ReceivablesLedger {
     public func aging(period: BillingPeriod, asOf: CalendarDate) throws -> [String: Aging] {
         let inns = try principalINNs()
         var result: [String: Aging] = [:]
-        try forEachPremises(through: period) { _, _, _, groups in
-            for (key, entries) in groups {
-                result[inns[key.principalId] ?? "?", default: Aging()] += DebtSlices.aging(of: entries, asOf: asOf)
-            }
+        try forEachRange(through: period, { AgingFolder(inns: inns, asOf: asOf) }) { part in
+            for (inn, aging) in part { result[inn, default: Aging()] += aging }
         }
         return result
+    }
+}
+
+/// The aging of one range of premises, per principal INN.
+struct AgingFolder: PremisesFolder {
+    let inns: [Int64: String]
+    let asOf: CalendarDate
+    var result: [String: Aging] = [:]
+
+    mutating func add(account: String, owner: String, address: String, groups: [ServiceKey: [JournalEntry]]) {
+        for (key, entries) in groups {
+            result[inns[key.principalId] ?? "?", default: Aging()] += DebtSlices.aging(of: entries, asOf: asOf)
+        }
     }
 }

@@ -61,9 +61,24 @@ public struct ReceivablesLedger {
     public static let kinds = ["opening", "charge", "recalculation", "privilege", "penalty", "payment"]
 
     let connection: any Connection
+    /// Where to open more connections for the passes premises by premises (aging, debtors),
+    /// and how many to read with at once; nil reads on `connection` alone.
+    var parallel: (location: DatabaseLocation, workers: Int)?
+    /// About how many premises each range of those passes holds.
+    var rangeSize = 5_000
 
     public init(connection: any Connection) {
         self.connection = connection
+    }
+
+    /// The same ledger reading the journal premises by premises on `workers` connections of
+    /// `location` at once (aging and debtors; on PostgreSQL each is a server process).
+    /// `rangeSize` premises make a range that one worker reads whole.
+    public func reading(from location: DatabaseLocation, workers: Int, rangeSize: Int = 5_000) -> ReceivablesLedger {
+        var ledger = self
+        ledger.parallel = workers > 1 ? (location, workers) : nil
+        ledger.rangeSize = max(1, rangeSize)
+        return ledger
     }
 
     /// The turnover of `period` by `grouping`, from one pass over the journal; `principal` (an

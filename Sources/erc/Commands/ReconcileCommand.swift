@@ -114,6 +114,7 @@ struct ReconcileCommand: ParsableCommand {
 
         func run() throws {
             let aging = try ReceivablesLedger(connection: try database.open())
+                .reading(from: database.location, workers: ProcessInfo.processInfo.activeProcessorCount)
                 .aging(period: period, asOf: asOf ?? period.next.firstDay)
             var total = Aging()
             var rows: [[String]] = []

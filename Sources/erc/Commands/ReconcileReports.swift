@@ -29,7 +29,8 @@ extension ReconcileCommand {
 
         func run() throws {
             var lines: [DebtorLine] = []
-            try ReceivablesLedger(connection: try database.open()).debtors(
+            try ReceivablesLedger(connection: try database.open())
+                .reading(from: database.location, workers: ProcessInfo.processInfo.activeProcessorCount).debtors(
                 period: period, asOf: asOf ?? period.next.firstDay, principal: principal,
                 minimumDebt: Money(parsing: minDebt)!
             ) { lines.append($0) }
