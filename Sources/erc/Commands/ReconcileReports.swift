@@ -28,15 +28,9 @@ extension ReconcileCommand {
         }
 
         func run() throws {
-            var lines: [DebtorLine] = []
-            try ReceivablesLedger(connection: try database.open())
-                .reading(from: database.location, workers: ProcessInfo.processInfo.activeProcessorCount).debtors(
-                period: period, asOf: asOf ?? period.next.firstDay, principal: principal,
-                minimumDebt: Money(parsing: minDebt)!
-            ) { lines.append($0) }
             var headers = ["Account", "Owner", "Address", "Principal", "Oldest", "Debt", "Penalties"]
             if aging { headers += ["Not due", "0-30", "31-90", "91-180", "Over 180"] }
-            let rows = lines.map { line -> [String] in
+            func cells(_ line: DebtorLine) -> [String] {
                 var cells = [
                     line.account, line.owner, line.address, line.principal, line.oldestPeriod.description,
                     line.debt.formatted(), line.penalties.formatted(),
@@ -47,9 +41,23 @@ extension ReconcileCommand {
                 }
                 return cells
             }
+            let ledger = try ReceivablesLedger(connection: try database.open())
+                .reading(from: database.location, workers: ProcessInfo.processInfo.activeProcessorCount)
+            let asOf = asOf ?? period.next.firstDay
+            let minimum = Money(parsing: minDebt)!
+            if format == .csv {
+                // Line by line as the ranges are read: a region's debtors need not fit in memory.
+                print((csv.bom ? "\u{FEFF}" : "") + Table.csvLine(headers, separator: csv.separator.text))
+                try ledger.debtors(period: period, asOf: asOf, principal: principal, minimumDebt: minimum) {
+                    print(Table.csvLine(cells($0), separator: csv.separator.text))
+                }
+                return
+            }
+            var lines: [DebtorLine] = []
+            try ledger.debtors(period: period, asOf: asOf, principal: principal, minimumDebt: minimum) { lines.append($0) }
             let debt = lines.reduce(Money.zero) { $0 + $1.debt }
             let penalties = lines.reduce(Money.zero) { $0 + $1.penalties }
-            let table = Table(headers: headers, rows: rows, rightAligned: Set(5..<headers.count))
+            let table = Table(headers: headers, rows: lines.map(cells), rightAligned: Set(5..<headers.count))
             try emit(
                 table, json: lines, name: "debtors", format: format, csv: csv,
                 footer: "\(lines.count) debtors, debt \(debt.formatted()) руб., penalties \(penalties.formatted()) руб.")

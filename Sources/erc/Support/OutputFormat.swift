@@ -28,11 +28,15 @@ struct Table {
     }
 
     func csv(separator: String = ",") -> String {
-        func quote(_ cell: String) -> String {
+        ([headers] + rows).map { Self.csvLine($0, separator: separator) }.joined(separator: "\n")
+    }
+
+    /// One CSV line, cells quoted where they hold the separator, a quote or a line break.
+    static func csvLine(_ cells: [String], separator: String) -> String {
+        cells.map { cell in
             cell.contains(separator) || cell.contains("\"") || cell.contains("\n")
                 ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
-        }
-        return ([headers] + rows).map { $0.map(quote).joined(separator: separator) }.joined(separator: "\n")
+        }.joined(separator: separator)
     }
 }
 
