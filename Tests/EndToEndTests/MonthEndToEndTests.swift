@@ -198,6 +198,13 @@ struct MonthEndToEndTests {
         #expect(turnover.stdout.hasPrefix("\u{FEFF}house;Opening;Charged;Recalculated;Privileges;Penalties;Paid;Closing"))
         let debtors = try erc(["reconcile", "debtors", "--db", db, "--period", "2026-10", "--aging"], in: folder)
         #expect(debtors.status == 0 && debtors.stdout.contains("Over 180") && debtors.stdout.contains("debtors, debt"))
+        // The CSV, written line by line as it is read, has the same debtors as the table.
+        let counted = debtors.stdout.split(separator: "\n").last { $0.contains("debtors, debt") }.flatMap { Int($0.prefix { $0.isNumber }) }
+        let csvDebtors = try erc(
+            ["reconcile", "debtors", "--db", db, "--period", "2026-10", "--aging", "--format", "csv", "--separator", "semicolon", "--bom"],
+            in: folder)
+        #expect(csvDebtors.stdout.hasPrefix("\u{FEFF}Account;Owner;Address;Principal;Oldest;Debt;Penalties;Not due"))
+        #expect(counted != nil && csvDebtors.stdout.split(separator: "\n").count == counted! + 1)
         let xml = folder.file("agent.xml")
         let agent = try erc(["reconcile", "agent-report", "--db", db, "--period", "2026-10", "--principal", "7451000006", "--xml", xml], in: folder)
         #expect(agent.status == 0, "\(agent.stderr)")
