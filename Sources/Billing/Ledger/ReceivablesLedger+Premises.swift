@@ -21,15 +21,25 @@ extension ReceivablesLedger {
             WHERE rn % ? = 1 ORDER BY number
             """, [rangeSize]
         ).map { try $0.string(0) }
-        // [first, next first), the last one open.
-        let ranges = bounds.indices.map { (bounds[$0], $0 + 1 < bounds.count ? bounds[$0 + 1] : nil) }
+        // [first, next first); the last one up to "~", after every account number (digits).
+        let ranges = bounds.indices.map { (bounds[$0], $0 + 1 < bounds.count ? bounds[$0 + 1] : "~") }
         let scanners: [RangeScanner]
         if let parallel {
-            scanners = try (0..<parallel.workers).map { _ in RangeScanner(try parallel.location.connect()) }
+            scanners = try (0..<parallel.workers).map { _ in
+                let connection = try parallel.location.connect()
+                if connection.dialect == .postgres {
+                    // Each range is a small index scan: planned for its own bounds, without JIT.
+                    try connection.executeScript("SET jit = off; SET plan_cache_mode = force_custom_plan")
+                }
+                return RangeScanner(connection)
+            }
         } else {
             scanners = [RangeScanner(connection)]
         }
-        let query = Self.premisesQuery(principal: principal, withAddress: withAddress)
+        let principalId = try principal.map { inn in
+            try connection.first("SELECT id FROM principals WHERE inn = ?", [inn]).map { try $0.int64(0) } ?? -1
+        }
+        let query = Self.premisesQuery(principal: principalId != nil)
         var start = 0
         while start < ranges.count {
             let wave = Array(ranges[start..<min(start + scanners.count, ranges.count)])
@@ -39,7 +49,7 @@ extension ReceivablesLedger {
                 do {
                     var folder = make()
                     try scanners[index].scan(
-                        query, period: period, principal: principal, range: wave[index], withAddress: withAddress
+                        query, period: period, principal: principalId, range: wave[index], withAddress: withAddress
                     ) { try folder.add(account: $0, owner: $1, address: $2, groups: $3) }
                     let result = folder.result
                     results.state.withLock { $0[index] = result }
@@ -55,16 +65,13 @@ extension ReceivablesLedger {
         }
     }
 
-    static func premisesQuery(principal: String?, withAddress: Bool) -> String {
-        let premises = withAddress ? ", a.owner_name, h.postal_code, h.city, h.street, h.number, a.apartment" : ""
-        return """
-            SELECT p.account_number, p.principal_id, p.service_code, \(JournalEntry.columns)\(premises)
-            FROM postings p \(principal == nil ? "" : "JOIN principals pr ON pr.id = p.principal_id")
-            \(withAddress ? "JOIN accounts a ON a.number = p.account_number JOIN houses h ON h.code = a.house_code" : "")
-            WHERE p.period <= ? AND p.account_number >= ? AND (CAST(? AS TEXT) IS NULL OR p.account_number < ?)
-            \(principal == nil ? "" : "AND pr.inn = ?")
-            ORDER BY p.account_number
-            """
+    static func premisesQuery(principal: Bool) -> String {
+        """
+        SELECT p.account_number, p.principal_id, p.service_code, \(JournalEntry.columns)
+        FROM postings p
+        WHERE p.period <= ? AND p.account_number >= ? AND p.account_number < ? \(principal ? "AND p.principal_id = ?" : "")
+        ORDER BY p.account_number
+        """
     }
 
     /// Principals' INNs by id.
@@ -97,31 +104,44 @@ final class RangeScanner: @unchecked Sendable {
         self.connection = connection
     }
 
-    /// The premises of `range` ([first, next first), nil for open), each with its groups.
+    /// The premises of `range` ([first, next first)), each with its groups, and with its
+    /// owner and postal address when `withAddress` (read for the range in a query of its own, not
+    /// repeated on every posting).
     func scan(
-        _ query: String, period: BillingPeriod, principal: String?, range: (String, String?), withAddress: Bool,
+        _ query: String, period: BillingPeriod, principal: Int64?, range: (String, String), withAddress: Bool,
         _ body: (String, String, String, [ServiceKey: [JournalEntry]]) throws -> Void
     ) throws {
+        var premises: [String: (owner: String, address: String)] = [:]
+        if withAddress {
+            try connection.queryBatch(
+                """
+                SELECT a.number, a.owner_name, h.postal_code, h.city, h.street, h.number, a.apartment
+                FROM accounts a JOIN houses h ON h.code = a.house_code WHERE a.number >= ? AND a.number < ?
+                """, [range.0, range.1]
+            ) { row in
+                premises[try row.string(0)] = (
+                    try row.string(1),
+                    "\(try row.string(2)), г. \(try row.string(3)), \(try row.string(4)), д. \(try row.string(5)), кв. \(try row.string(6))"
+                )
+            }
+        }
         var account: String?
-        var owner = ""
-        var address = ""
         var groups: [ServiceKey: [JournalEntry]] = [:]
-        let binds: [any SQLBindable] = [period, range.0, range.1, range.1] + (principal.map { [$0] } ?? [])
+        let binds: [any SQLBindable] = [period, range.0, range.1] + (principal.map { [$0] } ?? [])
+        func finish(_ account: String) throws {
+            let found = premises[account]
+            try body(account, found?.owner ?? "", found?.address ?? "", groups)
+        }
         try connection.queryBatch(query, binds) { row in
             let number = try row.string(0)
             if number != account {
-                if let done = account { try body(done, owner, address, groups) }
+                if let done = account { try finish(done) }
                 account = number
                 groups.removeAll(keepingCapacity: true)
-                if withAddress {
-                    owner = try row.string(12)
-                    address =
-                        "\(try row.string(13)), г. \(try row.string(14)), \(try row.string(15)), д. \(try row.string(16)), кв. \(try row.string(17))"
-                }
             }
             guard let entry = try JournalEntry(row, from: 3) else { return }
             groups[ServiceKey(principalId: try row.int64(1), service: try row.string(2)), default: []].append(entry)
         }
-        if let done = account { try body(done, owner, address, groups) }
+        if let done = account { try finish(done) }
     }
 }
