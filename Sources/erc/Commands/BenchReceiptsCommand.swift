@@ -26,8 +26,12 @@ extension BenchCommand {
             let folder = work ?? NSTemporaryDirectory() + "erc-bench-\(getpid())"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { if work == nil { try? FileManager.default.removeItem(atPath: folder) } }
-            let source = reference ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-                .deletingLastPathComponent().appendingPathComponent("../../../shared/perf/epd_ref.c").standardized.path
+            // The binary is in .build/<triple>/<configuration>/ of the repository, ../shared beside it.
+            let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            let candidates = ["../../../shared", "../../../../shared"].map {
+                binary.appendingPathComponent("\($0)/perf/epd_ref.c").standardized.path
+            } + [FileManager.default.currentDirectoryPath + "/../shared/perf/epd_ref.c"]
+            let source = reference ?? candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
             guard FileManager.default.fileExists(atPath: source) else {
                 throw ValidationError("no C reference at \(source): give --reference PATH/epd_ref.c")
             }
