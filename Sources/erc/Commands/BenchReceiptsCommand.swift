@@ -27,7 +27,7 @@ extension BenchCommand {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { if work == nil { try? FileManager.default.removeItem(atPath: folder) } }
             // The binary is in .build/<triple>/<configuration>/ of the repository, ../shared beside it.
-            let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            let ercFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
             let candidates = ["../../../shared", "../../../../shared"].map {
                 binary.appendingPathComponent("\($0)/perf/epd_ref.c").standardized.path
             } + [FileManager.default.currentDirectoryPath + "/../shared/perf/epd_ref.c"]
