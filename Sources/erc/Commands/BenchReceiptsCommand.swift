@@ -29,7 +29,7 @@ extension BenchCommand {
             // The binary is in .build/<triple>/<configuration>/ of the repository, ../shared beside it.
             let ercFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
             let candidates = ["../../../shared", "../../../../shared"].map {
-                binary.appendingPathComponent("\($0)/perf/epd_ref.c").standardized.path
+                ercFolder.appendingPathComponent("\($0)/perf/epd_ref.c").standardized.path
             } + [FileManager.default.currentDirectoryPath + "/../shared/perf/epd_ref.c"]
             let source = reference ?? candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
             guard FileManager.default.fileExists(atPath: source) else {
