@@ -32,6 +32,49 @@ public enum IntakeScenarios {
         if !condition { throw RoundTripFailure(kind: "registry import", message: message) }
     }
 
+    /// A 1C client-bank statement text with these payment orders (number, date, amount).
+    static func statement(_ orders: [(String, String, String)], end: Bool = true) -> String {
+        var lines = ["1CClientBankExchange", "ВерсияФормата=1.03", "Кодировка=Windows", "ДатаНачала=01.11.2026",
+                     "ДатаКонца=30.11.2026", "РасчСчет=40702810472000000001"]
+        for (number, date, amount) in orders {
+            lines += ["СекцияДокумент=Платежное поручение", "Номер=\(number)", "Дата=\(date)", "Сумма=\(amount)",
+                      "ПлательщикИНН=7707083893", "Плательщик=ПАО Сбербанк", "ПолучательСчет=40702810472000000001",
+                      "НазначениеПлатежа=Перечисление по реестру №\(number) от \(date)", "КонецДокумента"]
+        }
+        if end { lines.append("КонецФайла") }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// The registries' transfers against the bank's statements: 77 matches its order, 78 is
+    /// transferred short by a rouble, an order without a registry is named; a broken statement
+    /// is refused whole, every problem listed; a statement imported again adds nothing.
+    static func bankStatements(_ connection: any Connection, period: BillingPeriod) throws {
+        let importer = BankStatementImporter(connection: connection, bank: "sber")
+        let text = statement([("77", "06.11.2026", "4950.50"), ("78", "07.11.2026", "1484.00"), ("91", "20.11.2026", "10.00")])
+        let first = try importer.importFile(bytes: CP1251.encode(text)!, name: "kl_to_1c.txt")
+        try expect(first.orders == 3 && first.added == 3, "statement: \(first)")
+        let again = try importer.importFile(bytes: Array(text.utf8), name: "kl_to_1c-utf8.txt")
+        try expect(again.orders == 3 && again.added == 0, "a statement imported again added \(again.added)")
+        do {
+            _ = try importer.importFile(
+                bytes: Array(statement([("92", "31.11.2026", "1,2,3")], end: false).utf8), name: "broken.txt")
+            throw RoundTripFailure(kind: "statement", message: "a broken statement was accepted")
+        } catch let error as RegistryError {
+            try expect(
+                error.problems.map(\.field) == ["Дата", "Сумма", "КонецФайла"], "statement problems: \(error.problems)")
+        }
+        let registries = try RegistryReconciliation.compute(connection: connection, period: period)
+        try expect(registries[0].statement == Money(kopecks: 495_050), "registry 77's order: \(registries[0])")
+        try expect(
+            registries[1].differences.contains {
+                $0 == "payment order 78: 1 484,00 in the bank statement, the registry's summary transfers 1 485,00 (difference -1,00)"
+            }, "registry 78: \(registries[1].differences)")
+        let orphans = try RegistryReconciliation.ordersWithoutRegistry(connection: connection, period: period)
+        try expect(
+            orphans == ["sber: payment order 91 of 2026-11-20, 10,00 (kl_to_1c.txt:25): no registry lists its payments"],
+            "orders without a registry: \(orphans)")
+    }
+
     public static func registryImport(on connection: any Connection, in folder: TemporaryDirectory) throws {
         try BillingScenarios.loadRegion(connection, premises: 30, in: folder)
         guard let cw = try connection.first(
@@ -107,6 +150,7 @@ public enum IntakeScenarios {
             registries[1].repeated == Money(kopecks: 150_000) && registries[1].differences.count == 1
                 && registries[1].differences[0].hasPrefix("line 1, operation op-1: 1 500,00 recorded before through another registry"),
             "registry 78: \(registries[1].differences)")
+        try bankStatements(connection, period: november)
         _ = try BillingRun(connection: connection, period: november, asOf: CalendarDate(iso: "2026-12-01")!).run()
         try expect(try ReceivablesLedger(connection: connection).checkAll(period: november).problems.isEmpty, "November does not balance")
         // A payment changed behind the registry's back is named by registry and line.

@@ -15,6 +15,9 @@ public struct RegistryReconciliation: Sendable, Hashable, Codable {
     public var suspense: Money
     /// Operations recorded before (through another registry or a retry): not doubled.
     public var repeated: Money
+    /// The amount of the registry's payment order in the bank's statement; nil when no
+    /// statement of the bank for the period is imported (`erc payments statement`).
+    public var statement: Money?
     /// Every line whose payment does not match what is stored, named.
     public var differences: [String]
 }
@@ -34,7 +37,27 @@ extension RegistryReconciliation {
             var line = RegistryReconciliation(
                 bank: try registry.string(1), paymentOrder: try registry.string(2), orderDate: try registry.date(3),
                 lines: try registry.int(4), total: try registry.money(5), transferred: try registry.money(6),
-                fee: try registry.money(7), recorded: .zero, suspense: .zero, repeated: .zero, differences: [])
+                fee: try registry.money(7), recorded: .zero, suspense: .zero, repeated: .zero, statement: nil,
+                differences: [])
+            let statements = try connection.scalar(
+                "SELECT COUNT(*) FROM bank_statement_orders WHERE bank = ? AND order_date >= ? AND order_date <= ?",
+                [line.bank, period.firstDay, period.lastDay])
+            line.statement = try connection.first(
+                "SELECT amount FROM bank_statement_orders WHERE bank = ? AND number = ? AND order_date = ?",
+                [line.bank, line.paymentOrder, line.orderDate]
+            ).map { try $0.money(0) }
+            if statements > 0 {
+                if let amount = line.statement {
+                    if amount != line.transferred {
+                        line.differences.append(
+                            "payment order \(line.paymentOrder): \(amount.formatted()) in the bank statement, the registry's "
+                                + "summary transfers \(line.transferred.formatted()) (difference \((amount - line.transferred).formatted()))")
+                    }
+                } else {
+                    line.differences.append(
+                        "payment order \(line.paymentOrder) of \(line.orderDate) is in none of the bank's statements")
+                }
+            }
             var held = 0
             try connection.query(
                 """
@@ -79,5 +102,21 @@ extension RegistryReconciliation {
             result.append(line)
         }
         return result
+    }
+
+    /// Payment orders of the banks' statements dated in `period` that no imported registry
+    /// accounts for: money received without its list of payments.
+    public static func ordersWithoutRegistry(connection: any Connection, period: BillingPeriod) throws -> [String] {
+        try connection.all(
+            """
+            SELECT o.bank, o.number, o.order_date, o.amount, o.file_name, o.line FROM bank_statement_orders o
+            LEFT JOIN bank_registries r ON r.bank = o.bank AND r.payment_order = o.number AND r.order_date = o.order_date
+            WHERE o.order_date >= ? AND o.order_date <= ? AND r.id IS NULL
+            ORDER BY o.bank, o.order_date, o.number
+            """, [period.firstDay, period.lastDay]
+        ).map {
+            "\(try $0.string(0)): payment order \(try $0.string(1)) of \(try $0.date(2)), \(try $0.money(3).formatted()) "
+                + "(\(try $0.string(4)):\(try $0.int(5))): no registry lists its payments"
+        }
     }
 }

@@ -24,6 +24,7 @@ public enum Schema {
         Migration(version: 15, name: "self-service requests; readings keep their consumption", sql: serviceRequests),
         Migration(version: 16, name: "a meter's latest reading found by the index alone", sql: latestReading),
         Migration(version: 17, name: "meters taken off", sql: "ALTER TABLE meters ADD COLUMN removed_on TEXT;"),
+        Migration(version: 18, name: "payment orders from banks' statements", sql: bankStatementOrders),
     ]
 
     static let registry = """
@@ -480,5 +481,24 @@ public enum Schema {
     static let latestReading = """
         CREATE INDEX readings_meter_latest ON readings (principal_id, meter_serial, taken_on, id);
         DROP INDEX readings_meter_day;
+        """
+
+    /// The payment orders of banks' statements (1C client-bank exchange), set against the
+    /// registries' summaries by `erc reconcile bank`.
+    static let bankStatementOrders = """
+        CREATE TABLE bank_statement_orders (
+            bank TEXT NOT NULL,
+            number TEXT NOT NULL,
+            order_date TEXT NOT NULL,
+            amount BIGINT NOT NULL,
+            payer_inn TEXT NOT NULL,
+            payer TEXT NOT NULL,
+            recipient_account TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            imported_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT)),
+            PRIMARY KEY (bank, number, order_date)
+        );
         """
 }

@@ -7,7 +7,41 @@ import Storage
 struct PaymentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payments", abstract: "Banks' registries of accepted payments, and the suspense list.",
-        subcommands: [Import.self, Suspense.self])
+        subcommands: [Import.self, Statement.self, Suspense.self])
+
+    struct Statement: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a bank's statements (1C client-bank exchange) for reconciliation with its registries.",
+            discussion: """
+                1CClientBankExchange text, CP1251 (Кодировка=Windows) or UTF-8: every \
+                СекцияДокумент..КонецДокумента section is a payment order (Номер, Дата DD.MM.YYYY, \
+                Сумма). A file with a problem is refused whole, every problem listed (exit 65). Each \
+                order is kept once by bank, number and date; erc reconcile bank sets them against the \
+                registries' summaries.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The bank the statements come from (its code in erc, as for its registries).") var bank: String
+        @Argument(help: "Statement files.") var files: [String]
+
+        func run() throws {
+            let importer = BankStatementImporter(connection: try database.open(), bank: bank)
+            var rejected = 0
+            for file in files {
+                do {
+                    let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+                    let (orders, added) = try importer.importFile(bytes: bytes, name: (file as NSString).lastPathComponent)
+                    print("\(file): \(orders) payment orders, \(added) new")
+                } catch let error as RegistryError {
+                    rejected += 1
+                    Terminal.error(error.description)
+                }
+            }
+            if rejected > 0 {
+                Terminal.error("\(rejected) of \(files.count) files rejected.")
+                throw ExitCode(65)
+            }
+        }
+    }
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -100,7 +100,9 @@ extension ReconcileCommand {
                 Each registry whose payment order is dated in the period: its summary (paid, \
                 transferred, the bank's fee) against what each line became (a payment allocated to \
                 the kopeck, a suspense entry, an operation recorded before); every difference named by \
-                registry and line. Exit 1 when there is one.
+                registry and line; and each registry's transfer against its payment order in the \
+                bank's statements (erc payments statement), with the statements' orders that no \
+                registry accounts for. Exit 1 when there is a difference.
                 """)
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
@@ -108,15 +110,20 @@ extension ReconcileCommand {
         @OptionGroup var csv: CSVOptions
 
         func run() throws {
-            let registries = try RegistryReconciliation.compute(connection: try database.open(), period: period)
+            let connection = try database.open()
+            let registries = try RegistryReconciliation.compute(connection: connection, period: period)
+            let orphans = try RegistryReconciliation.ordersWithoutRegistry(connection: connection, period: period)
             do {
                 let table = Table(
-                    headers: ["Bank", "Order", "Date", "Lines", "Paid", "Transferred", "Fee", "Recorded", "Suspense", "Repeated"],
+                    headers: [
+                        "Bank", "Order", "Date", "Lines", "Paid", "Transferred", "Fee", "Recorded", "Suspense", "Repeated",
+                        "Statement",
+                    ],
                     rows: registries.map {
                         [$0.bank, $0.paymentOrder, $0.orderDate.russian, String($0.lines), $0.total.formatted(),
                          $0.transferred.formatted(), $0.fee.formatted(), $0.recorded.formatted(), $0.suspense.formatted(),
-                         $0.repeated.formatted()]
-                    }, rightAligned: Set(3...9))
+                         $0.repeated.formatted(), $0.statement?.formatted() ?? "not imported"]
+                    }, rightAligned: Set(3...10))
                 if registries.isEmpty && format == .table {
                     print("No registry in \(period).")
                 } else {
@@ -126,8 +133,8 @@ extension ReconcileCommand {
             let differences = registries.flatMap { registry in
                 registry.differences.map { "\(registry.bank) order \(registry.paymentOrder) of \(registry.orderDate.russian): \($0)" }
             }
-            for difference in differences { Terminal.error(difference) }
-            if !differences.isEmpty { throw ExitCode(1) }
+            for difference in differences + orphans { Terminal.error(difference) }
+            if !differences.isEmpty || !orphans.isEmpty { throw ExitCode(1) }
         }
     }
 }
