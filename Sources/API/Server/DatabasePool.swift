@@ -1,3 +1,4 @@
+import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -15,6 +16,8 @@ public final class DatabasePool: Sendable {
     private let readThreads: NIOThreadPool
     private let writers: NIOLockedValueBox<[Held]>
     private let readers: NIOLockedValueBox<[Held]>
+    /// SQLite: the checkpointer's thread runs while this is true.
+    private let checkpointing = NIOLockedValueBox(false)
 
     /// A connection handed from thread to thread, used by one at a time under the pool's lock.
     final class Held: @unchecked Sendable {
@@ -40,6 +43,28 @@ public final class DatabasePool: Sendable {
         readThreads = NIOThreadPool(numberOfThreads: readerCount)
         writeThreads.start()
         readThreads.start()
+        if case .sqlite = location { try startCheckpoints() }
+    }
+
+    /// On SQLite a commit that fills the write-ahead log past its limit copies it into the
+    /// database file and syncs, inside that request: a stall of tens of milliseconds now and
+    /// then. Here the writer never does it; a thread of its own does, every second, without
+    /// blocking the writer or readers (PASSIVE).
+    private func startCheckpoints() throws {
+        try writers.withLockedValue { held in
+            for connection in held { try connection.connection.executeScript("PRAGMA wal_autocheckpoint = 0") }
+        }
+        let checkpointer = Held(try location.connect())
+        checkpointing.withLockedValue { $0 = true }
+        let running = checkpointing
+        let thread = Thread {
+            while running.withLockedValue({ $0 }) {
+                Thread.sleep(forTimeInterval: 1)
+                try? checkpointer.connection.executeScript("PRAGMA wal_checkpoint(PASSIVE)")
+            }
+        }
+        thread.name = "erc-sqlite-checkpoints"
+        thread.start()
     }
 
     /// Runs `body` with a connection of the lane on one of its threads.
@@ -63,6 +88,7 @@ public final class DatabasePool: Sendable {
     }
 
     public func shutdown() async {
+        checkpointing.withLockedValue { $0 = false }
         try? await writeThreads.shutdownGracefully()
         try? await readThreads.shutdownGracefully()
     }
