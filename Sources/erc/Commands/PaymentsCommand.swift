@@ -25,20 +25,10 @@ struct PaymentsCommand: ParsableCommand {
 
         func run() throws {
             let importer = BankStatementImporter(connection: try database.open(), bank: bank)
-            var rejected = 0
-            for file in files {
-                do {
-                    let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
-                    let (orders, added) = try importer.importFile(bytes: bytes, name: (file as NSString).lastPathComponent)
-                    print("\(file): \(orders) payment orders, \(added) new")
-                } catch let error as RegistryError {
-                    rejected += 1
-                    Terminal.error(error.description)
-                }
-            }
-            if rejected > 0 {
-                Terminal.error("\(rejected) of \(files.count) files rejected.")
-                throw ExitCode(65)
+            try importEach(files) { file in
+                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+                let (orders, added) = try importer.importFile(bytes: bytes, name: (file as NSString).lastPathComponent)
+                print("\(file): \(orders) payment orders, \(added) new")
             }
         }
     }
@@ -65,28 +55,18 @@ struct PaymentsCommand: ParsableCommand {
         func run() throws {
             let importer = RegistryImporter(
                 connection: try database.open(), bank: bank, layout: .classic(encoding))
-            var rejected = 0
-            for file in files {
-                do {
-                    let s = try importer.importFile(at: file)
-                    if s.alreadyImported {
-                        print("\(s.file): payment order \(s.paymentOrder) was imported before; nothing changed")
-                        continue
-                    }
-                    var line = "\(s.file): payment order \(s.paymentOrder): \(s.payments) payments, \(s.amount) руб."
-                    if s.suspense > 0 { line += "; \(s.suspense) to suspense, \(s.suspenseAmount) руб." }
-                    if s.repeated > 0 { line += "; \(s.repeated) recorded before, not doubled" }
-                    if s.readings > 0 { line += "; \(s.readings) readings" }
-                    print(line)
-                    for left in s.readingsLeftOut { Terminal.error("\(s.file): reading left out: \(left)") }
-                } catch let error as RegistryError {
-                    rejected += 1
-                    Terminal.error(error.description)
+            try importEach(files) { file in
+                let s = try importer.importFile(at: file)
+                if s.alreadyImported {
+                    print("\(s.file): payment order \(s.paymentOrder) was imported before; nothing changed")
+                    return
                 }
-            }
-            if rejected > 0 {
-                Terminal.error("\(rejected) of \(files.count) files rejected.")
-                throw ExitCode(65)
+                var line = "\(s.file): payment order \(s.paymentOrder): \(s.payments) payments, \(s.amount) руб."
+                if s.suspense > 0 { line += "; \(s.suspense) to suspense, \(s.suspenseAmount) руб." }
+                if s.repeated > 0 { line += "; \(s.repeated) recorded before, not doubled" }
+                if s.readings > 0 { line += "; \(s.readings) readings" }
+                print(line)
+                for left in s.readingsLeftOut { Terminal.error("\(s.file): reading left out: \(left)") }
             }
         }
     }
@@ -131,4 +111,20 @@ struct PaymentsCommand: ParsableCommand {
     }
 }
 
-
+/// Imports each file with `body`; a file refused (every problem printed) does not stop the
+/// others; exit 65 when one was.
+func importEach(_ files: [String], _ body: (String) throws -> Void) throws {
+    var rejected = 0
+    for file in files {
+        do {
+            try body(file)
+        } catch let error as RegistryError {
+            rejected += 1
+            Terminal.error(error.description)
+        }
+    }
+    if rejected > 0 {
+        Terminal.error("\(rejected) of \(files.count) files rejected.")
+        throw ExitCode(65)
+    }
+}
