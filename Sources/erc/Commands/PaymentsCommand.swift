@@ -6,7 +6,7 @@ import Storage
 
 struct PaymentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "payments", abstract: "Banks' registries of accepted payments, and the suspense list.",
+        commandName: "payments", abstract: "Banks' registries of accepted payments and statements, and the suspense list.",
         subcommands: [Import.self, Statement.self, Suspense.self])
 
     struct Statement: ParsableCommand {
