@@ -51,16 +51,16 @@ public struct KeyStore {
         }
         var random = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) }
-        let token = "erc_" + hex(bytes)
+        let token = "erc_" + hexString(bytes)
         let id = try connection.first(
             "INSERT INTO api_keys (name, role, scope, prefix, hash) VALUES (?, ?, ?, ?, ?) RETURNING id",
-            [name, role.rawValue, scope, String(token.prefix(12)), hex(digest(token))])!.int64(0)
+            [name, role.rawValue, scope, String(token.prefix(12)), Self.digestHex(token)])!.int64(0)
         return (try key(id: id)!, token)
     }
 
     /// The key a token belongs to, unless it is unknown or revoked.
     public func authenticate(_ token: String) throws -> APIKey? {
-        let hashed = hex(digest(token))
+        let hashed = Self.digestHex(token)
         guard let row = try connection.first(
             "SELECT id, hash FROM api_keys WHERE hash = ? AND revoked_at IS NULL", [hashed])
         else { return nil }
@@ -90,31 +90,8 @@ public struct KeyStore {
         }
     }
 
-    private func digest(_ token: String) -> [UInt8] { Self.sha256(token) }
-
     /// The SHA-256 of a token in hex, as the database keeps it.
-    static func digestHex(_ token: String) -> String {
-        KeyStore.hexString(Self.sha256(token))
-    }
-
-    private static func sha256(_ token: String) -> [UInt8] {
-        var sha = SHA256()
-        sha.update(Array(token.utf8))
-        return sha.finalize()
-    }
-
-    private func hex(_ bytes: [UInt8]) -> String { Self.hexString(bytes) }
-
-    private static func hexString(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func digestHex(_ token: String) -> String { SHA256.hex(Array(token.utf8)) }
 
     /// Compares without stopping at the first difference.
     private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

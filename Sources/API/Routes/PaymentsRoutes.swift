@@ -48,11 +48,12 @@ extension Routes {
             if !(1...100_000_000).contains(body.amount ?? 0) {
                 problems.append("amount must be a whole number of kopecks from 1 to 100000000")
             }
-            let identifier = { (text: String?) in
-                text.map { (1...64).contains($0.count) && $0.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F } } ?? false
+            if !Routes.isIdentifier(body.terminalId, maxLength: 64) {
+                problems.append("terminalId must be 1 to 64 visible ASCII characters")
             }
-            if !identifier(body.terminalId) { problems.append("terminalId must be 1 to 64 visible ASCII characters") }
-            if !identifier(body.transactionId) { problems.append("transactionId must be 1 to 64 visible ASCII characters") }
+            if !Routes.isIdentifier(body.transactionId, maxLength: 64) {
+                problems.append("transactionId must be 1 to 64 visible ASCII characters")
+            }
             let today = services.today
             var paidOn = today
             if let text = body.paidOn {
@@ -74,25 +75,16 @@ extension Routes {
             let payment = IncomingPayment(
                 source: "infomat", operationId: "\(terminal)/\(transaction)", account: account,
                 amount: Money(kopecks: amount), paidOn: paidOn, designation: designation)
-            let outcome: Result<RecordedPayment, BillingError> = try await services.pool.run(.write) { connection in
-                do { return .success(try PaymentBook(connection: connection).record(payment)) } catch let error as BillingError {
-                    return .failure(error)
-                }
-            }
-            switch outcome {
-            case .failure(let error):
-                throw Problem.unprocessable(error.code.description.replacingOccurrences(of: " ", with: "-"), error.message)
-            case .success(let recorded):
-                return try json(
-                    PaymentAnswer(
-                        payment: recorded.id, account: account.value, amount: amount, postedPeriod: "\(recorded.period)",
-                        allocations: recorded.allocations.map {
-                            .init(
-                                principalINN: $0.principalINN, service: $0.serviceCode, period: "\($0.period)",
-                                amount: $0.amount.kopecks, kind: $0.kind.rawValue)
-                        }),
-                    status: .created, headers: recorded.wasRecordedBefore ? [APIServer.replayedHeader: "true"] : [:])
-            }
+            let recorded = try await services.pool.run(.write) { try PaymentBook(connection: $0).record(payment) }
+            return try json(
+                PaymentAnswer(
+                    payment: recorded.id, account: account.value, amount: amount, postedPeriod: "\(recorded.period)",
+                    allocations: recorded.allocations.map {
+                        .init(
+                            principalINN: $0.principalINN, service: $0.serviceCode, period: "\($0.period)",
+                            amount: $0.amount.kopecks, kind: $0.kind.rawValue)
+                    }),
+                status: .created, headers: recorded.wasRecordedBefore ? [APIServer.replayedHeader: "true"] : [:])
         }
     }
 }

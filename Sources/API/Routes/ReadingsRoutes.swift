@@ -95,23 +95,10 @@ extension Routes {
             if value == nil { problems.append("value must be a number of at least 0 with up to 3 decimals, without exponent") }
             let takenOn = body.takenOn.flatMap { CalendarDate(iso: $0) }
             if takenOn == nil { problems.append("takenOn must be a date, YYYY-MM-DD") }
-            let allowed = channels(of: key)
-            var channel = allowed.first
-            if let name = body.channel {
-                if let named = MeterReading.Channel(rawValue: name) {
-                    channel = named
-                } else {
-                    problems.append(
-                        "channel must be one of \(MeterReading.Channel.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-            }
-            let idempotencyKey: String?
-            do { idempotencyKey = try Routes.idempotencyKey(request, key: key) } catch let problem as Problem {
-                problems += problem.problems
-                idempotencyKey = nil
-            }
+            let channel = Routes.channel(named: body.channel, key: key, &problems)
+            let idempotencyKey = Routes.idempotencyKey(request, key: key, &problems)
             guard problems.isEmpty, let account, let value, let takenOn, let channel else { throw Problem.invalid(problems) }
-            guard allowed.contains(channel) else {
+            guard channels(of: key).contains(channel) else {
                 throw Problem.outsideScope("this key cannot send readings as channel \(channel.rawValue)")
             }
             let principal = try await Scope.check(account: account.value, context: context, services: services)
@@ -120,27 +107,17 @@ extension Routes {
                 receivedAt: services.nowStamp, idempotencyKey: idempotencyKey)
             let today = services.today
             let rules = services.rules
-            let outcome: Result<ReadingAcknowledgement, ReadingRejection> = try await services.pool.run(.write) { connection in
-                do {
-                    return .success(
-                        try ReadingIntake(connection: connection, rules: rules, today: today).submit(submission, principal: principal))
-                } catch let rejection as ReadingRejection {
-                    return .failure(rejection)
-                }
+            let ack = try await services.pool.run(.write) {
+                try ReadingIntake(connection: $0, rules: rules, today: today).submit(submission, principal: principal)
             }
-            switch outcome {
-            case .failure(let rejection):
-                throw Problem.unprocessable(rejection.code.rawValue, rejection.message)
-            case .success(let ack):
-                return try json(
-                    ReadingAnswer(
-                        acknowledgement: "R-\(ack.id)", id: ack.id, account: account.value, meter: meter,
-                        value: formatMilli(value).replacingOccurrences(of: ",", with: "."), takenOn: "\(takenOn)",
-                        channel: channel.rawValue, period: "\(ack.period)",
-                        consumption: formatMilli(ack.consumptionMilli).replacingOccurrences(of: ",", with: "."),
-                        flags: ack.flags.map(\.rawValue), duplicateOf: ack.duplicateOf),
-                    status: .created, headers: ack.replayed ? [APIServer.replayedHeader: "true"] : [:])
-            }
+            return try json(
+                ReadingAnswer(
+                    acknowledgement: "R-\(ack.id)", id: ack.id, account: account.value, meter: meter,
+                    value: formatMilli(value).replacingOccurrences(of: ",", with: "."), takenOn: "\(takenOn)",
+                    channel: channel.rawValue, period: "\(ack.period)",
+                    consumption: formatMilli(ack.consumptionMilli).replacingOccurrences(of: ",", with: "."),
+                    flags: ack.flags.map(\.rawValue), duplicateOf: ack.duplicateOf),
+                status: .created, headers: ack.replayed ? [APIServer.replayedHeader: "true"] : [:])
         }
     }
 }

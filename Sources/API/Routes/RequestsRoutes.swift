@@ -66,14 +66,6 @@ extension Routes {
         var requests: [RequestAnswer]
     }
 
-    static func problem(_ error: ServiceRequestError) -> Problem {
-        switch error.code {
-        case .requestNotFound: .notFound(error.code.rawValue, error.message)
-        case .invalidTransition: Problem(.conflict, code: error.code.rawValue, title: "Conflict", detail: error.message)
-        default: .unprocessable(error.code.rawValue, error.message)
-        }
-    }
-
     /// Self-service requests: POST /v1/requests opens one, GET /v1/requests/{number} shows it,
     /// GET /v1/requests lists a principal's (or, for an operator, all), POST
     /// /v1/requests/{number}/status moves it.
@@ -91,19 +83,10 @@ extension Routes {
             if account == nil { problems.append("account must be a personal account number of 10 digits") }
             if (body.details?.count ?? 0) > 2_000 { problems.append("details must be at most 2000 characters") }
             if (body.contact?.count ?? 0) > 200 { problems.append("contact must be at most 200 characters") }
-            let allowed = channels(of: key)
-            var channel = allowed.first
-            if let name = body.channel {
-                channel = MeterReading.Channel(rawValue: name)
-                if channel == nil { problems.append("channel is not one of erc's channels") }
-            }
-            let idempotencyKey: String?
-            do { idempotencyKey = try Routes.idempotencyKey(request, key: key) } catch let problem as Problem {
-                problems += problem.problems
-                idempotencyKey = nil
-            }
+            let channel = Routes.channel(named: body.channel, key: key, &problems)
+            let idempotencyKey = Routes.idempotencyKey(request, key: key, &problems)
             guard problems.isEmpty, let kind, let account, let channel else { throw Problem.invalid(problems) }
-            guard allowed.contains(channel) else {
+            guard channels(of: key).contains(channel) else {
                 throw Problem.outsideScope("this key cannot open requests as channel \(channel.rawValue)")
             }
             _ = try await Scope.check(account: account.value, context: context, services: services)
@@ -111,21 +94,10 @@ extension Routes {
                 kind: kind, account: account, meter: body.meter, serviceCode: body.service, details: body.details,
                 contact: body.contact, channel: channel, receivedAt: services.nowStamp, idempotencyKey: idempotencyKey,
                 sender: key.name)
-            let outcome: Result<(request: ServiceRequest, replayed: Bool), ServiceRequestError> =
-                try await services.pool.run(.write) { connection in
-                    do { return .success(try ServiceRequestDesk(connection: connection).open(new)) } catch let error
-                        as ServiceRequestError
-                    {
-                        return .failure(error)
-                    }
-                }
-            switch outcome {
-            case .failure(let error): throw problem(error)
-            case .success(let opened):
-                return try json(
-                    RequestAnswer(opened.request), status: .created,
-                    headers: opened.replayed ? [APIServer.replayedHeader: "true"] : [:])
-            }
+            let opened = try await services.pool.run(.write) { try ServiceRequestDesk(connection: $0).open(new) }
+            return try json(
+                RequestAnswer(opened.request), status: .created,
+                headers: opened.replayed ? [APIServer.replayedHeader: "true"] : [:])
         }
 
         routes.add(.get, "requests") { request, context in
@@ -154,12 +126,8 @@ extension Routes {
                 try ServiceRequestDesk(connection: connection).find(number: number)
             }
             guard let found else { throw Problem.notFound("request-not-found", "no request \(number)") }
-            let principal = try await Scope.principal(of: key, services: services)
-            let ownPrincipal = try await services.pool.run(.read) { connection in
-                try ServiceRequestDesk(connection: connection).principal(ofRequest: number)
-            }
             switch key.role {
-            case .principal where ownPrincipal != principal,
+            case .principal where found.principalINN != key.scope,
                 .infomat where context.sessionAccount != found.account.value:
                 // Someone else's request: answered as if there were none.
                 throw Problem.notFound("request-not-found", "no request \(number)")
@@ -180,19 +148,11 @@ extension Routes {
             if (body.comment?.count ?? 0) > 2_000 { throw Problem.invalid(["comment must be at most 2000 characters"]) }
             let principal = try await Scope.principal(of: key, services: services)
             let stamp = services.nowStamp
-            let outcome: Result<ServiceRequest, ServiceRequestError> = try await services.pool.run(.write) { connection in
-                do {
-                    return .success(
-                        try ServiceRequestDesk(connection: connection).update(
-                            number: number, to: status, comment: body.comment, at: stamp, by: key.name, principal: principal))
-                } catch let error as ServiceRequestError {
-                    return .failure(error)
-                }
+            let updated = try await services.pool.run(.write) {
+                try ServiceRequestDesk(connection: $0).update(
+                    number: number, to: status, comment: body.comment, at: stamp, by: key.name, principal: principal)
             }
-            switch outcome {
-            case .failure(let error): throw problem(error)
-            case .success(let updated): return try json(RequestAnswer(updated))
-            }
+            return try json(RequestAnswer(updated))
         }
     }
 }

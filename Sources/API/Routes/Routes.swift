@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Hummingbird
 import NIOCore
@@ -70,13 +71,31 @@ enum Routes {
     }
 
     /// The client's `Idempotency-Key`, kept per API key so two clients' keys never collide.
-    static func idempotencyKey(_ request: Request, key: APIKey) throws -> String? {
+    /// A malformed one is added to `problems`.
+    static func idempotencyKey(_ request: Request, key: APIKey, _ problems: inout [String]) -> String? {
         guard let value = request.headers[APIServer.idempotencyHeader] else { return nil }
-        guard (1...200).contains(value.count), value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
-        else {
-            throw Problem.invalid(["Idempotency-Key must be 1 to 200 visible ASCII characters"])
+        guard isIdentifier(value, maxLength: 200) else {
+            problems.append("Idempotency-Key must be 1 to 200 visible ASCII characters")
+            return nil
         }
         return "\(key.id):\(value)"
+    }
+
+    /// 1 to `maxLength` visible ASCII characters: a client's key or a terminal's id.
+    static func isIdentifier(_ text: String?, maxLength: Int) -> Bool {
+        guard let text else { return false }
+        return (1...maxLength).contains(text.count) && text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
+    }
+
+    /// The channel a body names, else the key's own (``channels(of:)``); a name that is no
+    /// channel is added to `problems`. Whether the key may use it is the caller's check.
+    static func channel(named name: String?, key: APIKey, _ problems: inout [String]) -> MeterReading.Channel? {
+        guard let name else { return channels(of: key).first }
+        guard let named = MeterReading.Channel(rawValue: name) else {
+            problems.append("channel must be one of \(MeterReading.Channel.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        return named
     }
 }
 

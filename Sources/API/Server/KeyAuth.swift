@@ -1,3 +1,4 @@
+import Core
 import Foundation
 public import Hummingbird
 import NIOConcurrencyHelpers
@@ -48,8 +49,7 @@ final class InfomatSessions: Sendable {
 
     func open(keyId: Int64, account: String, now: UInt64) -> (token: String, until: UInt64) {
         var random = SystemRandomNumberGenerator()
-        let token = "ses_" + (0..<16).map { _ in String(UInt8.random(in: .min ... .max, using: &random), radix: 16) }
-            .map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+        let token = "ses_" + hexString((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &random) })
         let until = now + lifetimeSeconds * 1_000_000_000
         sessions.withLockedValue { sessions in
             if sessions.count > 50_000 { sessions = sessions.filter { $0.value.until > now } }

@@ -1,5 +1,7 @@
+import Billing
 import Foundation
 public import Hummingbird
+import Intake
 import Logging
 
 /// An error answered as problem details (RFC 9457, `application/problem+json`): a stable code
@@ -72,6 +74,25 @@ public struct Problem: Error, HTTPResponseError, Sendable, CustomStringConvertib
     static func unprocessable(_ code: String, _ detail: String) -> Problem {
         Problem(.unprocessableContent, code: code, title: "Refused", detail: detail)
     }
+
+    /// The answer to a refusal of the domain below (a reading's rule, a payment, a request), or
+    /// nil for any other error.
+    static func refusal(_ error: any Error) -> Problem? {
+        switch error {
+        case let rejection as ReadingRejection:
+            return .unprocessable(rejection.code.rawValue, rejection.message)
+        case let error as BillingError:
+            return .unprocessable(error.code.description.replacingOccurrences(of: " ", with: "-"), error.message)
+        case let error as ServiceRequestError:
+            switch error.code {
+            case .requestNotFound: return .notFound(error.code.rawValue, error.message)
+            case .invalidTransition: return Problem(.conflict, code: error.code.rawValue, title: "Conflict", detail: error.message)
+            default: return .unprocessable(error.code.rawValue, error.message)
+            }
+        default:
+            return nil
+        }
+    }
 }
 
 extension JSONEncoder {
@@ -84,7 +105,8 @@ extension JSONEncoder {
 }
 
 /// Turns every error a route or Hummingbird throws into problem details: Hummingbird's own
-/// (no such route, body too large) keep their status; anything unexpected is a 500 whose
+/// (no such route, body too large) keep their status; the domain's refusals get theirs
+/// (``Problem/refusal(_:)``); anything unexpected is a 500 whose
 /// message says nothing of its cause, which goes to the log.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
@@ -110,6 +132,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                     detail: error.status.reasonPhrase)
             }
             return try problem.response(from: request, context: context)
+        } catch let error where Problem.refusal(error) != nil {
+            return try Problem.refusal(error)!.response(from: request, context: context)
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             return try Problem(

@@ -222,11 +222,6 @@ public struct ServiceRequestDesk {
             updatedAt: try row.string(13), history: history)
     }
 
-    /// The principal a request is routed to (for scope checks).
-    public func principal(ofRequest number: String) throws -> Int64? {
-        try connection.first("SELECT principal_id FROM service_requests WHERE number = ?", [number]).map { try $0.int64(0) }
-    }
-
     /// Requests routed to a principal (or all), optionally in one status, oldest first.
     public func list(principal: Int64?, status: ServiceRequest.Status?, limit: Int = 500) throws -> [ServiceRequest] {
         try connection.all(
