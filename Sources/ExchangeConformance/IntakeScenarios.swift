@@ -11,7 +11,8 @@ public import Storage
 /// nothing, an operation in a second registry not doubled, a conflicting registry refused with
 /// nothing stored, and the books still balancing.
 public enum IntakeScenarios {
-    static func line(
+    /// A classic registry line; amounts with a decimal point or comma.
+    public static func line(
         _ operation: String, _ account: String, paid: String, transferred: String, fee: String, period: String = "1026",
         extras: [String] = []
     ) -> String {
@@ -19,8 +20,9 @@ public enum IntakeScenarios {
           "г. Челябинск, ул. Кирова, д. 10, кв. 15", period, paid, transferred, fee] + extras).joined(separator: ";")
     }
 
-    static func file(_ lines: [String], summary: String) -> String {
-        (lines + [summary]).joined(separator: "\r\n") + "\r\n"
+    /// A registry of `lines` and its summary line, CRLF (or LF) line ends.
+    public static func file(_ lines: [String], summary: String, crlf: Bool = true) -> String {
+        (lines + [summary]).joined(separator: crlf ? "\r\n" : "\n") + (crlf ? "\r\n" : "\n")
     }
 
     static func write(_ text: String, cp1251: Bool, to path: String) throws {

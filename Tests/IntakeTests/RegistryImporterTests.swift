@@ -9,17 +9,15 @@ import Testing
 
 @Suite("Banks' registries of accepted payments")
 struct RegistryImporterTests {
-    /// A classic registry line; amounts with a decimal point or comma.
     static func line(
         _ operation: String, _ account: String, paid: String, transferred: String, fee: String, period: String = "1026",
         extras: [String] = []
     ) -> String {
-        (["05-11-2026", "10-15-32", "8597", "0100", "12", operation, account, "Иванов Иван Иванович",
-          "г. Челябинск, ул. Кирова, д. 10, кв. 15", period, paid, transferred, fee] + extras).joined(separator: ";")
+        IntakeScenarios.line(operation, account, paid: paid, transferred: transferred, fee: fee, period: period, extras: extras)
     }
 
     static func file(_ lines: [String], summary: String, crlf: Bool = true) -> String {
-        (lines + [summary]).joined(separator: crlf ? "\r\n" : "\n") + (crlf ? "\r\n" : "\n")
+        IntakeScenarios.file(lines, summary: summary, crlf: crlf)
     }
 
     @Test func aClassicRegistryReadsInCP1251AndUTF8Alike() throws {
