@@ -173,6 +173,52 @@ struct EPDRendererTests {
         #expect(Double(differing) / Double(max(a.pixels.count, 1)) < 0.005, "\(differing) pixels differ")
     }
 
+    @Test("a file writes what its documents share once, as forms, and each page still reads whole")
+    func sharedParts() throws {
+        let folder = try TemporaryDirectory("erc-epd")
+        let first = Self.document()
+        var second = Self.document()
+        second.account = try PersonalAccountNumber("7400000002")
+        second.ownerName = "Петров Пётр Петрович"
+        let one = folder.file("one.pdf")
+        let two = folder.file("two.pdf")
+        try EPDRenderer().render(first, to: one)
+        #expect(try EPDRenderer().render(batch: [first, second], to: two) == 2)
+        func forms(_ path: String) throws -> Int {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            return bytes.ranges(of: Data("/Subtype /Form".utf8)).count
+        }
+        // Title and center, table head, three principals, meters head, rules, payment part.
+        #expect(try forms(one) >= 6)
+        #expect(try forms(two) == forms(one))
+        let oneSize = try #require(FileManager.default.attributesOfItem(atPath: one)[.size] as? Int)
+        let twoSize = try #require(FileManager.default.attributesOfItem(atPath: two)[.size] as? Int)
+        #expect(twoSize - oneSize < 3_500, "the second document took \(twoSize - oneSize) bytes")
+        for page in 1...2 {
+            let text = try ProcessRunner.run("pdftotext", ["-f", "\(page)", "-l", "\(page)", "-layout", two, "-"]).stdout
+            #expect(text.contains(page == 1 ? "Иванов Иван Иванович" : "Петров Пётр Петрович"))
+            #expect(text.contains("Исполнитель расчётов: \(Center.demo.name)"))
+            #expect(text.contains("ООО «Поставщик 3»"))
+            #expect(text.contains("Итого, руб."))
+            #expect(text.contains("ПЛАТЁЖНАЯ ЧАСТЬ"))
+            #expect(text.contains(first.total.formatted()))
+        }
+        #expect(try qrPayloads(of: two, in: folder, page: 2).first?["PersAcc"] == "7400000002")
+    }
+
+    @Test("text outside CP1251 is written in the Unicode font and reads back exactly")
+    func textOutsideCP1251() throws {
+        let folder = try TemporaryDirectory("erc-epd")
+        var epd = Self.document()
+        epd.ownerName = "Əliyev Şükrü Ñandú"
+        let pdf = folder.file("epd.pdf")
+        try EPDRenderer().render(epd, to: pdf)
+        let text = try text(of: pdf)
+        #expect(text.components(separatedBy: "Əliyev Şükrü Ñandú").count - 1 == 2)  // header, payment part
+        #expect(text.contains("Лицевой счёт: 7400000001"))
+        #expect(try qrPayloads(of: pdf, in: folder).first?["LastName"] == "Əliyev")
+    }
+
     @Test("a file embeds one small subset font, compressed")
     func smallFile() throws {
         let folder = try TemporaryDirectory("erc-epd")

@@ -25,20 +25,38 @@ private let recordHaruError: HPDF_Error_Handler = { errorNumber, detailNumber, u
 }
 
 /// A PDF document being built with libharu: owns the `HPDF_Doc` and frees it in `deinit`.
-/// Compression is on and text is UTF-8 in an embedded TrueType font, so it stays extractable.
+/// Compression is on; text is in an embedded TrueType font, so it stays extractable: CP1251
+/// (one byte a character) where the text allows, UTF-8 for text with other characters.
+/// Every page shares one Resources dictionary, and parts drawn alike on many pages are drawn
+/// once, as forms (``HaruPage/stamp(_:x:y:draw:)``).
 final class HaruDocument {
     /// Whether the current page has a text object open, and its font.
     final class TextState {
         var open = false
-        var font: (bold: Bool, size: Float)?
+        var font: (font: HPDF_Font, size: Float)?
+        /// Where the current text line starts (the text object's Td position).
+        var lineStart: (x: Float, y: Float) = (0, 0)
         var page: HPDF_Page?
+    }
+
+    /// A font in both encodings; the UTF-8 one is made when text first needs it.
+    struct FontPair {
+        let name: String
+        let cp1251: HPDF_Font
+        var utf8: HPDF_Font?
     }
 
     let raw: HPDF_Doc
     let textState = TextState()
     private let errors = HaruErrorBox()
-    private(set) var regular: HPDF_Font!
-    private(set) var bold: HPDF_Font!
+    private(set) var regular: FontPair!
+    private(set) var bold: FontPair!
+    /// The Resources dictionary of every page and form.
+    private(set) var resources: HPDF_Dict!
+    /// Forms drawn so far, by the caller's key.
+    var forms: [String: HPDF_Dict] = [:]
+    /// Text wrapped so far, by width, size, weight and text (``HaruPage/wrapOnce(_:width:size:bold:)``).
+    var wrapped: [String: [String]] = [:]
 
     init(regularFont: String, boldFont: String) throws(PDFError) {
         guard let doc = HPDF_New(recordHaruError, Unmanaged.passUnretained(errors).toOpaque()) else {
@@ -49,19 +67,31 @@ final class HaruDocument {
         try check(HPDF_UseUTFEncodings(doc), "enabling UTF-8 encodings")
         regular = try loadFont(regularFont)
         bold = try loadFont(boldFont)
+        guard let resources = erc_resources_new(doc) else { throw failure("making the shared resources") }
+        self.resources = resources
     }
 
     deinit {
         HPDF_Free(raw)
     }
 
-    private func loadFont(_ path: String) throws(PDFError) -> HPDF_Font {
+    /// The font to write `bytes` of text with: CP1251 when `cp1251`, else UTF-8.
+    func font(bold isBold: Bool, cp1251: Bool) throws(PDFError) -> HPDF_Font {
+        let pair = isBold ? bold! : regular!
+        if cp1251 { return pair.cp1251 }
+        if let font = pair.utf8 { return font }
+        guard let font = HPDF_GetFont(raw, pair.name, "UTF-8") else { throw failure("loading a UTF-8 font") }
+        if isBold { bold.utf8 = font } else { regular.utf8 = font }
+        return font
+    }
+
+    private func loadFont(_ path: String) throws(PDFError) -> FontPair {
         guard let name = HPDF_LoadTTFontFromFile(raw, path, HPDF_TRUE),
-            let font = HPDF_GetFont(raw, name, "UTF-8")
+            let font = HPDF_GetFont(raw, name, "CP1251")
         else {
             throw failure("loading the font \(path)")
         }
-        return font
+        return FontPair(name: String(cString: name), cp1251: font)
     }
 
     func failure(_ operation: String) -> PDFError {
@@ -83,16 +113,8 @@ final class HaruDocument {
         textState.page = page
         try check(
             HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT), "setting the page size to A4")
+        try check(erc_page_use_resources(raw, page, resources), "sharing the resources")
         return HaruPage(raw: page, document: self)
-    }
-
-    /// Loads a 1-bit grey image (rows padded to whole bytes, 0 = black).
-    func image(bits: [UInt8], width: Int, height: Int) throws(PDFError) -> HPDF_Image {
-        let image = bits.withUnsafeBufferPointer {
-            HPDF_LoadRawImageFromMem(raw, $0.baseAddress, UInt32(width), UInt32(height), HPDF_CS_DEVICE_GRAY, 1)
-        }
-        guard let image else { throw failure("loading a QR code image") }
-        return image
     }
 
     /// Closes the current page's open text object.

@@ -1,4 +1,5 @@
 import CHaru
+import Core
 
 /// A page of a ``HaruDocument``, valid while the document lives. Coordinates are PDF points
 /// from the bottom-left corner; `text` draws from the top-left of the line box.
@@ -10,22 +11,67 @@ struct HaruPage {
     static let height: Float = 841.89
 
     /// Writes text. Consecutive texts share one text object and set the font only when it
-    /// changes; drawing anything else ends the text object first.
+    /// changes; drawing anything else ends the text object first. Positions are snapped to a
+    /// quarter point, which keeps the page's numbers short. Text in the one-byte font is written
+    /// here, as bytes (libharu would escape every byte above 127 as four characters), after
+    /// measuring it on the font, which marks its glyphs for the embedded subset as libharu's own
+    /// text output does; other text goes through libharu.
     func text(
         _ string: String, x: Float, y: Float, size: Float, bold: Bool = false
     ) throws(PDFError) {
+        let (bytes, cp1251) = HaruPage.encode(string)
+        let font = try document.font(bold: bold, cp1251: cp1251)
         let state = document.textState
         if !state.open {
             try document.check(HPDF_Page_BeginText(raw), "beginning text")
             state.open = true
             state.font = nil
+            state.lineStart = (0, 0)
         }
-        if state.font?.bold != bold || state.font?.size != size {
-            try document.check(
-                HPDF_Page_SetFontAndSize(raw, bold ? document.bold : document.regular, size), "setting the font")
-            state.font = (bold, size)
+        if state.font?.font != font || state.font?.size != size {
+            try document.check(HPDF_Page_SetFontAndSize(raw, font, size), "setting the font")
+            state.font = (font, size)
         }
-        try document.check(HPDF_Page_TextOut(raw, x, y, string), "writing text")
+        let (x, y) = (HaruPage.snap(x), HaruPage.snap(y))
+        guard cp1251 else {
+            erc_page_set_line_start(raw, state.lineStart.x, state.lineStart.y)
+            let status = bytes.withUnsafeBufferPointer { HPDF_Page_TextOut(raw, x, y, $0.baseAddress) }
+            try document.check(status, "writing text")
+            state.lineStart = (x, y)
+            return
+        }
+        _ = bytes.withUnsafeBufferPointer {
+            $0.withMemoryRebound(to: UInt8.self) { HPDF_Font_TextWidth(font, $0.baseAddress, UInt32($0.count - 1)) }
+        }
+        var operators = Array(
+            "\(HaruPage.number(x - state.lineStart.x)) \(HaruPage.number(y - state.lineStart.y)) Td (".utf8)
+        operators.reserveCapacity(operators.count + bytes.count + 8)
+        for byte in bytes.dropLast() {
+            switch UInt8(bitPattern: byte) {
+            case 0x28, 0x29, 0x5C: operators += [0x5C, UInt8(bitPattern: byte)]  // ( ) backslash
+            case 0x0A: operators += [0x5C, 0x6E]
+            case 0x0D: operators += [0x5C, 0x72]
+            case let other: operators.append(other)
+            }
+        }
+        operators += Array(") Tj\n".utf8)
+        let status = operators.withUnsafeBufferPointer { erc_page_write(raw, $0.baseAddress, UInt32($0.count), 1) }
+        try document.check(status, "writing text")
+        state.lineStart = (x, y)
+    }
+
+    /// The text as a C string for libharu: CP1251 when every character has a CP1251 byte,
+    /// else UTF-8 (`cp1251` says which font to use).
+    static func encode(_ string: String) -> (bytes: [CChar], cp1251: Bool) {
+        if let bytes = CP1251.encode(string) {
+            return (bytes.map { CChar(bitPattern: $0) } + [0], true)
+        }
+        return (string.utf8.map { CChar(bitPattern: $0) } + [0], false)
+    }
+
+    /// A coordinate on the quarter-point grid (an exact binary fraction).
+    static func snap(_ value: Float) -> Float {
+        (value * 4).rounded() / 4
     }
 
     /// Ends the open text object, before lines and images and at the end of the page.
@@ -42,12 +88,13 @@ struct HaruPage {
         try text(string, x: right - width, y: y, size: size, bold: bold)
     }
 
-    /// The width of `string` in points, measured on the font (nothing is written to the page).
+    /// The width of `string` in points, measured on the font it will be written in (nothing
+    /// is written to the page).
     func width(of string: String, size: Float, bold: Bool = false) -> Float {
-        let font = bold ? document.bold : document.regular
-        var utf8 = Array(string.utf8)
-        let measured = utf8.withUnsafeMutableBufferPointer {
-            HPDF_Font_TextWidth(font, $0.baseAddress, UInt32($0.count))
+        let (bytes, cp1251) = HaruPage.encode(string)
+        guard let font = try? document.font(bold: bold, cp1251: cp1251) else { return 0 }
+        let measured = bytes.withUnsafeBufferPointer {
+            $0.withMemoryRebound(to: UInt8.self) { HPDF_Font_TextWidth(font, $0.baseAddress, UInt32($0.count - 1)) }
         }
         return Float(measured.width) * size / 1_000
     }
@@ -86,11 +133,21 @@ struct HaruPage {
         return lines.isEmpty ? [""] : lines
     }
 
+    /// ``wrap(_:width:size:bold:)`` remembered by the document: for text that many of its
+    /// documents share, measured once per file.
+    func wrapOnce(_ string: String, width: Float, size: Float, bold: Bool = false) -> [String] {
+        let key = "\(width) \(size) \(bold) \(string)"
+        if let lines = document.wrapped[key] { return lines }
+        let lines = wrap(string, width: width, size: size, bold: bold)
+        document.wrapped[key] = lines
+        return lines
+    }
+
     func line(x1: Float, y1: Float, x2: Float, y2: Float, width: Float = 0.5) throws(PDFError) {
         try endText()
         try document.check(HPDF_Page_SetLineWidth(raw, width), "setting the line width")
-        try document.check(HPDF_Page_MoveTo(raw, x1, y1), "drawing a line")
-        try document.check(HPDF_Page_LineTo(raw, x2, y2), "drawing a line")
+        try document.check(HPDF_Page_MoveTo(raw, HaruPage.snap(x1), HaruPage.snap(y1)), "drawing a line")
+        try document.check(HPDF_Page_LineTo(raw, HaruPage.snap(x2), HaruPage.snap(y2)), "drawing a line")
         try document.check(HPDF_Page_Stroke(raw), "drawing a line")
     }
 
@@ -110,8 +167,56 @@ struct HaruPage {
         try document.check(HPDF_Page_Stroke(raw), "drawing a frame")
     }
 
-    func draw(image: HPDF_Image, x: Float, y: Float, size: Float) throws(PDFError) {
+    /// Draws a QR code as an inline image mask (dark modules painted, light ones left as they
+    /// are): `bits` are rows of `modules` bits padded to whole bytes, 0 for dark; (x, y) is the
+    /// symbol's lower-left corner and `size` its side, quiet zone not included.
+    func qrCode(bits: [UInt8], modules: Int, x: Float, y: Float, size: Float) throws(PDFError) {
         try endText()
-        try document.check(HPDF_Page_DrawImage(raw, image, x, y, size, size), "drawing an image")
+        let header =
+            "q \(HaruPage.number(size)) 0 0 \(HaruPage.number(size)) \(HaruPage.number(x)) \(HaruPage.number(y)) cm\n"
+            + "BI /W \(modules) /H \(modules) /BPC 1 /IM true ID "
+        let operators = Array(header.utf8) + bits + Array("\nEI Q\n".utf8)
+        let status = operators.withUnsafeBufferPointer { erc_page_write(raw, $0.baseAddress, UInt32($0.count), 0) }
+        try document.check(status, "drawing a QR code")
+    }
+
+    /// A number for a content stream, to a hundredth.
+    static func number(_ value: Float) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let sign = hundredths < 0 ? "-" : ""
+        let whole = abs(hundredths) / 100
+        let fraction = abs(hundredths) % 100
+        if fraction == 0 { return "\(sign)\(whole)" }
+        return fraction % 10 == 0 ? "\(sign)\(whole).\(fraction / 10)" : "\(sign)\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    /// Draws what `draw` draws, at coordinates relative to (x, y). The first time the document
+    /// sees `key`, that is drawn into a form; every time, the form is placed at (x, y). A part
+    /// of the page that many documents of a file share (the center's requisites, a table's head,
+    /// a principal's requisites) is so written once per file.
+    func stamp(_ key: String, x: Float, y: Float, draw: (HaruPage) throws -> Void) throws {
+        try endText()
+        let form: HPDF_Dict
+        if let existing = document.forms[key] {
+            form = existing
+        } else {
+            guard let made = erc_form_new(document.raw, document.resources, -600, -900, 1200, 900) else {
+                throw document.failure("making a form")
+            }
+            let previous = erc_page_swap_stream(raw, erc_form_stream(made))
+            document.textState.font = nil
+            defer {
+                erc_page_swap_stream(raw, previous)
+                document.textState.font = nil
+            }
+            try draw(self)
+            try endText()
+            document.forms[key] = made
+            form = made
+        }
+        try document.check(HPDF_Page_GSave(raw), "placing a form")
+        try document.check(HPDF_Page_Concat(raw, 1, 0, 0, 1, HaruPage.snap(x), HaruPage.snap(y)), "placing a form")
+        try document.check(HPDF_Page_ExecuteXObject(raw, form), "placing a form")
+        try document.check(HPDF_Page_GRestore(raw), "placing a form")
     }
 }

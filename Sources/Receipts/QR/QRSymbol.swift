@@ -16,13 +16,14 @@ public struct QRCodeError: Error, Sendable, CustomStringConvertible {
 }
 
 /// A QR symbol encoded by libqrencode in byte mode at error correction level M, as a packed
-/// 1-bit bitmap with a 4-module quiet zone (0 = dark).
+/// 1-bit bitmap of its modules (0 = dark); the 4-module quiet zone is left to the layout.
 struct QRSymbol {
     /// Modules per side without the quiet zone.
     let modules: Int
     let version: Int
-    /// Modules per side with the quiet zone.
+    /// Modules per side with the quiet zone: the square the layout keeps free for the symbol.
     var side: Int { modules + 2 * QRSymbol.quietZone }
+    /// Rows of `modules` bits, each padded to whole bytes.
     let bits: [UInt8]
     static let quietZone = 4
 
@@ -49,15 +50,12 @@ struct QRSymbol {
         let width = Int(code.pointee.width)
         modules = width
         version = Int(code.pointee.version)
-        let side = width + 2 * QRSymbol.quietZone
-        let rowBytes = (side + 7) / 8
-        var bits = [UInt8](repeating: 0xFF, count: rowBytes * side)
+        let rowBytes = (width + 7) / 8
+        var bits = [UInt8](repeating: 0xFF, count: rowBytes * width)
         let data = code.pointee.data!
         for y in 0..<width {
             for x in 0..<width where data[y * width + x] & 1 == 1 {
-                let px = x + QRSymbol.quietZone
-                let py = y + QRSymbol.quietZone
-                bits[py * rowBytes + px / 8] &= ~(0x80 >> UInt8(px % 8))
+                bits[y * rowBytes + x / 8] &= ~(0x80 >> UInt8(x % 8))
             }
         }
         self.bits = bits

@@ -28,6 +28,15 @@ extension PaymentQR.Charset: ExpressibleByArgument {
         default: return nil
         }
     }
+
+    /// The name `--help` shows for a default (not the flag byte of the payload's header).
+    public var defaultValueDescription: String {
+        switch self {
+        case .utf8: "utf8"
+        case .cp1251: "cp1251"
+        case .koi8r: "koi8r"
+        }
+    }
 }
 
 extension RegistryLayout.Encoding: ExpressibleByArgument {}
