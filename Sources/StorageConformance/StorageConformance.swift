@@ -29,6 +29,7 @@ public enum StorageConformance {
         ConformanceCheck(name: "values round-trip through binds and rows", body: roundTrip),
         ConformanceCheck(name: "queries stream every row", body: streaming),
         ConformanceCheck(name: "a unique key refuses a second insert", body: uniqueKeys),
+        ConformanceCheck(name: "a posting's file and line are unique; postings without a source are not", body: postingSources),
         ConformanceCheck(name: "a failed transaction stores nothing", body: rollback),
         ConformanceCheck(name: "bulk insert loads every row intact", body: bulkInsert),
         ConformanceCheck(name: "errors say where and hide bound values", body: errors),
@@ -102,6 +103,27 @@ public enum StorageConformance {
         }
         try db.execute("INSERT INTO t_keys VALUES (?, ?) ON CONFLICT DO NOTHING", ["terminal-7/op-1", 99])
         try expect(try db.scalar("SELECT SUM(amount) FROM t_keys") == 10_000, name, "a retry changed the stored sum")
+    }
+
+    static func postingSources(_ db: any Connection) throws {
+        let name = "posting sources"
+        let insert = """
+            INSERT INTO postings (account_number, principal_id, service_code, period, kind, amount, counts_from,
+                                  source_file, source_line)
+            VALUES ('7400000001', 1, 'water', '2026-10', 'charge', 100, '2026-10-01', ?, ?)
+            """
+        try db.execute(insert, [7, 12] as [any SQLBindable])
+        do {
+            try db.execute(insert, [7, 12] as [any SQLBindable])
+            try expect(false, name, "a second posting from file 7, line 12 was stored")
+        } catch let error as StorageError {
+            try expect(error.code == .uniqueViolation, name, "code \(error.code), expected unique violation")
+        }
+        try db.execute(insert, [7, 13] as [any SQLBindable])
+        try db.execute(insert, [SQLValue.null, SQLValue.null] as [any SQLBindable])
+        try db.execute(insert, [SQLValue.null, SQLValue.null] as [any SQLBindable])
+        try expect(try db.scalar("SELECT COUNT(*) FROM postings") == 4, name, "postings stored: expected 4")
+        try db.execute("DELETE FROM postings")
     }
 
     static func rollback(_ db: any Connection) throws {

@@ -25,6 +25,9 @@ public enum Schema {
         Migration(version: 16, name: "a meter's latest reading found by the index alone", sql: latestReading),
         Migration(version: 17, name: "meters taken off", sql: "ALTER TABLE meters ADD COLUMN removed_on TEXT;"),
         Migration(version: 18, name: "payment orders from banks' statements", sql: bankStatementOrders),
+        Migration(
+            version: 19, name: "postings from a file unique by file and line, indexed only for them",
+            sqlite: "", postgres: postingSources),
     ]
 
     static let registry = """
@@ -485,6 +488,15 @@ public enum Schema {
 
     /// The payment orders of banks' statements (1C client-bank exchange), set against the
     /// registries' summaries by `erc reconcile bank`.
+    /// A posting's source (file and line) stays unique, but only postings that have one are in
+    /// its index: the postings of billing runs and payments (most of the journal) have none, and
+    /// PostgreSQL indexes rows whose key is NULL, which cost every billing run an index entry a
+    /// posting for nothing. SQLite keeps the constraint (dropping it would rebuild the table).
+    static let postingSources = """
+        ALTER TABLE postings DROP CONSTRAINT postings_source_file_source_line_key;
+        CREATE UNIQUE INDEX postings_source ON postings (source_file, source_line) WHERE source_file IS NOT NULL;
+        """
+
     static let bankStatementOrders = """
         CREATE TABLE bank_statement_orders (
             bank TEXT NOT NULL,
