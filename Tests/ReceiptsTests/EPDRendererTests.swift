@@ -88,8 +88,13 @@ struct EPDRendererTests {
             #expect(text.contains(line.amount.formatted()))
         }
         #expect(text.contains("Челябинска»"))
-        let footers = text.components(separatedBy: "итого к оплате \(epd.total.formatted()) руб.").count - 1
-        #expect(footers == pages)
+        // Every page's foot repeats the account and the total (spaces collapsed: pdftotext lays the
+        // figures out beside their words).
+        let foot = "ЛС 7400000001 · октябрь 2026 · итого к оплате, руб.: \(epd.total.formatted())"
+        let footers = text.split(separator: "\n").filter {
+            $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ").contains(foot)
+        }.count
+        #expect(footers == pages, "\(text)")
         #expect(text.contains("продолжение"))
         // The payment part with its code is on the last page.
         let codes = try qrPayloads(of: pdf, in: folder, page: pages)

@@ -30,6 +30,9 @@ public struct EPDRenderer: Sendable {
     static let columns:
         (service: Float, unit: Float, volume: Float, tariff: Float, charged: Float, recalculated: Float,
          privileges: Float, amount: Float) = (36, 258, 306, 352, 404, 454, 500, HaruPage.width - 40)
+    /// What an account number's width is measured on: labels after an account are placed at the
+    /// same x on every document (their forms are shared), and the font's digits are all as wide.
+    static let accountTemplate = "0000000000"
     /// The tear-off payment part's height, with one row of QR codes.
     static let tearOff: Float = 126
 
@@ -95,13 +98,12 @@ public struct EPDRenderer: Sendable {
     func draw(_ epd: EPDDocument, in document: HaruDocument) throws -> Int {
         var layout = Layout(epd: epd, document: document, page: try document.addPage())
         layout.y = try header(epd, on: layout.page)
-        layout.y = try tableHeader(on: layout.page, y: layout.y)
         try charges(epd, &layout)
         try balance(epd, &layout)
         try meters(epd, &layout)
         try reference(epd, &layout)
         try paymentPart(epd, &layout)
-        try footer(epd, on: layout.page, page: layout.pageCount, continued: false)
+        try footer(epd, on: layout.page, page: layout.pageCount, continued: false, wordsDrawn: true)
         return layout.pageCount
     }
 
@@ -127,110 +129,193 @@ public struct EPDRenderer: Sendable {
         }
     }
 
+    /// One block per principal: its requisites, its lines, its total and a rule under them.
+    /// What is the same on many documents (the requisites, each line's service, unit and tariff,
+    /// the labels) is a form: the whole block's when it fits on the page, else the requisites'
+    /// and each line's, so a block can continue on the next page.
     private func charges(_ epd: EPDDocument, _ layout: inout Layout) throws {
         let c = EPDRenderer.columns
         for block in epd.principals {
             let requisites =
                 "\(block.name), ИНН \(block.inn), КПП \(block.kpp), р/с \(block.account) в \(block.bankName), "
                 + "БИК \(block.bic), тел. \(block.phone)"
-            // The name in bold, the requisites after it, wrapped as one text: a form per principal.
             let boldExtra =
                 layout.page.width(of: block.name, size: 6.6, bold: true) - layout.page.width(of: block.name, size: 6.6)
             let wrapped = layout.page.wrapOnce(
                 requisites, width: EPDRenderer.right - EPDRenderer.left - boldExtra, size: 6.6)
-            try layout.need(Float(wrapped.count) * 8 + 11, renderer: self, table: true)
-            try layout.page.stamp("principal\n\(requisites)", x: EPDRenderer.left, y: layout.y) { page in
+            let rows = block.lines.map { line in
+                (line: line, names: layout.page.wrapOnce(line.serviceName, width: c.unit - c.service - 50, size: 8),
+                 unit: EPDRenderer.printed(unit: line.unit), tariff: line.tariff.formatted())
+            }
+            let rowsHeight = rows.reduce(Float(0)) { $0 + Float($1.names.count) * 9.5 }
+            let height = Float(wrapped.count) * 8 + rowsHeight + 11
+            func drawRequisites(on page: HaruPage, y: Float) throws {
                 for (index, text) in wrapped.enumerated() {
-                    let y = -Float(index) * 8
+                    let lineY = y - Float(index) * 8
                     if index == 0, text.hasPrefix(block.name + ",") {
-                        try page.text(block.name, x: 0, y: y, size: 6.6, bold: true)
+                        try page.text(block.name, x: EPDRenderer.left, y: lineY, size: 6.6, bold: true)
                         let offset = page.width(of: block.name, size: 6.6, bold: true)
-                        try page.text(String(text.dropFirst(block.name.count)), x: offset, y: y, size: 6.6)
+                        try page.text(
+                            String(text.dropFirst(block.name.count)), x: EPDRenderer.left + offset, y: lineY, size: 6.6)
                     } else {
-                        try page.text(text, x: 0, y: y, size: 6.6)
+                        try page.text(text, x: EPDRenderer.left, y: lineY, size: 6.6)
                     }
                 }
             }
-            layout.y -= Float(wrapped.count) * 8
-            for line in block.lines {
-                let names = layout.page.wrap(line.serviceName, width: c.unit - c.service - 50, size: 8)
-                try layout.need(Float(names.count) * 9.5 + 1, renderer: self, table: true)
-                let page = layout.page
-                let y = layout.y
-                for (index, name) in names.enumerated() {
+            func drawRow(_ row: (line: EPDDocument.Line, names: [String], unit: String, tariff: String), on page: HaruPage, y: Float) throws {
+                for (index, name) in row.names.enumerated() {
                     try page.text(name, x: c.service + 8, y: y - Float(index) * 9.5, size: 8)
                 }
-                try page.text(EPDRenderer.printed(unit: line.unit), x: c.unit - 34, y: y, size: 8)
-                try page.textRight(formatMilli(line.volumeMilli), right: c.volume, y: y, size: 8)
-                try page.textRight(line.tariff.formatted(), right: c.tariff, y: y, size: 8)
-                try page.textRight(line.amount.formatted(), right: c.charged, y: y, size: 8)
-                try page.textRight(line.recalculated.formatted(), right: c.recalculated, y: y, size: 8)
-                try page.textRight(line.privileges.formatted(), right: c.privileges, y: y, size: 8)
-                try page.textRight(line.due.formatted(), right: c.amount, y: y, size: 8)
-                layout.y -= Float(names.count) * 9.5
+                try page.text(row.unit, x: c.unit - 34, y: y, size: 8)
+                try page.textRight(row.tariff, right: c.tariff, y: y, size: 8)
+            }
+            func drawTotalLabel(on page: HaruPage, y: Float) throws {
+                try page.textRight("Итого по получателю:", right: c.privileges, y: y, size: 7.5, bold: true)
+                try page.line(x1: EPDRenderer.left, y1: y - 3, x2: EPDRenderer.right, y2: y - 3, width: 0.3)
+            }
+            func drawFigures(_ row: (line: EPDDocument.Line, names: [String], unit: String, tariff: String), on page: HaruPage, y: Float) throws {
+                try page.textRight(formatMilli(row.line.volumeMilli), right: c.volume, y: y, size: 8)
+                try page.textRight(row.line.amount.formatted(), right: c.charged, y: y, size: 8)
+                try page.textRight(row.line.recalculated.formatted(), right: c.recalculated, y: y, size: 8)
+                try page.textRight(row.line.privileges.formatted(), right: c.privileges, y: y, size: 8)
+                try page.textRight(row.line.due.formatted(), right: c.amount, y: y, size: 8)
+            }
+            if layout.y - height >= EPDRenderer.bottom {
+                // The whole block on this page: its form, then its figures in one text object.
+                let top = layout.y
+                let key = "block\n\(requisites)\n" + rows.map { "\($0.line.serviceName)|\($0.unit)|\($0.tariff)" }.joined(separator: "\n")
+                try layout.page.stamp(key, x: 0, y: top) { page in
+                    try drawRequisites(on: page, y: 0)
+                    var y = -Float(wrapped.count) * 8
+                    for row in rows {
+                        try drawRow(row, on: page, y: y)
+                        y -= Float(row.names.count) * 9.5
+                    }
+                    try drawTotalLabel(on: page, y: y)
+                }
+                var y = top - Float(wrapped.count) * 8
+                for row in rows {
+                    try drawFigures(row, on: layout.page, y: y)
+                    y -= Float(row.names.count) * 9.5
+                }
+                try layout.page.textRight(block.total.formatted(), right: c.amount, y: y, size: 7.5, bold: true)
+                layout.y = y - 11.5
+                continue
+            }
+            try layout.need(Float(wrapped.count) * 8 + 11, renderer: self, table: true)
+            try layout.page.stamp("principal\n\(requisites)", x: 0, y: layout.y) { page in
+                try drawRequisites(on: page, y: 0)
+            }
+            layout.y -= Float(wrapped.count) * 8
+            for row in rows {
+                try layout.need(Float(row.names.count) * 9.5 + 1, renderer: self, table: true)
+                try layout.page.stamp("row\n\(row.line.serviceName)\n\(row.unit)\n\(row.tariff)", x: 0, y: layout.y) { page in
+                    try drawRow(row, on: page, y: 0)
+                }
+                try drawFigures(row, on: layout.page, y: layout.y)
+                layout.y -= Float(row.names.count) * 9.5
             }
             try layout.need(11, renderer: self, table: true)
-            try layout.page.textRight(
-                "Итого по получателю: \(block.total.formatted())", right: c.amount, y: layout.y, size: 7.5, bold: true)
-            layout.y -= 3
-            try layout.page.line(x1: EPDRenderer.left, y1: layout.y, x2: EPDRenderer.right, y2: layout.y, width: 0.3)
-            layout.y -= 8.5
+            try layout.page.stamp("block-total", x: 0, y: layout.y) { page in
+                try drawTotalLabel(on: page, y: 0)
+            }
+            try layout.page.textRight(block.total.formatted(), right: c.amount, y: layout.y, size: 7.5, bold: true)
+            layout.y -= 11.5
         }
     }
 
+    /// The period's figures in labelled columns (the labels a form, the figures under them),
+    /// then the total to pay.
     private func balance(_ epd: EPDDocument, _ layout: inout Layout) throws {
         let c = EPDRenderer.columns
-        var parts = [
-            "\(epd.opening.kopecks < 0 ? "Аванс на начало периода" : "Задолженность на начало периода"): "
-                + "\(epd.opening.formatted())",
-            "начислено за период с перерасчётами и льготами: \(epd.charged.formatted())",
-            "пени: \(epd.penalties.formatted())",
-            "оплачено в периоде: \(epd.paid.formatted()) руб.",
+        let x: [Float] = [36, 156, 330, 390, 470]
+        var columns: [(label: String, value: Money)] = [
+            (epd.opening.kopecks < 0 ? "Аванс на начало" : "Задолженность на начало", Money(kopecks: abs(epd.opening.kopecks))),
+            ("Начислено с перерасчётами и льготами", epd.charged),
+            ("Пени", epd.penalties),
+            ("Оплачено", epd.paid),
         ]
-        if epd.balance.kopecks < 0 { parts.append("аванс на конец периода: \((-epd.balance).formatted()) руб.") }
-        let lines = layout.page.wrap(parts.joined(separator: "; "), width: EPDRenderer.right - EPDRenderer.left, size: 7.5)
-        try layout.need(Float(lines.count) * 9.5 + 26, renderer: self)
-        for line in lines {
-            try layout.page.text(line, x: EPDRenderer.left, y: layout.y, size: 7.5)
-            layout.y -= 9.5
+        if epd.balance.kopecks < 0 { columns.append(("Аванс на конец", -epd.balance)) }
+        try layout.need(9.5 + 14 + 15, renderer: self)
+        let labels = columns.map(\.label)
+        let title = "ИТОГО К ОПЛАТЕ за \(epd.period.russianName):"
+        try layout.page.stamp("balance\n\(title)\n" + labels.joined(separator: "\n"), x: 0, y: layout.y) { page in
+            for (index, label) in labels.enumerated() {
+                try page.text(label + ", руб.", x: x[index], y: 0, size: 7)
+            }
+            try page.text(title, x: EPDRenderer.left, y: -23.5, size: 11, bold: true)
         }
-        layout.y -= 4
-        try layout.page.text("ИТОГО К ОПЛАТЕ за \(epd.period.russianName):", x: EPDRenderer.left, y: layout.y, size: 11, bold: true)
+        layout.y -= 9.5
+        for (index, column) in columns.enumerated() {
+            try layout.page.text(column.value.formatted(), x: x[index], y: layout.y, size: 8)
+        }
+        layout.y -= 14
         try layout.page.textRight("\(epd.total.formatted()) руб.", right: c.amount, y: layout.y, size: 11, bold: true)
         layout.y -= 15
     }
 
+    /// The meters with their readings. The heading and the meters' names are one form for each
+    /// set of meters when they all fit on the page; the readings are written beside them.
     private func meters(_ epd: EPDDocument, _ layout: inout Layout) throws {
         guard !epd.meters.isEmpty else { return }
         let x: (service: Float, serial: Float, previous: Float, current: Float, verified: Float) = (36, 196, 400, 492, 559)
-        try layout.need(34, renderer: self)
-        try layout.page.stamp("meters-header", x: 0, y: layout.y) { page in
-            try page.text("Показания индивидуальных приборов учёта", x: EPDRenderer.left, y: 0, size: 8.5, bold: true)
-            try page.text("Услуга", x: x.service, y: -11, size: 7, bold: true)
-            try page.text("№ прибора", x: x.serial, y: -11, size: 7, bold: true)
-            try page.textRight("Предыдущие", right: x.previous, y: -11, size: 7, bold: true)
-            try page.textRight("Текущие", right: x.current, y: -11, size: 7, bold: true)
-            try page.textRight("Поверка до", right: x.verified, y: -11, size: 7, bold: true)
+        func heading(on page: HaruPage, y: Float) throws {
+            try page.text("Показания индивидуальных приборов учёта", x: EPDRenderer.left, y: y, size: 8.5, bold: true)
+            try page.text("Услуга", x: x.service, y: y - 11, size: 7, bold: true)
+            try page.text("№ прибора", x: x.serial, y: y - 11, size: 7, bold: true)
+            try page.textRight("Предыдущие", right: x.previous, y: y - 11, size: 7, bold: true)
+            try page.textRight("Текущие", right: x.current, y: y - 11, size: 7, bold: true)
+            try page.textRight("Поверка до", right: x.verified, y: y - 11, size: 7, bold: true)
         }
-        layout.y -= 21
         func reading(_ value: EPDDocument.MeterLine.Reading?) -> String {
             guard let value else { return "—" }
             return "\(formatMilli(value.valueMilli)) (\(value.takenOn.russian))"
         }
-        for meter in epd.meters {
-            // The unit goes with the service's name; a long name wraps, never cut.
-            let name = meter.unit.isEmpty ? meter.serviceName : "\(meter.serviceName), \(EPDRenderer.printed(unit: meter.unit))"
-            let names = layout.page.wrap(name, width: x.serial - x.service - 6, size: 7)
-            try layout.need(Float(names.count) * 9 + 1, renderer: self)
+        // The unit goes with the service's name; a long name wraps, never cut.
+        let names = epd.meters.map { meter in
+            layout.page.wrapOnce(
+                meter.unit.isEmpty ? meter.serviceName : "\(meter.serviceName), \(EPDRenderer.printed(unit: meter.unit))",
+                width: x.serial - x.service - 6, size: 7)
+        }
+        func figures(_ meter: EPDDocument.MeterLine, on page: HaruPage, y: Float) throws {
+            try page.text(meter.serial, x: x.serial, y: y, size: 7)
+            try page.textRight(reading(meter.previous), right: x.previous, y: y, size: 7)
+            try page.textRight(reading(meter.current), right: x.current, y: y, size: 7)
+            try page.textRight(meter.verifiedUntil.russian, right: x.verified, y: y, size: 7)
+        }
+        let height = 21 + names.reduce(Float(0)) { $0 + Float($1.count) * 9 }
+        if layout.y - height >= EPDRenderer.bottom {
+            let top = layout.y
+            try layout.page.stamp("meters\n" + names.map { $0.joined(separator: " ") }.joined(separator: "\n"), x: 0, y: top) {
+                page in
+                try heading(on: page, y: 0)
+                var y: Float = -21
+                for lines in names {
+                    for (index, line) in lines.enumerated() {
+                        try page.text(line, x: x.service, y: y - Float(index) * 9, size: 7)
+                    }
+                    y -= Float(lines.count) * 9
+                }
+            }
+            layout.y -= 21
+            for (meter, lines) in zip(epd.meters, names) {
+                try figures(meter, on: layout.page, y: layout.y)
+                layout.y -= Float(lines.count) * 9
+            }
+            layout.y -= 5
+            return
+        }
+        try layout.need(34, renderer: self)
+        try layout.page.stamp("meters-header", x: 0, y: layout.y) { page in try heading(on: page, y: 0) }
+        layout.y -= 21
+        for (meter, lines) in zip(epd.meters, names) {
+            try layout.need(Float(lines.count) * 9 + 1, renderer: self)
             let page = layout.page
-            for (index, line) in names.enumerated() {
+            for (index, line) in lines.enumerated() {
                 try page.text(line, x: x.service, y: layout.y - Float(index) * 9, size: 7)
             }
-            try page.text(meter.serial, x: x.serial, y: layout.y, size: 7)
-            try page.textRight(reading(meter.previous), right: x.previous, y: layout.y, size: 7)
-            try page.textRight(reading(meter.current), right: x.current, y: layout.y, size: 7)
-            try page.textRight(meter.verifiedUntil.russian, right: x.verified, y: layout.y, size: 7)
-            layout.y -= Float(names.count) * 9
+            try figures(meter, on: page, y: layout.y)
+            layout.y -= Float(lines.count) * 9
         }
         layout.y -= 5
     }
@@ -248,7 +333,7 @@ public struct EPDRenderer: Sendable {
         var normLines: [String] = []
         if !norms.isEmpty {
             let list = norms.joined(separator: "; ")
-            normLines = layout.page.wrap(
+            normLines = layout.page.wrapOnce(
                 "Справочная информация. Нормативы потребления на одного человека в месяц: \(list)"
                     + (list.hasSuffix(".") ? "" : "."),
                 width: width, size: 7)
@@ -260,16 +345,14 @@ public struct EPDRenderer: Sendable {
             + "за просрочку начисляются пени (ч. 14 ст. 155 ЖК РФ)."
         let ruleLines = layout.page.wrapOnce(rules, width: width, size: 7)
         try layout.need(Float(normLines.count + ruleLines.count) * 9 + 4, renderer: self)
-        for line in normLines {
-            try layout.page.text(line, x: EPDRenderer.left, y: layout.y, size: 7)
-            layout.y -= 9
-        }
-        try layout.page.stamp("reference\n\(rules)", x: EPDRenderer.left, y: layout.y) { page in
-            for (index, line) in ruleLines.enumerated() {
+        // One form for the norms and the rules under them.
+        try layout.page.stamp("reference\n" + (normLines + ruleLines).joined(separator: "\n"), x: EPDRenderer.left, y: layout.y) {
+            page in
+            for (index, line) in (normLines + ruleLines).enumerated() {
                 try page.text(line, x: 0, y: -Float(index) * 9, size: 7)
             }
         }
-        layout.y -= Float(ruleLines.count) * 9
+        layout.y -= Float(normLines.count + ruleLines.count) * 9
     }
 
     /// The tear-off payment part at the bottom of the last page: the payment requisites and the
@@ -279,13 +362,13 @@ public struct EPDRenderer: Sendable {
         let own = epd.principals.filter(\.paidToOwnAccount)
         let size: Float = 92
         // Three codes a row: the whole sum first, on the right.
-        let codes = [(epd.paymentQR(charset: charset), "Весь документ: \(epd.total.formatted())")]
+        let codes = [(epd.paymentQR(charset: charset), "Весь документ:", epd.total.formatted())]
             + own.map { block in
                 let short = block.name.count > 26 ? String(block.name.prefix(25)) + "…" : block.name
-                return (epd.paymentQR(for: block, charset: charset), "\(short): \(max(block.balance, .zero).formatted())")
+                return (epd.paymentQR(for: block, charset: charset), "\(short):", max(block.balance, .zero).formatted())
             }
         let rows = (codes.count + 2) / 3
-        let height = EPDRenderer.tearOff + Float(rows - 1) * (size + 16)
+        let height = EPDRenderer.tearOff + Float(rows - 1) * (size + 22)
         try layout.need(height + 8, renderer: self)
         let page = layout.page
         let top = EPDRenderer.bottom + height
@@ -300,43 +383,67 @@ public struct EPDRenderer: Sendable {
             "Назначение: оплата ЖКУ за \(epd.period.russianName)",
             "Оплатить до \(epd.dueDate.russian)",
         ].flatMap { page.wrapOnce($0, width: textWidth, size: 7) }
-        try page.stamp("payment\n\(title)\n" + payeeLines.joined(separator: "\n"), x: 0, y: top) { page in
+        // The payer's rows: labels in the form, at fixed places under the payee's rows.
+        let left = EPDRenderer.left
+        let rowY = -26 - Float(payeeLines.count) * 9
+        let sumX = left + page.width(of: "Сумма к оплате, руб.: ", size: 10, bold: true)
+        let accountX = left + page.width(of: "Лицевой счёт: ", size: 7)
+        let payerLabelX = accountX + page.width(of: EPDRenderer.accountTemplate, size: 7) + 12
+        let payerX = payerLabelX + page.width(of: "Плательщик: ", size: 7)
+        // Where each code goes (three a row, the whole sum first, on the right) and its caption.
+        let places = codes.enumerated().map { index, code in
+            (x: EPDRenderer.right - size - Float(index % 3) * (size + 8), top: top - 10 - Float(index / 3) * (size + 22),
+             label: Array(page.wrapOnce(code.1, width: size - 2, size: 5.5).prefix(2)))
+        }
+        let number = layout.pageCount
+        let key = "payment\n\(title)\n" + payeeLines.joined(separator: "\n") + "\n" + places.map { $0.label.joined(separator: " ") }.joined(separator: "\n")
+            + "\n\(sheet(number, continued: false))"
+        try page.stamp(key, x: 0, y: top) { page in
             try page.dashedLine(x1: EPDRenderer.left, y: 0, x2: EPDRenderer.right)
             try page.text("линия отреза", x: EPDRenderer.right - 50, y: 3, size: 5.5)
             try page.text(title, x: EPDRenderer.left, y: -14, size: 9, bold: true)
             for (index, line) in payeeLines.enumerated() {
                 try page.text(line, x: EPDRenderer.left, y: -26 - Float(index) * 9, size: 7)
             }
-        }
-        var y = top - 26 - Float(payeeLines.count) * 9
-        let payerRows = [
-            "Лицевой счёт: \(epd.account.value)   Плательщик: \(epd.ownerName)",
-            "Адрес: \(epd.address)",
-        ]
-        for text in payerRows {
-            for line in page.wrap(text, width: textWidth, size: 7) {
-                try page.text(line, x: EPDRenderer.left, y: y, size: 7)
-                y -= 9
+            try page.text("Сумма к оплате, руб.:", x: left, y: rowY, size: 10, bold: true)
+            try page.text("Лицевой счёт:", x: left, y: rowY - 12, size: 7)
+            try page.text("Плательщик:", x: payerLabelX, y: rowY - 12, size: 7)
+            for place in places {
+                for (index, line) in place.label.enumerated() {
+                    try page.text(line, x: place.x + 2, y: place.top - top - size - 7 - Float(index) * 6.5, size: 5.5)
+                }
             }
+            try footerWords(epd, on: page, page: number, continued: false, y: 36 - top)
         }
-        y -= 3
-        try page.text("Сумма к оплате: \(epd.total.formatted()) руб.", x: EPDRenderer.left, y: y, size: 10, bold: true)
-        for (index, code) in codes.enumerated() {
-            let x = EPDRenderer.right - size - Float(index % 3) * (size + 8)
-            try qr(code.0, caption: code.1, x: x, top: top - 10 - Float(index / 3) * (size + 16), size: size, on: page)
+        try page.text(epd.total.formatted(), x: sumX, y: top + rowY, size: 10, bold: true)
+        var y = top + rowY - 12
+        try page.text(epd.account.value, x: accountX, y: y, size: 7)
+        for line in page.wrap(epd.ownerName, width: left + textWidth - payerX, size: 7) {
+            try page.text(line, x: payerX, y: y, size: 7)
+            y -= 9
+        }
+        for line in page.wrap("Адрес: \(epd.address)", width: textWidth, size: 7) {
+            try page.text(line, x: left, y: y, size: 7)
+            y -= 9
+        }
+        for (code, place) in zip(codes, places) {
+            let sumY = place.top - size - 7 - Float(place.label.count) * 6.5
+            try qr(code.0, sum: code.2, x: place.x, top: place.top, sumY: sumY, size: size, on: page)
         }
         layout.y = EPDRenderer.bottom
     }
 
-    private func qr(_ payload: PaymentQR, caption: String, x: Float, top: Float, size: Float, on page: HaruPage) throws {
+    /// A QR code with the sum it pays under it at `sumY` (what it pays is in the payment part's
+    /// form).
+    private func qr(
+        _ payload: PaymentQR, sum: String, x: Float, top: Float, sumY: Float, size: Float, on page: HaruPage
+    ) throws {
         let symbol = try QRSymbol(bytes: try payload.encoded())
         let module = size / Float(symbol.side)
         let quiet = module * Float(QRSymbol.quietZone)
         try page.qrCode(
             bits: symbol.bits, modules: symbol.modules, x: x + quiet, y: top - size + quiet, size: size - 2 * quiet)
-        for (index, line) in page.wrap(caption, width: size, size: 5.5).prefix(2).enumerated() {
-            try page.text(line, x: x + 2, y: top - size - 7 - Float(index) * 6.5, size: 5.5)
-        }
+        try page.text(sum + " руб.", x: x + 2, y: sumY, size: 5.5)
     }
 
     /// The title and the center's requisites (the same on every document of a period: one form
@@ -352,51 +459,108 @@ public struct EPDRenderer: Sendable {
             + "в \(center.bankDetails.bankName), БИК \(center.bankDetails.bic.value), "
             + "к/с \(center.bankDetails.correspondentAccount.value)"
         let centerLines = page.wrapOnce(centerText, width: width, size: 7)
-        try page.stamp("header\n\(title)\n\(centerText)", x: EPDRenderer.left, y: top) { page in
-            try page.text(title, x: 0, y: 0, size: 12, bold: true)
+        // The figures at fixed places beside their labels; the labels, the title, the center and
+        // the head of the charges table are one form for each count of the payer's name and
+        // address lines.
+        let left = EPDRenderer.left
+        let payerY = top - 16 - Float(centerLines.count) * 9 - 8
+        let accountX = left + page.width(of: "Лицевой счёт: ", size: 9, bold: true)
+        let payerLabelX = accountX + page.width(of: EPDRenderer.accountTemplate, size: 9, bold: true) + 18
+        let payerX = payerLabelX + page.width(of: "Плательщик: ", size: 9, bold: true)
+        let nameLines = page.wrap(epd.ownerName, width: EPDRenderer.right - payerX, size: 9, bold: true)
+        let addressLines = page.wrap("Адрес: \(epd.address)", width: width, size: 9)
+        let premisesY = payerY - Float(nameLines.count + addressLines.count) * 12
+        let secondX = left + 190
+        let areaX = left + page.width(of: "Общая площадь, кв. м: ", size: 9)
+        let residentsX = secondX + page.width(of: "Проживает, чел.: ", size: 9)
+        let sumX = left + page.width(of: "Сумма к оплате, руб.: ", size: 9, bold: true)
+        let due = "Оплатить до \(epd.dueDate.russian)"
+        let tableY = premisesY - 30
+        let key = "header\n\(title)\n\(centerText)\n\(due)\n\(nameLines.count) \(addressLines.count)"
+        try page.stamp(key, x: 0, y: top) { page in
+            try page.text(title, x: left, y: 0, size: 12, bold: true)
             for (index, line) in centerLines.enumerated() {
-                try page.text(line, x: 0, y: -16 - Float(index) * 9, size: 7)
+                try page.text(line, x: left, y: -16 - Float(index) * 9, size: 7)
             }
+            try page.text("Лицевой счёт:", x: left, y: payerY - top, size: 9, bold: true)
+            try page.text("Плательщик:", x: payerLabelX, y: payerY - top, size: 9, bold: true)
+            try page.text("Общая площадь, кв. м:", x: left, y: premisesY - top, size: 9)
+            try page.text("Проживает, чел.:", x: secondX, y: premisesY - top, size: 9)
+            try page.text("Сумма к оплате, руб.:", x: left, y: premisesY - top - 12, size: 9, bold: true)
+            try page.text(due, x: secondX, y: premisesY - top - 12, size: 9, bold: true)
+            try tableHead(on: page, y: tableY - top)
         }
-        var y = top - 16 - Float(centerLines.count) * 9 - 8
-        let area = Money(kopecks: epd.areaCenti).formatted()
-        let rows: [(String, Bool)] = [
-            ("Лицевой счёт: \(epd.account.value)   Плательщик: \(epd.ownerName)", true),
-            ("Адрес: \(epd.address)   Общая площадь: \(area) кв. м   Проживает: \(epd.residents) чел.", false),
-            ("Сумма к оплате: \(epd.total.formatted()) руб.   Оплатить до \(epd.dueDate.russian)", true),
-        ]
-        for (text, bold) in rows {
-            for line in page.wrap(text, width: width, size: 9, bold: bold) {
-                try page.text(line, x: EPDRenderer.left, y: y, size: 9, bold: bold)
-                y -= 12
-            }
+        try page.text(epd.account.value, x: accountX, y: payerY, size: 9, bold: true)
+        var y = payerY
+        for line in nameLines {
+            try page.text(line, x: payerX, y: y, size: 9, bold: true)
+            y -= 12
         }
-        return y - 12
+        for line in addressLines {
+            try page.text(line, x: left, y: y, size: 9)
+            y -= 12
+        }
+        try page.text(Money(kopecks: epd.areaCenti).formatted(), x: areaX, y: premisesY, size: 9)
+        try page.text("\(epd.residents)", x: residentsX, y: premisesY, size: 9)
+        try page.text(epd.total.formatted(), x: sumX, y: premisesY - 12, size: 9, bold: true)
+        return tableY - 16
     }
 
-    /// The head of the charges table (a form, placed at each table's top).
+    /// The head of the charges table on a continuation page (a form); returns where lines start.
     func tableHeader(on page: HaruPage, y: Float) throws -> Float {
         try page.stamp("table-header", x: 0, y: y) { page in
-            let c = EPDRenderer.columns
-            try page.line(x1: EPDRenderer.left, y1: 10, x2: EPDRenderer.right, y2: 10)
-            try page.text("Услуга", x: c.service, y: 0, size: 8, bold: true)
-            try page.text("Ед.", x: c.unit - 34, y: 0, size: 8, bold: true)
-            try page.textRight("Объём", right: c.volume, y: 0, size: 8, bold: true)
-            try page.textRight("Тариф", right: c.tariff, y: 0, size: 8, bold: true)
-            try page.textRight("Начислено", right: c.charged, y: 0, size: 8, bold: true)
-            try page.textRight("Перерасч.", right: c.recalculated, y: 0, size: 8, bold: true)
-            try page.textRight("Льготы", right: c.privileges, y: 0, size: 8, bold: true)
-            try page.textRight("Итого, руб.", right: c.amount, y: 0, size: 8, bold: true)
-            try page.line(x1: EPDRenderer.left, y1: -4, x2: EPDRenderer.right, y2: -4)
+            try tableHead(on: page, y: 0)
         }
         return y - 16
     }
 
-    func footer(_ epd: EPDDocument, on page: HaruPage, page number: Int, continued: Bool) throws {
-        let text =
-            "ЛС \(epd.account.value) · \(epd.period.russianName) · итого к оплате \(epd.total.formatted()) руб."
-            + (continued ? " · продолжение на следующем листе" : "") + " · лист \(number)"
-        try page.line(x1: EPDRenderer.left, y1: 46, x2: EPDRenderer.right, y2: 46, width: 0.3)
-        try page.text(text, x: EPDRenderer.left, y: 36, size: 7)
+    /// Draws the head of the charges table with its text baseline at `y`.
+    func tableHead(on page: HaruPage, y: Float) throws {
+        let c = EPDRenderer.columns
+        try page.line(x1: EPDRenderer.left, y1: y + 10, x2: EPDRenderer.right, y2: y + 10)
+        try page.text("Услуга", x: c.service, y: y, size: 8, bold: true)
+        try page.text("Ед.", x: c.unit - 34, y: y, size: 8, bold: true)
+        try page.textRight("Объём", right: c.volume, y: y, size: 8, bold: true)
+        try page.textRight("Тариф", right: c.tariff, y: y, size: 8, bold: true)
+        try page.textRight("Начислено", right: c.charged, y: y, size: 8, bold: true)
+        try page.textRight("Перерасч.", right: c.recalculated, y: y, size: 8, bold: true)
+        try page.textRight("Льготы", right: c.privileges, y: y, size: 8, bold: true)
+        try page.textRight("Итого, руб.", right: c.amount, y: y, size: 8, bold: true)
+        try page.line(x1: EPDRenderer.left, y1: y - 4, x2: EPDRenderer.right, y2: y - 4)
+    }
+
+    /// The foot of a page: the account, period and total (the words a form, unless the payment
+    /// part's form already drew them), and the sheet.
+    func footer(
+        _ epd: EPDDocument, on page: HaruPage, page number: Int, continued: Bool, wordsDrawn: Bool = false
+    ) throws {
+        let places = footerPlaces(epd, on: page)
+        if !wordsDrawn {
+            try page.stamp("footer\n\(places.words)\n\(sheet(number, continued: continued))", x: 0, y: 0) { page in
+                try footerWords(epd, on: page, page: number, continued: continued, y: 36)
+            }
+        }
+        try page.text(epd.account.value, x: places.accountX, y: 36, size: 7)
+        try page.text(epd.total.formatted(), x: places.totalX, y: 36, size: 7)
+    }
+
+    func sheet(_ number: Int, continued: Bool) -> String {
+        (continued ? "продолжение на следующем листе · " : "") + "лист \(number)"
+    }
+
+    func footerPlaces(_ epd: EPDDocument, on page: HaruPage) -> (words: String, accountX: Float, periodX: Float, totalX: Float) {
+        let accountX = EPDRenderer.left + page.width(of: "ЛС ", size: 7)
+        let periodX = accountX + page.width(of: EPDRenderer.accountTemplate, size: 7) + 4
+        let words = "· \(epd.period.russianName) · итого к оплате, руб.:"
+        return (words, accountX, periodX, periodX + page.width(of: words + " ", size: 7))
+    }
+
+    /// The footer's rule and words, with the text baseline at `y`.
+    func footerWords(_ epd: EPDDocument, on page: HaruPage, page number: Int, continued: Bool, y: Float) throws {
+        let places = footerPlaces(epd, on: page)
+        try page.line(x1: EPDRenderer.left, y1: y + 10, x2: EPDRenderer.right, y2: y + 10, width: 0.3)
+        try page.text("ЛС", x: EPDRenderer.left, y: y, size: 7)
+        try page.text(places.words, x: places.periodX, y: y, size: 7)
+        try page.textRight(sheet(number, continued: continued), right: EPDRenderer.right, y: y, size: 7)
     }
 }

@@ -111,6 +111,7 @@ final class HaruDocument {
         try endPage()
         guard let page = HPDF_AddPage(raw) else { throw failure("adding a page") }
         textState.page = page
+        textState.font = nil
         try check(
             HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT), "setting the page size to A4")
         try check(erc_page_use_resources(raw, page, resources), "sharing the resources")

@@ -25,10 +25,11 @@ struct HaruPage {
         if !state.open {
             try document.check(HPDF_Page_BeginText(raw), "beginning text")
             state.open = true
-            state.font = nil
             state.lineStart = (0, 0)
         }
-        if state.font?.font != font || state.font?.size != size {
+        // The font stays set across text objects (it is graphics state); libharu's own text
+        // output (UTF-8) is given it again, as its idea of the font may be a form's.
+        if !cp1251 || state.font?.font != font || state.font?.size != size {
             try document.check(HPDF_Page_SetFontAndSize(raw, font, size), "setting the font")
             state.font = (font, size)
         }
@@ -203,11 +204,14 @@ struct HaruPage {
             guard let made = erc_form_new(document.raw, document.resources, -600, -900, 1200, 900) else {
                 throw document.failure("making a form")
             }
+            // The form starts with no font set; the page keeps the one it had (a form runs
+            // inside its own saved graphics state).
+            let pageFont = document.textState.font
             let previous = erc_page_swap_stream(raw, erc_form_stream(made))
             document.textState.font = nil
             defer {
-                erc_page_swap_stream(raw, previous)
-                document.textState.font = nil
+                _ = erc_page_swap_stream(raw, previous)
+                document.textState.font = pageFont
             }
             try draw(self)
             try endText()
