@@ -21,6 +21,14 @@ struct HaruPage {
     ) throws(PDFError) {
         let (bytes, cp1251) = HaruPage.encode(string)
         let font = try document.font(bold: bold, cp1251: cp1251)
+        try write(bytes, cp1251: cp1251, font: font, measured: false, x: x, y: y, size: size)
+    }
+
+    /// Writes encoded text (``encode(_:)``) in `font`; `measured` says its width was already
+    /// taken on the font (which marked its glyphs).
+    private func write(
+        _ bytes: [CChar], cp1251: Bool, font: HPDF_Font, measured: Bool, x: Float, y: Float, size: Float
+    ) throws(PDFError) {
         let state = document.textState
         if !state.open {
             try document.check(HPDF_Page_BeginText(raw), "beginning text")
@@ -41,9 +49,7 @@ struct HaruPage {
             state.lineStart = (x, y)
             return
         }
-        _ = bytes.withUnsafeBufferPointer {
-            $0.withMemoryRebound(to: UInt8.self) { HPDF_Font_TextWidth(font, $0.baseAddress, UInt32($0.count - 1)) }
-        }
+        if !measured { _ = HaruPage.width(of: bytes, in: font) }
         var operators = Array(
             "\(HaruPage.number(x - state.lineStart.x)) \(HaruPage.number(y - state.lineStart.y)) Td (".utf8)
         operators.reserveCapacity(operators.count + bytes.count + 8)
@@ -83,10 +89,12 @@ struct HaruPage {
         state.open = false
     }
 
-    /// Draws text right-aligned so that it ends at `right`.
+    /// Draws text right-aligned so that it ends at `right` (encoded and measured once).
     func textRight(_ string: String, right: Float, y: Float, size: Float, bold: Bool = false) throws(PDFError) {
-        let width = self.width(of: string, size: size, bold: bold)
-        try text(string, x: right - width, y: y, size: size, bold: bold)
+        let (bytes, cp1251) = HaruPage.encode(string)
+        let font = try document.font(bold: bold, cp1251: cp1251)
+        let width = HaruPage.width(of: bytes, in: font) * size / 1_000
+        try write(bytes, cp1251: cp1251, font: font, measured: true, x: right - width, y: y, size: size)
     }
 
     /// The width of `string` in points, measured on the font it will be written in (nothing
@@ -94,10 +102,16 @@ struct HaruPage {
     func width(of string: String, size: Float, bold: Bool = false) -> Float {
         let (bytes, cp1251) = HaruPage.encode(string)
         guard let font = try? document.font(bold: bold, cp1251: cp1251) else { return 0 }
+        return HaruPage.width(of: bytes, in: font) * size / 1_000
+    }
+
+    /// The width of encoded text in thousandths of the font size. Measuring marks the text's
+    /// glyphs for the embedded subset, as libharu's own text output does.
+    static func width(of bytes: [CChar], in font: HPDF_Font) -> Float {
         let measured = bytes.withUnsafeBufferPointer {
             $0.withMemoryRebound(to: UInt8.self) { HPDF_Font_TextWidth(font, $0.baseAddress, UInt32($0.count - 1)) }
         }
-        return Float(measured.width) * size / 1_000
+        return Float(measured.width)
     }
 
     /// Splits text into lines no wider than `width`, at spaces (a word longer than the line is
@@ -159,13 +173,6 @@ struct HaruPage {
         try document.check(HPDF_Page_SetDash(raw, &pattern, 2, 0), "setting a dash pattern")
         try line(x1: x1, y1: y, x2: x2, y2: y, width: 0.4)
         try document.check(HPDF_Page_SetDash(raw, nil, 0, 0), "clearing the dash pattern")
-    }
-
-    func rectangle(x: Float, y: Float, width: Float, height: Float) throws(PDFError) {
-        try endText()
-        try document.check(HPDF_Page_SetLineWidth(raw, 0.5), "setting the line width")
-        try document.check(HPDF_Page_Rectangle(raw, x, y, width, height), "drawing a frame")
-        try document.check(HPDF_Page_Stroke(raw), "drawing a frame")
     }
 
     /// Draws a QR code as an inline image mask (dark modules painted, light ones left as they
