@@ -24,4 +24,4 @@ test:
 	scripts/with-postgres.sh $(SWIFT) test --skip-build
 
 clean:
-	rm -rf .build erc-demo erc.sqlite erc.sqlite-wal erc.sqlite-shm
+	rm -rf .build erc-demo erc.sqlite erc.sqlite-wal erc.sqlite-shm erc.sqlite-billing.lock

@@ -68,7 +68,7 @@ let package = Package(
             // DejaVu Sans cut to the ЕПД's characters, composites decomposed (scripts/make-fonts.py).
             exclude: ["Fonts/LICENSE-DejaVu.txt"],
             resources: [.embedInCode("Fonts/ERCSans.ttf"), .embedInCode("Fonts/ERCSans-Bold.ttf")]),
-        .target(name: "Intake", dependencies: ["Core", "Storage", "Billing"]),
+        .target(name: "Intake", dependencies: ["Core", "Storage", "Principals", "Billing"]),
         .target(name: "Contact", dependencies: ["Core", "Storage"]),
         .target(
             name: "API",
@@ -115,7 +115,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "PrincipalsTests",
-            dependencies: ["Principals", "Core", "Storage", "Billing", "ExchangeConformance", "ERCTestSupport"]),
+            dependencies: ["Principals", "Core", "Storage", "Billing", "Intake", "ExchangeConformance", "ERCTestSupport"]),
         .testTarget(name: "BillingTests", dependencies: ["Billing", "Core"]),
         .testTarget(name: "APITests", dependencies: ["API", "APIConformance", "Core", "Storage", "ERCTestSupport"]),
         .testTarget(

@@ -17,14 +17,15 @@ public enum PostgresTestServer {
     /// Whether PostgreSQL tests run here: always on CI (and fail there without a server).
     public static var isEnabled: Bool { adminURL != nil || isRequired }
 
-    /// Creates a fresh database for one test and returns its URL.
-    public static func createDatabase(prefix: String = "erc_t") throws -> TestDatabase {
+    /// Creates a fresh database for one test and returns its URL; with `template`, a copy of that
+    /// database (which nobody may be connected to).
+    public static func createDatabase(prefix: String = "erc_t", template: TestDatabase? = nil) throws -> TestDatabase {
         guard let adminURL else {
             throw MissingServer()
         }
         let name = "\(prefix)_\(UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "_"))"
         let admin = try PostgresConnection(url: adminURL)
-        try admin.execute("CREATE DATABASE \(name)")
+        try admin.execute("CREATE DATABASE \(name)" + (template.map { " TEMPLATE \($0.name)" } ?? ""))
         guard let slash = adminURL.lastIndex(of: "/") else { throw MissingServer() }
         return TestDatabase(adminURL: adminURL, name: name, url: String(adminURL[...slash]) + name)
     }

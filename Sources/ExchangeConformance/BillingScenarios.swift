@@ -1,6 +1,7 @@
 public import Billing
 public import Core
 public import ERCTestSupport
+import Intake
 public import Principals
 public import Storage
 
@@ -16,7 +17,7 @@ public enum BillingScenarios {
         throws -> DemoRegion.Files
     {
         let files = try DemoRegion(premisesCount: premises, seed: seed, period: period).write(to: folder.path)
-        let importer = ExchangeImporter(connection: connection)
+        let importer = ExchangeImporter(connection: connection, readings: ReadingsFileRules(today: period.next.firstDay))
         for file in files.all { _ = try importer.importFile(at: file) }
         let book = PaymentBook(connection: connection)
         for payment in files.payments {

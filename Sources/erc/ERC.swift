@@ -1,4 +1,6 @@
 import ArgumentParser
+import Billing
+import Storage
 
 @main
 struct ERC: AsyncParsableCommand {
@@ -14,7 +16,14 @@ struct ERC: AsyncParsableCommand {
             Docs/openapi.json); erc reconcile gives the accountants' reports.
 
             The database is erc.sqlite in the working directory unless --db or ERC_DATABASE_URL \
-            names another SQLite file or a postgres:// URL. Migrations are applied on start.
+            names another SQLite file or a postgres:// URL. erc db migrate creates it or brings its \
+            schema up to date (erc demo too); every other command refuses a missing database or \
+            a schema that is not this build's.
+
+            Exit status: 0 done; 1 a check found differences (reconcile); 64 a usage error; 65 \
+            data refused (a file, a reading, a period that cannot be billed or closed); 66 no \
+            database, or its schema is not this build's; 75 another process is billing now (try \
+            again, or erc bill --wait).
             """,
         subcommands: [
             DemoCommand.self, DB.self, PrincipalsCommand.self, ReadingsCommand.self, PaymentsCommand.self,
@@ -22,4 +31,40 @@ struct ERC: AsyncParsableCommand {
             ServeCommand.self, BenchCommand.self,
         ]
     )
+
+    /// Runs the command; the domain's refusals print their message and exit with their status.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if let status = exitStatus(for: error) {
+                Terminal.error("Error: \(message(of: error))")
+                exit(withError: ExitCode(status))
+            }
+            exit(withError: error)
+        }
+    }
+
+    /// The status of an error the domain raises on purpose; nil for ArgumentParser's own and
+    /// unexpected ones (status 1, or 64 for usage).
+    static func exitStatus(for error: any Error) -> Int32? {
+        switch error {
+        case let error as BillingError: error.code == .runInProgress ? 75 : 65
+        case let error as StorageError where error.code == .noDatabase || error.code == .schemaMismatch: 66
+        default: nil
+        }
+    }
+
+    static func message(of error: any Error) -> String {
+        switch error {
+        case let error as BillingError: error.message
+        case let error as StorageError: error.message
+        default: "\(error)"
+        }
+    }
 }

@@ -44,6 +44,7 @@ struct BillingResumeTests {
         let whole = folder.file("whole.sqlite")
         let killed = folder.file("killed.sqlite")
         for db in [whole, killed] {
+            #expect(try erc(["db", "migrate", "--db", db], in: folder).status == 0)
             let imported = try erc(["principals", "import", "--db", db] + ordered, in: folder)
             #expect(imported.status == 0, "\(imported.stderr.prefix(500))")
         }

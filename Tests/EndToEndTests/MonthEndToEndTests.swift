@@ -101,6 +101,7 @@ struct MonthEndToEndTests {
     @Test func aBadFileIsRejectedWithEveryProblemAndStoresNothing() throws {
         let folder = try TemporaryDirectory("erc-e2e")
         let db = folder.file("erc.sqlite")
+        #expect(try erc(["db", "migrate", "--db", db], in: folder).status == 0)
         let ok = try erc(
             ["principals", "import", "--db", db, TestPaths.fixture("principal-valid.xml"), TestPaths.fixture("accounts-valid.xml")],
             in: folder)
@@ -224,6 +225,7 @@ struct MonthEndToEndTests {
     @Test func showRendersTheInfomatCopyOfOneAccount() throws {
         let folder = try TemporaryDirectory("erc-e2e")
         let db = folder.file("erc.sqlite")
+        #expect(try erc(["db", "migrate", "--db", db], in: folder).status == 0)
         for file in ["principal-valid.xml", "accounts-valid.xml", "charges-valid.xml"] {
             #expect(try erc(["principals", "import", "--db", db, TestPaths.fixture(file)], in: folder).status == 0)
         }

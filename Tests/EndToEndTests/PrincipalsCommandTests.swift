@@ -20,6 +20,7 @@ struct PrincipalsCommandTests {
 
     @Test func addListSuspendResumeTerminate() throws {
         let folder = try TemporaryDirectory("erc-cli")
+        #expect(try erc(["db", "migrate"], in: folder).status == 0)
         let added = try erc(Self.add, in: folder)
         #expect(added.status == 0, "\(added.stderr)")
         #expect(added.stdout.contains("draft (no agreement yet)"))
@@ -44,6 +45,7 @@ struct PrincipalsCommandTests {
 
     @Test func addListsEveryBadRequisite() throws {
         let folder = try TemporaryDirectory("erc-cli")
+        #expect(try erc(["db", "migrate"], in: folder).status == 0)
         var arguments = Self.add
         arguments[arguments.firstIndex(of: "7453007776")!] = "7453007777"
         arguments[arguments.firstIndex(of: "40702810100000000777")!] = "40702810000000000777"
@@ -58,6 +60,7 @@ struct PrincipalsCommandTests {
 
     @Test func importWritesAReportAndExportValidates() throws {
         let folder = try TemporaryDirectory("erc-cli")
+        #expect(try erc(["db", "migrate"], in: folder).status == 0)
         let files = ["principal", "accounts", "meters", "tariffs", "charges"].map { TestPaths.fixture("\($0)-valid.xml") }
         let imported = try erc(["principals", "import", "--report", folder.path] + files, in: folder)
         #expect(imported.status == 0, "\(imported.stderr)")

@@ -1,6 +1,7 @@
 import Core
 import ERCTestSupport
 import ExchangeConformance
+import Intake
 import Principals
 import Storage
 import Testing
@@ -15,7 +16,7 @@ struct ExchangeImporterTests {
     init() throws {
         folder = try TemporaryDirectory("erc-import")
         connection = try DatabaseLocation.sqlite(path: folder.file("erc.sqlite")).open()
-        importer = ExchangeImporter(connection: connection)
+        importer = ExchangeImporter(connection: connection, readings: ReadingsFileRules(today: CalendarDate(iso: "2026-10-27")!))
     }
 
     func importValidRegistry() throws {
@@ -99,7 +100,7 @@ struct ExchangeImporterTests {
             try file.finish()
             return file.path
         }
-        let good = try write("R-1", [("7400000001", "CW-0001", 24_750, "2026-10-20"), ("7400000003", "CW-0002", 131_008, "2026-10-26")])
+        let good = try write("R-1", [("7400000001", "CW-0001", 24_750, "2026-10-20"), ("7400000003", "CW-0002", 21_008, "2026-10-26")])
         let summary = try importer.importFile(at: good)
         #expect(summary.rows == 2)
         // The 20th counts for October; the 26th is past the 25th, so November.

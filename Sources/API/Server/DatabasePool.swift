@@ -25,7 +25,8 @@ public final class DatabasePool: Sendable {
         init(_ connection: any Connection) { self.connection = connection }
     }
 
-    /// Opens the connections (bringing the schema up to date once) and starts the threads.
+    /// Opens the connections (refusing a database whose schema is not this build's: `erc db
+    /// migrate` brings it up to date) and starts the threads.
     /// Defaults: SQLite one writer and two readers; PostgreSQL a writer per core and two
     /// readers (more writers than cores only queue on the server: measured with erc bench api).
     public init(location: DatabaseLocation, writers: Int? = nil, readers: Int? = nil) throws {
@@ -36,7 +37,7 @@ public final class DatabasePool: Sendable {
         case .postgres: writerCount = max(1, writers ?? System.coreCount)
         }
         let readerCount = max(1, readers ?? 2)
-        _ = try location.open()
+        _ = try location.openExisting()
         self.writers = NIOLockedValueBox(try (0..<writerCount).map { _ in Held(try location.connect()) })
         self.readers = NIOLockedValueBox(try (0..<readerCount).map { _ in Held(try location.connect()) })
         writeThreads = NIOThreadPool(numberOfThreads: writerCount)

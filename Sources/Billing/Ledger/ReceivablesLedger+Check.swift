@@ -2,13 +2,16 @@ public import Core
 import Storage
 
 extension ReceivablesLedger {
-    /// Every invariant of the books for `period`, each broken one named: per principal the
-    /// turnover adds up to the closing balance; each premises' statement holds what the journal
+    /// Every invariant of the books for `period`, each broken one named: the period was billed
+    /// by a run that finished over every premises, none in progress, and every premises the
+    /// journal holds something for has its statement (``BillingRuns/completenessProblems(_:holdingLock:)``);
+    /// per principal the turnover adds up to the closing balance; each premises' statement holds what the journal
     /// holds for it (a posting changed or added after billing shows here); each payment's
     /// allocation adds up to the payment; the payouts plus fees are the money taken.
     public func checkAll(period: BillingPeriod) throws -> (principals: Int, problems: [String]) {
         let turnover = try turnover(period: period)
-        var problems = Self.imbalances(in: turnover).map(\.description)
+        var problems = try BillingRuns(connection: connection).completenessProblems(period)
+        problems += Self.imbalances(in: turnover).map(\.description)
         try connection.query(
             """
             SELECT s.account_number, s.total, COALESCE(j.balance, 0) FROM statements s

@@ -10,11 +10,28 @@ public struct BillingError: Error, Sendable, CustomStringConvertible {
         public static let periodOrder = Code("period order")
         public static let notBilled = Code("not billed")
         public static let invalidPayment = Code("invalid payment")
+        /// Another process is billing (or closing) now.
+        public static let runInProgress = Code("run in progress")
+        /// The period's billing is unfinished or misses premises.
+        public static let incomplete = Code("billing incomplete")
+        /// The period is not one that may be billed now.
+        public static let periodNotBillable = Code("period not billable")
+        /// A service the center calculates has no tariff (or norm) for the period.
+        public static let missingTariff = Code("missing tariff")
         public var description: String { base }
     }
 
     public var code: Code
     public var message: String
+    /// Each problem on its own, when there are several (the message names them all).
+    public var problems: [String]
+
+    public init(code: Code, message: String, problems: [String] = []) {
+        self.code = code
+        self.message = message
+        self.problems = problems
+    }
+
     public var description: String { "\(code): \(message)" }
 }
 
@@ -22,6 +39,8 @@ public struct BillingError: Error, Sendable, CustomStringConvertible {
 /// change to it is sent as a recalculation in the next open period. Periods close in order.
 public struct PeriodLock {
     let connection: any Connection
+    /// Who closes, for whoever finds the billing lock taken meanwhile.
+    public var holder = RunLock.Holder(who: "erc period close", since: "")
 
     public init(connection: any Connection) {
         self.connection = connection
@@ -38,8 +57,16 @@ public struct PeriodLock {
         }
     }
 
-    /// Closes `period`: it must be billed, not closed yet, and every earlier billed period closed.
+    /// Closes `period`: it must be billed by a run that finished over every premises, not closed
+    /// yet, and every earlier billed period closed. Holds the billing lock while it checks and
+    /// closes, so no run bills beside it; refused while a run is in progress.
     public func close(_ period: BillingPeriod) throws {
+        let runs = BillingRuns(connection: connection)
+        guard let lock = try RunLock.acquire(BillingRuns.lockName, at: connection.location, holder: holder) else {
+            let holder = try runs.activeHolder() ?? RunLock.Holder(who: "another process", since: "")
+            throw try runs.inProgress(holder, doing: "\(period) cannot be closed")
+        }
+        defer { lock.release() }
         try connection.withTransaction {
             if try isClosed(period) {
                 throw BillingError(code: .periodClosed, message: "\(period) is closed already")
@@ -57,6 +84,12 @@ public struct PeriodLock {
             if !open.isEmpty {
                 throw BillingError(
                     code: .periodOrder, message: "close the earlier periods first: \(open.joined(separator: ", "))")
+            }
+            let problems = try runs.completenessProblems(period, holdingLock: true)
+            if !problems.isEmpty {
+                throw BillingError(
+                    code: .incomplete, message: "\(period) cannot be closed: " + problems.joined(separator: "; "),
+                    problems: problems)
             }
             try connection.execute("INSERT INTO closed_periods (period) VALUES (?)", [period])
         }

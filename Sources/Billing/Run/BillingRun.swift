@@ -41,6 +41,13 @@ public struct BillingRun {
     public var batchSize = 2_000
     /// Worker connections billing batches at once.
     public var workers = 1
+    /// Who runs it, for whoever finds the billing lock taken meanwhile (erc: the command, its
+    /// process and host, and since when).
+    public var holder = RunLock.Holder(who: "a billing run", since: "")
+    /// Wait for a run in progress in another process to finish, instead of refusing.
+    public var waitForLock = false
+    /// Told who holds the lock before a run that waits for it starts waiting.
+    public var waiting: (RunLock.Holder) -> Void = { _ in }
 
     /// A run on one connection.
     public init(connection: any Connection, period: BillingPeriod, asOf: CalendarDate) {
@@ -59,12 +66,15 @@ public struct BillingRun {
         self.workers = max(1, workers)
     }
 
+    /// Bills the period: takes the billing lock (refused, or waits, while another process bills
+    /// or closes), checks that the period may be billed and that every calculated service has
+    /// its tariff, resumes the period's unfinished run or starts one, and bills every batch.
     public func run(progress: @Sendable (_ done: Int, _ batches: Int) -> Void = { _, _ in }) throws -> BillingSummary {
-        if try PeriodLock(connection: connection).isClosed(period) {
-            throw BillingError(
-                code: .periodClosed,
-                message: "\(period) is closed; its statements stay as they are, changes go to \(period.next) as recalculations")
-        }
+        let runs = BillingRuns(connection: connection)
+        let lock = try takeLock(runs)
+        defer { lock.release() }
+        try runs.checkBillable(period)
+        try runs.checkTariffs(period)
         let (runId, batches) = try prepare()
         var biller = BatchBiller(context: try BatchReader(connection: connection).context(period: period, asOf: asOf), runId: runId)
         if getenv("ERC_TRACE") != nil { biller.trace = BillingTrace() }
@@ -79,6 +89,19 @@ public struct BillingRun {
         try connection.execute(
             "UPDATE billing_runs SET status = 'finished', finished_at = CAST(CURRENT_TIMESTAMP AS TEXT) WHERE id = ?", [runId])
         return try summary(runId: runId)
+    }
+
+    /// The billing lock, or the refusal naming who holds it; with `waitForLock`, once it is free.
+    private func takeLock(_ runs: BillingRuns) throws -> RunLock {
+        let name = BillingRuns.lockName
+        if let lock = try RunLock.acquire(name, at: connection.location, holder: holder) { return lock }
+        let current = try runs.activeHolder() ?? RunLock.Holder(who: "another process", since: "")
+        guard waitForLock else { throw try runs.inProgress(current, doing: "\(period) cannot be billed") }
+        waiting(current)
+        guard let lock = try RunLock.acquire(name, at: connection.location, holder: holder, wait: true) else {
+            throw try runs.inProgress(current, doing: "\(period) cannot be billed")
+        }
+        return lock
     }
 
     /// Runs `workers` workers at once, each on a connection of its own.
@@ -142,21 +165,27 @@ public struct BillingRun {
     }
 
     /// Resumes the unfinished run of this period and day, or starts one: statements of premises
-    /// that no longer have charges go, and the premises are cut into batches.
+    /// that no longer have charges go, and the premises are cut into batches. Called with the
+    /// billing lock held, so an unfinished run is one whose process is gone: its claimed batches
+    /// go back to pending. A run that premises were registered after is started anew, so that
+    /// its batches cover them.
     func prepare() throws -> (runId: Int64, batches: Int) {
         try connection.withTransaction {
+            let premises = try connection.scalar("SELECT COUNT(*) FROM accounts")
             if let open = try connection.first(
-                "SELECT id, as_of FROM billing_runs WHERE period = ? AND status = 'running' ORDER BY id DESC", [period])
+                "SELECT id, as_of, premises FROM billing_runs WHERE period = ? AND status = 'running' ORDER BY id DESC", [period])
             {
                 let id = try open.int64(0)
-                if try open.string(1) == asOf.description {
+                if try open.string(1) == asOf.description, try open.optionalInt64(2) == premises {
                     try connection.execute("UPDATE billing_batches SET status = 'pending' WHERE run_id = ? AND status = 'claimed'", [id])
+                    try connection.execute("UPDATE billing_runs SET worker = ? WHERE id = ?", [holder.who, id])
                     return (id, Int(try connection.scalar("SELECT COUNT(*) FROM billing_batches WHERE run_id = ?", [id])))
                 }
                 try connection.execute("UPDATE billing_runs SET status = 'abandoned' WHERE id = ?", [id])
             }
             let id = try connection.first(
-                "INSERT INTO billing_runs (period, as_of, status) VALUES (?, ?, 'running') RETURNING id", [period, asOf]
+                "INSERT INTO billing_runs (period, as_of, status, worker, premises) VALUES (?, ?, 'running', ?, ?) RETURNING id",
+                [period, asOf, holder.who, premises]
             )!.int64(0)
             // One ordered pass over the period's premises, cut every `batchSize` accounts; only
             // the boundaries are kept (a driver cannot write while a query streams).

@@ -224,9 +224,12 @@ struct PremisesBill: Sendable {
                     tariff: tariff, note: "по показаниям прибора учёта")
             }
         }
-        // Privileges on the whole charge of the period, supplied or calculated.
-        let supplied = entries.filter { $0.runId == nil && $0.kind == .charge && $0.period == period }
-            .reduce(Money.zero) { $0 + $1.amount }
+        // Privileges on the whole charge of the period, supplied or calculated; a supplied charge
+        // as corrected by a file that replaced its own (a recalculation of the period itself).
+        let supplied = entries.filter {
+            $0.runId == nil && $0.period == period
+                && ($0.kind == .charge || ($0.kind == .recalculation && $0.forPeriod == period))
+        }.reduce(Money.zero) { $0 + $1.amount }
         var privilege = Money.zero
         for terms in inputs.privileges[key] ?? [] where terms.from <= period.lastDay && (terms.until ?? period.firstDay) >= period.firstDay {
             privilege += ChargeCalculator.privilege(

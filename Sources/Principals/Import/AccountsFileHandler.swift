@@ -168,7 +168,44 @@ final class AccountsFileHandler: RecordHandler {
                         reason: "this premises is registered under another account"))
             }
         }
+        if session.problems.isEmpty, !pendingBalances.isEmpty { checkBalancesOpened() }
         session.problems.sort { $0.line < $1.line }
+    }
+
+    /// An account and service this principal carried a balance in for before (another accounts
+    /// file, whatever period it dated from) is refused: the same file under a new id would double
+    /// the debt. One set query over the file's balances, staged.
+    private func checkBalancesOpened() {
+        guard let principalId = session.principalId else { return }
+        let file = session.file
+        let table = "erc_import_balances"
+        session.store {
+            try connection.execute("DROP TABLE IF EXISTS \(table)")
+            try connection.execute(
+                "CREATE TEMPORARY TABLE \(table) (account_number TEXT NOT NULL, service_code TEXT NOT NULL, line BIGINT NOT NULL)")
+            try connection.bulkInsert(
+                into: table, columns: ["account_number", "service_code", "line"],
+                rows: pendingBalances.lazy.map { [$0[0], $0[2], $0[8]] })
+            try connection.query(
+                """
+                SELECT b.line, COALESCE(f.file_id, ''), MIN(o.source_line), MIN(o.for_period) FROM \(table) b
+                JOIN postings o ON o.account_number = b.account_number AND o.principal_id = ?
+                    AND o.service_code = b.service_code AND o.kind = 'opening'
+                LEFT JOIN import_files f ON f.id = o.source_file
+                GROUP BY b.line, f.file_id ORDER BY b.line
+                """, [principalId]
+            ) { row in
+                let earlier = try row.string(1)
+                let since = try row.optionalString(3).map { " dating from \($0)" } ?? ""
+                session.problems.append(
+                    ImportProblem(
+                        file: file, line: try row.int(0), element: "balance",
+                        reason: "this account and service carry an opening balance\(since) already, from file "
+                            + "\(earlier.isEmpty ? "?" : earlier) (line \(try row.optionalInt64(2) ?? 0)): a balance is carried in "
+                            + "once; correct it with a recalculation in a charges file"))
+            }
+            try connection.execute("DROP TABLE \(table)")
+        }
     }
 
     private func balance(_ record: XMLRecord) {

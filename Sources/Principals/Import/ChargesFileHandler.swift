@@ -4,6 +4,14 @@ import Storage
 /// A charges file: the period's charges (account, service, volume, tariff, amount) and
 /// recalculations of earlier periods, stored as postings of kinds `charge` and `recalculation`.
 ///
+/// A charge for an account, service and period the journal holds already (from another file),
+/// or a recalculation of the same account, service, period and period recalculated, is refused
+/// with the row named: a file sent again under a new id would double the money. A file that
+/// corrects an earlier one names it in its header (`<replaces>`): it is then the principal's
+/// whole charges of the period, and only the difference from what the journal holds for each
+/// row (a row of the earlier file it leaves out counts as zero) is posted, as a recalculation
+/// of the period with that file as its reason.
+///
 /// Rows stream into the journal in bulk (COPY on PostgreSQL) on a second thread while this one
 /// parses and validates, so both cores work and memory stays flat but for one 8-byte key a row
 /// (for duplicates). Checks of a row run as it is read; whether the principal serves each
@@ -28,6 +36,12 @@ final class ChargesFileHandler: RecordHandler {
     var counts = (rows: 0, charges: Money.zero, recalculations: Money.zero)
     /// Set when a row could not be read (the schema names why): control sums are then not checked.
     var incomplete = false
+    /// The file this one replaces (`<replaces>`): its import id and file id. Rows are then staged,
+    /// not posted, and only their differences from the journal go into it.
+    var replaces: (id: Int64, fileId: String)?
+    /// Where the rows stream: the journal, or the staging table of a replacement.
+    var rowsTable = "postings"
+    static let replacementStaging = "erc_import_charges"
     static let batchSize = 10_000
 
     init(session: ImportSession) {
@@ -50,10 +64,27 @@ final class ChargesFileHandler: RecordHandler {
             keys.reserveCapacity(Int(session.digest.expectedSize / 150))
             for (number, code) in services.sorted().enumerated() { serviceNumbers[code] = UInt64(number) }
         }
+        if let named = record.fields["replaces"] {
+            session.store { try checkReplaced(record, named, period: period) }
+        }
         session.recordImport(period: period)
         guard session.failure == nil, session.importId != nil else { return false }
+        if replaces != nil {
+            rowsTable = Self.replacementStaging
+            session.store {
+                try connection.execute("DROP TABLE IF EXISTS \(rowsTable)")
+                try connection.execute(
+                    """
+                    CREATE TEMPORARY TABLE \(rowsTable) (
+                        account_number TEXT NOT NULL, principal_id BIGINT NOT NULL, service_code TEXT NOT NULL,
+                        period TEXT NOT NULL, kind TEXT NOT NULL, amount BIGINT NOT NULL, volume_milli BIGINT, tariff BIGINT,
+                        counts_from TEXT NOT NULL, source_file BIGINT, source_line INTEGER, for_period TEXT, note TEXT)
+                    """)
+            }
+            guard session.failure == nil else { return false }
+        }
         let load = BackgroundLoad(
-            connection: connection, table: "postings",
+            connection: connection, table: rowsTable,
             columns: [
                 "account_number", "principal_id", "service_code", "period", "kind", "amount", "volume_milli", "tariff",
                 "counts_from", "source_file", "source_line", "for_period", "note",
@@ -65,6 +96,32 @@ final class ChargesFileHandler: RecordHandler {
             .integer(session.importId!)
         )
         return true
+    }
+
+    /// The file a replacement names must be this principal's charges file of the same period,
+    /// and not replaced already (a correction names the latest file).
+    private func checkReplaced(_ record: XMLRecord, _ fileId: String, period: BillingPeriod) throws {
+        guard let principalId = session.principalId else { return }
+        guard let row = try connection.first(
+            "SELECT id, period FROM import_files WHERE principal_id = ? AND kind = 'charges' AND file_id = ?",
+            [principalId, fileId])
+        else {
+            session.problem(record, "replaces", "no charges file \(fileId) of this principal was imported")
+            return
+        }
+        let replacedPeriod = try row.optionalString(1) ?? ""
+        guard replacedPeriod == period.description else {
+            session.problem(
+                record, "replaces", "file \(fileId) holds the charges of \(replacedPeriod), not of \(period): a correction replaces a file of its own period")
+            return
+        }
+        let id = try row.int64(0)
+        if let later = try connection.first("SELECT file_id FROM import_files WHERE replaces = ?", [id]) {
+            session.problem(
+                record, "replaces", "file \(fileId) was replaced by \(try later.string(0)) already: name the latest file")
+            return
+        }
+        replaces = (id, fileId)
     }
 
     func record(_ record: XMLRecord) {
@@ -214,7 +271,7 @@ final class ChargesFileHandler: RecordHandler {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
                 try connection.query(
                     """
-                    SELECT source_line FROM postings
+                    SELECT source_line FROM \(rowsTable)
                     WHERE period = ? AND account_number IN (\(marks)) AND source_file = ? ORDER BY source_line
                     """, [period] + chunk.map { $0 as any SQLBindable } + [importId]
                 ) { row in
@@ -225,9 +282,106 @@ final class ChargesFileHandler: RecordHandler {
                 }
             }
         }
+        if session.problems.isEmpty, replaces == nil {
+            session.store { try checkAlreadyInJournal(principalId: principalId, importId: importId) }
+        }
         session.problems.sort { $0.line < $1.line }
     }
 
-    /// The rows are in the journal already; the transaction commits them.
-    func finish() {}
+    /// Names every row whose charge (account, service, period) or recalculation (the same and the
+    /// period recalculated) another file put in the journal already. When every row repeats one
+    /// earlier file, that is said once: the same file sent again under a new id.
+    private func checkAlreadyInJournal(principalId: Int64, importId: Int64) throws {
+        var found: [(line: Int, problem: ImportProblem, earlier: String)] = []
+        try connection.query(
+            """
+            SELECT n.source_line, n.kind, n.for_period, f.file_id, MIN(o.source_line)
+            FROM postings n
+            JOIN postings o ON o.account_number = n.account_number AND o.period = n.period
+                AND o.principal_id = n.principal_id AND o.service_code = n.service_code AND o.kind = n.kind
+                AND COALESCE(o.for_period, '') = COALESCE(n.for_period, '')
+                AND o.source_file IS NOT NULL AND o.source_file <> n.source_file
+            JOIN import_files f ON f.id = o.source_file
+            WHERE n.source_file = ? AND n.principal_id = ?
+            GROUP BY n.source_line, n.kind, n.for_period, f.file_id
+            ORDER BY n.source_line
+            """, [importId, principalId]
+        ) { row in
+            let line = try row.int(0)
+            let earlier = try row.string(3)
+            let what =
+                try row.string(1) == "charge"
+                ? "a charge of this account and service for \(period.map(String.init(describing:)) ?? "")"
+                : "a recalculation of this account and service for \(try row.optionalString(2) ?? "")"
+            found.append(
+                (
+                    line,
+                    ImportProblem(
+                        file: session.file, line: line, element: "account",
+                        reason: "\(what) is in the journal already, from file \(earlier) (line \(try row.int(4))): a file "
+                            + "that corrects it names that file in <replaces>"),
+                    earlier
+                ))
+        }
+        guard !found.isEmpty else { return }
+        let earlierFiles = Set(found.map(\.earlier))
+        if earlierFiles.count == 1, found.count == counts.rows, counts.rows > 1, let earlier = earlierFiles.first {
+            session.problems.append(
+                ImportProblem(
+                    file: session.file, line: found[0].line, element: "chargesFile",
+                    reason: "every one of its \(counts.rows) rows is in the journal already, from file \(earlier): "
+                        + "the same charges sent again under a new file id? A file that corrects \(earlier) names it "
+                        + "in <replaces>"))
+        } else {
+            session.problems += found.map(\.problem)
+        }
+    }
+
+    /// A normal file's rows are in the journal already; the transaction commits them. A
+    /// replacement's staged rows go in as differences: for each account, service and period
+    /// recalculated (the file's own period for its charges), what the file says less what the
+    /// journal holds from the principal's files, posted as a recalculation naming both files.
+    func finish() {
+        guard let replaces, let principalId = session.principalId, let importId = session.importId, let period else {
+            return
+        }
+        session.store {
+            let note = "по файлу \(session.summary.fileId), заменившему \(replaces.fileId)"
+            // One key per line of the statement: charges and the differences that replaced them are
+            // the period's own (for_period = the period), recalculations keep the period they correct.
+            let key = "CASE WHEN kind = 'charge' THEN period ELSE for_period END"
+            try connection.execute(
+                """
+                INSERT INTO postings (account_number, principal_id, service_code, period, kind, amount, volume_milli,
+                                      counts_from, source_file, source_line, for_period, note)
+                SELECT d.account_number, ?, d.service_code, ?, 'recalculation', d.amount, d.volume, ?, ?, d.line, d.for_period, ?
+                FROM (
+                    SELECT account_number, service_code, for_period, SUM(amount) AS amount, SUM(volume) AS volume,
+                           MAX(line) AS line
+                    FROM (
+                        SELECT account_number, service_code, \(key) AS for_period, amount,
+                               COALESCE(volume_milli, 0) AS volume, source_line AS line
+                        FROM \(rowsTable)
+                        UNION ALL
+                        SELECT account_number, service_code, \(key) AS for_period, -amount,
+                               -COALESCE(volume_milli, 0) AS volume, NULL AS line
+                        FROM postings
+                        WHERE principal_id = ? AND period = ? AND kind IN ('charge', 'recalculation')
+                          AND source_file IS NOT NULL
+                    ) x
+                    GROUP BY account_number, service_code, for_period
+                ) d
+                WHERE d.amount <> 0
+                """, [principalId, period, period.dueDate, importId, note, principalId, period])
+            session.summary.replacedFileId = replaces.fileId
+            if let row = try connection.first(
+                "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM postings WHERE source_file = ?", [importId])
+            {
+                session.summary.differences = try row.int(0)
+                session.summary.difference = try row.money(1)
+            }
+            try connection.execute("UPDATE import_files SET replaces = ? WHERE id = ?", [replaces.id, importId])
+            try connection.execute("DROP TABLE \(rowsTable)")
+        }
+    }
 }

@@ -18,12 +18,19 @@ public struct ExchangeImporter {
     let connection: any Connection
     /// Files larger than this are refused before they are read (default 8 GiB).
     public var maximumFileSize: Int64
+    /// Where a readings file's readings go: the rules of every channel (Intake). Without it a
+    /// readings file is refused.
+    public var readings: (any ReadingsFileIntake)?
 
     public static let defaultMaximumFileSize: Int64 = 8 << 30
 
-    public init(connection: any Connection, maximumFileSize: Int64 = ExchangeImporter.defaultMaximumFileSize) {
+    public init(
+        connection: any Connection, maximumFileSize: Int64 = ExchangeImporter.defaultMaximumFileSize,
+        readings: (any ReadingsFileIntake)? = nil
+    ) {
         self.connection = connection
         self.maximumFileSize = maximumFileSize
+        self.readings = readings
     }
 
     public func importFile(at path: String) throws -> ImportSummary {
@@ -60,7 +67,7 @@ public struct ExchangeImporter {
             case .meters: MetersFileHandler(session: session)
             case .tariffs: TariffsFileHandler(session: session)
             case .charges: ChargesFileHandler(session: session)
-            case .readings: ReadingsFileHandler(session: session)
+            case .readings: ReadingsFileHandler(session: session, intake: readings)
             default: throw ImportError(
                     code: .unknownKind, file: name,
                     problems: [

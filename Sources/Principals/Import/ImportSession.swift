@@ -15,6 +15,11 @@ public struct ImportSummary: Sendable, Hashable {
     /// True when the same file (same id and checksum) had been imported before: nothing changed.
     public var alreadyImported: Bool
     public var sha256 = ""
+    /// For a charges file that corrects another (`<replaces>`): that file's id, and the
+    /// differences posted as recalculations (how many, and their sum).
+    public var replacedFileId: String?
+    public var differences = 0
+    public var difference = Money.zero
 }
 
 /// The state one file's import carries from record to record: the problems found so far, and a

@@ -3,32 +3,35 @@ import Storage
 
 /// Meter readings a principal collected itself (its own office, its own web site), sent to the
 /// center in the readings format the center exports. Each reading must be of one of the
-/// principal's meters on the account and service it names, fit the meter's digits and not be
-/// taken after it was received; it counts for the month it was taken in when taken up to the
-/// service's readings due day, otherwise for the next month. The same meter and day twice in one
-/// file is refused; across files and channels the billing run takes the last reading of a month.
+/// principal's meters on the account and service it names and not be taken after it was
+/// received; then it passes the rules every channel's reading passes (``ReadingsFileIntake``:
+/// not below the previous reading unless the counter rolled over, under the ceiling, the meter
+/// installed and not taken off, the readings day), in the order the readings were taken. One
+/// refusal rejects the file, every refusal named with its line. The same meter and day twice in
+/// one file is refused; across files and channels the billing run takes the last reading of a
+/// month.
 final class ReadingsFileHandler: RecordHandler {
     let session: ImportSession
+    let intake: (any ReadingsFileIntake)?
     var services: Set<String> = []
-    var dueDays: [String: Int] = [:]
     var seen: Set<String> = []
     var count = 0
     var valueTotal: Int64 = 0
 
-    init(session: ImportSession) {
+    init(session: ImportSession, intake: (any ReadingsFileIntake)?) {
         self.session = session
+        self.intake = intake
     }
 
     func header(_ record: XMLRecord) -> Bool {
-        guard let codes = session.beginRegistry(header: record), let principalId = session.principalId else {
+        guard let codes = session.beginRegistry(header: record), session.principalId != nil else {
+            return false
+        }
+        if intake == nil {
+            session.problem(record, "principalInn", "readings are taken by the center's intake, which this import was not given")
             return false
         }
         services = codes
-        session.store {
-            try session.connection.query(
-                "SELECT code, readings_due_day FROM services WHERE principal_id = ?", [principalId]
-            ) { dueDays[try $0.string(0)] = try $0.int(1) }
-        }
         return true
     }
 
@@ -65,14 +68,12 @@ final class ReadingsFileHandler: RecordHandler {
             session.problem(record, "takenOn", "duplicate reading: the same meter and day appear earlier in the file")
             return
         }
-        let takenPeriod = BillingPeriod(year: taken.year, month: taken.month)!
-        let period = taken.day <= (dueDays[service] ?? 25) ? takenPeriod : takenPeriod.next
         guard session.principalId != nil else { return }
         staging.append(
             [
                 .text(meter), .text(account), .text(service), .integer(value), taken.sqlValue, .text(channel),
-                .text(received), period.sqlValue, .integer(Int64(record.line(of: "meter"))),
-                .integer(Int64(record.line(of: "value"))),
+                .text(received), .integer(Int64(record.line(of: "meter"))), .integer(Int64(record.line(of: "value"))),
+                .integer(Int64(record.line(of: "takenOn"))),
             ], session: session)
     }
 
@@ -81,12 +82,14 @@ final class ReadingsFileHandler: RecordHandler {
         columns: [
             ("meter_serial", "TEXT NOT NULL"), ("account_number", "TEXT NOT NULL"), ("service_code", "TEXT NOT NULL"),
             ("value_milli", "BIGINT NOT NULL"), ("taken_on", "TEXT NOT NULL"), ("channel", "TEXT NOT NULL"),
-            ("received_at", "TEXT NOT NULL"), ("period", "TEXT NOT NULL"), ("line", "BIGINT NOT NULL"),
-            ("value_line", "BIGINT NOT NULL"),
+            ("received_at", "TEXT NOT NULL"), ("line", "BIGINT NOT NULL"), ("value_line", "BIGINT NOT NULL"),
+            ("taken_line", "BIGINT NOT NULL"),
         ])
 
     /// One set query: each reading's meter must be this principal's, on the account and service
-    /// named, and the value must fit its digits.
+    /// named, and the value must fit its digits. Then, when the file has no problem so far, each
+    /// reading in the order taken goes through the intake's rules and is stored; a refusal is a
+    /// problem of its line, and the transaction takes everything back.
     func finishChecks() {
         staging.flush(session: session)
         guard staging.created, let principalId = session.principalId else { return }
@@ -120,7 +123,47 @@ final class ReadingsFileHandler: RecordHandler {
                         reason: "has more integer digits than the meter's \(try row.int(1))"))
             }
         }
+        if session.problems.isEmpty, let intake, let importId = session.importId {
+            session.store { try takeReadings(intake, principalId: principalId, importId: importId) }
+        }
         session.problems.sort { $0.line < $1.line }
+    }
+
+    /// The staged readings through the intake, earliest taken first, a page at a time (a driver
+    /// cannot write while a query streams).
+    private func takeReadings(_ intake: any ReadingsFileIntake, principalId: Int64, importId: Int64) throws {
+        let connection = session.connection
+        var after: (taken: String, line: Int64) = ("", -1)
+        while true {
+            let page = try connection.all(
+                """
+                SELECT meter_serial, account_number, value_milli, taken_on, channel, received_at, line, value_line, taken_line
+                FROM \(staging.name) WHERE taken_on > ? OR (taken_on = ? AND line > ?)
+                ORDER BY taken_on, line LIMIT 5000
+                """, [after.taken, after.taken, after.line])
+            guard let last = page.last else { return }
+            after = (try last.string(3), try last.int64(6))
+            for row in page {
+                let line = try row.int(6)
+                let reading = FileReading(
+                    principalId: principalId, account: try PersonalAccountNumber(try row.string(1)),
+                    meter: try row.string(0), valueMilli: try row.int64(2), takenOn: try row.date(3),
+                    channel: MeterReading.Channel(rawValue: try row.string(4)) ?? .principal,
+                    receivedAt: try row.string(5), key: "file:\(importId):\(line)")
+                do {
+                    try intake.take(reading, on: connection)
+                } catch let refusal as FileReadingRefusal {
+                    let at =
+                        switch refusal.element {
+                        case "value": try row.int(7)
+                        case "takenOn": try row.int(8)
+                        default: line
+                        }
+                    session.problems.append(
+                        ImportProblem(file: session.file, line: at, element: refusal.element, reason: refusal.reason))
+                }
+            }
+        }
     }
 
     /// 10^digits x 1000 in SQL, for digits 1...9 (both dialects lack a portable integer power).
@@ -132,18 +175,8 @@ final class ReadingsFileHandler: RecordHandler {
         }.joined(separator: " ") + " END"
     }
 
+    /// The readings are stored already (by the intake, during the checks).
     func finish() {
-        guard staging.created, let principalId = session.principalId, let importId = session.importId else { return }
-        session.store {
-            try session.connection.execute(
-                """
-                INSERT INTO readings (principal_id, meter_serial, account_number, service_code, value_milli, taken_on,
-                                      channel, received_at, period, idempotency_key)
-                SELECT ?, meter_serial, account_number, service_code, value_milli, taken_on, channel, received_at,
-                       period, 'file:' || CAST(? AS TEXT) || ':' || CAST(line AS TEXT)
-                FROM \(staging.name)
-                """, [principalId, importId])
-        }
         staging.drop(session: session)
     }
 }

@@ -1,3 +1,4 @@
+import Billing
 public import Core
 public import Storage
 import Dispatch
@@ -56,8 +57,18 @@ public struct RenderRun: Sendable {
 
     /// Renders every document; `progress` gets the number done so far. Returns the summary and
     /// the manifest, in file and page order.
+    /// Refused while the period's billing is unfinished or in progress, or misses premises
+    /// registered after it (``BillingRuns/runProblems(_:holdingLock:)``): a print run must not
+    /// leave premises out in silence.
     public func run(progress: @Sendable (Int) -> Void = { _ in }) throws -> (RenderSummary, [ManifestEntry]) {
-        let count = try PrintOrder(connection: try location.connect()).build(period: period)
+        let connection = try location.connect()
+        let problems = try BillingRuns(connection: connection).runProblems(period)
+        if !problems.isEmpty {
+            throw BillingError(
+                code: .incomplete, message: "the ЕПД of \(period) are not rendered: " + problems.joined(separator: "; "),
+                problems: problems)
+        }
+        let count = try PrintOrder(connection: connection).build(period: period)
         let unit = documentsPerFile ?? 200
         let ranges = stride(from: 1, through: count, by: unit).map { $0...min($0 + unit - 1, count) }
         let next = Mutex(0)

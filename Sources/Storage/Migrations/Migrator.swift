@@ -81,18 +81,32 @@ public struct Migrator {
         return applied
     }
 
+    /// Whether the database has erc's table of migrations (a read; nothing is created).
+    func hasMigrationsTable(file: String = #fileID, line: Int = #line) throws -> Bool {
+        switch connection.dialect {
+        case .sqlite:
+            try connection.scalar(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'erc_migrations'", file: file,
+                line: line) > 0
+        case .postgres:
+            try connection.scalar(
+                "SELECT COUNT(*) FROM pg_tables WHERE tablename = 'erc_migrations' AND schemaname = current_schema()",
+                file: file, line: line) > 0
+        }
+    }
+
+    /// The versions applied to the database; empty when it has no erc schema. Only reads.
+    public func appliedVersions(file: String = #fileID, line: Int = #line) throws -> Set<Int> {
+        guard try hasMigrationsTable(file: file, line: line) else { return [] }
+        var versions: Set<Int> = []
+        try connection.query("SELECT version FROM erc_migrations", file: file, line: line) { versions.insert(try $0.int(0)) }
+        return versions
+    }
+
     /// Every known migration and whether it is applied.
     public func status() throws -> [MigrationStatus] {
         var appliedAt: [Int: String] = [:]
-        let tableExists: Bool
-        switch connection.dialect {
-        case .sqlite:
-            tableExists = try connection.scalar(
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'erc_migrations'") > 0
-        case .postgres:
-            tableExists = try connection.scalar("SELECT COUNT(*) FROM pg_tables WHERE tablename = 'erc_migrations' AND schemaname = current_schema()") > 0
-        }
-        if tableExists {
+        if try hasMigrationsTable() {
             try connection.query("SELECT version, applied_at FROM erc_migrations") { row in
                 appliedAt[try row.int(0)] = try row.string(1)
             }

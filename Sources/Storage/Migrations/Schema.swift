@@ -28,6 +28,10 @@ public enum Schema {
         Migration(
             version: 19, name: "postings from a file unique by file and line, indexed only for them",
             sqlite: "", postgres: postingSources),
+        Migration(version: 20, name: "billing runs name who ran them and how many premises they cut", sql: runWorkers),
+        Migration(
+            version: 21, name: "a charges file names the file it corrects; opening balances found by their key",
+            sql: replacements),
     ]
 
     static let registry = """
@@ -495,6 +499,21 @@ public enum Schema {
     static let postingSources = """
         ALTER TABLE postings DROP CONSTRAINT postings_source_file_source_line_key;
         CREATE UNIQUE INDEX postings_source ON postings (source_file, source_line) WHERE source_file IS NOT NULL;
+        """
+
+    /// A billing run names the process that started or resumed it (for the message that refuses
+    /// a second run beside it) and counts the premises it cut into batches (premises registered
+    /// after it started are not in them, and the period's check says so).
+    static let runWorkers = """
+        ALTER TABLE billing_runs ADD COLUMN worker TEXT;
+        ALTER TABLE billing_runs ADD COLUMN premises BIGINT;
+        """
+
+    /// A charges file that corrects another names it (`<replaces>`): the replaced file's import.
+    /// Opening balances are found by account, principal and service when a file is sent again.
+    static let replacements = """
+        ALTER TABLE import_files ADD COLUMN replaces BIGINT;
+        CREATE INDEX import_files_replaces ON import_files (replaces);
         """
 
     static let bankStatementOrders = """

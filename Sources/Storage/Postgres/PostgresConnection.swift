@@ -13,6 +13,7 @@ public final class PostgresConnection: Connection {
     private var prepared: [String: String] = [:]
     private static let preparedLimit = 512
     public var dialect: SQLDialect { .postgres }
+    public let location: DatabaseLocation
 
     public init(url: String, file: String = #fileID, line: Int = #line) throws(StorageError) {
         guard let conn = PQconnectdb(url) else {
@@ -24,6 +25,7 @@ public final class PostgresConnection: Connection {
             throw StorageError(code: .connection, message: message, file: file, line: line)
         }
         handle = conn
+        location = .postgres(url: url)
         try runScript("SET client_min_messages TO warning", at: SourceLocation(file: file, line: line))
     }
 

@@ -33,6 +33,9 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 public protocol Connection: AnyObject {
     var dialect: SQLDialect { get }
 
+    /// The database this connection is to, to open more connections or take a ``RunLock``.
+    var location: DatabaseLocation { get }
+
     /// Runs one statement with bound values.
     func run(_ sql: String, _ binds: [SQLValue], at location: SourceLocation) throws(StorageError)
 

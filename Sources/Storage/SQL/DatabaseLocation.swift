@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where the database is: an SQLite file (the default) or a PostgreSQL server.
 ///
 /// `erc.sqlite` in the working directory unless `--db` or `ERC_DATABASE_URL` names another
@@ -27,7 +33,8 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
         return .sqlite(path: defaultPath)
     }
 
-    /// Opens a new connection; each worker opens its own.
+    /// Opens a new connection; each worker opens its own. An SQLite file that does not exist is
+    /// created (empty).
     public func connect(file: String = #fileID, line: Int = #line) throws(StorageError) -> any Connection {
         switch self {
         case .sqlite(let path): try SQLiteConnection(path: path, file: file, line: line)
@@ -35,11 +42,75 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Opens a connection and brings the schema up to date.
+    /// Opens a connection and brings the schema up to date, creating an SQLite file that does
+    /// not exist: for `erc db migrate`, `erc demo` and tests.
     public func open(file: String = #fileID, line: Int = #line) throws -> any Connection {
         let connection = try connect(file: file, line: line)
         try Migrator(connection).migrate()
         return connection
+    }
+
+    /// Opens a database whose schema is what this build expects, and changes nothing: refuses
+    /// an SQLite file that does not exist (it is not created), a database without erc's schema,
+    /// and a schema older or newer than this build's, each naming the database and what to run.
+    /// Nothing is written, so reports can read a read-only standby.
+    public func openExisting(file: String = #fileID, line: Int = #line) throws -> any Connection {
+        let connection = try connectExisting(file: file, line: line)
+        let migrator = Migrator(connection)
+        let applied = try migrator.appliedVersions(file: file, line: line)
+        let known = Set(Schema.migrations.map(\.version))
+        let migrate = "run `erc db migrate --db \(argument)`"
+        if applied.isEmpty {
+            throw StorageError(
+                code: .schemaMismatch, message: "\(self) holds no erc schema: \(migrate) first", file: file, line: line)
+        }
+        if let unknown = applied.subtracting(known).max() {
+            throw StorageError(
+                code: .schemaMismatch,
+                message: "the schema of \(self) is at version \(unknown), newer than this erc knows "
+                    + "(\(known.max() ?? 0)): use the erc that migrated it",
+                file: file, line: line)
+        }
+        let pending = known.subtracting(applied).sorted()
+        if !pending.isEmpty {
+            throw StorageError(
+                code: .schemaMismatch,
+                message: "the schema of \(self) is at version \(applied.max() ?? 0), this erc needs \(known.max() ?? 0) "
+                    + "(pending: \(pending.map(String.init).joined(separator: ", "))): \(migrate)",
+                file: file, line: line)
+        }
+        return connection
+    }
+
+    /// Opens a new connection to a database that exists: an SQLite file that does not is refused
+    /// (not created), naming the command that creates it. The schema is not looked at.
+    public func connectExisting(file: String = #fileID, line: Int = #line) throws(StorageError) -> any Connection {
+        switch self {
+        case .sqlite(let path):
+            guard Self.fileExists(path) else {
+                throw StorageError(
+                    code: .noDatabase,
+                    message: "no database at \(path): `erc db migrate --db \(path)` creates one, `erc demo` a demo region",
+                    file: file, line: line)
+            }
+            return try SQLiteConnection(path: path, create: false, file: file, line: line)
+        case .postgres(let url):
+            return try PostgresConnection(url: url, file: file, line: line)
+        }
+    }
+
+    /// The database as `--db` takes it, for the commands a message suggests.
+    var argument: String {
+        switch self {
+        case .sqlite(let path): path
+        case .postgres: "'\(description)'"
+        }
+    }
+
+    private static func fileExists(_ path: String) -> Bool {
+        if path == ":memory:" || path.hasPrefix("file:") { return true }
+        var info = stat()
+        return stat(path, &info) == 0
     }
 
     /// A description without the password of a PostgreSQL URL.

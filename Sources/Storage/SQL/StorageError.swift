@@ -14,6 +14,10 @@ public struct StorageError: Error, Sendable, CustomStringConvertible, CustomDebu
         public static let decoding = Code("decoding")
         public static let migration = Code("migration")
         public static let busy = Code("busy")
+        /// `--db` names an SQLite file that does not exist (only `erc db migrate` creates one).
+        public static let noDatabase = Code("no database")
+        /// The database holds no erc schema, or one older or newer than this build's.
+        public static let schemaMismatch = Code("schema mismatch")
         public static let other = Code("database error")
         public var description: String { base }
     }

@@ -10,10 +10,12 @@ public final class SQLiteConnection: Connection {
     public private(set) var transactionDepth = 0
     public let path: String
     public var dialect: SQLDialect { .sqlite }
+    public var location: DatabaseLocation { .sqlite(path: path) }
 
-    public init(path: String, file: String = #fileID, line: Int = #line) throws(StorageError) {
+    /// Opens the database file at `path`; `create` makes it when it does not exist.
+    public init(path: String, create: Bool = true, file: String = #fileID, line: Int = #line) throws(StorageError) {
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"

@@ -5,6 +5,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Intake
 import Principals
 import Storage
 
@@ -52,7 +53,7 @@ struct APIBench: AsyncParsableCommand {
             print("Loading a generated region of \(premises) premises into \(location)")
             let files = try DemoRegion(premisesCount: premises, seed: 5, period: BillingPeriod(year: 2026, month: 10)!)
                 .write(to: folder)
-            let importer = ExchangeImporter(connection: connection)
+            let importer = ExchangeImporter(connection: connection, readings: ReadingsFileRules(today: today))
             for file in files.all { _ = try importer.importFile(at: file) }
         }
         // Meters that take a reading today, with the value to count up from.

@@ -16,7 +16,14 @@ struct BillCommand: ParsableCommand {
             charged, recalculations, privileges, penalties, paid, total to pay). Works in batches \
             that workers claim: running it again on the same data adds nothing and gives the same \
             statements, and a run that was killed is finished by running it again. Principals \
-            that are not active are left out. A closed period is refused.
+            that are not active are left out.
+
+            One run at a time: while another process bills (or closes a period) this one is \
+            refused, naming who and since when (exit 75), or waits with --wait. Refused too \
+            (exit 65): a closed period; a period other than the first open one and the one \
+            after it (before anything was billed: a period without agreements and tariffs or \
+            charges in force); a service the center calculates without a tariff in force (or a \
+            per-resident one without its norm), named with its principal and premises.
             """)
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
@@ -24,6 +31,7 @@ struct BillCommand: ParsableCommand {
     var asOf: CalendarDate?
     @Option(help: "Worker connections (default: every core on PostgreSQL, one on SQLite).") var workers: Int?
     @Option(help: "Premises per batch.") var batchSize = 2_000
+    @Flag(help: "Wait for a run in progress in another process to finish, instead of refusing.") var wait = false
 
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
@@ -34,7 +42,7 @@ struct BillCommand: ParsableCommand {
         let connection = try database.open()
         let summary = try bill(
             connection: connection, location: database.location, period: period, asOf: asOf ?? period.next.firstDay,
-            workers: workers, batchSize: batchSize)
+            workers: workers, batchSize: batchSize, wait: wait)
         print(report(summary))
     }
 }
@@ -42,7 +50,7 @@ struct BillCommand: ParsableCommand {
 /// Bills a period in batches; a run killed halfway is finished by the next one.
 func bill(
     connection: any Connection, location: DatabaseLocation, period: BillingPeriod, asOf: CalendarDate,
-    workers: Int? = nil, batchSize: Int = 2_000
+    workers: Int? = nil, batchSize: Int = 2_000, wait: Bool = false
 ) throws -> BillingSummary {
     let defaultWorkers: Int
     switch location {
@@ -52,6 +60,9 @@ func bill(
     var run = BillingRun(
         location: location, connection: connection, period: period, asOf: asOf, workers: workers ?? defaultWorkers)
     run.batchSize = batchSize
+    run.holder = Holder.current("erc bill --period \(period)")
+    run.waitForLock = wait
+    run.waiting = { Terminal.status("Waiting for the run in progress: \($0)") }
     let progress = Progress("billing \(period) (batches)", total: 1)
     let summary = try run.run { done, total in progress.update(done, of: total) }
     progress.finish()

@@ -7,7 +7,8 @@ struct DB: ParsableCommand {
         subcommands: [Migrate.self, Status.self])
 
     struct Migrate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Apply pending migrations.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create the database if it is missing and apply pending migrations.")
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
@@ -22,7 +23,7 @@ struct DB: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let connection = try database.location.connect()
+            let connection = try database.location.connectExisting()
             print("Database: \(database.location)")
             for migration in try Migrator(connection).status() {
                 let state = migration.appliedAt.map { "applied \($0)" } ?? "pending"

@@ -2,6 +2,7 @@ import ArgumentParser
 import Billing
 import Core
 import Foundation
+import Intake
 import Principals
 import Storage
 
@@ -46,8 +47,8 @@ struct DemoCommand: ParsableCommand {
         if filesOnly { return }
 
         print("2. Importing into \(database.location)")
-        let connection = try database.open()
-        let importer = ExchangeImporter(connection: connection)
+        let connection = try database.openCreating()
+        let importer = ExchangeImporter(connection: connection, readings: ReadingsFileRules(today: period.next.firstDay))
         let progress = Progress("importing", total: files.all.count)
         var rows = 0
         var unchanged = 0

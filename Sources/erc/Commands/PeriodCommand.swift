@@ -12,14 +12,19 @@ struct PeriodCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Close a billed period: no more charges or billing runs for it.",
             discussion: """
-                Periods close in order, and only once billed. A change to a closed period is sent \
-                as a recalculation row in a charges file of the next open period.
+                Periods close in order, and only once billed by a run that finished over every \
+                premises: refused while a run is in progress (exit 75), when the period's latest \
+                run is unfinished (killed: erc bill finishes it), or when premises with charges, \
+                payments or balances have no statement (exit 65). A change to a closed period is \
+                sent as a recalculation row in a charges file of the next open period.
                 """)
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
 
         func run() throws {
-            try PeriodLock(connection: try database.open()).close(period)
+            var lock = PeriodLock(connection: try database.open())
+            lock.holder = Holder.current("erc period close --period \(period)")
+            try lock.close(period)
             print("Period \(period) is closed.")
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import Intake
 import Principals
 import Storage
 
@@ -18,10 +19,13 @@ extension PrincipalsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import principals' XML exchange files, each one all or nothing.",
             discussion: """
-                Kinds: principal (onboarding), accounts, meters, tariffs, charges (Schemas/*-1.xsd). \
+                Kinds: principal (onboarding), accounts, meters, tariffs, charges, readings (Schemas/*-1.xsd). \
                 Each file is validated against its XSD, then checked for meaning. A file with any \
                 problem stores nothing; every problem is listed as file:line: element: reason. \
-                Re-importing a file with the same id and content changes nothing. Import a \
+                Re-importing a file with the same id and content changes nothing; a charge or an \
+                opening balance already in the journal from another file is refused (the same \
+                data under a new file id), unless a charges file names the file it corrects in \
+                <replaces>: then only the differences are posted, as recalculations. Import a \
                 principal's onboarding file first, then accounts, meters, tariffs, charges. Exit \
                 status 65 when any file was rejected.
                 """)
@@ -37,7 +41,9 @@ extension PrincipalsCommand {
 
         func run() throws {
             let connection = try database.open()
-            let importer = ExchangeImporter(connection: connection, maximumFileSize: Int64(maxFileSize) << 20)
+            let importer = ExchangeImporter(
+                connection: connection, maximumFileSize: Int64(maxFileSize) << 20,
+                readings: ReadingsFileRules(today: CenterCalendar.today))
             var rejected = 0
             for file in files {
                 let outcome: ImportReportFile.Outcome
@@ -117,7 +123,10 @@ func describe(_ summary: ImportSummary) -> String {
         return "\(summary.file): principal \(summary.principalINN) registered with \(summary.rows) services"
     case .charges:
         let period = summary.period.map { " for \($0)" } ?? ""
-        return "\(summary.file): \(summary.rows) rows\(period), total \(summary.total) руб."
+        let corrected = summary.replacedFileId.map {
+            "; replaces \($0): \(summary.differences) differences posted as recalculations, \(summary.difference) руб."
+        } ?? ""
+        return "\(summary.file): \(summary.rows) rows\(period), total \(summary.total) руб.\(corrected)"
     default:
         return "\(summary.file): \(summary.rows) \(summary.kind) of principal \(summary.principalINN)"
     }

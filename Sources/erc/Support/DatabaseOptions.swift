@@ -10,12 +10,26 @@ struct DatabaseOptions: ParsableArguments {
             "SQLite file or postgres:// URL (default: $ERC_DATABASE_URL, else erc.sqlite).", valueName: "url"))
     var url: String?
 
+    func validate() throws {
+        if let url, url.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--db is empty: name an SQLite file or a postgres:// URL, or leave the option out for erc.sqlite")
+        }
+    }
+
     var location: DatabaseLocation {
         DatabaseLocation.resolve(option: url, environment: ProcessInfo.processInfo.environment)
     }
 
-    /// Opens the database and applies pending migrations.
+    /// Opens a database `erc db migrate` (or `erc demo`) made, at this build's schema, and writes
+    /// nothing to open it: a missing SQLite file or a schema that is not this build's is refused
+    /// with the command to run.
     func open() throws -> any Connection {
+        try location.openExisting()
+    }
+
+    /// Creates the database if it is missing and brings its schema up to date: `erc db migrate`
+    /// and `erc demo` only.
+    func openCreating() throws -> any Connection {
         try location.open()
     }
 }

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Storage
 
 /// The center's calendar: days are local to Asia/Yekaterinburg (UTC+5), the configured zone.
 enum CenterCalendar {
@@ -21,5 +22,14 @@ enum CenterCalendar {
         formatter.timeZone = timeZone
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: Date())
+    }
+}
+
+/// This process as the holder of a run's lock: the command, its process id and host, and when.
+enum Holder {
+    static func current(_ command: String) -> RunLock.Holder {
+        RunLock.Holder(
+            who: "\(command) (pid \(ProcessInfo.processInfo.processIdentifier) on \(ProcessInfo.processInfo.hostName))",
+            since: CenterCalendar.nowStamp)
     }
 }
