@@ -239,7 +239,7 @@ public enum APIScenarios {
         let changed = try await http.send(
             "POST", "/v1/payments", token: tokens["infomat"], headers: session,
             json: payment.merging(["amount": 100]) { $1 })
-        try expectProblem(changed, 422, "invalid-payment", "the same transaction with another amount")
+        try expectProblem(changed, 422, "idempotency-key-reused", "the same transaction with another amount")
 
         // A self-service request: opened at the kiosk, routed to the water company, moved along.
         let opened = try await http.send(

@@ -1,4 +1,5 @@
 public import API
+public import ERCTestSupport
 import Core
 import Foundation
 import Logging
@@ -13,10 +14,15 @@ public final class RunningServer: Sendable {
     let pool: DatabasePool
     let task: Task<Void, any Error>
 
-    /// Starts the service; `now` fixes the clock (seconds since 1970).
-    public static func start(location: DatabaseLocation, now: Int64) async throws -> RunningServer {
+    /// Starts the service; `now` fixes the clock (seconds since 1970), `clock` drives sessions
+    /// and their throttle.
+    public static func start(
+        location: DatabaseLocation, now: Int64, clock: TestClock? = nil, sessionLimits: SessionLimits = SessionLimits()
+    ) async throws -> RunningServer {
         let pool = try DatabasePool(location: location)
-        let services = APIServices(pool: pool, now: { now })
+        var uptime: (@Sendable () -> UInt64)?
+        if let clock { uptime = { clock.now } }
+        let services = APIServices(pool: pool, sessionLimits: sessionLimits, now: { now }, uptime: uptime)
         var logger = Logger(label: "erc.test")
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream<Int>.makeStream()

@@ -82,4 +82,17 @@ struct PostgresHTTPServiceTests {
         let folder = try TemporaryDirectory("erc-pg-api")
         try await APIScenarios.run(location: database.location, in: folder)
     }
+
+    @Test("a reused idempotency key, a foreign terminal, throttled sessions, metrics with the status the client got")
+    func access() async throws {
+        let database = try PostgresTestServer.createDatabase()
+        let folder = try TemporaryDirectory("erc-pg-access")
+        try await AccessScenarios.run(location: database.location, in: folder)
+    }
+
+    @Test("payments taken before terminals had owners keep their terminals for the first key to claim")
+    func terminalMigration() throws {
+        let database = try PostgresTestServer.createDatabase()
+        try AccessScenarios.terminalMigration(location: database.location)
+    }
 }

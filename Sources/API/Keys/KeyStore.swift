@@ -41,8 +41,17 @@ public struct KeyStore {
         self.connection = connection
     }
 
-    /// Makes a key; returns it with the token, which is not kept anywhere.
-    public func create(name: String, role: APIKey.Role, scope: String?) throws -> (key: APIKey, token: String) {
+    /// Makes a key; returns it with the token, which is not kept anywhere. An infomat's key may
+    /// be given its payment terminals at once (else each is its key's when first used).
+    public func create(
+        name: String, role: APIKey.Role, scope: String?, terminals: [String] = []
+    ) throws -> (key: APIKey, token: String) {
+        if !terminals.isEmpty, role != .infomat {
+            throw KeyError(message: "only an infomat key has payment terminals")
+        }
+        for terminal in terminals where !(1...64).contains(terminal.count) || terminal.contains("/") {
+            throw KeyError(message: "terminal \(terminal): 1 to 64 characters, no '/'")
+        }
         if role == .principal || role == .infomat || role == .channel, (scope ?? "").isEmpty {
             throw KeyError(message: "a \(role.rawValue) key needs its scope (principal INN, kiosk id or channel name)")
         }
@@ -52,10 +61,34 @@ public struct KeyStore {
         var random = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) }
         let token = "erc_" + hexString(bytes)
-        let id = try connection.first(
-            "INSERT INTO api_keys (name, role, scope, prefix, hash) VALUES (?, ?, ?, ?, ?) RETURNING id",
-            [name, role.rawValue, scope, String(token.prefix(12)), Self.digestHex(token)])!.int64(0)
+        let id = try connection.withTransaction {
+            let id = try connection.first(
+                "INSERT INTO api_keys (name, role, scope, prefix, hash) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                [name, role.rawValue, scope, String(token.prefix(12)), Self.digestHex(token)])!.int64(0)
+            for terminal in terminals where try claimTerminal(terminal, for: id) != id {
+                throw KeyError(message: "terminal \(terminal) belongs to another infomat key")
+            }
+            return id
+        }
         return (try key(id: id)!, token)
+    }
+
+    /// The infomat key a payment terminal belongs to: the first key to use it (or the one it was
+    /// registered to), so that one kiosk cannot speak for another's terminal. A terminal nobody
+    /// has yet (or a terminal of payments taken before keys owned them) becomes `keyId`'s.
+    public func claimTerminal(_ terminal: String, for keyId: Int64) throws -> Int64 {
+        try connection.execute(
+            "INSERT INTO infomat_terminals (terminal, key_id) VALUES (?, ?) ON CONFLICT (terminal) DO NOTHING",
+            [terminal, keyId])
+        try connection.execute(
+            "UPDATE infomat_terminals SET key_id = ? WHERE terminal = ? AND key_id IS NULL", [keyId, terminal])
+        return try connection.scalar("SELECT key_id FROM infomat_terminals WHERE terminal = ?", [terminal])
+    }
+
+    /// The terminals of a key.
+    public func terminals(of keyId: Int64) throws -> [String] {
+        try connection.all("SELECT terminal FROM infomat_terminals WHERE key_id = ? ORDER BY terminal", [keyId])
+            .map { try $0.string(0) }
     }
 
     /// The key a token belongs to, unless it is unknown or revoked.

@@ -35,8 +35,11 @@ extension Routes {
     }
 
     /// POST /v1/payments: a payment taken by an infomat's terminal, without commission,
-    /// recorded and split between the principals at once. The terminal and its transaction id
-    /// are the idempotency key: a retry records nothing and answers the same.
+    /// recorded and split between the principals at once. A terminal belongs to one infomat key
+    /// (the first that used it, or the one it was registered to): another key naming it is
+    /// refused (403). The key, terminal and transaction id are the idempotency key: a retry
+    /// records nothing and answers the same; the same transaction with another account, amount
+    /// or designation is refused (422), as any reused key is.
     static func payments(_ routes: inout RouteList, services: APIServices) {
         routes.add(.post, "payments") { request, context in
             let key = try context.requireKey()
@@ -68,6 +71,7 @@ extension Routes {
                 }
             }
             if body.service != nil, body.principalINN == nil { problems.append("service needs principalINN") }
+            let idempotencyKey = Routes.idempotencyKey(request, key: key, &problems)
             guard problems.isEmpty, let account, let amount = body.amount, let terminal = body.terminalId,
                 let transaction = body.transactionId
             else { throw Problem.invalid(problems) }
@@ -75,7 +79,19 @@ extension Routes {
             let payment = IncomingPayment(
                 source: "infomat", operationId: "\(terminal)/\(transaction)", account: account,
                 amount: Money(kopecks: amount), paidOn: paidOn, designation: designation)
-            let recorded = try await services.pool.run(.write) { try PaymentBook(connection: $0).record(payment) }
+            let fields: [(String, String?)] = [
+                ("account", account.value), ("amount", String(amount)), ("paidOn", body.paidOn),
+                ("principalINN", body.principalINN), ("service", body.service), ("period", body.period),
+            ]
+            let keys = ["\(key.id):terminal:\(terminal)/\(transaction)"] + (idempotencyKey.map { [$0] } ?? [])
+            let keyId = key.id
+            let recorded = try await Routes.write(services, keys: keys, route: "POST /v1/payments", fields: fields) {
+                connection in
+                guard try KeyStore(connection: connection).claimTerminal(terminal, for: keyId) == keyId else {
+                    throw Problem.outsideScope("terminal \(terminal) belongs to another infomat: a kiosk pays through its own terminal")
+                }
+                return try PaymentBook(connection: connection).record(payment)
+            }
             return try json(
                 PaymentAnswer(
                     payment: recorded.id, account: account.value, amount: amount, postedPeriod: "\(recorded.period)",

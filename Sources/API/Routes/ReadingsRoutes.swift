@@ -72,12 +72,25 @@ extension Routes {
             guard let text = body.account, let account = try? PersonalAccountNumber(text) else {
                 throw Problem.invalid(["account must be a personal account number of 10 digits"])
             }
+            // Throttled per key and per account before the account is looked up, so that an
+            // unknown account costs an attempt as a known one does.
+            let now = services.uptime()
+            if let wait = services.throttle.attempt(keyId: key.id, account: account.value, now: now) {
+                APIMetrics.sessionAttempt("throttled")
+                throw Problem(
+                    .tooManyRequests, code: "too-many-attempts", title: "Too many attempts",
+                    detail: "too many sessions were asked for from this kiosk or for this account: try again in \(wait) s",
+                    headers: [.retryAfter: "\(wait)"])
+            }
             let known = try await services.pool.run(.read) {
                 try $0.scalar("SELECT COUNT(*) FROM accounts WHERE number = ?", [account]) > 0
             }
-            guard known else { throw Problem.notFound("account-not-found", "no premises has account \(account.value)") }
-            let opened = services.sessions.open(
-                keyId: key.id, account: account.value, now: DispatchTime.now().uptimeNanoseconds)
+            guard known else {
+                APIMetrics.sessionAttempt("refused")
+                throw Problem.notFound("session-refused", "no session was opened: check the account number")
+            }
+            APIMetrics.sessionAttempt("opened")
+            let opened = services.sessions.open(keyId: key.id, account: account.value, now: now)
             return try json(
                 SessionAnswer(session: opened.token, account: account.value, expiresInSeconds: services.sessions.lifetimeSeconds),
                 status: .created)
@@ -107,7 +120,13 @@ extension Routes {
                 receivedAt: services.nowStamp, idempotencyKey: idempotencyKey)
             let today = services.today
             let rules = services.rules
-            let ack = try await services.pool.run(.write) {
+            let fields: [(String, String?)] = [
+                ("account", account.value), ("meter", meter), ("value", String(value)), ("takenOn", "\(takenOn)"),
+                ("channel", channel.rawValue),
+            ]
+            let ack = try await Routes.write(
+                services, keys: idempotencyKey.map { [$0] } ?? [], route: "POST /v1/readings", fields: fields
+            ) {
                 try ReadingIntake(connection: $0, rules: rules, today: today).submit(submission, principal: principal)
             }
             return try json(

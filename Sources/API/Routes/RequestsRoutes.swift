@@ -94,7 +94,13 @@ extension Routes {
                 kind: kind, account: account, meter: body.meter, serviceCode: body.service, details: body.details,
                 contact: body.contact, channel: channel, receivedAt: services.nowStamp, idempotencyKey: idempotencyKey,
                 sender: key.name)
-            let opened = try await services.pool.run(.write) { try ServiceRequestDesk(connection: $0).open(new) }
+            let fields: [(String, String?)] = [
+                ("kind", kind.rawValue), ("account", account.value), ("meter", body.meter), ("service", body.service),
+                ("details", body.details), ("contact", body.contact), ("channel", channel.rawValue),
+            ]
+            let opened = try await Routes.write(
+                services, keys: idempotencyKey.map { [$0] } ?? [], route: "POST /v1/requests", fields: fields
+            ) { try ServiceRequestDesk(connection: $0).open(new) }
             return try json(
                 RequestAnswer(opened.request), status: .created,
                 headers: opened.replayed ? [APIServer.replayedHeader: "true"] : [:])
@@ -146,13 +152,24 @@ extension Routes {
                     ["status must be one of \(ServiceRequest.Status.allCases.map(\.rawValue).joined(separator: ", "))"])
             }
             if (body.comment?.count ?? 0) > 2_000 { throw Problem.invalid(["comment must be at most 2000 characters"]) }
+            var problems: [String] = []
+            let idempotencyKey = Routes.idempotencyKey(request, key: key, &problems)
+            guard problems.isEmpty else { throw Problem.invalid(problems) }
             let principal = try await Scope.principal(of: key, services: services)
             let stamp = services.nowStamp
-            let updated = try await services.pool.run(.write) {
-                try ServiceRequestDesk(connection: $0).update(
-                    number: number, to: status, comment: body.comment, at: stamp, by: key.name, principal: principal)
+            let fields: [(String, String?)] = [("number", number), ("status", status.rawValue), ("comment", body.comment)]
+            let (updated, retry) = try await Routes.write(
+                services, keys: idempotencyKey.map { [$0] } ?? [], route: "POST /v1/requests/{number}/status", fields: fields
+            ) { connection, retry in
+                // A retry of a change made before answers with the request as it is, changing nothing.
+                let desk = ServiceRequestDesk(connection: connection)
+                if retry, let found = try desk.find(number: number) { return (found, true) }
+                return (
+                    try desk.update(number: number, to: status, comment: body.comment, at: stamp, by: key.name, principal: principal),
+                    false
+                )
             }
-            return try json(RequestAnswer(updated))
+            return try json(RequestAnswer(updated), headers: retry ? [APIServer.replayedHeader: "true"] : [:])
         }
     }
 }

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Hummingbird
+import Intake
 import NIOCore
 import Prometheus
 import Storage
@@ -68,6 +69,38 @@ enum Routes {
 
     private static func path(_ keys: [any CodingKey]) -> String {
         keys.isEmpty ? "the body" : keys.map(\.stringValue).joined(separator: ".")
+    }
+
+    /// Runs a write on the write lane, in one transaction with its idempotency key claimed first
+    /// (``IdempotencyKeys``): a retry of the same request goes on to the domain, which answers as
+    /// the first time; the same key on another request is refused (422 `idempotency-key-reused`),
+    /// the same way on every route. `fields` are the request's meaning as the client sent it.
+    static func write<T: Sendable>(
+        _ services: APIServices, keys idempotencyKeys: [String], route: String, fields: [(String, String?)],
+        _ body: @escaping @Sendable (any Connection) throws -> T
+    ) async throws -> T {
+        try await write(services, keys: idempotencyKeys, route: route, fields: fields) { connection, _ in try body(connection) }
+    }
+
+    /// ``write(_:keys:route:fields:_:)`` for a write that is not idempotent by itself: `body`
+    /// learns whether every key was seen before (a retry), to answer without writing again.
+    static func write<T: Sendable>(
+        _ services: APIServices, keys idempotencyKeys: [String], route: String, fields: [(String, String?)],
+        _ body: @escaping @Sendable (any Connection, _ retry: Bool) throws -> T
+    ) async throws -> T {
+        let fingerprint = IdempotencyKeys.fingerprint(route: route, fields: fields)
+        let now = services.nowStamp
+        return try await services.pool.run(.write) { connection in
+            try connection.withTransaction {
+                var new = idempotencyKeys.isEmpty
+                for key in idempotencyKeys {
+                    if try IdempotencyKeys(connection: connection).claim(key, route: route, fingerprint: fingerprint, now: now) {
+                        new = true
+                    }
+                }
+                return try body(connection, !new)
+            }
+        }
     }
 
     /// The client's `Idempotency-Key`, kept per API key so two clients' keys never collide.

@@ -18,20 +18,27 @@ public final class APIServices: Sendable {
     public let rules: ReadingRules
     let keys: KeyCache
     let sessions: InfomatSessions
+    let throttle: SessionThrottle
     let metrics: PrometheusCollectorRegistry
     /// Seconds since 1970 now: the wall clock unless a test fixes it.
     let now: @Sendable () -> Int64
+    /// Nanoseconds of a monotonic clock, for sessions, the key cache and the throttle: the
+    /// system's uptime unless a test drives it.
+    let uptime: @Sendable () -> UInt64
 
     public init(
         pool: DatabasePool, clock: CenterClock = CenterClock(), rules: ReadingRules = .standard,
-        now: (@Sendable () -> Int64)? = nil
+        sessionLimits: SessionLimits = SessionLimits(), now: (@Sendable () -> Int64)? = nil,
+        uptime: (@Sendable () -> UInt64)? = nil
     ) {
         self.pool = pool
         self.clock = clock
         self.rules = rules
         self.now = now ?? { Int64(Date().timeIntervalSince1970) }
+        self.uptime = uptime ?? { DispatchTime.now().uptimeNanoseconds }
         keys = KeyCache()
         sessions = InfomatSessions()
+        throttle = SessionThrottle(limits: sessionLimits)
         metrics = APIMetrics.registry
     }
 
@@ -45,6 +52,12 @@ public final class APIServices: Sendable {
 /// route, method and status, served at /metrics. swift-metrics has one backend per process, set
 /// here once.
 enum APIMetrics {
+    /// An infomat's attempt to open a session: `opened`, `refused` (no such account) or
+    /// `throttled`, counted in `erc_infomat_session_attempts_total`.
+    static func sessionAttempt(_ outcome: String) {
+        Counter(label: "erc_infomat_session_attempts_total", dimensions: [("outcome", outcome)]).increment()
+    }
+
     static let registry: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -77,8 +90,9 @@ public enum APIServer {
     /// The router with every route, and the list of them.
     public static func router(services: APIServices) -> (Router<APIRequestContext>, [RouteDescription]) {
         let router = Router(context: APIRequestContext.self)
-        router.add(middleware: ProblemMiddleware())
+        // Metrics outermost: they count the status the client got, after errors became answers.
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ProblemMiddleware())
         var routes = RouteList(router: router, prefix: "")
         Routes.open(&routes, services: services)
         var v1 = RouteList(group: router.group("v1").add(middleware: KeyAuthMiddleware(services: services)), prefix: "/v1")

@@ -79,7 +79,7 @@ struct KeyAuthMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw Problem.unauthorized }
         let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
         guard token.hasPrefix("erc_"), token.count == 68 else { throw Problem.unauthorized }
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = services.uptime()
         let digest = KeyStore.digestHex(token)
         var key = services.keys.key(forDigest: digest, now: now)
         if key == nil {

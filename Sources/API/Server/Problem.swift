@@ -81,6 +81,8 @@ public struct Problem: Error, HTTPResponseError, Sendable, CustomStringConvertib
         switch error {
         case let rejection as ReadingRejection:
             return .unprocessable(rejection.code.rawValue, rejection.message)
+        case let conflict as IdempotencyConflict:
+            return .unprocessable(ReadingRejection.Code.keyReused.rawValue, conflict.description)
         case let error as BillingError:
             return .unprocessable(error.code.description.replacingOccurrences(of: " ", with: "-"), error.message)
         case let error as ServiceRequestError:

@@ -105,6 +105,8 @@ public struct ServiceRequestError: Error, Sendable, Hashable, CustomStringConver
         public static let serviceNotFound = Code("service-not-found")
         public static let requestNotFound = Code("request-not-found")
         public static let invalidTransition = Code("invalid-transition")
+        /// The idempotency key opened another request before.
+        public static let keyReused = Code("idempotency-key-reused")
         public var description: String { rawValue }
     }
 
@@ -131,8 +133,24 @@ public struct ServiceRequestDesk {
     ) {
         try connection.withTransaction {
             if let key = request.idempotencyKey,
-                let held = try connection.first("SELECT number FROM service_requests WHERE idempotency_key = ?", [key])
+                let held = try connection.first(
+                    """
+                    SELECT number, kind, account_number, meter_serial, service_code, details, contact, channel
+                    FROM service_requests WHERE idempotency_key = ?
+                    """, [key])
             {
+                // A retry asks for the same request; the same key on another one is refused.
+                let same =
+                    try held.string(1) == request.kind.rawValue && held.string(2) == request.account.value
+                    && held.optionalString(3) == request.meter
+                    && (request.kind.concernsMeter || held.string(4) == request.serviceCode)
+                    && held.optionalString(5) == request.details && held.optionalString(6) == request.contact
+                    && held.string(7) == request.channel.rawValue
+                guard same else {
+                    throw ServiceRequestError(
+                        code: .keyReused,
+                        message: "this idempotency key opened request \(try held.string(0)) for something else: use a new key for a new request")
+                }
                 return (try find(number: try held.string(0))!, true)
             }
             guard try connection.scalar("SELECT COUNT(*) FROM accounts WHERE number = ?", [request.account]) > 0 else {

@@ -32,6 +32,9 @@ public enum Schema {
         Migration(
             version: 21, name: "a charges file names the file it corrects; opening balances found by their key",
             sql: replacements),
+        Migration(
+            version: 22, name: "idempotency keys with the request they were used for; infomat terminals and their keys",
+            sqlite: idempotency + terminals.sqlite, postgres: idempotency + terminals.postgres),
     ]
 
     static let registry = """
@@ -515,6 +518,44 @@ public enum Schema {
         ALTER TABLE import_files ADD COLUMN replaces BIGINT;
         CREATE INDEX import_files_replaces ON import_files (replaces);
         """
+
+    /// Every idempotency key a write came with (per API key), with a fingerprint of what its
+    /// request asked: the same key on another request is refused on every route alike.
+    static let idempotency = """
+        CREATE TABLE idempotency_keys (
+            key TEXT PRIMARY KEY,
+            route TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            first_used_at TEXT NOT NULL
+        );
+
+        """
+
+    /// A payment terminal belongs to one infomat key (the first that used it, or the one named
+    /// when the key was made); the terminals of payments taken before are kept unowned, for the
+    /// first infomat key that uses each to claim.
+    static let terminals = (
+        sqlite: """
+            CREATE TABLE infomat_terminals (
+                terminal TEXT PRIMARY KEY,
+                key_id BIGINT,
+                registered_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT))
+            );
+            INSERT INTO infomat_terminals (terminal)
+            SELECT DISTINCT substr(operation_id, 1, instr(operation_id, '/') - 1) FROM payments
+            WHERE bank = 'infomat' AND instr(operation_id, '/') > 1;
+            """,
+        postgres: """
+            CREATE TABLE infomat_terminals (
+                terminal TEXT PRIMARY KEY,
+                key_id BIGINT,
+                registered_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT))
+            );
+            INSERT INTO infomat_terminals (terminal)
+            SELECT DISTINCT split_part(operation_id, '/', 1) FROM payments
+            WHERE bank = 'infomat' AND strpos(operation_id, '/') > 1;
+            """
+    )
 
     static let bankStatementOrders = """
         CREATE TABLE bank_statement_orders (

@@ -15,6 +15,11 @@ struct KeysCommand: ParsableCommand {
         @Option(help: "Who holds it (a kiosk's place, a system's name).") var name: String
         @Option(help: "infomat, channel, principal or operator.") var role: String
         @Option(help: "Its scope: the principal's INN, the kiosk id or the channel name.") var scope: String?
+        @Option(
+            help: ArgumentHelp(
+                "An infomat's payment terminal (repeat for several): only this key may pay through it. A terminal not named here becomes the key's that uses it first.",
+                valueName: "id"))
+        var terminal: [String] = []
 
         func validate() throws {
             guard APIKey.Role(rawValue: role) != nil else {
@@ -25,8 +30,9 @@ struct KeysCommand: ParsableCommand {
         func run() throws {
             do {
                 let (key, token) = try KeyStore(connection: try database.open()).create(
-                    name: name, role: APIKey.Role(rawValue: role)!, scope: scope)
-                print("key \(key.id) (\(key.role.rawValue)\(key.scope.map { ", \($0)" } ?? "")): \(token)")
+                    name: name, role: APIKey.Role(rawValue: role)!, scope: scope, terminals: terminal)
+                let terminals = terminal.isEmpty ? "" : ", terminals \(terminal.joined(separator: ", "))"
+                print("key \(key.id) (\(key.role.rawValue)\(key.scope.map { ", \($0)" } ?? "")\(terminals)): \(token)")
                 Terminal.error("Keep the token now: erc cannot show it again.")
             } catch let error as KeyError {
                 throw ValidationError(error.message)

@@ -14,12 +14,14 @@ struct ServeCommand: AsyncParsableCommand {
               GET  /v1/accounts/{a}/meters       the account's meters, last readings and readings window
               GET  /v1/accounts/{a}/epd/{period} the ЕПД as PDF, for an infomat to print
               POST /v1/sessions                  an infomat opens a session for the account its customer identified
+                                                 (throttled per key and per account: 429 with Retry-After)
               POST /v1/payments                  a payment taken by an infomat's terminal
               POST /v1/requests                  a self-service request (meter sealing, replacement, verification,
                                                  owner change); GET /v1/requests[/{number}], POST .../status
               GET  /health, GET /metrics         health, and Prometheus metrics per route
             Every /v1 route needs 'Authorization: Bearer <key>' (make keys with erc keys create). \
-            Writes take an Idempotency-Key header: a retry answers the same and stores nothing new. \
+            Writes take an Idempotency-Key header: a retry answers the same and stores nothing new; \
+            the same key on another request is refused (422 idempotency-key-reused). \
             Stops on SIGINT or SIGTERM.
             """)
 
@@ -29,12 +31,29 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Database connections for writes (PostgreSQL; SQLite always has one writer).") var writers: Int?
     @Option(help: "Database connections for reads (meters, ЕПД, keys).") var readers: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(
+        help: ArgumentHelp(
+            "Infomat sessions one key may open: BURST/Ns, that many at once, then one every N seconds.",
+            valueName: "rate"))
+    var sessionsPerKey = SessionLimits().perKey.description
+    @Option(
+        help: ArgumentHelp("Infomat sessions for one account, from any key: BURST/Ns.", valueName: "rate"))
+    var sessionsPerAccount = SessionLimits().perAccount.description
+
+    func validate() throws {
+        for (name, text) in [("--sessions-per-key", sessionsPerKey), ("--sessions-per-account", sessionsPerAccount)]
+        where Rate(text) == nil {
+            throw ValidationError("\(name) \(text): a rate is BURST/Ns, such as 20/6s")
+        }
+    }
 
     func run() async throws {
         var logger = Logger(label: "erc.serve")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let pool = try DatabasePool(location: database.location, writers: writers, readers: readers)
-        let services = APIServices(pool: pool, clock: CenterClock(utcOffsetSeconds: CenterCalendar.timeZone.secondsFromGMT()))
+        let services = APIServices(
+            pool: pool, clock: CenterClock(utcOffsetSeconds: CenterCalendar.timeZone.secondsFromGMT()),
+            sessionLimits: SessionLimits(perKey: Rate(sessionsPerKey)!, perAccount: Rate(sessionsPerAccount)!))
         let location = database.location
         try await APIServer.serve(services: services, host: host, port: port, logger: logger) { bound in
             print("erc serve: listening on http://\(host):\(bound) (\(location))")
