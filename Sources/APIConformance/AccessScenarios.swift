@@ -141,6 +141,25 @@ public enum AccessScenarios {
             "POST", "/v1/payments", token: kioskA, headers: sessionHeader, json: payment.merging(["amount": 100]) { $1 })
         try APIScenarios.expectProblem(changed, 422, "idempotency-key-reused", "a transaction with another amount")
 
+        // Refusals name the real fault.
+        let fractional = try await http.send(
+            "POST", "/v1/payments", token: kioskA, headers: sessionHeader,
+            json: payment.merging(["amount": 12.5, "transactionId": "9"]) { $1 })
+        try APIScenarios.expectProblem(fractional, 400, "invalid-request", "an amount of 12.5")
+        try expect((fractional["detail"] ?? "").contains("amount must be a whole number of kopecks, not 12.5"),
+            "12.5 kopecks: \(fractional["detail"] ?? "")")
+        let stringAmount = try await http.send(
+            "POST", "/v1/payments", token: kioskA, headers: sessionHeader,
+            json: payment.merging(["amount": "100", "transactionId": "9"]) { $1 })
+        try expect((stringAmount["detail"] ?? "").contains("amount has the wrong type"), "a string amount: \(stringAmount.json)")
+        let ancient = try await http.send(
+            "POST", "/v1/payments", token: kioskA, headers: sessionHeader,
+            json: payment.merging(["paidOn": "2020-01-01", "transactionId": "10"]) { $1 })
+        try APIScenarios.expectProblem(ancient, 422, "invalid-payment", "a payment dated 2020-01-01")
+        try expect(
+            (ancient["detail"] ?? "").contains("the payment is dated 2020-01-01, before anything was charged to account \(accounts[2])"),
+            "2020-01-01: \(ancient["detail"] ?? "")")
+
         // /metrics: a refusal is counted with the status the client got.
         let refused = try await http.send(
             "POST", "/v1/readings", token: web, json: ["account": metered, "meter": "NO-SUCH", "value": "1", "takenOn": "2026-11-10"])

@@ -34,6 +34,17 @@ struct RequisitesTests {
         #expect(throws: RequisiteError.self) { try KPP("77040100") }
         #expect(throws: RequisiteError.self) { try KPP("7704ab001") }
         #expect(throws: RequisiteError.self) { try KPP("000401001") }
+        // Each refusal names its own fault.
+        func reason(_ text: String) -> String {
+            do { _ = try KPP(text) } catch { return error.reason }
+            return "accepted"
+        }
+        #expect(reason("005101001").contains("begins with 00"))
+        #expect(!reason("005101001").contains("9 characters"))
+        #expect(reason("77040100").contains("must be 9 characters, not 8"))
+        #expect(reason("7704ab001").contains("reason code"))
+        #expect(reason("77A401001").contains("tax office's 4 digits"))
+        #expect(reason("7704010A1").contains("3 digits"))
     }
 
     @Test func ogrn() throws {

@@ -1,6 +1,7 @@
 import Core
 import ERCTestSupport
 import ExchangeConformance
+import Foundation
 import Intake
 import Principals
 import Storage
@@ -180,6 +181,22 @@ struct ExchangeImporterTests {
         #expect(foreign.code == .unknownKind)
         let missing = try rejected("no-such-file.xml")
         #expect(missing.code == .unreadable)
+    }
+
+    @Test("an empty file, white space and a file that is not XML are named for what they are")
+    func emptyAndNotXML() throws {
+        let cases: [(String, String, String)] = [
+            ("empty.xml", "", "empty.xml:1: file: the file is empty"),
+            ("blank.xml", "\n\n  ", "blank.xml:3: file: the file holds only white space"),
+            ("text.xml", "hello, this is not xml\n", "text.xml:1: file: not an XML document: it begins with \"hello, this is not xml\""),
+            ("csv.xml", "\u{FEFF}\n0100000001;CW;12.5\n", "csv.xml:2: file: not an XML document: it begins with \"0100000001;CW;12.5\""),
+        ]
+        for (name, content, expected) in cases {
+            let path = folder.file(name)
+            try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+            let error = try rejected(path)
+            #expect(lines(error).count == 1 && lines(error)[0].hasPrefix(expected), "\(lines(error))")
+        }
     }
 
     @Test func filesOverTheSizeLimitAreRefusedUnread() throws {

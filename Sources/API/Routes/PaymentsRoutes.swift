@@ -7,8 +7,8 @@ import Storage
 extension Routes {
     struct PaymentBody: Decodable {
         var account: String?
-        /// Kopecks, a whole number.
-        var amount: Int64?
+        /// Kopecks, a whole number (read as the number it is, to say so when it is not whole).
+        var amount: JSONNumber?
         var terminalId: String?
         var transactionId: String?
         /// The day paid; today when absent.
@@ -48,8 +48,17 @@ extension Routes {
             var problems: [String] = []
             let account = body.account.flatMap { try? PersonalAccountNumber($0) }
             if account == nil { problems.append("account must be a personal account number of 10 digits") }
-            if !(1...100_000_000).contains(body.amount ?? 0) {
-                problems.append("amount must be a whole number of kopecks from 1 to 100000000")
+            var amountKopecks: Int64?
+            if let text = body.amount?.text {
+                if text.contains(".") {
+                    problems.append("amount must be a whole number of kopecks, not \(text): 12345 is 123,45 руб.")
+                } else if let kopecks = Int64(text), (1...100_000_000).contains(kopecks) {
+                    amountKopecks = kopecks
+                } else {
+                    problems.append("amount must be from 1 to 100000000 kopecks, not \(text)")
+                }
+            } else {
+                problems.append("amount is missing: a whole number of kopecks from 1 to 100000000")
             }
             if !Routes.isIdentifier(body.terminalId, maxLength: 64) {
                 problems.append("terminalId must be 1 to 64 visible ASCII characters")
@@ -72,7 +81,7 @@ extension Routes {
             }
             if body.service != nil, body.principalINN == nil { problems.append("service needs principalINN") }
             let idempotencyKey = Routes.idempotencyKey(request, key: key, &problems)
-            guard problems.isEmpty, let account, let amount = body.amount, let terminal = body.terminalId,
+            guard problems.isEmpty, let account, let amount = amountKopecks, let terminal = body.terminalId,
                 let transaction = body.transactionId
             else { throw Problem.invalid(problems) }
             _ = try await Scope.check(account: account.value, context: context, services: services)

@@ -19,6 +19,16 @@ struct DecimalText: Decodable {
     }
 }
 
+/// A JSON number kept as the text of its exact decimal value: a whole number of kopecks is told
+/// apart from 12.5 without floating point; a string is the wrong type.
+struct JSONNumber: Decodable {
+    var text: String
+
+    init(from decoder: any Decoder) throws {
+        text = "\(try decoder.singleValueContainer().decode(Decimal.self))"
+    }
+}
+
 extension Routes {
     struct ReadingBody: Decodable {
         var account: String?

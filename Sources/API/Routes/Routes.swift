@@ -62,6 +62,8 @@ enum Routes {
             throw Problem.invalid(["\(path(context.codingPath)) has the wrong type"])
         } catch let DecodingError.keyNotFound(key, context) {
             throw Problem.invalid(["\(path(context.codingPath + [key])) is missing"])
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            throw Problem.invalid(["\(path(context.codingPath)) has a value of the wrong kind"])
         } catch {
             throw Problem.invalid(["the body is not a JSON object"])
         }

@@ -73,6 +73,9 @@ public struct PaymentBook {
             let lock = PeriodLock(connection: connection)
             while try lock.isClosed(period) { period = period.next }
             let (slices, weights, ids) = try outstanding(account: payment.account, through: period)
+            if slices.isEmpty, weights.isEmpty, payment.designation.principalINN == nil {
+                throw try nothingToPay(payment, period: period)
+            }
             let allocations = PaymentAllocator().allocate(
                 payment.amount, slices: slices, designation: payment.designation, advanceTo: period, advanceWeights: weights)
             let designated = payment.designation
@@ -110,6 +113,26 @@ public struct PaymentBook {
                 rows: rows)
             return RecordedPayment(id: id, period: period, allocations: allocations, wasRecordedBefore: false)
         }
+    }
+
+    /// Why a payment finds nothing to pay: dated before the account's first charges, or an
+    /// account nothing was charged to yet.
+    func nothingToPay(_ payment: IncomingPayment, period: BillingPeriod) throws -> BillingError {
+        let account = payment.account.value
+        if let row = try connection.first(
+            "SELECT MIN(period) FROM postings WHERE account_number = ? AND kind IN ('charge', 'opening')", [payment.account]),
+            !row.isNull(0)
+        {
+            let first = try row.period(0)
+            return BillingError(
+                code: .invalidPayment,
+                message: "the payment is dated \(payment.paidOn), before anything was charged to account \(account) (its "
+                    + "first charges are for \(first)): check the day it was paid")
+        }
+        return BillingError(
+            code: .invalidPayment,
+            message: "nothing has been charged to account \(account) yet, so the payment cannot be split between its "
+                + "principals: record it once the account is billed")
     }
 
     /// A payment recorded before, with its allocations as posted.

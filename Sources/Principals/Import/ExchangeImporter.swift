@@ -113,6 +113,10 @@ public struct ExchangeImporter {
 
     /// Reads only the root element to tell the kind of file (refusing a DOCTYPE on the way).
     static func sniffKind(path: String, name: String) throws(ImportError) -> ExchangeKind {
+        if let (line, reason) = notXMLReason(path: path) {
+            throw ImportError(
+                code: .invalid, file: name, problems: [ImportProblem(file: name, line: line, element: "file", reason: reason)])
+        }
         if let line = doctypeLine(path: path) {
             throw ImportError(
                 code: .invalid, file: name,

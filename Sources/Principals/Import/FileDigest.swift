@@ -133,3 +133,38 @@ func doctypeLine(path: String) -> Int? {
     }
     return nil
 }
+
+/// Why a file is not an XML document at all, from its first bytes: empty (or only white space),
+/// or beginning with something other than markup. nil when it begins like XML (a byte-order
+/// mark, white space, then `<`); the parser judges the rest.
+func notXMLReason(path: String) -> (line: Int, reason: String)? {
+    guard let handle = fopen(path, "rb") else { return nil }
+    defer { fclose(handle) }
+    var buffer = [UInt8](repeating: 0, count: 4_096)
+    let read = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
+    var bytes = buffer[0..<read]
+    // UTF-16 is the parser's to read.
+    if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return nil }
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+    var line = 1
+    for (index, byte) in zip(bytes.indices, bytes) {
+        switch byte {
+        case 0x0A: line += 1
+        case 0x20, 0x09, 0x0D: continue
+        case UInt8(ascii: "<"): return nil
+        default:
+            let start = String(decoding: bytes[index...].prefix(24), as: UTF8.self)
+                .split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            return (
+                line,
+                "not an XML document: it begins with \"\(start)\"; an exchange file begins with <?xml or its root element"
+            )
+        }
+    }
+    return (
+        line,
+        read == 0
+            ? "the file is empty: an exchange file is an XML document (Schemas/)"
+            : "the file holds only white space: an exchange file is an XML document (Schemas/)"
+    )
+}
