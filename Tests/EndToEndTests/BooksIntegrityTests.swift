@@ -203,6 +203,24 @@ struct BooksIntegrityTests {
         #expect(again.status == 65)
         #expect(again.stderr.contains("is in the journal already, from file C-7451000006-2026-10"), "\(again.stderr)")
         #expect(try db.scalar(journal) == before)
+        // One recalculation already posted, alone in a new file: that row is named by its line.
+        let recalculation = try #require(
+            try String(contentsOfFile: water, encoding: .utf8).firstMatch(of: #/<recalculation>.*?</recalculation>/#.dotMatchesNewlines()))
+        let amount = try #require(String(recalculation.output).firstMatch(of: #/<amount>(-?\d+)</amount>/#)).output.1
+        let single = try resend(water, as: "single", in: folder) { text in
+            let rows = text.firstRange(of: #/\n  <charge>/#)!.lowerBound
+            let footer = text.firstRange(of: "\n  <footer>")!.lowerBound
+            var single = String(text[..<rows]) + "\n  " + recalculation.output + String(text[footer...])
+            single.replace(#/<rowCount>\d+</rowCount>/#, with: "<rowCount>1</rowCount>")
+            single.replace(#/<chargeTotal>-?\d+</chargeTotal>/#, with: "<chargeTotal>0</chargeTotal>")
+            single.replace(#/<recalculationTotal>-?\d+</recalculationTotal>/#, with: "<recalculationTotal>\(amount)</recalculationTotal>")
+            return single
+        }
+        let recalculated = try erc(["principals", "import", "--db", db.argument, single])
+        #expect(recalculated.status == 65)
+        #expect(recalculated.stderr.contains("single.xml:10: account: a recalculation of this account and service for 2026-"), "\(recalculated.stderr)")
+        #expect(recalculated.stderr.contains("is in the journal already, from file C-7451000006-2026-10"))
+        #expect(try db.scalar(journal) == before)
         // Opening balances again under a new id.
         let accounts = try #require(files.ordered.first { path in
             path.contains("/accounts-") && ((try? String(contentsOfFile: path, encoding: .utf8))?.contains("<balance>") ?? false)
@@ -258,6 +276,44 @@ struct BooksIntegrityTests {
         #expect(try erc(["bill", "--db", db.argument, "--period", Self.period]).status == 0)
         let check = try erc(["reconcile", "check", "--db", db.argument, "--period", Self.period])
         #expect(check.status == 0, "\(check.stderr)")
+    }
+
+    @Test("only erc db migrate and erc demo make a database; others refuse a missing one, an empty one, an old schema",
+        arguments: Driver.enabled)
+    func databasesAreNotMadeBehindTheUsersBack(_ driver: Driver) throws {
+        let folder = try TemporaryDirectory("erc-db")
+        let erc = ERCRunner(folder: folder)
+        if driver == .sqlite {
+            let typo = try erc(["bill", "--db", "typo.sqlite", "--period", Self.period])
+            #expect(typo.status == 66)
+            #expect(typo.stderr.contains("no database at typo.sqlite: `erc db migrate --db typo.sqlite` creates one"), "\(typo.stderr)")
+            #expect(try erc(["reconcile", "check", "--db", "typo.sqlite", "--period", Self.period]).status == 66)
+            #expect(try erc(["db", "status", "--db", "typo.sqlite"]).status == 66)
+            #expect(!FileManager.default.fileExists(atPath: folder.file("typo.sqlite")))
+            let empty = try erc(["bill", "--db", "", "--period", Self.period])
+            #expect(empty.status == 64 && empty.stderr.contains("--db is empty"), "\(empty.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: folder.file("erc.sqlite")))
+        }
+        // A database without erc's schema, then one at an older schema.
+        let db: TestDB
+        switch driver {
+        case .sqlite:
+            db = TestDB(driver: .sqlite, argument: folder.file("old.sqlite"), postgres: nil)
+            _ = try SQLiteConnection(path: db.argument)
+        case .postgres:
+            let database = try PostgresTestServer.createDatabase()
+            db = TestDB(driver: .postgres, argument: database.url, postgres: database)
+        }
+        let bare = try erc(["principals", "list", "--db", db.argument])
+        #expect(bare.status == 66 && bare.stderr.contains("holds no erc schema: run `erc db migrate --db"), "\(bare.stderr)")
+        try Migrator(try db.connect(), migrations: Schema.migrations.filter { $0.version <= 19 }).migrate()
+        let old = try erc(["reconcile", "check", "--db", db.argument, "--period", Self.period])
+        #expect(old.status == 66)
+        let latest = Schema.migrations.map(\.version).max()!
+        #expect(old.stderr.contains("is at version 19, this erc needs \(latest)"), "\(old.stderr)")
+        #expect(try db.scalar("SELECT COUNT(*) FROM erc_migrations") == 19, "a refused command migrated")
+        #expect(try erc(["db", "migrate", "--db", db.argument]).status == 0)
+        #expect(try erc(["principals", "list", "--db", db.argument]).status == 0)
     }
 
     @Test("a principal's readings file is held to the rules of every channel", arguments: Driver.enabled)
