@@ -160,6 +160,24 @@ public enum AccessScenarios {
             (ancient["detail"] ?? "").contains("the payment is dated 2020-01-01, before anything was charged to account \(accounts[2])"),
             "2020-01-01: \(ancient["detail"] ?? "")")
 
+        // Dates before 2000 are refused, never a crash of the service.
+        let y1999 = try await http.send(
+            "POST", "/v1/payments", token: kioskA, headers: sessionHeader,
+            json: payment.merging(["paidOn": "1999-01-01", "transactionId": "11"]) { $1 })
+        try APIScenarios.expectProblem(y1999, 422, "invalid-payment", "a payment dated 1999-01-01")
+        let oldReading = try await http.send(
+            "POST", "/v1/readings", token: web, json: ["account": metered, "meter": serial, "value": "1", "takenOn": "1999-01-01"])
+        try expect(oldReading.status == 422, "a reading taken in 1999: \(oldReading.status)")
+        try expect(try await http.send("GET", "/health").status == 200, "the service died")
+        // One Idempotency-Key on two payments (another transaction): refused as on every route.
+        let keyed = ["Idempotency-Key": "pay-1"].merging(sessionHeader) { $1 }
+        let firstKeyed = try await http.send(
+            "POST", "/v1/payments", token: kioskA, headers: keyed, json: payment.merging(["transactionId": "20"]) { $1 })
+        try expect(firstKeyed.status == 201, "a keyed payment: \(firstKeyed.status)")
+        let secondKeyed = try await http.send(
+            "POST", "/v1/payments", token: kioskA, headers: keyed, json: payment.merging(["transactionId": "21"]) { $1 })
+        try APIScenarios.expectProblem(secondKeyed, 422, "idempotency-key-reused", "a payment key on another transaction")
+
         // /metrics: a refusal is counted with the status the client got.
         let refused = try await http.send(
             "POST", "/v1/readings", token: web, json: ["account": metered, "meter": "NO-SUCH", "value": "1", "takenOn": "2026-11-10"])

@@ -56,6 +56,7 @@ struct ERC: AsyncParsableCommand {
         switch error {
         case let error as BillingError: error.code == .runInProgress ? 75 : 65
         case let error as StorageError where error.code == .noDatabase || error.code == .schemaMismatch: 66
+        case let error as StorageError where error.code == .connection: 66
         default: nil
         }
     }

@@ -62,11 +62,28 @@ struct BooksIntegrityTests {
         #expect(try erc(["bill", "--db", db.argument, "--period", Self.period]).status == 0)
         // Another process bills: this test holds the lock as a run would.
         let holder = RunLock.Holder(who: "erc bill --period 2026-10 (pid 4242 on test-host)", since: "2026-11-30T09:15:00+05:00")
+        if driver == .postgres {
+            // A run in another database of the same server is not this database's.
+            let other = try PostgresTestServer.createDatabase()
+            let foreign = try #require(try RunLock.acquire("billing", at: other.location, holder: holder))
+            let check = try erc(["reconcile", "check", "--db", db.argument, "--period", Self.period])
+            #expect(check.status == 0, "another database's run blocked this one: \(check.stderr)")
+            foreign.release()
+        }
         var lock = try #require(try RunLock.acquire("billing", at: db.location, holder: holder))
         let bill = try erc(["bill", "--db", db.argument, "--period", Self.period])
         #expect(bill.status == 75)
         #expect(bill.stderr.contains("pid 4242 on test-host"), "\(bill.stderr)")
         #expect(driver == .postgres || bill.stderr.contains("since 2026-11-30T09:15:00+05:00"))
+        if driver == .sqlite {
+            // The same database by another name finds the same lock.
+            let alias = folder.file("alias.sqlite")
+            try FileManager.default.createSymbolicLink(atPath: alias, withDestinationPath: db.argument)
+            for name in [alias, "file:" + db.argument] {
+                let aliased = try erc(["bill", "--db", name, "--period", Self.period])
+                #expect(aliased.status == 75 && aliased.stderr.contains("pid 4242"), "\(name): \(aliased.stderr)")
+            }
+        }
         let close = try erc(["period", "close", "--db", db.argument, "--period", Self.period])
         #expect(close.status == 75 && close.stderr.contains("pid 4242"), "\(close.stderr)")
         let check = try erc(["reconcile", "check", "--db", db.argument, "--period", Self.period])
@@ -143,8 +160,17 @@ struct BooksIntegrityTests {
         let ahead = try bill("2026-12")
         #expect(ahead.status == 65 && ahead.stderr.contains("the first open period is 2026-10"), "\(ahead.stderr)")
         #expect(try db.scalar("SELECT COUNT(*) FROM statements WHERE period <> '2026-10'") == 0)
-        #expect(try bill("2026-11").status == 0)
+        // An as-of day before the period, or a year's typo, is refused.
+        for asOf in ["2025-01-01", "2062-11-01"] {
+            let typo = try erc(["bill", "--db", db.argument, "--period", Self.period, "--as-of", asOf])
+            #expect(typo.status == 65 && typo.stderr.contains("--as-of \(asOf) is not a day to bill 2026-10"), "\(typo.stderr)")
+        }
         #expect(try erc(["period", "close", "--db", db.argument, "--period", "2026-10"]).status == 0)
+        // The period after the first open one waits for it to be billed.
+        let skipping = try bill("2026-12")
+        #expect(skipping.status == 65 && skipping.stderr.contains("2026-12 cannot be billed before 2026-11"), "\(skipping.stderr)")
+        #expect(try db.scalar("SELECT COUNT(*) FROM statements WHERE period = '2026-12'") == 0)
+        #expect(try bill("2026-11").status == 0)
         #expect(try bill("2026-12").status == 0)
         let closed = try bill("2026-10")
         #expect(closed.status == 65 && closed.stderr.contains("2026-10 is closed"))
@@ -194,6 +220,7 @@ struct BooksIntegrityTests {
         let db = try Region.database(driver, in: folder)
         let files = try Region.files.get()
         try erc(["principals", "import", "--db", db.argument, files.capitalRepairTariffs])
+        #expect(try erc(["bill", "--db", db.argument, "--period", Self.period]).status == 0)
         let journal = "SELECT COUNT(*) * 1000000000000 + COALESCE(SUM(amount), 0) FROM postings"
         let before = try db.scalar(journal)
 
@@ -201,7 +228,9 @@ struct BooksIntegrityTests {
         let water = files.file("charges-7451000006")
         let again = try erc(["principals", "import", "--db", db.argument, try resend(water, as: "again", in: folder)])
         #expect(again.status == 65)
-        #expect(again.stderr.contains("is in the journal already, from file C-7451000006-2026-10"), "\(again.stderr)")
+        #expect(
+            again.stderr.contains("rows charges (or recalculates) an account, service and period that file C-7451000006-2026-10 charged already"),
+            "\(again.stderr)")
         #expect(try db.scalar(journal) == before)
         // One recalculation already posted, alone in a new file: that row is named by its line.
         let recalculation = try #require(
@@ -273,9 +302,16 @@ struct BooksIntegrityTests {
         #expect(try erc(["principals", "import", "--db", db.argument, correction]).stdout.contains("already imported"))
         let twice = try erc(["principals", "import", "--db", db.argument, try resend(correction, as: "twice", in: folder)])
         #expect(twice.status == 65 && twice.stderr.contains("was replaced by C-7451000006-2026-10-fix already"), "\(twice.stderr)")
+        // Posted after the run: the statements are stale until the period is billed again.
+        let close = try erc(["period", "close", "--db", db.argument, "--period", Self.period])
+        #expect(close.status == 65 && close.stderr.contains("statements of 2026-10 no longer hold what the journal holds"),
+            "\(close.stderr)")
+        let render = try erc(["receipts", "render", "--db", db.argument, "--period", Self.period, "--out", folder.file("epd")])
+        #expect(render.status == 65 && render.stderr.contains("no longer hold what the journal holds"), "\(render.stderr)")
         #expect(try erc(["bill", "--db", db.argument, "--period", Self.period]).status == 0)
         let check = try erc(["reconcile", "check", "--db", db.argument, "--period", Self.period])
         #expect(check.status == 0, "\(check.stderr)")
+        #expect(try erc(["period", "close", "--db", db.argument, "--period", Self.period]).status == 0)
     }
 
     @Test("only erc db migrate and erc demo make a database; others refuse a missing one, an empty one, an old schema",
@@ -312,8 +348,46 @@ struct BooksIntegrityTests {
         let latest = Schema.migrations.map(\.version).max()!
         #expect(old.stderr.contains("is at version 19, this erc needs \(latest)"), "\(old.stderr)")
         #expect(try db.scalar("SELECT COUNT(*) FROM erc_migrations") == 19, "a refused command migrated")
+        if driver == .sqlite {
+            try FileManager.default.createDirectory(atPath: folder.file("folder.sqlite"), withIntermediateDirectories: true)
+            try Data("not a database at all, just text\n".utf8).write(to: URL(fileURLWithPath: folder.file("text.sqlite")))
+            try Data().write(to: URL(fileURLWithPath: folder.file("zero.sqlite")))
+            let cases = [
+                ("folder.sqlite", "is a folder, not a database file"), ("text.sqlite", "is not an SQLite database"),
+                ("zero.sqlite", "is an empty file, with no erc schema"),
+            ]
+            for (name, reason) in cases {
+                let refused = try erc(["principals", "list", "--db", folder.file(name)])
+                #expect(refused.status == 66 && refused.stderr.contains(reason), "\(name): \(refused.stderr)")
+            }
+            #expect(try FileManager.default.attributesOfItem(atPath: folder.file("zero.sqlite"))[.size] as? Int == 0)
+        } else if let url = db.postgres?.url {
+            let missing = String(url[...url.lastIndex(of: "/")!]) + "erc_no_such_database"
+            let refused = try erc(["principals", "list", "--db", missing])
+            #expect(refused.status == 66 && refused.stderr.contains("erc_no_such_database"), "\(refused.stderr)")
+        }
         #expect(try erc(["db", "migrate", "--db", db.argument]).status == 0)
         #expect(try erc(["principals", "list", "--db", db.argument]).status == 0)
+    }
+
+    @Test("the check names the balances of principals that are not active, which no statement shows",
+        arguments: Driver.enabled)
+    func inactivePrincipalsAreNamed(_ driver: Driver) throws {
+        let folder = try TemporaryDirectory("erc-suspended")
+        let erc = ERCRunner(folder: folder)
+        let db = try Region.database(driver, in: folder)
+        try erc(["principals", "import", "--db", db.argument, try Region.files.get().capitalRepairTariffs])
+        #expect(try erc(["principals", "suspend", "--db", db.argument, "7451000743", "--on", "2026-10-01"]).status == 0)
+        #expect(try erc(["bill", "--db", db.argument, "--period", Self.period]).status == 0)
+        let check = try erc(["reconcile", "check", "--db", db.argument, "--period", Self.period])
+        #expect(check.status == 0, "\(check.stderr)")
+        let balance = try db.scalar(
+            "SELECT SUM(amount) FROM postings WHERE principal_id = (SELECT id FROM principals WHERE inn = '7451000743')")
+        #expect(balance != 0)
+        #expect(
+            check.stdout.contains(
+                "Not on the statements: principal 7451000743 is suspended, its balance \(Money(kopecks: balance).formatted()) руб."),
+            "\(check.stdout)")
     }
 
     @Test("a principal's readings file is held to the rules of every channel", arguments: Driver.enabled)
@@ -333,15 +407,17 @@ struct BooksIntegrityTests {
             """))
         let (account, serial, last, inn) = (try meter.string(0), try meter.string(1), try meter.int64(2), try meter.string(3))
         let below = last - 345_000  // 345 kWh below the previous reading: as a rollover, 999 655 kWh
-        let value = "\(below / 1000).\(String(below % 1000 + 1000).dropFirst())"
-        let file = folder.file("readings.xml")
-        let xml = """
+        func decimal(_ milli: Int64) -> String { "\(milli / 1000).\(String(milli % 1000 + 1000).dropFirst())" }
+        let value = decimal(below)
+        /// A principal's readings file with one reading of the meter.
+        func readingsFile(_ name: String, _ value: String, on day: String) -> String {
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <readingsFile xmlns="urn:erc:exchange:1">
               <header>
                 <principalInn>\(inn)</principalInn>
                 <period>2026-11</period>
-                <fileId>R-\(inn)-2026-11-test</fileId>
+                <fileId>R-\(inn)-2026-11-\(name)</fileId>
                 <createdAt>2026-11-20T09:00:00+05:00</createdAt>
               </header>
               <reading>
@@ -349,7 +425,7 @@ struct BooksIntegrityTests {
                 <meter>\(serial)</meter>
                 <service>EL</service>
                 <value>\(value)</value>
-                <takenOn>2026-11-20</takenOn>
+                <takenOn>\(day)</takenOn>
                 <channel>principal</channel>
                 <receivedAt>2026-11-20T08:00:00+05:00</receivedAt>
               </reading>
@@ -359,6 +435,9 @@ struct BooksIntegrityTests {
               </footer>
             </readingsFile>
             """
+        }
+        let file = folder.file("readings.xml")
+        let xml = readingsFile("test", value, on: "2026-11-20")
         try Data(xml.utf8).write(to: URL(fileURLWithPath: file))
         let readings = try db.scalar("SELECT COUNT(*) FROM readings")
         let imported = try erc(["principals", "import", "--db", db.argument, file])
@@ -372,5 +451,24 @@ struct BooksIntegrityTests {
         ])
         #expect(submitted.status == 65)
         #expect(submitted.stderr.contains("is below the previous reading"), "\(submitted.stderr)")
+
+        // A reading sent late, taken before one held already: it must fit below that one too,
+        // or the later one would be billed as the counter rolling over.
+        func submit(_ milli: Int64, on day: String) throws -> ProcessResult {
+            try erc([
+                "readings", "submit", "--db", db.argument, "--account", account, "--meter", serial, "--value",
+                decimal(milli), "--taken-on", day,
+            ])
+        }
+        #expect(try submit(last + 100_000, on: "2026-11-20").status == 0)
+        let above = try submit(last + 150_000, on: "2026-11-10")
+        #expect(above.status == 65)
+        #expect(above.stderr.contains("above-later-reading"), "\(above.stderr)")
+        #expect(above.stderr.contains("is above the reading \(formatMilli(last + 100_000)) taken later, on 2026-11-20"))
+        let late = folder.file("late.xml")
+        try Data(readingsFile("late", decimal(last + 150_000), on: "2026-11-12").utf8).write(to: URL(fileURLWithPath: late))
+        let lateFile = try erc(["principals", "import", "--db", db.argument, late])
+        #expect(lateFile.status == 65 && lateFile.stderr.contains("late.xml:13: value:"), "\(lateFile.stderr)")
+        #expect(try submit(last + 50_000, on: "2026-11-10").status == 0, "a late reading that fits between was refused")
     }
 }

@@ -75,6 +75,25 @@ struct RegistryImporterTests {
         }
     }
 
+    @Test("a payment dated after the registry's payment order, or before 2000, is refused by its line")
+    func impossibleDatesAreRefused() throws {
+        let text = Self.file(
+            [
+                Self.line("1", "0100000001", paid: "100.00", transferred: "99.00", fee: "1.00"),
+                "05-11-2030;10-00-00;8597;0100;12;2;0100000001;Иванов;адрес;1026;100.00;99.00;1.00",
+                "05-11-1999;10-00-00;8597;0100;12;3;0100000001;Иванов;адрес;1026;100.00;99.00;1.00",
+            ], summary: "=3;300.00;297.00;3.00;1123;06-11-2026")
+        do {
+            _ = try BankRegistry.parse(Array(text.utf8), layout: .classic(.utf8), file: "dates.txt")
+            Issue.record("a registry with impossible dates was read")
+        } catch {
+            let lines = error.description.split(separator: "\n").map(String.init)
+            #expect(lines.contains("dates.txt:2: date: paid on 2030-11-05, after the registry's payment order of 2026-11-06"), "\(lines)")
+            #expect(lines.contains("dates.txt:3: date: 1999-11-05 is before 2000, outside the periods erc keeps"), "\(lines)")
+            #expect(lines.count == 2)
+        }
+    }
+
     @Test("payments recorded and allocated, unknown accounts in suspense, readings taken, nothing doubled")
     func importsIntoARegion() throws {
         let folder = try TemporaryDirectory("erc-registry")

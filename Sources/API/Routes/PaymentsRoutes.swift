@@ -89,7 +89,8 @@ extension Routes {
                 source: "infomat", operationId: "\(terminal)/\(transaction)", account: account,
                 amount: Money(kopecks: amount), paidOn: paidOn, designation: designation)
             let fields: [(String, String?)] = [
-                ("account", account.value), ("amount", String(amount)), ("paidOn", body.paidOn),
+                ("terminalId", terminal), ("transactionId", transaction), ("account", account.value),
+                ("amount", String(amount)), ("paidOn", body.paidOn),
                 ("principalINN", body.principalINN), ("service", body.service), ("period", body.period),
             ]
             let keys = ["\(key.id):terminal:\(terminal)/\(transaction)"] + (idempotencyKey.map { [$0] } ?? [])

@@ -69,7 +69,11 @@ public struct PaymentBook {
             guard try connection.scalar("SELECT COUNT(*) FROM accounts WHERE number = ?", [payment.account]) > 0 else {
                 throw BillingError(code: .invalidPayment, message: "no premises has personal account \(payment.account.value)")
             }
-            var period = BillingPeriod(year: payment.paidOn.year, month: payment.paidOn.month)!
+            guard var period = BillingPeriod(year: payment.paidOn.year, month: payment.paidOn.month) else {
+                throw BillingError(
+                    code: .invalidPayment,
+                    message: "the payment is dated \(payment.paidOn), outside the periods erc keeps (2000 to 2999): check the day it was paid")
+            }
             let lock = PeriodLock(connection: connection)
             while try lock.isClosed(period) { period = period.next }
             let (slices, weights, ids) = try outstanding(account: payment.account, through: period)

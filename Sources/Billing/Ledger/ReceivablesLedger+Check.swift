@@ -8,6 +8,18 @@ extension ReceivablesLedger {
     /// per principal the turnover adds up to the closing balance; each premises' statement holds what the journal
     /// holds for it (a posting changed or added after billing shows here); each payment's
     /// allocation adds up to the payment; the payouts plus fees are the money taken.
+    /// Principals that are not active (so on no statement) with a balance at the end of `period`:
+    /// INN, status and the balance the journal holds for them.
+    public func inactiveBalances(period: BillingPeriod) throws -> [(inn: String, status: String, balance: Money)] {
+        try connection.all(
+            """
+            SELECT pr.inn, pr.status, SUM(p.amount) FROM postings p JOIN principals pr ON pr.id = p.principal_id
+            WHERE p.period <= ? AND pr.status <> 'active' GROUP BY pr.inn, pr.status HAVING SUM(p.amount) <> 0
+            ORDER BY pr.inn
+            """, [period]
+        ).map { (try $0.string(0), try $0.string(1), try $0.money(2)) }
+    }
+
     public func checkAll(period: BillingPeriod) throws -> (principals: Int, problems: [String]) {
         let turnover = try turnover(period: period)
         var problems = try BillingRuns(connection: connection).completenessProblems(period)

@@ -85,7 +85,7 @@ public struct PeriodLock {
                 throw BillingError(
                     code: .periodOrder, message: "close the earlier periods first: \(open.joined(separator: ", "))")
             }
-            let problems = try runs.completenessProblems(period, holdingLock: true)
+            let problems = try runs.finalProblems(period, holdingLock: true)
             if !problems.isEmpty {
                 throw BillingError(
                     code: .incomplete, message: "\(period) cannot be closed: " + problems.joined(separator: "; "),

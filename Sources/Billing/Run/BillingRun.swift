@@ -73,7 +73,7 @@ public struct BillingRun {
         let runs = BillingRuns(connection: connection)
         let lock = try takeLock(runs)
         defer { lock.release() }
-        try runs.checkBillable(period)
+        try runs.checkBillable(period, asOf: asOf)
         try runs.checkTariffs(period)
         let (runId, batches) = try prepare()
         var biller = BatchBiller(context: try BatchReader(connection: connection).context(period: period, asOf: asOf), runId: runId)

@@ -87,10 +87,19 @@ public struct BillingRuns {
         return period
     }
 
-    /// Refuses a period that cannot be billed: one before the first period billed, one past the
-    /// period after the first open one, and, before anything was ever billed, a period in which
-    /// no active principal has an agreement with tariffs or charges in force.
-    public func checkBillable(_ period: BillingPeriod) throws {
+    /// Refuses a period that cannot be billed: an as-of day before it or more than a year after
+    /// it, a closed period, one before the first period billed, one past the period after the
+    /// first open one (and that one while the open one is unbilled), and, before anything was
+    /// ever billed, a period in which no active principal has an agreement with tariffs or
+    /// charges in force.
+    public func checkBillable(_ period: BillingPeriod, asOf: CalendarDate) throws {
+        // An as-of day before the period, or a year after it (a typo of the year), is refused.
+        if asOf < period.firstDay || asOf > period.lastDay.adding(days: 366) {
+            throw BillingError(
+                code: .periodNotBillable,
+                message: "--as-of \(asOf) is not a day to bill \(period) as of: it must fall from \(period.firstDay) "
+                    + "to \(period.lastDay.adding(days: 366)) (by default \(period.next.firstDay))")
+        }
         if try PeriodLock(connection: connection).isClosed(period) {
             throw BillingError(
                 code: .periodClosed,
@@ -108,6 +117,13 @@ public struct BillingRuns {
                     code: .periodNotBillable,
                     message: "\(period) cannot be billed: the first open period is \(open), and only it and "
                         + "\(open.next) can be billed; close \(open) first (erc period close --period \(open))")
+            }
+            // The period after the open one counts from what the open one billed.
+            if period == open.next, try latest(of: open)?.status != "finished" {
+                throw BillingError(
+                    code: .periodNotBillable,
+                    message: "\(period) cannot be billed before \(open), the first open period, is: "
+                        + "run erc bill --period \(open) first")
             }
             return
         }
@@ -226,5 +242,42 @@ public struct BillingRuns {
                     + "(\(missing.joined(separator: ", "))\(count > missing.count ? ", ..." : "")): bill \(period) again")
         }
         return problems
+    }
+
+    /// Statements that no longer ask for what the journal holds for their premises (a file, a
+    /// payment or a correction posted after the run): how many, a few accounts, and the sum.
+    public func staleStatements(_ period: BillingPeriod) throws -> [String] {
+        var accounts: [String] = []
+        var count = 0
+        var difference = Money.zero
+        try connection.query(
+            """
+            SELECT s.account_number, COALESCE(j.balance, 0) - s.total FROM statements s
+            LEFT JOIN (
+                SELECT p.account_number, SUM(p.amount) AS balance FROM postings p
+                JOIN principals pr ON pr.id = p.principal_id
+                WHERE p.period <= ? AND pr.status = 'active' GROUP BY p.account_number
+            ) j ON j.account_number = s.account_number
+            WHERE s.period = ? AND s.total <> COALESCE(j.balance, 0)
+            ORDER BY s.account_number
+            """, [period, period]
+        ) { row in
+            count += 1
+            difference += try row.money(1)
+            if accounts.count < 5 { accounts.append(try row.string(0)) }
+        }
+        guard count > 0 else { return [] }
+        return [
+            "\(count) statements of \(period) no longer hold what the journal holds (\(accounts.joined(separator: ", "))"
+                + "\(count > accounts.count ? ", ..." : ""); \(difference.formatted()) руб. in all): something was posted after "
+                + "the run; bill \(period) again"
+        ]
+    }
+
+    /// Why a period's statements may not be closed or printed: ``completenessProblems(_:holdingLock:)``
+    /// and ``staleStatements(_:)``.
+    public func finalProblems(_ period: BillingPeriod, holdingLock: Bool = false) throws -> [String] {
+        let problems = try completenessProblems(period, holdingLock: holdingLock)
+        return problems.isEmpty ? try staleStatements(period) : problems
     }
 }

@@ -60,6 +60,8 @@ public struct ReadingRejection: Error, Sendable, Hashable, CustomStringConvertib
         public static let meterRemoved = Code("meter-removed")
         public static let tooManyDigits = Code("too-many-digits")
         public static let belowPrevious = Code("below-previous")
+        /// Taken before a reading already held, and above it (unless the counter rolled over between).
+        public static let aboveLater = Code("above-later-reading")
         public static let implausible = Code("implausible-consumption")
         /// A conflict while storing (not a rule): sending the same reading again is safe.
         public static let notStored = Code("not-stored")
@@ -133,11 +135,19 @@ public struct ReadingIntake {
                     WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial AND r.taken_on = ?
                       AND r.value_milli = ? AND r.duplicate_of IS NULL
                     ORDER BY r.id LIMIT 1),
-                   (SELECT MAX(period) FROM closed_periods), m.removed_on
+                   (SELECT MAX(period) FROM closed_periods), m.removed_on,
+                   (SELECT r.value_milli FROM readings r
+                    WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial AND r.taken_on > ?
+                    ORDER BY r.taken_on, r.id LIMIT 1),
+                   (SELECT MIN(r.taken_on) FROM readings r
+                    WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial AND r.taken_on > ?)
             FROM meters m LEFT JOIN services s ON s.principal_id = m.principal_id AND s.code = m.service_code
             WHERE m.account_number = ? AND m.serial = ? AND (CAST(? AS BIGINT) IS NULL OR m.principal_id = ?)
             """,
-            [reading.takenOn, reading.takenOn, reading.valueMilli, reading.account, reading.meter, only, only])
+            [
+                reading.takenOn, reading.takenOn, reading.valueMilli, reading.takenOn, reading.takenOn, reading.account,
+                reading.meter, only, only,
+            ])
         else {
             throw ReadingRejection(
                 code: .meterNotFound, message: "no meter \(reading.meter) is registered on account \(reading.account.value)")
@@ -179,8 +189,23 @@ public struct ReadingIntake {
                 code: .implausible,
                 message: "\(formatMilli(consumption)) since the previous reading is above the ceiling of \(formatMilli(ceiling))")
         }
+        // A reading taken before one held already (sent late) must fit below it too: else the
+        // later one would count as the counter rolling over.
+        if !meter.isNull(11) {
+            let later = try meter.int64(11)
+            let rise = later >= reading.valueMilli ? later - reading.valueMilli : capacity - reading.valueMilli + later
+            guard later >= reading.valueMilli || rise <= ceiling else {
+                throw ReadingRejection(
+                    code: .aboveLater,
+                    message: "\(formatMilli(reading.valueMilli)) is above the reading \(formatMilli(later)) taken later, "
+                        + "on \(try meter.date(12))")
+            }
+        }
         if try meter.date(4) < reading.takenOn { flags.append(.verificationExpired) }
-        let month = BillingPeriod(year: reading.takenOn.year, month: reading.takenOn.month)!
+        guard let month = BillingPeriod(year: reading.takenOn.year, month: reading.takenOn.month) else {
+            throw ReadingRejection(
+                code: .takenBeforeInstalled, message: "\(reading.takenOn) is outside the periods erc keeps (2000 to 2999)")
+        }
         var period = reading.takenOn.day <= (try meter.int(6)) ? month : month.next
         if !meter.isNull(9), period <= (try meter.period(9)) {
             // Periods are closed in order, but a gap is possible: step over the closed ones.

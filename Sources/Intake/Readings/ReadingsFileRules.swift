@@ -32,7 +32,7 @@ public struct ReadingsFileRules: ReadingsFileIntake {
         switch code {
         case .meterNotFound, .meterRemoved: "meter"
         case .takenInFuture, .takenBeforeInstalled: "takenOn"
-        case .tooManyDigits, .belowPrevious, .implausible: "value"
+        case .tooManyDigits, .belowPrevious, .aboveLater, .implausible: "value"
         default: "reading"
         }
     }

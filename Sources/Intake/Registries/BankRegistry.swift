@@ -184,6 +184,17 @@ extension BankRegistry {
         if s[4].isEmpty { problem(summary.line, "payment order", "is empty") }
         let orderDate = parseDate(s[5])
         if orderDate == nil { problem(summary.line, "payment order date", "'\(s[5])' is not a date DD-MM-YYYY") }
+        if let orderDate {
+            // A payment is made before the bank transfers it, and in a period erc keeps.
+            for payment in payments where payment.paidOn > orderDate || payment.paidOn.year < 2000 {
+                problem(
+                    payment.line, "date",
+                    payment.paidOn.year < 2000
+                        ? "\(payment.paidOn) is before 2000, outside the periods erc keeps"
+                        : "paid on \(payment.paidOn), after the registry's payment order of \(orderDate)")
+            }
+            problems.sort { $0.line < $1.line }
+        }
         guard problems.isEmpty, let orderDate, totals.count == 3 else { throw RegistryError(file: file, problems: problems) }
         return BankRegistry(
             payments: payments, paymentOrder: s[4], paymentOrderDate: orderDate, total: totals[0], transferred: totals[1],

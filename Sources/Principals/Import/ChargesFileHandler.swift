@@ -329,9 +329,9 @@ final class ChargesFileHandler: RecordHandler {
             session.problems.append(
                 ImportProblem(
                     file: session.file, line: found[0].line, element: "chargesFile",
-                    reason: "every one of its \(counts.rows) rows is in the journal already, from file \(earlier): "
-                        + "the same charges sent again under a new file id? A file that corrects \(earlier) names it "
-                        + "in <replaces>"))
+                    reason: "every one of its \(counts.rows) rows charges (or recalculates) an account, service and period "
+                        + "that file \(earlier) charged already: the same charges sent again under a new file id? A file "
+                        + "that corrects \(earlier) names it in <replaces>"))
         } else {
             session.problems += found.map(\.problem)
         }

@@ -57,12 +57,12 @@ public struct RenderRun: Sendable {
 
     /// Renders every document; `progress` gets the number done so far. Returns the summary and
     /// the manifest, in file and page order.
-    /// Refused while the period's billing is unfinished or in progress, or misses premises
-    /// registered after it (``BillingRuns/runProblems(_:holdingLock:)``): a print run must not
-    /// leave premises out in silence.
+    /// Refused while the period's billing is unfinished or in progress, misses premises, or
+    /// its statements no longer hold what the journal holds (``BillingRuns/finalProblems(_:holdingLock:)``):
+    /// a print run must not leave premises out or print stale sums in silence.
     public func run(progress: @Sendable (Int) -> Void = { _ in }) throws -> (RenderSummary, [ManifestEntry]) {
         let connection = try location.connect()
-        let problems = try BillingRuns(connection: connection).runProblems(period)
+        let problems = try BillingRuns(connection: connection).finalProblems(period)
         if !problems.isEmpty {
             throw BillingError(
                 code: .incomplete, message: "the ЕПД of \(period) are not rendered: " + problems.joined(separator: "; "),

@@ -10,10 +10,12 @@ import Darwin
 /// It lives outside the database's write lock, so `erc serve` keeps taking readings while a run
 /// holds it, and it vanishes with the process that holds it, killed or not: a run whose process
 /// is gone is resumed, not refused.
-/// - PostgreSQL: a session advisory lock on a connection of its own; the holder is named by the
-///   connection's `application_name` and its start.
+/// - PostgreSQL: a session advisory lock on a connection of its own (advisory locks belong to
+///   one database of the server); the holder is named by the connection's `application_name`
+///   and its start.
 /// - SQLite: an exclusive `fcntl` lock (open file description) on `<database>-<name>.lock`
-///   beside the database file, which holds the holder's description.
+///   beside the database file (its real path: a symbolic link or a `file:` name of the same
+///   database finds the same lock), which holds the holder's description.
 ///
 /// Release it with ``release()``; `deinit` releases it too.
 public final class RunLock {
@@ -92,11 +94,18 @@ public final class RunLock {
             defer { close(fd) }
             var probe = wholeFile(type: F_RDLCK)
             guard fcntl(fd, OFDLock.get, &probe) == 0, probe.l_type != Int16(F_UNLCK) else { return nil }
-            var buffer = [UInt8](repeating: 0, count: 512)
-            let count = pread(fd, &buffer, buffer.count, 0)
-            let lines = String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self)
-                .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            return Holder(who: lines.first ?? "another process", since: lines.count > 1 ? lines[1] : "")
+            // A holder writes its description right after taking the lock: give it a moment.
+            var text = ""
+            for _ in 0..<20 {
+                var buffer = [UInt8](repeating: 0, count: 512)
+                let count = pread(fd, &buffer, buffer.count, 0)
+                text = String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self)
+                if text.hasSuffix("\n") { break }
+                usleep(5_000)
+            }
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let who = lines.first.flatMap { $0.isEmpty ? nil : $0 } ?? "another process (it has not named itself)"
+            return Holder(who: who, since: lines.count > 1 ? lines[1] : "")
         case .postgres(let url):
             let connection = try PostgresConnection(url: url)
             guard let row = try connection.first(
@@ -104,6 +113,7 @@ public final class RunLock {
                 SELECT COALESCE(a.application_name, ''), COALESCE(CAST(date_trunc('second', a.backend_start) AS TEXT), '')
                 FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
                 WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ? AND l.objid = ? AND l.objsubid = 2
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                 """, [Self.lockClass, Self.key(name)])
             else { return nil }
             let who = (try? row.string(0)) ?? ""
@@ -121,9 +131,22 @@ public final class RunLock {
         held = .none
     }
 
-    /// The lock file beside an SQLite database; nil for an in-memory one (one connection only).
+    /// The lock file beside an SQLite database, named after the file's real path (a `file:` URI
+    /// is read for its path, symbolic links are followed); nil for an in-memory one (one
+    /// connection only).
     static func lockFile(_ name: String, _ path: String) -> String? {
-        path.isEmpty || path == ":memory:" || path.hasPrefix("file::memory:") ? nil : "\(path)-\(name).lock"
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file::memory:") else { return nil }
+        var file = path
+        if file.hasPrefix("file:") {
+            file.removeFirst("file:".count)
+            if file.hasPrefix("//") { file.removeFirst(2) }
+            if let query = file.firstIndex(of: "?") { file = String(file[..<query]) }
+        }
+        if let real = realpath(file, nil) {
+            defer { free(real) }
+            file = String(cString: real)
+        }
+        return "\(file)-\(name).lock"
     }
 
     /// The first key of erc's advisory locks (migrations use 7201 alone).

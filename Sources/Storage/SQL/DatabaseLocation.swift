@@ -93,7 +93,25 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
                     message: "no database at \(path): `erc db migrate --db \(path)` creates one, `erc demo` a demo region",
                     file: file, line: line)
             }
-            return try SQLiteConnection(path: path, create: false, file: file, line: line)
+            var info = stat()
+            if !path.hasPrefix("file:"), stat(path, &info) == 0 {
+                if (info.st_mode & S_IFMT) == S_IFDIR {
+                    throw StorageError(
+                        code: .noDatabase, message: "\(path) is a folder, not a database file", file: file, line: line)
+                }
+                // Opened, an empty file would be written to (the journal mode): refused as it is.
+                if info.st_size == 0 {
+                    throw StorageError(
+                        code: .schemaMismatch, message: "\(path) is an empty file, with no erc schema: run `erc db migrate --db \(path)`",
+                        file: file, line: line)
+                }
+            }
+            do {
+                return try SQLiteConnection(path: path, create: false, file: file, line: line)
+            } catch let error where error.driverCode == "SQLITE 26" {
+                throw StorageError(
+                    code: .noDatabase, message: "\(path) is not an SQLite database (\(error.message))", file: file, line: line)
+            }
         case .postgres(let url):
             return try PostgresConnection(url: url, file: file, line: line)
         }

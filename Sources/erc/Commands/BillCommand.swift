@@ -21,9 +21,11 @@ struct BillCommand: ParsableCommand {
             One run at a time: while another process bills (or closes a period) this one is \
             refused, naming who and since when (exit 75), or waits with --wait. Refused too \
             (exit 65): a closed period; a period other than the first open one and the one \
-            after it (before anything was billed: a period without agreements and tariffs or \
-            charges in force); a service the center calculates without a tariff in force (or a \
-            per-resident one without its norm), named with its principal and premises.
+            after it, and that one before the open one is billed (before anything was billed: a \
+            period without agreements and tariffs or charges in force); an --as-of before the \
+            period or more than a year after it; a service the center calculates without a \
+            tariff in force (or a per-resident one without its norm), named with its principal \
+            and premises.
             """)
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod

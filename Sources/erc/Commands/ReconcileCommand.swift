@@ -137,8 +137,11 @@ struct ReconcileCommand: ParsableCommand {
                 For each principal: opening + charged + recalculations - privileges + penalties - \
                 paid = closing, to the kopeck, each side summed from the journal; each premises' \
                 statement equals its balance in the journal; each payment's allocation adds up to \
-                the payment; payouts plus fees equal the money taken. Exit status 0 when all hold; \
-                otherwise 1, with every difference named.
+                the payment; payouts plus fees equal the money taken; the period's latest billing \
+                run finished over every premises, none is in progress, and every premises the \
+                journal holds something for has its statement. Exit status 0 when all hold; \
+                otherwise 1, with every difference named. Principals that are not active are not on \
+                the statements: their balances are named apart.
                 """)
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
@@ -153,6 +156,9 @@ struct ReconcileCommand: ParsableCommand {
             }
             print(
                 "The books balance in \(period): \(principals) principals, every statement, payment and payout, to the kopeck.")
+            for (inn, status, balance) in try ledger.inactiveBalances(period: period) {
+                print("  Not on the statements: principal \(inn) is \(status), its balance \(balance.formatted()) руб. stays in the journal.")
+            }
         }
     }
 
