@@ -44,6 +44,12 @@ struct SyntheticRegion {
                 try connection.execute(
                     "INSERT INTO tariffs (principal_id, service_code, effective_from, price) VALUES (?, ?, '2026-01-01', ?)",
                     [id, "S\(service)", Int64(1_000 + service * 137)])
+                try connection.execute(
+                    """
+                    INSERT INTO agreements (principal_id, effective_from, number, signed_on, fee_basis_points, payout_schedule,
+                                            payee)
+                    VALUES (?, '2026-01-01', ?, '2025-12-15', 150, 'daily', 'center')
+                    """, [id, "АД-\(service + 1)"])
             }
         }
         var random = SeededRandom(seed: 7)
