@@ -155,13 +155,12 @@ public enum BillingScenarios {
         let closed = try statements(connection)
         // The customer reads the meter in November: 1.5 units a month less than estimated.
         let actual = estimated * 2 - 3_000
-        try connection.execute(
-            """
-            INSERT INTO readings (principal_id, meter_serial, account_number, service_code, value_milli, taken_on, channel,
-                                  received_at, period)
-            VALUES (?, ?, ?, ?, ?, '2026-11-20', 'web', '2026-11-20T10:00:00Z', '2026-11')
-            """, [principal, meter, account, service, last + actual])
         let november = period.next
+        let ack = try ReadingIntake(connection: connection, today: CalendarDate(iso: "2026-11-30")!).submit(
+            ReadingSubmission(
+                account: try PersonalAccountNumber(account), meter: meter, valueMilli: last + actual,
+                takenOn: CalendarDate(iso: "2026-11-20")!, channel: .web, receivedAt: "2026-11-20T10:00:00Z"))
+        try expect(ack.period == november, kind, "the late reading counts for \(ack.period)")
         _ = try BillingRun(connection: connection, period: november, asOf: november.next.firstDay).run()
         try expect(try statements(connection) == closed, kind, "the closed period's statements changed")
         let volume = try connection.scalar(

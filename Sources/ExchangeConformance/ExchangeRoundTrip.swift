@@ -2,6 +2,7 @@ public import Core
 public import ERCTestSupport
 import Foundation
 import Billing
+import Intake
 public import Principals
 public import Storage
 
@@ -37,26 +38,28 @@ public enum ExchangeRoundTrip {
             ("7400000003", "CW-0002", 131_008, "2026-10-24", "web"),
             ("7400000003", "CW-0002", 131_010, "2026-10-25", "contact-center"),
         ]
+        // Through the intake, as every reading goes in; the fixtures' second meter starts at zero,
+        // so its first reading is over the standard ceiling.
+        let intake = ReadingIntake(
+            connection: connection, rules: ReadingRules(ceilingMilli: ["CW": 200_000]), today: CalendarDate(iso: "2026-10-31")!)
         for (account, meter, value, day, channel) in readings {
-            try connection.execute(
-                """
-                INSERT INTO readings (principal_id, meter_serial, account_number, service_code, value_milli, taken_on,
-                                      channel, received_at, period)
-                VALUES (?, ?, ?, 'CW', ?, ?, ?, ?, '2026-10')
-                """, [principal, meter, account, value, day, channel, "\(day)T07:15:00Z"])
+            _ = try intake.submit(
+                ReadingSubmission(
+                    account: try PersonalAccountNumber(account), meter: meter, valueMilli: value, takenOn: CalendarDate(iso: day)!,
+                    channel: MeterReading.Channel(rawValue: channel)!, receivedAt: "\(day)T07:15:00Z"))
         }
         let payments: [(String, String, Int64, String, String)] = [
             ("7400000001", "CW", -100_000, "2026-10-05", "Сбербанк, реестр 0412, операция 771"),
             ("7400000002", "CW", -15_012, "2026-10-12", "инфомат 17, транзакция 90211"),
             ("7400000002", "SEW", -11_144, "2026-10-12", "инфомат 17, транзакция 90211"),
         ]
-        for (account, service, amount, day, source) in payments {
-            try connection.execute(
-                """
-                INSERT INTO postings (account_number, principal_id, service_code, period, kind, amount, counts_from, note)
-                VALUES (?, ?, ?, '2026-10', 'payment', ?, ?, ?)
-                """, [account, principal, service, amount, day, source])
-        }
+        try PostingWriter(connection: connection).append(
+            payments.map { account, service, amount, day, source in
+                Posting(
+                    account: account, principalId: principal, serviceCode: service, period: BillingPeriod("2026-10")!,
+                    kind: .payment, amount: Money(kopecks: amount), countsFrom: CalendarDate(iso: day)!, note: source,
+                    source: .unsourced)
+            })
     }
 
     /// Runs the whole round trip in `folder`.

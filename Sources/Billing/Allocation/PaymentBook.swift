@@ -94,27 +94,21 @@ public struct PaymentBook {
                     designated.period, designated.principalINN, designated.serviceCode, period,
                 ])?.int64(0)
             else { throw BillingError(code: .invalidPayment, message: "the payment was not stored") }
-            var rows: [[SQLValue]] = []
+            var postings: [Posting] = []
             for allocation in allocations {
                 guard let principalId = ids[allocation.principalINN] else {
                     throw BillingError(
                         code: .invalidPayment,
                         message: "nothing to allocate the payment to: principal \(allocation.principalINN) does not serve \(payment.account.value)")
                 }
-                rows.append([
-                    .text(payment.account.value), .integer(principalId), .text(allocation.serviceCode), period.sqlValue,
-                    .text("payment"), .integer(-allocation.amount.kopecks), payment.paidOn.sqlValue,
-                    allocation.kind == .advance ? .null : allocation.period.sqlValue, .text(allocation.kind.rawValue),
-                    .integer(id),
-                ])
+                postings.append(
+                    Posting(
+                        account: payment.account.value, principalId: principalId, serviceCode: allocation.serviceCode,
+                        period: period, kind: .payment, amount: -allocation.amount, countsFrom: payment.paidOn,
+                        forPeriod: allocation.kind == .advance ? nil : allocation.period, note: allocation.kind.rawValue,
+                        source: .payment(id)))
             }
-            try connection.bulkInsert(
-                into: "postings",
-                columns: [
-                    "account_number", "principal_id", "service_code", "period", "kind", "amount", "counts_from",
-                    "for_period", "note", "payment_id",
-                ],
-                rows: rows)
+            try PostingWriter(connection: connection).append(postings)
             return RecordedPayment(id: id, period: period, allocations: allocations, wasRecordedBefore: false)
         }
     }

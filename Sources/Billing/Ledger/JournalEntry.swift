@@ -3,9 +3,8 @@ import Storage
 
 /// One posting of the journal, as billing reads it for one premises, principal and service.
 public struct JournalEntry: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
-        case opening, charge, recalculation, privilege, penalty, payment
-    }
+    /// The kinds of posting (Core's ``Posting/Kind``).
+    public typealias Kind = Posting.Kind
 
     public var kind: Kind
     /// The period the posting belongs to (its turnover).

@@ -57,7 +57,7 @@ struct BatchBiller: Sendable {
 
     /// What a batch adds and replaces.
     struct Rows: Sendable {
-        var postings: [[SQLValue]]
+        var postings: [Posting]
         var statements: [[SQLValue]]
         var lines: [[SQLValue]]
     }
@@ -73,13 +73,7 @@ struct BatchBiller: Sendable {
             mark = now
         }
         try connection.withTransaction {
-            try connection.bulkInsert(
-                into: "postings",
-                columns: [
-                    "account_number", "principal_id", "service_code", "period", "kind", "amount", "volume_milli",
-                    "tariff", "counts_from", "note", "run_id",
-                ],
-                rows: rows.postings)
+            try PostingWriter(connection: connection).append(rows.postings)
             lap(0)
             for table in ["statement_lines", "statements"] {
                 try connection.execute(
@@ -111,23 +105,22 @@ struct BatchBiller: Sendable {
 
     /// Reads a batch and computes its postings, statements and lines (nothing is written).
     func compute(on connection: any Connection, from first: String, through last: String) throws -> Rows {
-        var postings: [[SQLValue]] = []
+        var postings: [Posting] = []
         var statements: [[SQLValue]] = []
         var lines: [[SQLValue]] = []
         // The same for every row: formatted once.
         let periodValue = period.sqlValue
-        let firstDayValue = period.firstDay.sqlValue
+        let firstDay = period.firstDay
         let asOfValue = context.asOf.sqlValue
         for inputs in try BatchReader(connection: connection).inputs(from: first, through: last, period: period) {
             let bill = PremisesBill(inputs, context: context)
             let account = SQLValue.text(inputs.account)
             for posting in bill.postings {
-                postings.append([
-                    account, .integer(posting.key.principalId), .text(posting.key.service), periodValue,
-                    .text(posting.kind.rawValue), .integer(posting.amount.kopecks), .integer(posting.volumeMilli),
-                    .integer(posting.tariff.kopecks), firstDayValue, posting.note.map(SQLValue.text) ?? .null,
-                    .integer(runId),
-                ])
+                postings.append(
+                    Posting(
+                        account: inputs.account, principalId: posting.key.principalId, serviceCode: posting.key.service,
+                        period: period, kind: posting.kind, amount: posting.amount, volumeMilli: posting.volumeMilli,
+                        tariff: posting.tariff, countsFrom: firstDay, note: posting.note, source: .run(runId)))
             }
             guard !bill.lines.isEmpty else { continue }
             var total = Turnover()

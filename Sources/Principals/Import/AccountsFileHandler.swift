@@ -13,7 +13,7 @@ final class AccountsFileHandler: RecordHandler {
     var services: Set<String> = []
     var counts = (houses: 0, accounts: 0, balances: 0, privileges: 0)
     var balanceTotal = Money.zero
-    var pendingBalances: [[SQLValue]] = []
+    var pendingBalances: [Posting] = []
 
     init(session: ImportSession) {
         self.session = session
@@ -185,7 +185,11 @@ final class AccountsFileHandler: RecordHandler {
                 "CREATE TEMPORARY TABLE \(table) (account_number TEXT NOT NULL, service_code TEXT NOT NULL, line BIGINT NOT NULL)")
             try connection.bulkInsert(
                 into: table, columns: ["account_number", "service_code", "line"],
-                rows: pendingBalances.lazy.map { [$0[0], $0[2], $0[8]] })
+                rows: pendingBalances.lazy.map { balance in
+                    var line = SQLValue.null
+                    if case .file(_, let row?) = balance.source { line = .integer(row) }
+                    return [.text(balance.account), .text(balance.serviceCode), line]
+                })
             try connection.query(
                 """
                 SELECT b.line, COALESCE(f.file_id, ''), MIN(o.source_line), MIN(o.for_period) FROM \(table) b
@@ -231,10 +235,11 @@ final class AccountsFileHandler: RecordHandler {
         }
         checkServed(record, account)
         guard session.problems.isEmpty, let importId = session.importId else { return }
-        pendingBalances.append([
-            .text(account), .integer(principalId), .text(service), period.sqlValue, .text("opening"), .integer(amount),
-            period.firstDay.sqlValue, .integer(importId), .integer(Int64(record.line)), since.sqlValue,
-        ])
+        pendingBalances.append(
+            Posting(
+                account: account, principalId: principalId, serviceCode: service, period: period, kind: .opening,
+                amount: Money(kopecks: amount), countsFrom: period.firstDay, forPeriod: since,
+                source: .file(importId: importId, line: Int64(record.line))))
     }
 
     private func checkServed(_ record: XMLRecord, _ account: String) {
@@ -310,13 +315,7 @@ final class AccountsFileHandler: RecordHandler {
                     """, [principalId])
                 try connection.execute("DROP TABLE \(Self.staging)")
             }
-            try connection.bulkInsert(
-                into: "postings",
-                columns: [
-                    "account_number", "principal_id", "service_code", "period", "kind", "amount", "counts_from",
-                    "source_file", "source_line", "for_period",
-                ],
-                rows: pendingBalances)
+            try PostingWriter(connection: connection).append(pendingBalances)
             // A privilege registered again (the same account, service, category and first day)
             // takes the file's terms.
             for row in pendingPrivileges {

@@ -29,10 +29,10 @@ final class ChargesFileHandler: RecordHandler {
     /// Each account of the file once, to check against the registry in one small set query.
     var accounts: Set<UInt64> = []
     var lastAccount: UInt64 = .max
-    var batch: [[SQLValue]] = []
+    var batch: [Posting] = []
     var load: BackgroundLoad?
     /// Values every row repeats, made once.
-    var constants: (period: SQLValue, countsFrom: SQLValue, principal: SQLValue, file: SQLValue) = (.null, .null, .null, .null)
+    var constants: (period: BillingPeriod, countsFrom: CalendarDate, principal: Int64, importId: Int64)?
     var counts = (rows: 0, charges: Money.zero, recalculations: Money.zero)
     /// Set when a row could not be read (the schema names why): control sums are then not checked.
     var incomplete = false
@@ -71,30 +71,13 @@ final class ChargesFileHandler: RecordHandler {
         guard session.failure == nil, session.importId != nil else { return false }
         if replaces != nil {
             rowsTable = Self.replacementStaging
-            session.store {
-                try connection.execute("DROP TABLE IF EXISTS \(rowsTable)")
-                try connection.execute(
-                    """
-                    CREATE TEMPORARY TABLE \(rowsTable) (
-                        account_number TEXT NOT NULL, principal_id BIGINT NOT NULL, service_code TEXT NOT NULL,
-                        period TEXT NOT NULL, kind TEXT NOT NULL, amount BIGINT NOT NULL, volume_milli BIGINT, tariff BIGINT,
-                        counts_from TEXT NOT NULL, source_file BIGINT, source_line INTEGER, for_period TEXT, note TEXT)
-                    """)
-            }
+            session.store { try PostingWriter(connection: connection).createStaging(rowsTable) }
             guard session.failure == nil else { return false }
         }
-        let load = BackgroundLoad(
-            connection: connection, table: rowsTable,
-            columns: [
-                "account_number", "principal_id", "service_code", "period", "kind", "amount", "volume_milli", "tariff",
-                "counts_from", "source_file", "source_line", "for_period", "note",
-            ])
+        let load = BackgroundLoad(connection: connection, table: rowsTable)
         load.start()
         self.load = load
-        constants = (
-            .text(period.description), .text(period.dueDate.description), .integer(session.principalId!),
-            .integer(session.importId!)
-        )
+        constants = (period, period.dueDate, session.principalId!, session.importId!)
         return true
     }
 
@@ -178,7 +161,7 @@ final class ChargesFileHandler: RecordHandler {
             session.problem(
                 record, "amount", "is not volume x tariff rounded to whole kopecks (expected \(expected.decimalString))")
         }
-        stage(record, account, service, "charge", amount, volume: .integer(volume), tariff: .integer(tariff), forPeriod: .null, note: .null)
+        stage(record, account, service, .charge, amount, volume: volume, tariff: Money(kopecks: tariff), forPeriod: nil, note: nil)
     }
 
     private func recalculation(_ record: XMLRecord) {
@@ -199,21 +182,20 @@ final class ChargesFileHandler: RecordHandler {
         if amount == 0 {
             session.problem(record, "amount", "a recalculation of zero changes nothing")
         }
-        stage(
-            record, account, service, "recalculation", amount, volume: .null, tariff: .null,
-            forPeriod: .text(forPeriod.description), note: .text(reason))
+        stage(record, account, service, .recalculation, amount, volume: nil, tariff: nil, forPeriod: forPeriod, note: reason)
     }
 
     private func stage(
-        _ record: XMLRecord, _ account: String, _ service: String, _ kind: String, _ amount: Int64, volume: SQLValue,
-        tariff: SQLValue, forPeriod: SQLValue, note: SQLValue
+        _ record: XMLRecord, _ account: String, _ service: String, _ kind: Posting.Kind, _ amount: Int64, volume: Int64?,
+        tariff: Money?, forPeriod: BillingPeriod?, note: String?
     ) {
-        guard let load, session.problems.isEmpty else { return }
-        batch.append([
-            .text(account), constants.principal, .text(service), constants.period, .text(kind), .integer(amount),
-            volume, tariff, constants.countsFrom, constants.file, .integer(Int64(record.line(of: "account"))),
-            forPeriod, note,
-        ])
+        guard let load, let constants, session.problems.isEmpty else { return }
+        batch.append(
+            Posting(
+                account: account, principalId: constants.principal, serviceCode: service, period: constants.period,
+                kind: kind, amount: Money(kopecks: amount), volumeMilli: volume, tariff: tariff,
+                countsFrom: constants.countsFrom, forPeriod: forPeriod, note: note,
+                source: .file(importId: constants.importId, line: Int64(record.line(of: "account")))))
         if batch.count >= Self.batchSize {
             load.pipe.put(batch)
             batch = []
@@ -350,11 +332,10 @@ final class ChargesFileHandler: RecordHandler {
             // One key per line of the statement: charges and the differences that replaced them are
             // the period's own (for_period = the period), recalculations keep the period they correct.
             let key = "CASE WHEN kind = 'charge' THEN period ELSE for_period END"
-            try connection.execute(
+            var differences: [Posting] = []
+            try connection.query(
                 """
-                INSERT INTO postings (account_number, principal_id, service_code, period, kind, amount, volume_milli,
-                                      counts_from, source_file, source_line, for_period, note)
-                SELECT d.account_number, ?, d.service_code, ?, 'recalculation', d.amount, d.volume, ?, ?, d.line, d.for_period, ?
+                SELECT d.account_number, d.service_code, d.for_period, d.amount, d.volume, d.line
                 FROM (
                     SELECT account_number, service_code, for_period, SUM(amount) AS amount, SUM(volume) AS volume,
                            MAX(line) AS line
@@ -372,7 +353,17 @@ final class ChargesFileHandler: RecordHandler {
                     GROUP BY account_number, service_code, for_period
                 ) d
                 WHERE d.amount <> 0
-                """, [principalId, period, period.dueDate, importId, note, principalId, period])
+                ORDER BY d.account_number, d.service_code, d.for_period
+                """, [principalId, period]
+            ) { row in
+                differences.append(
+                    Posting(
+                        account: try row.string(0), principalId: principalId, serviceCode: try row.string(1), period: period,
+                        kind: .recalculation, amount: try row.money(3), volumeMilli: try row.int64(4),
+                        countsFrom: period.dueDate, forPeriod: try row.period(2), note: note,
+                        source: .file(importId: importId, line: try row.optionalInt64(5))))
+            }
+            try PostingWriter(connection: connection).append(differences)
             session.summary.replacedFileId = replaces.fileId
             if let row = try connection.first(
                 "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM postings WHERE source_file = ?", [importId])

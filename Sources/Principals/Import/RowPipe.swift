@@ -1,4 +1,5 @@
 import Dispatch
+import Core
 import Storage
 import Synchronization
 
@@ -54,7 +55,8 @@ final class BatchPipe<Element: Sendable>: Sendable {
     }
 }
 
-/// Loads rows into a table on a second thread while the first one parses.
+/// Loads postings into the journal (or a staging table of its columns) on a second thread while
+/// the first one parses, through the journal's one writer.
 ///
 /// The connection is not `Sendable`: this box carries it to the loading thread. Invariant: from
 /// ``start()`` until ``wait()`` returns, only the loading thread uses the connection; the
@@ -62,21 +64,19 @@ final class BatchPipe<Element: Sendable>: Sendable {
 final class BackgroundLoad: @unchecked Sendable {
     private let connection: any Connection
     private let table: String
-    private let columns: [String]
-    let pipe = BatchPipe<[SQLValue]>()
+    let pipe = BatchPipe<Posting>()
     private let group = DispatchGroup()
     private var outcome: Result<Int, any Error> = .success(0)
 
-    init(connection: any Connection, table: String, columns: [String]) {
+    init(connection: any Connection, table: String) {
         self.connection = connection
         self.table = table
-        self.columns = columns
     }
 
     func start() {
         group.enter()
         DispatchQueue.global().async { [self] in
-            outcome = Result { try connection.bulkInsert(into: table, columns: columns, rows: pipe.items) }
+            outcome = Result { try PostingWriter(connection: connection).append(pipe.items, into: table) }
             // Drain what the parser may still put after a failed load, so it never blocks.
             while pipe.take() != nil {}
             group.leave()

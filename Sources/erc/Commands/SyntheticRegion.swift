@@ -61,7 +61,7 @@ struct SyntheticRegion {
             var houses: [[SQLValue]] = []
             var accounts: [[SQLValue]] = []
             var links: [[SQLValue]] = []
-            var postings: [[SQLValue]] = []
+            var postings: [Posting] = []
             for index in start..<end {
                 let account = Self.account(index)
                 if index % 100 == 0 {
@@ -77,19 +77,20 @@ struct SyntheticRegion {
                     if calculation(of: service) == "supplied" {
                         let volume = Int64(random.int(1_000...9_000))
                         let tariff = Int64(1_000 + service * 137)
-                        postings.append([
-                            .text(account), .integer(Int64(service + 1)), .text("S\(service)"), period.sqlValue, .text("charge"),
-                            .integer(Money.charge(volumeMilli: volume, tariff: Money(kopecks: tariff)).kopecks), .integer(volume),
-                            .integer(tariff), period.firstDay.sqlValue, .null,
-                        ])
+                        postings.append(
+                            Posting(
+                                account: account, principalId: Int64(service + 1), serviceCode: "S\(service)", period: period,
+                                kind: .charge, amount: Money.charge(volumeMilli: volume, tariff: Money(kopecks: tariff)),
+                                volumeMilli: volume, tariff: Money(kopecks: tariff), countsFrom: period.firstDay,
+                                source: .unsourced))
                     }
                 }
                 if index % 10 == 0 {
-                    postings.append([
-                        .text(account), .integer(Int64(services)), .text("S\(services - 1)"), period.sqlValue, .text("opening"),
-                        .integer(Int64(random.int(1_000...500_000))), .null, .null, period.firstDay.sqlValue,
-                        period.previous.previous.previous.sqlValue,
-                    ])
+                    postings.append(
+                        Posting(
+                            account: account, principalId: Int64(services), serviceCode: "S\(services - 1)", period: period,
+                            kind: .opening, amount: Money(kopecks: Int64(random.int(1_000...500_000))),
+                            countsFrom: period.firstDay, forPeriod: period.previous.previous.previous, source: .unsourced))
                 }
             }
             try connection.withTransaction {
@@ -100,13 +101,7 @@ struct SyntheticRegion {
                     columns: ["number", "house_code", "entrance", "apartment", "area_centi", "residents", "owner_name"],
                     rows: accounts)
                 try connection.bulkInsert(into: "principal_accounts", columns: ["principal_id", "account_number"], rows: links)
-                try connection.bulkInsert(
-                    into: "postings",
-                    columns: [
-                        "account_number", "principal_id", "service_code", "period", "kind", "amount", "volume_milli",
-                        "tariff", "counts_from", "for_period",
-                    ],
-                    rows: postings)
+                try PostingWriter(connection: connection).append(postings)
             }
             start = end
             progress.update(end)
