@@ -36,7 +36,7 @@ public enum APIScenarios {
     public static func run(location: DatabaseLocation, in folder: TemporaryDirectory) async throws {
         let connection = try location.open()
         try BillingScenarios.loadRegion(connection, premises: 30, in: folder)
-        _ = try BillingRun(connection: connection, period: BillingScenarios.period, asOf: BillingScenarios.period.next.firstDay).run()
+        _ = try BillingRun(database: Database(connection.location), period: BillingScenarios.period, asOf: BillingScenarios.period.next.firstDay).run()
         let server = try await RunningServer.start(location: location, now: now)
         do {
             try await scenarios(connection: connection, server: server, folder: folder)

@@ -22,7 +22,7 @@ public enum AccessScenarios {
     public static func run(location: DatabaseLocation, in folder: TemporaryDirectory) async throws {
         let connection = try location.open()
         try BillingScenarios.loadRegion(connection, premises: 12, in: folder)
-        _ = try BillingRun(connection: connection, period: BillingScenarios.period, asOf: BillingScenarios.period.next.firstDay)
+        _ = try BillingRun(database: Database(connection.location), period: BillingScenarios.period, asOf: BillingScenarios.period.next.firstDay)
             .run()
         let clock = TestClock()
         let server = try await RunningServer.start(location: location, now: APIScenarios.now, clock: clock, sessionLimits: limits)

@@ -32,12 +32,12 @@ public enum BillingScenarios {
     /// Every invariant of the books after billing `period`; returns the run's summary.
     @discardableResult
     public static func checkInvariants(_ connection: any Connection, files: DemoRegion.Files) throws -> BillingSummary {
-        let summary = try BillingRun(connection: connection, period: period, asOf: period.next.firstDay).run()
+        let summary = try BillingRun(database: Database(connection.location), period: period, asOf: period.next.firstDay).run()
         let kind = "billing"
         // Per principal: opening + charged + recalculated - privileges + penalties - paid = closing.
-        let imbalances = try ReceivablesLedger(connection: connection).check(period: period)
+        let imbalances = try ReceivablesLedger(database: Database(connection.location)).check(period: period)
         try expect(imbalances.isEmpty, kind, "the books do not balance: \(imbalances.prefix(3))")
-        let turnover = try ReceivablesLedger(connection: connection).turnover(period: period)
+        let turnover = try ReceivablesLedger(database: Database(connection.location)).turnover(period: period)
         var all = Turnover()
         for line in turnover.values { all += line }
         try expect(all == summary.turnover, kind, "the statements (\(summary.turnover)) differ from the ledger (\(all))")
@@ -69,7 +69,7 @@ public enum BillingScenarios {
         try expect(Set(payouts.map(\.inn)) == Set(turnover.filter { $0.value.paid.kopecks != 0 }.map(\.key)), kind,
             "payouts do not cover every principal paid")
         // Debtors and aging: the same debt, split the same way.
-        let ledger = ReceivablesLedger(connection: connection)
+        let ledger = ReceivablesLedger(database: Database(connection.location))
         var debtorsAging = Aging()
         try ledger.debtors(period: period, asOf: period.next.firstDay) { debtorsAging += $0.aging }
         var ledgerAging = Aging()
@@ -105,10 +105,10 @@ public enum BillingScenarios {
     /// Aging and debtors read in many small ranges on two connections at once equal the same
     /// reports read in one range on one connection, line for line.
     public static func checkParallelReports(_ location: DatabaseLocation) throws {
-        let connection = try location.connect()
         let asOf = period.next.firstDay.adding(days: 45)
-        let single = ReceivablesLedger(connection: connection).reading(from: location, workers: 1, rangeSize: 1_000_000)
-        let parallel = ReceivablesLedger(connection: connection).reading(from: location, workers: 2, rangeSize: 7)
+        let database = Database(location)
+        let single = ReceivablesLedger(database: database).reading(workers: 1, rangeSize: 1_000_000)
+        let parallel = ReceivablesLedger(database: database).reading(workers: 2, rangeSize: 7)
         let aging = try single.aging(period: period, asOf: asOf)
         try expect(!aging.isEmpty && aging == (try parallel.aging(period: period, asOf: asOf)), "reports", "aging differs in ranges")
         var one: [DebtorLine] = []
@@ -122,7 +122,7 @@ public enum BillingScenarios {
     public static func checkRerunAddsNothing(_ connection: any Connection) throws {
         let before = try statements(connection)
         let postings = try connection.scalar("SELECT COUNT(*) FROM postings")
-        let again = try BillingRun(connection: connection, period: period, asOf: period.next.firstDay).run()
+        let again = try BillingRun(database: Database(connection.location), period: period, asOf: period.next.firstDay).run()
         try expect(again.postingsAdded == 0, "re-run", "a second run added \(again.postingsAdded) postings")
         try expect(try connection.scalar("SELECT COUNT(*) FROM postings") == postings, "re-run", "the journal grew")
         try expect(try statements(connection) == before, "re-run", "the statements changed")
@@ -161,7 +161,7 @@ public enum BillingScenarios {
                 account: try PersonalAccountNumber(account), meter: meter, valueMilli: last + actual,
                 takenOn: CalendarDate(iso: "2026-11-20")!, channel: .web, receivedAt: "2026-11-20T10:00:00Z"))
         try expect(ack.period == november, kind, "the late reading counts for \(ack.period)")
-        _ = try BillingRun(connection: connection, period: november, asOf: november.next.firstDay).run()
+        _ = try BillingRun(database: Database(connection.location), period: november, asOf: november.next.firstDay).run()
         try expect(try statements(connection) == closed, kind, "the closed period's statements changed")
         let volume = try connection.scalar(
             """
@@ -169,7 +169,7 @@ public enum BillingScenarios {
                 AND period = ? AND kind IN ('charge', 'recalculation')
             """, [account, principal, service, november])
         try expect(volume == actual - estimated, kind, "November holds \(volume), the reading leaves \(actual - estimated)")
-        let imbalances = try ReceivablesLedger(connection: connection).check(period: november)
+        let imbalances = try ReceivablesLedger(database: Database(connection.location)).check(period: november)
         try expect(imbalances.isEmpty, kind, "the books of November do not balance: \(imbalances.prefix(3))")
     }
 

@@ -153,8 +153,8 @@ public enum IntakeScenarios {
                 && registries[1].differences[0].hasPrefix("line 1, operation op-1: 1 500,00 recorded before through another registry"),
             "registry 78: \(registries[1].differences)")
         try bankStatements(connection, period: november)
-        _ = try BillingRun(connection: connection, period: november, asOf: CalendarDate(iso: "2026-12-01")!).run()
-        try expect(try ReceivablesLedger(connection: connection).checkAll(period: november).problems.isEmpty, "November does not balance")
+        _ = try BillingRun(database: Database(connection.location), period: november, asOf: CalendarDate(iso: "2026-12-01")!).run()
+        try expect(try ReceivablesLedger(database: Database(connection.location)).checkAll(period: november).problems.isEmpty, "November does not balance")
         // A payment changed behind the registry's back is named by registry and line.
         try connection.execute("UPDATE payments SET amount = amount + 1 WHERE bank = 'sber' AND operation_id = 'op-2'")
         let tampered = try RegistryReconciliation.compute(connection: connection, period: november)[0].differences

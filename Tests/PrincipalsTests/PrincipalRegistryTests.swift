@@ -70,12 +70,12 @@ struct PrincipalRegistryTests {
     @Test func suspendedAndTerminatedPrincipalsAreNotBilledButTheirDebtStays() throws {
         try ExchangeRoundTrip.importFixtures(connection)
         let period = BillingPeriod("2026-10")!
-        let billed = try BillingRun(connection: connection, period: period, asOf: period.next.firstDay).run()
+        let billed = try BillingRun(database: Database(connection.location), period: period, asOf: period.next.firstDay).run()
         // 1 715,77 charged, 1 199,50 carried in, 21,45 recalculated down.
         #expect(billed.turnover.charged.kopecks == 171_577)
         #expect(billed.total.kopecks == 289_382)
         try registry.change(inn: "7453007776", to: .suspended, on: CalendarDate(iso: "2026-10-20")!, reason: nil)
-        let suspended = try BillingRun(connection: connection, period: period, asOf: period.next.firstDay).run()
+        let suspended = try BillingRun(database: Database(connection.location), period: period, asOf: period.next.firstDay).run()
         #expect(suspended.total == .zero)
         #expect(suspended.statements == 0)
         try registry.change(inn: "7453007776", to: .terminated, on: CalendarDate(iso: "2026-10-31")!, reason: nil)
@@ -95,12 +95,12 @@ struct PrincipalRegistryTests {
         } catch let error as BillingError {
             #expect(error.code == .notBilled)
         }
-        _ = try BillingRun(connection: connection, period: october, asOf: october.next.firstDay).run()
+        _ = try BillingRun(database: Database(connection.location), period: october, asOf: october.next.firstDay).run()
         try lock.close(october)
         #expect(try lock.isClosed(october))
         #expect(throws: BillingError.self) { try lock.close(october) }
         do {
-            _ = try BillingRun(connection: connection, period: october, asOf: october.next.firstDay).run()
+            _ = try BillingRun(database: Database(connection.location), period: october, asOf: october.next.firstDay).run()
             Issue.record("a closed period was billed again")
         } catch let error as BillingError {
             #expect(error.code == .periodClosed)
@@ -114,7 +114,7 @@ struct PrincipalRegistryTests {
     func booksBalance() throws {
         try ExchangeRoundTrip.importFixtures(connection)
         try ExchangeRoundTrip.addReadingsAndPayments(connection)
-        let ledger = ReceivablesLedger(connection: connection)
+        let ledger = ReceivablesLedger(database: Database(connection.location))
         let october = BillingPeriod("2026-10")!
         let line = try #require(try ledger.turnover(period: october)["7453007776"])
         #expect(line.opening.kopecks == 119_950)

@@ -11,17 +11,23 @@ extension ReceivablesLedger {
     /// Principals that are not active (so on no statement) with a balance at the end of `period`:
     /// INN, status and the balance the journal holds for them.
     public func inactiveBalances(period: BillingPeriod) throws -> [(inn: String, status: String, balance: Money)] {
-        try connection.all(
+        try withConnection { try $0.all(
             """
             SELECT pr.inn, pr.status, SUM(p.amount) FROM postings p JOIN principals pr ON pr.id = p.principal_id
             WHERE p.period <= ? AND pr.status <> 'active' GROUP BY pr.inn, pr.status HAVING SUM(p.amount) <> 0
             ORDER BY pr.inn
             """, [period]
-        ).map { (try $0.string(0), try $0.string(1), try $0.money(2)) }
+        ).map { (try $0.string(0), try $0.string(1), try $0.money(2)) } }
     }
 
     public func checkAll(period: BillingPeriod) throws -> (principals: Int, problems: [String]) {
         let turnover = try turnover(period: period)
+        return try withConnection { connection in try checkAll(on: connection, period: period, turnover: turnover) }
+    }
+
+    private func checkAll(
+        on connection: any Connection, period: BillingPeriod, turnover: [String: Turnover]
+    ) throws -> (principals: Int, problems: [String]) {
         var problems = try BillingRuns(connection: connection).completenessProblems(period)
         problems += Self.imbalances(in: turnover).map(\.description)
         try connection.query(

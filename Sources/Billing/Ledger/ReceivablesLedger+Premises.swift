@@ -9,12 +9,22 @@ extension ReceivablesLedger {
     /// whole (one buffered query on the journal's account index) and folded by a folder from
     /// `make`, which gets each premises with its account, owner and postal address when
     /// `withAddress` (else empty), and its groups; `emit` gets the folders' results in account
-    /// order. With ``parallel`` set, as many ranges as workers are read at once, each on a
+    /// order. With ``workers`` above one, as many ranges as workers are read at once, each on a
     /// connection of its own. `principal` (an INN) keeps one principal's postings.
     func forEachRange<Folder: PremisesFolder>(
         through period: BillingPeriod, principal: String? = nil, withAddress: Bool = false,
         _ make: @escaping @Sendable () -> Folder, emit: (Folder.Result) throws -> Void
     ) throws {
+        try withConnections(workers) { connections in
+            try forEachRange(on: connections, through: period, principal: principal, withAddress: withAddress, make, emit: emit)
+        }
+    }
+
+    private func forEachRange<Folder: PremisesFolder>(
+        on connections: [any Connection], through period: BillingPeriod, principal: String?, withAddress: Bool,
+        _ make: @escaping @Sendable () -> Folder, emit: (Folder.Result) throws -> Void
+    ) throws {
+        let connection = connections[0]
         let bounds = try connection.all(
             """
             SELECT number FROM (SELECT number, ROW_NUMBER() OVER (ORDER BY number) AS rn FROM accounts) t
@@ -23,18 +33,18 @@ extension ReceivablesLedger {
         ).map { try $0.string(0) }
         // [first, next first); the last one up to "~", after every account number (digits).
         let ranges = bounds.indices.map { (bounds[$0], $0 + 1 < bounds.count ? bounds[$0 + 1] : "~") }
-        let scanners: [RangeScanner]
-        if let parallel {
-            scanners = try (0..<parallel.workers).map { _ in
-                let connection = try parallel.location.connect()
-                if connection.dialect == .postgres {
-                    // Each range is a small index scan: planned for its own bounds, without JIT.
-                    try connection.executeScript("SET jit = off; SET plan_cache_mode = force_custom_plan")
-                }
-                return RangeScanner(connection)
+        let scanners = connections.map(RangeScanner.init)
+        if connections.count > 1, connection.dialect == .postgres {
+            // Each range is a small index scan: planned for its own bounds, without JIT; the
+            // connections go back to the database as they came.
+            for connection in connections {
+                try connection.executeScript("SET jit = off; SET plan_cache_mode = force_custom_plan")
             }
-        } else {
-            scanners = [RangeScanner(connection)]
+        }
+        defer {
+            if connections.count > 1, connection.dialect == .postgres {
+                for connection in connections { try? connection.executeScript("RESET jit; RESET plan_cache_mode") }
+            }
         }
         let principalId = try principal.map { inn in
             try connection.first("SELECT id FROM principals WHERE inn = ?", [inn]).map { try $0.int64(0) } ?? -1
@@ -77,7 +87,7 @@ extension ReceivablesLedger {
     /// Principals' INNs by id.
     func principalINNs() throws -> [Int64: String] {
         var inns: [Int64: String] = [:]
-        try connection.query("SELECT id, inn FROM principals") { inns[try $0.int64(0)] = try $0.string(1) }
+        try withConnection { try $0.query("SELECT id, inn FROM principals") { inns[try $0.int64(0)] = try $0.string(1) } }
         return inns
     }
 }

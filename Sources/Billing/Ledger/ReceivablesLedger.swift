@@ -60,25 +60,55 @@ public struct ReceivablesLedger {
     /// Kinds of posting the ledger knows; any other kind in the journal breaks the balance.
     public static let kinds = ["opening", "charge", "recalculation", "privilege", "penalty", "payment"]
 
-    let connection: any Connection
-    /// Where to open more connections for the passes premises by premises (aging, debtors),
-    /// and how many to read with at once; nil reads on `connection` alone.
-    var parallel: (location: DatabaseLocation, workers: Int)?
+    /// Where the ledger reads: a database it borrows connections from, or (inside Billing, in a
+    /// connection lent already) that one connection.
+    enum Source {
+        case database(Database)
+        case connection(any Connection)
+    }
+
+    let source: Source
+    /// Connections the passes premises by premises (aging, debtors) read with at once.
+    var workers = 1
     /// About how many premises each range of those passes holds.
     var rangeSize = 5_000
 
-    public init(connection: any Connection) {
-        self.connection = connection
+    public init(database: Database) {
+        source = .database(database)
     }
 
-    /// The same ledger reading the journal premises by premises on `workers` connections of
-    /// `location` at once (aging and debtors; on PostgreSQL each is a server process).
-    /// `rangeSize` premises make a range that one worker reads whole.
-    public func reading(from location: DatabaseLocation, workers: Int, rangeSize: Int = 5_000) -> ReceivablesLedger {
+    /// The ledger of a connection lent already (Billing's own reports inside a transaction).
+    init(connection: any Connection) {
+        source = .connection(connection)
+    }
+
+    /// The same ledger reading the journal premises by premises on `workers` connections at
+    /// once (aging and debtors; on PostgreSQL each is a server process); by default the
+    /// database's parallelism for reading. `rangeSize` premises make a range that one worker
+    /// reads whole.
+    public func reading(workers: Int? = nil, rangeSize: Int = 5_000) -> ReceivablesLedger {
         var ledger = self
-        ledger.parallel = workers > 1 ? (location, workers) : nil
+        if case .database(let database) = source {
+            ledger.workers = max(1, workers ?? database.parallelism(for: .reading))
+        }
         ledger.rangeSize = max(1, rangeSize)
         return ledger
+    }
+
+    /// Runs `body` with a connection of the ledger's source.
+    func withConnection<T>(_ body: (any Connection) throws -> T) throws -> T {
+        switch source {
+        case .database(let database): try database.withConnection(body)
+        case .connection(let connection): try body(connection)
+        }
+    }
+
+    /// Runs `body` with `count` connections at once (one when the source is a connection).
+    func withConnections<T>(_ count: Int, _ body: ([any Connection]) throws -> T) throws -> T {
+        switch source {
+        case .database(let database) where count > 1: try database.withConnections(count, body)
+        default: try withConnection { try body([$0]) }
+        }
     }
 
     /// The turnover of `period` by `grouping`, from one pass over the journal; `principal` (an
@@ -87,7 +117,7 @@ public struct ReceivablesLedger {
         -> [String: Turnover]
     {
         var result: [String: Turnover] = [:]
-        try connection.query(
+        try withConnection { connection in try connection.query(
             """
             SELECT \(grouping.column),
                    SUM(CASE WHEN p.period < ? OR (p.period = ? AND p.kind = 'opening') THEN p.amount ELSE 0 END),
@@ -105,7 +135,7 @@ public struct ReceivablesLedger {
             [period, period, period, period, period, period, period, period] + (principal.map { [$0] } ?? [])
         ) { row in
             result[try row.string(0)] = try Turnover(row, from: 1)
-        }
+        } }
         return result
     }
 

@@ -28,6 +28,12 @@ extension ReceivablesLedger {
     /// each posting counts from. Without an account, the movements of a day are summed by kind
     /// and period, so the act of a principal of a million premises stays readable.
     public func act(principal: String, account: String?, from: CalendarDate, to: CalendarDate) throws -> ReconciliationAct {
+        try withConnection { connection in try act(on: connection, principal: principal, account: account, from: from, to: to) }
+    }
+
+    private func act(
+        on connection: any Connection, principal: String, account: String?, from: CalendarDate, to: CalendarDate
+    ) throws -> ReconciliationAct {
         let filter = account == nil ? "" : "AND p.account_number = ?"
         let binds: [any SQLBindable] = [principal] + (account.map { [$0] } ?? [])
         let opening = Money(kopecks: try connection.scalar(

@@ -31,16 +31,15 @@ public struct BillingSummary: Sendable, Hashable {
 /// Resumable: a run killed halfway is finished by running it again with the same period and
 /// as-of day; the batches already done are kept.
 public struct BillingRun {
-    let connection: any Connection
-    /// Opens a worker's own connection; nil for a run on one connection.
-    let connect: (@Sendable () throws -> any Connection)?
+    let database: Database
     public let period: BillingPeriod
     /// The day the run counts as of; part of its inputs, never the wall clock.
     public let asOf: CalendarDate
     /// Premises per batch: each batch is read, then written, so memory stays flat.
     public var batchSize = 2_000
-    /// Worker connections billing batches at once.
-    public var workers = 1
+    /// Worker connections billing batches at once: by default the database's parallelism for
+    /// writing (every core on PostgreSQL; on SQLite one writer with a reader computing ahead).
+    public var workers: Int
     /// Who runs it, for whoever finds the billing lock taken meanwhile (erc: the command, its
     /// process and host, and since when).
     public var holder = RunLock.Holder(who: "a billing run", since: "")
@@ -49,56 +48,48 @@ public struct BillingRun {
     /// Told who holds the lock before a run that waits for it starts waiting.
     public var waiting: (RunLock.Holder) -> Void = { _ in }
 
-    /// A run on one connection.
-    public init(connection: any Connection, period: BillingPeriod, asOf: CalendarDate) {
-        self.connection = connection
-        self.connect = nil
+    public init(database: Database, period: BillingPeriod, asOf: CalendarDate) {
+        self.database = database
         self.period = period
         self.asOf = asOf
-    }
-
-    /// A run of `workers` workers, each with its own connection to `location`.
-    public init(location: DatabaseLocation, connection: any Connection, period: BillingPeriod, asOf: CalendarDate, workers: Int) {
-        self.connection = connection
-        self.connect = { try location.connect() }
-        self.period = period
-        self.asOf = asOf
-        self.workers = max(1, workers)
+        self.workers = database.parallelism(for: .writing)
     }
 
     /// Bills the period: takes the billing lock (refused, or waits, while another process bills
     /// or closes), checks that the period may be billed and that every calculated service has
     /// its tariff, resumes the period's unfinished run or starts one, and bills every batch.
     public func run(progress: @Sendable (_ done: Int, _ batches: Int) -> Void = { _, _ in }) throws -> BillingSummary {
-        let runs = BillingRuns(connection: connection)
-        let lock = try takeLock(runs)
-        defer { lock.release() }
-        try runs.checkBillable(period, asOf: asOf)
-        try runs.checkTariffs(period)
-        let (runId, batches) = try prepare()
-        var biller = BatchBiller(context: try BatchReader(connection: connection).context(period: period, asOf: asOf), runId: runId)
-        if getenv("ERC_TRACE") != nil { biller.trace = BillingTrace() }
-        defer { if let trace = biller.trace { _ = (trace.report + "\n").withCString { write(2, $0, strlen($0)) } } }
-        if let connect, workers > 1 {
-            try parallel(biller, connect, runId: runId, batches: batches, progress: progress)
-        } else if let connect {
-            try pipelined(biller, connect, runId: runId, batches: batches, progress: progress)
-        } else {
-            try biller.work(on: connection, runId: runId, batches: batches, progress: progress)
+        try database.withConnection { connection in
+            let runs = BillingRuns(connection: connection)
+            let lock = try takeLock(runs)
+            defer { lock.release() }
+            try runs.checkBillable(period, asOf: asOf)
+            try runs.checkTariffs(period)
+            let (runId, batches) = try prepare(on: connection)
+            var biller = BatchBiller(
+                context: try BatchReader(connection: connection).context(period: period, asOf: asOf), runId: runId)
+            if getenv("ERC_TRACE") != nil { biller.trace = BillingTrace() }
+            defer { if let trace = biller.trace { _ = (trace.report + "\n").withCString { write(2, $0, strlen($0)) } } }
+            if workers > 1 {
+                try parallel(biller, runId: runId, batches: batches, progress: progress)
+            } else {
+                try pipelined(biller, on: connection, runId: runId, batches: batches, progress: progress)
+            }
+            try connection.execute(
+                "UPDATE billing_runs SET status = 'finished', finished_at = CAST(CURRENT_TIMESTAMP AS TEXT) WHERE id = ?",
+                [runId])
+            return try summary(on: connection, runId: runId)
         }
-        try connection.execute(
-            "UPDATE billing_runs SET status = 'finished', finished_at = CAST(CURRENT_TIMESTAMP AS TEXT) WHERE id = ?", [runId])
-        return try summary(runId: runId)
     }
 
     /// The billing lock, or the refusal naming who holds it; with `waitForLock`, once it is free.
     private func takeLock(_ runs: BillingRuns) throws -> RunLock {
         let name = BillingRuns.lockName
-        if let lock = try RunLock.acquire(name, at: connection.location, holder: holder) { return lock }
+        if let lock = try RunLock.acquire(name, at: database.location, holder: holder) { return lock }
         let current = try runs.activeHolder() ?? RunLock.Holder(who: "another process", since: "")
         guard waitForLock else { throw try runs.inProgress(current, doing: "\(period) cannot be billed") }
         waiting(current)
-        guard let lock = try RunLock.acquire(name, at: connection.location, holder: holder, wait: true) else {
+        guard let lock = try RunLock.acquire(name, at: database.location, holder: holder, wait: true) else {
             throw try runs.inProgress(current, doing: "\(period) cannot be billed")
         }
         return lock
@@ -106,13 +97,13 @@ public struct BillingRun {
 
     /// Runs `workers` workers at once, each on a connection of its own.
     private func parallel(
-        _ biller: BatchBiller, _ connect: @Sendable () throws -> any Connection, runId: Int64, batches: Int,
-        progress: @Sendable (_ done: Int, _ batches: Int) -> Void
+        _ biller: BatchBiller, runId: Int64, batches: Int, progress: @Sendable (_ done: Int, _ batches: Int) -> Void
     ) throws {
         let failures = FailureBox()
+        let database = database
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             do {
-                try biller.work(on: try connect(), runId: runId, batches: batches, progress: progress)
+                try database.withConnection { try biller.work(on: $0, runId: runId, batches: batches, progress: progress) }
             } catch {
                 failures.record(error)
             }
@@ -124,7 +115,7 @@ public struct BillingRun {
     /// the pending batches in order while the writer stores the ones before. For SQLite, whose
     /// single writer would make parallel workers wait on each other.
     private func pipelined(
-        _ biller: BatchBiller, _ connect: @escaping @Sendable () throws -> any Connection, runId: Int64, batches: Int,
+        _ biller: BatchBiller, on connection: any Connection, runId: Int64, batches: Int,
         progress: @Sendable (_ done: Int, _ batches: Int) -> Void
     ) throws {
         let pending = try connection.all(
@@ -135,14 +126,16 @@ public struct BillingRun {
         let channel = BatchChannel<(BatchBiller.Batch, BatchBiller.Rows, Duration)>(capacity: 2)
         let failures = FailureBox()
         let reader = DispatchGroup()
+        let database = database
         DispatchQueue.global().async(group: reader) {
             do {
-                let readConnection = try connect()
-                let clock = ContinuousClock()
-                for batch in pending {
-                    let started = clock.now
-                    let rows = try biller.compute(on: readConnection, from: batch.first, through: batch.last)
-                    guard channel.put((batch, rows, clock.now - started)) else { break }
+                try database.withConnection { readConnection in
+                    let clock = ContinuousClock()
+                    for batch in pending {
+                        let started = clock.now
+                        let rows = try biller.compute(on: readConnection, from: batch.first, through: batch.last)
+                        guard channel.put((batch, rows, clock.now - started)) else { break }
+                    }
                 }
             } catch {
                 failures.record(error)
@@ -169,7 +162,7 @@ public struct BillingRun {
     /// billing lock held, so an unfinished run is one whose process is gone: its claimed batches
     /// go back to pending. A run that premises were registered after is started anew, so that
     /// its batches cover them.
-    func prepare() throws -> (runId: Int64, batches: Int) {
+    func prepare(on connection: any Connection) throws -> (runId: Int64, batches: Int) {
         try connection.withTransaction {
             let premises = try connection.scalar("SELECT COUNT(*) FROM accounts")
             if let open = try connection.first(
@@ -212,7 +205,7 @@ public struct BillingRun {
     }
 
     /// The run's result, read from the statements themselves.
-    func summary(runId: Int64) throws -> BillingSummary {
+    func summary(on connection: any Connection, runId: Int64) throws -> BillingSummary {
         let totals = try connection.first(
             "SELECT COUNT(*), COALESCE(SUM(total), 0), COALESCE(SUM(line_count), 0) FROM statements WHERE period = ?",
             [period])!

@@ -29,11 +29,11 @@ public struct ManifestEntry: Sendable, Hashable, Codable {
 
 /// Renders a period's ЕПД in delivery order (`PrintOrder`) on every core: print-house batches
 /// of `documentsPerFile` documents per PDF (`epd-<period>-00001.pdf`, ...), or one PDF per
-/// premises (`<account>.pdf`). Each worker opens its own connection, claims the next range of
+/// premises (`<account>.pdf`). Each worker borrows a connection of its own, claims the next range of
 /// the order, streams its documents and writes its file beside the target, moving it into
 /// place when complete, so a failed run leaves no half-written file.
 public struct RenderRun: Sendable {
-    public let location: DatabaseLocation
+    public let database: Database
     public let period: BillingPeriod
     public let outputDirectory: String
     public let center: Center
@@ -43,15 +43,15 @@ public struct RenderRun: Sendable {
     public var documentsPerFile: Int?
 
     public init(
-        location: DatabaseLocation, period: BillingPeriod, outputDirectory: String, center: Center,
-        renderer: EPDRenderer = EPDRenderer(), workers: Int = activeProcessorCount(), documentsPerFile: Int? = 1_000
+        database: Database, period: BillingPeriod, outputDirectory: String, center: Center,
+        renderer: EPDRenderer = EPDRenderer(), workers: Int? = nil, documentsPerFile: Int? = 1_000
     ) {
-        self.location = location
+        self.database = database
         self.period = period
         self.outputDirectory = outputDirectory
         self.center = center
         self.renderer = renderer
-        self.workers = max(1, workers)
+        self.workers = max(1, workers ?? database.parallelism(for: .reading))
         self.documentsPerFile = documentsPerFile.map { max(1, $0) }
     }
 
@@ -61,40 +61,44 @@ public struct RenderRun: Sendable {
     /// its statements no longer hold what the journal holds (``BillingRuns/finalProblems(_:holdingLock:)``):
     /// a print run must not leave premises out or print stale sums in silence.
     public func run(progress: @Sendable (Int) -> Void = { _ in }) throws -> (RenderSummary, [ManifestEntry]) {
-        let connection = try location.connect()
-        let problems = try BillingRuns(connection: connection).finalProblems(period)
-        if !problems.isEmpty {
-            throw BillingError(
-                code: .incomplete, message: "the ЕПД of \(period) are not rendered: " + problems.joined(separator: "; "),
-                problems: problems)
+        let count = try database.withConnection { connection in
+            let problems = try BillingRuns(connection: connection).finalProblems(period)
+            if !problems.isEmpty {
+                throw BillingError(
+                    code: .incomplete, message: "the ЕПД of \(period) are not rendered: " + problems.joined(separator: "; "),
+                    problems: problems)
+            }
+            return try PrintOrder(connection: connection).build(period: period)
         }
-        let count = try PrintOrder(connection: connection).build(period: period)
         let unit = documentsPerFile ?? 200
         let ranges = stride(from: 1, through: count, by: unit).map { $0...min($0 + unit - 1, count) }
         let next = Mutex(0)
         let done = Mutex(0)
         let results = ResultBox(count: workers)
+        let database = database
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             do {
-                let connection = try location.connect()
-                var summary = RenderSummary()
-                var entries: [ManifestEntry] = []
-                while true {
-                    let index = next.withLock { value in
-                        defer { value += 1 }
-                        return value
+                let outcome = try database.withConnection { connection in
+                    var summary = RenderSummary()
+                    var entries: [ManifestEntry] = []
+                    while true {
+                        let index = next.withLock { value in
+                            defer { value += 1 }
+                            return value
+                        }
+                        guard index < ranges.count else { break }
+                        let rendered = try render(ranges[index], number: index + 1, on: connection) {
+                            progress(done.withLock { $0 += 1; return $0 })
+                        }
+                        summary.documents += rendered.summary.documents
+                        summary.pages += rendered.summary.pages
+                        summary.bytes += rendered.summary.bytes
+                        summary.files += rendered.summary.files
+                        entries += rendered.entries
                     }
-                    guard index < ranges.count else { break }
-                    let rendered = try render(ranges[index], number: index + 1, on: connection) {
-                        progress(done.withLock { $0 += 1; return $0 })
-                    }
-                    summary.documents += rendered.summary.documents
-                    summary.pages += rendered.summary.pages
-                    summary.bytes += rendered.summary.bytes
-                    summary.files += rendered.summary.files
-                    entries += rendered.entries
+                    return (summary, entries)
                 }
-                results.set(worker, .success((summary, entries)))
+                results.set(worker, .success(outcome))
             } catch {
                 results.set(worker, .failure(error))
             }

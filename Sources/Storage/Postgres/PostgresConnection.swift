@@ -5,7 +5,7 @@ import CLibPQ
 /// Queries stream their rows in libpq's single-row mode; bulk loads use `COPY ... FROM STDIN`.
 /// Owns the `PGconn` and closes it in `deinit`; every `PGresult` is cleared on the line it is
 /// read.
-public final class PostgresConnection: Connection {
+public final class PostgresConnection: TransactionDriver {
     private let handle: OpaquePointer
     public private(set) var transactionDepth = 0
     /// Statements prepared on this connection, by their text: parsed and planned once (the
@@ -15,7 +15,7 @@ public final class PostgresConnection: Connection {
     public var dialect: SQLDialect { .postgres }
     public let location: DatabaseLocation
 
-    public init(url: String, file: String = #fileID, line: Int = #line) throws(StorageError) {
+    package init(url: String, file: String = #fileID, line: Int = #line) throws(StorageError) {
         guard let conn = PQconnectdb(url) else {
             throw StorageError(code: .connection, message: "libpq could not allocate a connection", file: file, line: line)
         }
@@ -197,17 +197,17 @@ public final class PostgresConnection: Connection {
         return count
     }
 
-    public func begin(at location: SourceLocation) throws(StorageError) {
+    package func begin(at location: SourceLocation) throws(StorageError) {
         try runScript(transactionDepth == 0 ? "BEGIN" : "SAVEPOINT sp\(transactionDepth)", at: location)
         transactionDepth += 1
     }
 
-    public func commit(at location: SourceLocation) throws(StorageError) {
+    package func commit(at location: SourceLocation) throws(StorageError) {
         transactionDepth -= 1
         try runScript(transactionDepth == 0 ? "COMMIT" : "RELEASE SAVEPOINT sp\(transactionDepth)", at: location)
     }
 
-    public func rollback(at location: SourceLocation) throws(StorageError) {
+    package func rollback(at location: SourceLocation) throws(StorageError) {
         transactionDepth -= 1
         if transactionDepth == 0 {
             try runScript("ROLLBACK", at: location)

@@ -26,10 +26,10 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 
 /// One open database connection: SQLite or PostgreSQL behind the same small interface.
 ///
-/// Placeholders are `?` on both drivers. A connection is used from one task at a time and is
-/// not `Sendable`; open one per worker with ``DatabaseLocation/connect()``. Call the
-/// extension methods (`execute`, `query`, `all`, `withTransaction`, `bulkInsert`), which record
-/// the caller's file and line.
+/// Placeholders are `?` on both drivers. A connection is used from one thread at a time and is
+/// not `Sendable`; it is lent by a ``Database`` (`withConnection`, `withTransaction`) for the
+/// duration of a closure, never kept. Call the extension methods (`execute`, `query`, `all`,
+/// `withTransaction`, `bulkInsert`), which record the caller's file and line.
 public protocol Connection: AnyObject {
     var dialect: SQLDialect { get }
 
@@ -61,9 +61,32 @@ public protocol Connection: AnyObject {
 
     /// Depth of open transactions (0 outside one).
     var transactionDepth: Int { get }
+
+    /// Runs `body` in a transaction (a savepoint inside one): committed when it returns, rolled
+    /// back when it throws. Call ``withTransaction(file:line:_:)``.
+    func transaction<T>(at location: SourceLocation, _ body: () throws -> T) throws -> T
+}
+
+/// What a driver does to open, commit and roll back a transaction: the plumbing behind
+/// ``Connection/transaction(at:_:)``, not for callers.
+package protocol TransactionDriver: Connection {
     func begin(at location: SourceLocation) throws(StorageError)
     func commit(at location: SourceLocation) throws(StorageError)
     func rollback(at location: SourceLocation) throws(StorageError)
+}
+
+extension TransactionDriver {
+    public func transaction<T>(at location: SourceLocation, _ body: () throws -> T) throws -> T {
+        try begin(at: location)
+        do {
+            let result = try body()
+            try commit(at: location)
+            return result
+        } catch {
+            try? rollback(at: location)
+            throw error
+        }
+    }
 }
 
 extension Connection {
@@ -135,16 +158,7 @@ extension Connection {
     public func withTransaction<T>(
         file: String = #fileID, line: Int = #line, _ body: () throws -> T
     ) throws -> T {
-        let location = SourceLocation(file: file, line: line)
-        try begin(at: location)
-        do {
-            let result = try body()
-            try commit(at: location)
-            return result
-        } catch {
-            try? rollback(at: location)
-            throw error
-        }
+        try transaction(at: SourceLocation(file: file, line: line), body)
     }
 }
 

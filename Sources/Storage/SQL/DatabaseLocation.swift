@@ -35,7 +35,7 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// Opens a new connection; each worker opens its own. An SQLite file that does not exist is
     /// created (empty).
-    public func connect(file: String = #fileID, line: Int = #line) throws(StorageError) -> any Connection {
+    package func connect(file: String = #fileID, line: Int = #line) throws(StorageError) -> any Connection {
         switch self {
         case .sqlite(let path): try SQLiteConnection(path: path, file: file, line: line)
         case .postgres(let url): try PostgresConnection(url: url, file: file, line: line)
@@ -44,7 +44,7 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// Opens a connection and brings the schema up to date, creating an SQLite file that does
     /// not exist: for `erc db migrate`, `erc demo` and tests.
-    public func open(file: String = #fileID, line: Int = #line) throws -> any Connection {
+    package func open(file: String = #fileID, line: Int = #line) throws -> any Connection {
         let connection = try connect(file: file, line: line)
         try Migrator(connection).migrate()
         return connection
@@ -54,7 +54,7 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
     /// an SQLite file that does not exist (it is not created), a database without erc's schema,
     /// and a schema older or newer than this build's, each naming the database and what to run.
     /// Nothing is written, so reports can read a read-only standby.
-    public func openExisting(file: String = #fileID, line: Int = #line) throws -> any Connection {
+    package func openExisting(file: String = #fileID, line: Int = #line) throws -> any Connection {
         let connection = try connectExisting(file: file, line: line)
         let migrator = Migrator(connection)
         let applied = try migrator.appliedVersions(file: file, line: line)
@@ -84,7 +84,7 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// Opens a new connection to a database that exists: an SQLite file that does not is refused
     /// (not created), naming the command that creates it. The schema is not looked at.
-    public func connectExisting(file: String = #fileID, line: Int = #line) throws(StorageError) -> any Connection {
+    package func connectExisting(file: String = #fileID, line: Int = #line) throws(StorageError) -> any Connection {
         switch self {
         case .sqlite(let path):
             guard Self.fileExists(path) else {

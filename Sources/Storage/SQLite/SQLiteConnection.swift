@@ -4,7 +4,7 @@ import CSQLite
 ///
 /// Opened in WAL mode with foreign keys on. Owns the `sqlite3` handle and closes it in `deinit`;
 /// prepared statements are cached per SQL text and finalized first.
-public final class SQLiteConnection: Connection {
+public final class SQLiteConnection: TransactionDriver {
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
     public private(set) var transactionDepth = 0
@@ -13,7 +13,7 @@ public final class SQLiteConnection: Connection {
     public var location: DatabaseLocation { .sqlite(path: path) }
 
     /// Opens the database file at `path`; `create` makes it when it does not exist.
-    public init(path: String, create: Bool = true, file: String = #fileID, line: Int = #line) throws(StorageError) {
+    package init(path: String, create: Bool = true, file: String = #fileID, line: Int = #line) throws(StorageError) {
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -151,17 +151,17 @@ public final class SQLiteConnection: Connection {
         }
     }
 
-    public func begin(at location: SourceLocation) throws(StorageError) {
+    package func begin(at location: SourceLocation) throws(StorageError) {
         try runScript(transactionDepth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT sp\(transactionDepth)", at: location)
         transactionDepth += 1
     }
 
-    public func commit(at location: SourceLocation) throws(StorageError) {
+    package func commit(at location: SourceLocation) throws(StorageError) {
         transactionDepth -= 1
         try runScript(transactionDepth == 0 ? "COMMIT" : "RELEASE sp\(transactionDepth)", at: location)
     }
 
-    public func rollback(at location: SourceLocation) throws(StorageError) {
+    package func rollback(at location: SourceLocation) throws(StorageError) {
         transactionDepth -= 1
         if transactionDepth == 0 {
             try runScript("ROLLBACK", at: location)

@@ -41,26 +41,20 @@ struct BillCommand: ParsableCommand {
     }
 
     func run() throws {
-        let connection = try database.open()
         let summary = try bill(
-            connection: connection, location: database.location, period: period, asOf: asOf ?? period.next.firstDay,
-            workers: workers, batchSize: batchSize, wait: wait)
+            database: try database.open(), period: period, asOf: asOf ?? period.next.firstDay, workers: workers,
+            batchSize: batchSize, wait: wait)
         print(report(summary))
     }
 }
 
 /// Bills a period in batches; a run killed halfway is finished by the next one.
 func bill(
-    connection: any Connection, location: DatabaseLocation, period: BillingPeriod, asOf: CalendarDate,
-    workers: Int? = nil, batchSize: Int = 2_000, wait: Bool = false
+    database: Database, period: BillingPeriod, asOf: CalendarDate, workers: Int? = nil, batchSize: Int = 2_000,
+    wait: Bool = false
 ) throws -> BillingSummary {
-    let defaultWorkers: Int
-    switch location {
-    case .postgres: defaultWorkers = ProcessInfo.processInfo.activeProcessorCount
-    case .sqlite: defaultWorkers = 1  // one writer, with a reader of its own computing ahead of it
-    }
-    var run = BillingRun(
-        location: location, connection: connection, period: period, asOf: asOf, workers: workers ?? defaultWorkers)
+    var run = BillingRun(database: database, period: period, asOf: asOf)
+    if let workers { run.workers = workers }
     run.batchSize = batchSize
     run.holder = Holder.current("erc bill --period \(period)")
     run.waitForLock = wait

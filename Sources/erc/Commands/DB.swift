@@ -12,8 +12,7 @@ struct DB: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let connection = try database.location.connect()
-            let applied = try Migrator(connection).migrate()
+            let applied = try Database.migrate(database.location)
             print(applied.isEmpty ? "Schema is up to date." : "Applied migrations \(applied.map(String.init).joined(separator: ", ")).")
         }
     }
@@ -23,9 +22,9 @@ struct DB: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let connection = try database.location.connectExisting()
+            let migrations = try Database(database.location).withConnection { try Migrator($0).status() }
             print("Database: \(database.location)")
-            for migration in try Migrator(connection).status() {
+            for migration in migrations {
                 let state = migration.appliedAt.map { "applied \($0)" } ?? "pending"
                 print("\(migration.version)  \(migration.name)  \(state)")
             }

@@ -47,16 +47,18 @@ struct DemoCommand: ParsableCommand {
         if filesOnly { return }
 
         print("2. Importing into \(database.location)")
-        let connection = try database.openCreating()
-        let importer = ExchangeImporter(connection: connection, readings: ReadingsFileRules(today: period.next.firstDay))
+        let db = try database.openCreating()
         let progress = Progress("importing", total: files.all.count)
         var rows = 0
         var unchanged = 0
-        for (index, file) in files.all.enumerated() {
-            let summary = try importer.importFile(at: file)
-            rows += summary.rows
-            if summary.alreadyImported { unchanged += 1 }
-            progress.update(index + 1)
+        try db.withConnection { connection in
+            let importer = ExchangeImporter(connection: connection, readings: ReadingsFileRules(today: period.next.firstDay))
+            for (index, file) in files.all.enumerated() {
+                let summary = try importer.importFile(at: file)
+                rows += summary.rows
+                if summary.alreadyImported { unchanged += 1 }
+                progress.update(index + 1)
+            }
         }
         progress.finish()
         print(
@@ -64,29 +66,28 @@ struct DemoCommand: ParsableCommand {
                 + (unchanged > 0 ? "; \(unchanged) already imported before, unchanged" : ""))
 
         print("3. Recording \(files.payments.count) payments made during \(period) (as a bank registry would bring them)")
-        let book = PaymentBook(connection: connection)
         var paid = Money.zero
         var repeated = 0
-        for payment in files.payments {
-            let recorded = try book.record(
-                IncomingPayment(
-                    source: "demo-bank", operationId: payment.operationId, account: try PersonalAccountNumber(payment.account),
-                    amount: payment.amount, paidOn: payment.paidOn))
-            paid += payment.amount
-            if recorded.wasRecordedBefore { repeated += 1 }
+        try db.withConnection { connection in
+            let book = PaymentBook(connection: connection)
+            for payment in files.payments {
+                let recorded = try book.record(
+                    IncomingPayment(
+                        source: "demo-bank", operationId: payment.operationId,
+                        account: try PersonalAccountNumber(payment.account), amount: payment.amount, paidOn: payment.paidOn))
+                paid += payment.amount
+                if recorded.wasRecordedBefore { repeated += 1 }
+            }
         }
         print("   \(paid) руб." + (repeated > 0 ? "; \(repeated) recorded before, not doubled" : ""))
 
         print("4. Billing \(period) as of \(period.next.firstDay)")
-        let summary = try bill(
-            connection: connection, location: database.location, period: period, asOf: period.next.firstDay)
+        let summary = try bill(database: db, period: period, asOf: period.next.firstDay)
         print(report(summary).split(separator: "\n").prefix(2).map { "   " + $0 }.joined(separator: "\n"))
 
         if noRender { return }
         print("5. Rendering ЕПД into \(epd)")
-        let rendered = try render(
-            connection: connection, location: database.location, period: period, out: epd, workers: workers,
-            documentsPerFile: nil)
+        let rendered = try render(database: db, period: period, out: epd, workers: workers, documentsPerFile: nil)
         print("   " + describe(rendered, out: epd))
 
         let seconds = (clock.now - started).components.seconds

@@ -29,8 +29,10 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let (key, token) = try KeyStore(connection: try database.open()).create(
-                    name: name, role: APIKey.Role(rawValue: role)!, scope: scope, terminals: terminal)
+                let (key, token) = try database.withConnection {
+                    try KeyStore(connection: $0).create(
+                        name: name, role: APIKey.Role(rawValue: role)!, scope: scope, terminals: terminal)
+                }
                 let terminals = terminal.isEmpty ? "" : ", terminals \(terminal.joined(separator: ", "))"
                 print("key \(key.id) (\(key.role.rawValue)\(key.scope.map { ", \($0)" } ?? "")\(terminals)): \(token)")
                 Terminal.error("Keep the token now: erc cannot show it again.")
@@ -45,7 +47,7 @@ struct KeysCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let keys = try KeyStore(connection: try database.open()).list()
+            let keys = try database.withConnection { try KeyStore(connection: $0).list() }
             guard !keys.isEmpty else {
                 print("No API key yet: erc keys create --name NAME --role ROLE [--scope SCOPE]")
                 return
@@ -67,7 +69,7 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             do {
-                try KeyStore(connection: try database.open()).revoke(id: id)
+                try database.withConnection { try KeyStore(connection: $0).revoke(id: id) }
                 print("key \(id) revoked")
             } catch let error as KeyError {
                 throw ValidationError(error.message)

@@ -24,11 +24,13 @@ struct PaymentsCommand: ParsableCommand {
         @Argument(help: "Statement files.") var files: [String]
 
         func run() throws {
-            let importer = BankStatementImporter(connection: try database.open(), bank: bank)
-            try importEach(files) { file in
-                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
-                let (orders, added) = try importer.importFile(bytes: bytes, name: (file as NSString).lastPathComponent)
-                print("\(file): \(orders) payment orders, \(added) new")
+            try database.withConnection { connection in
+                let importer = BankStatementImporter(connection: connection, bank: bank)
+                try importEach(files) { file in
+                    let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+                    let (orders, added) = try importer.importFile(bytes: bytes, name: (file as NSString).lastPathComponent)
+                    print("\(file): \(orders) payment orders, \(added) new")
+                }
             }
         }
     }
@@ -53,20 +55,21 @@ struct PaymentsCommand: ParsableCommand {
         @Argument(help: "Registry files, in order.") var files: [String]
 
         func run() throws {
-            let importer = RegistryImporter(
-                connection: try database.open(), bank: bank, layout: .classic(encoding))
-            try importEach(files) { file in
-                let s = try importer.importFile(at: file)
-                if s.alreadyImported {
-                    print("\(s.file): payment order \(s.paymentOrder) was imported before; nothing changed")
-                    return
+            try database.withConnection { connection in
+                let importer = RegistryImporter(connection: connection, bank: bank, layout: .classic(encoding))
+                try importEach(files) { file in
+                    let s = try importer.importFile(at: file)
+                    if s.alreadyImported {
+                        print("\(s.file): payment order \(s.paymentOrder) was imported before; nothing changed")
+                        return
+                    }
+                    var line = "\(s.file): payment order \(s.paymentOrder): \(s.payments) payments, \(s.amount) руб."
+                    if s.suspense > 0 { line += "; \(s.suspense) to suspense, \(s.suspenseAmount) руб." }
+                    if s.repeated > 0 { line += "; \(s.repeated) recorded before, not doubled" }
+                    if s.readings > 0 { line += "; \(s.readings) readings" }
+                    print(line)
+                    for left in s.readingsLeftOut { Terminal.error("\(s.file): reading left out: \(left)") }
                 }
-                var line = "\(s.file): payment order \(s.paymentOrder): \(s.payments) payments, \(s.amount) руб."
-                if s.suspense > 0 { line += "; \(s.suspense) to suspense, \(s.suspenseAmount) руб." }
-                if s.repeated > 0 { line += "; \(s.repeated) recorded before, not doubled" }
-                if s.readings > 0 { line += "; \(s.readings) readings" }
-                print(line)
-                for left in s.readingsLeftOut { Terminal.error("\(s.file): reading left out: \(left)") }
             }
         }
     }
@@ -88,7 +91,7 @@ struct PaymentsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let rows = try database.open().all(
+            let rows = try database.withConnection { try $0.all(
                 """
                 SELECT bank, operation_id, paid_on, account, payer, amount, reason FROM payment_suspense
                 ORDER BY paid_on, bank, operation_id
@@ -97,7 +100,7 @@ struct PaymentsCommand: ParsableCommand {
                 Row(
                     bank: try $0.string(0), operation: try $0.string(1), paidOn: try $0.string(2), account: try $0.string(3),
                     payer: try $0.string(4), amount: try $0.money(5).formatted(), reason: try $0.string(6))
-            }
+            } }
             let table = Table(
                 headers: ["Bank", "Operation", "Paid on", "Account", "Payer", "Amount", "Reason"],
                 rows: rows.map { [$0.bank, $0.operation, $0.paidOn, $0.account, $0.payer, $0.amount, $0.reason] },

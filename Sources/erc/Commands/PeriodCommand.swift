@@ -22,9 +22,11 @@ struct PeriodCommand: ParsableCommand {
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
 
         func run() throws {
-            var lock = PeriodLock(connection: try database.open())
-            lock.holder = Holder.current("erc period close --period \(period)")
-            try lock.close(period)
+            try database.withConnection { connection in
+                var lock = PeriodLock(connection: connection)
+                lock.holder = Holder.current("erc period close --period \(period)")
+                try lock.close(period)
+            }
             print("Period \(period) is closed.")
         }
     }
@@ -34,7 +36,7 @@ struct PeriodCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let closed = try PeriodLock(connection: try database.open()).closed()
+            let closed = try database.withConnection { try PeriodLock(connection: $0).closed() }
             print(closed.isEmpty ? "No period is closed." : closed.map { "\($0.period)  closed \($0.closedAt)" }.joined(separator: "\n"))
         }
     }

@@ -40,30 +40,31 @@ extension PrincipalsCommand {
         @Argument(help: "XML files to import, in order.") var files: [String]
 
         func run() throws {
-            let connection = try database.open()
-            let importer = ExchangeImporter(
-                connection: connection, maximumFileSize: Int64(maxFileSize) << 20,
-                readings: ReadingsFileRules(today: CenterCalendar.today))
-            var rejected = 0
-            for file in files {
-                let outcome: ImportReportFile.Outcome
-                do {
-                    let summary = try importer.importFile(at: file)
-                    print(describe(summary))
-                    outcome = .imported(summary)
-                } catch let error as ImportError {
-                    rejected += 1
-                    Terminal.error(error.description)
-                    outcome = .rejected(error)
+            try database.withConnection { connection in
+                let importer = ExchangeImporter(
+                    connection: connection, maximumFileSize: Int64(maxFileSize) << 20,
+                    readings: ReadingsFileRules(today: CenterCalendar.today))
+                var rejected = 0
+                for file in files {
+                    let outcome: ImportReportFile.Outcome
+                    do {
+                        let summary = try importer.importFile(at: file)
+                        print(describe(summary))
+                        outcome = .imported(summary)
+                    } catch let error as ImportError {
+                        rejected += 1
+                        Terminal.error(error.description)
+                        outcome = .rejected(error)
+                    }
+                    if let report {
+                        let path = files.count == 1 ? report : "\(report)/\(file.split(separator: "/").last!).report.xml"
+                        try ImportReportFile.write(outcome, createdAt: CenterCalendar.nowStamp, to: path)
+                    }
                 }
-                if let report {
-                    let path = files.count == 1 ? report : "\(report)/\(file.split(separator: "/").last!).report.xml"
-                    try ImportReportFile.write(outcome, createdAt: CenterCalendar.nowStamp, to: path)
+                if rejected > 0 {
+                    Terminal.error("\(rejected) of \(files.count) files rejected.")
+                    throw ExitCode(65)
                 }
-            }
-            if rejected > 0 {
-                Terminal.error("\(rejected) of \(files.count) files rejected.")
-                throw ExitCode(65)
             }
         }
     }
@@ -92,24 +93,25 @@ extension PrincipalsCommand {
         }
 
         func run() throws {
-            let connection = try database.open()
-            let kind = ExchangeKind(rawValue: kind)!
-            // Written beside the target and moved into place only when complete and valid, so a
-            // failed export leaves no file behind.
-            let partial = out + ".partial"
-            let rows: Int
-            do {
-                rows = try exportFile(
-                    connection: connection, kind: kind, inn: principal, period: period, path: partial, fileId: fileId,
-                    createdAt: CenterCalendar.nowStamp)
-                try ExchangeFileReader.validate(partial)
-                if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
-                try FileManager.default.moveItem(atPath: partial, toPath: out)
-            } catch {
-                try? FileManager.default.removeItem(atPath: partial)
-                throw error
+            try database.withConnection { connection in
+                let kind = ExchangeKind(rawValue: kind)!
+                // Written beside the target and moved into place only when complete and valid, so a
+                // failed export leaves no file behind.
+                let partial = out + ".partial"
+                let rows: Int
+                do {
+                    rows = try exportFile(
+                        connection: connection, kind: kind, inn: principal, period: period, path: partial, fileId: fileId,
+                        createdAt: CenterCalendar.nowStamp)
+                    try ExchangeFileReader.validate(partial)
+                    if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
+                    try FileManager.default.moveItem(atPath: partial, toPath: out)
+                } catch {
+                    try? FileManager.default.removeItem(atPath: partial)
+                    throw error
+                }
+                print("\(out): \(kind) of principal \(principal) for \(period), \(rows) rows, valid against \(kind.schemaFileName)")
             }
-            print("\(out): \(kind) of principal \(principal) for \(period), \(rows) rows, valid against \(kind.schemaFileName)")
         }
     }
 }

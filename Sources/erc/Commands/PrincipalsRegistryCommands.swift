@@ -95,8 +95,9 @@ extension PrincipalsCommand {
 
         func run() throws {
             let (principal, agreement, services) = try principal()
-            let connection = try database.open()
-            try PrincipalRegistry(connection: connection).add(principal, agreement: agreement, services: services)
+            try database.withConnection {
+                try PrincipalRegistry(connection: $0).add(principal, agreement: agreement, services: services)
+            }
             print("Registered \(principal.name), INN \(principal.inn): \(agreement == nil ? "draft (no agreement yet)" : "active from \(agreement!.effectiveFrom)")")
         }
     }
@@ -108,7 +109,9 @@ extension PrincipalsCommand {
         @Option(help: "The day whose agreements count (default: today).") var asOf: CalendarDate?
 
         func run() throws {
-            let list = try PrincipalRegistry(connection: try database.open()).list(asOf: asOf ?? CenterCalendar.today)
+            let list = try database.withConnection {
+                try PrincipalRegistry(connection: $0).list(asOf: asOf ?? CenterCalendar.today)
+            }
             if format == .json {
                 print(try json(list))
                 return
@@ -129,7 +132,7 @@ extension PrincipalsCommand {
         @Option(help: "text or json.") var format = "text"
 
         func run() throws {
-            let details = try PrincipalRegistry(connection: try database.open()).show(inn: inn)
+            let details = try database.withConnection { try PrincipalRegistry(connection: $0).show(inn: inn) }
             if format == "json" {
                 print(try json(details))
                 return
@@ -172,7 +175,9 @@ protocol StatusChangeCommand: ParsableCommand {
 extension StatusChangeCommand {
     func run() throws {
         let day = on ?? CenterCalendar.today
-        try PrincipalRegistry(connection: try database.open()).change(inn: inn, to: Self.target, on: day, reason: reason)
+        try database.withConnection {
+            try PrincipalRegistry(connection: $0).change(inn: inn, to: Self.target, on: day, reason: reason)
+        }
         print("Principal \(inn) is \(Self.target) from \(day).")
     }
 }

@@ -37,13 +37,11 @@ struct ReadingsCommand: ParsableCommand {
 
         func run() throws {
             let today = CenterCalendar.today
-            let intake = ReadingIntake(connection: try database.open(), today: today)
+            let submission = ReadingSubmission(
+                account: account, meter: meter, valueMilli: parseValue(value)!, takenOn: takenOn ?? today,
+                channel: MeterReading.Channel(rawValue: channel)!, receivedAt: CenterCalendar.nowStamp, idempotencyKey: key)
             do {
-                let ack = try intake.submit(
-                    ReadingSubmission(
-                        account: account, meter: meter, valueMilli: parseValue(value)!, takenOn: takenOn ?? today,
-                        channel: MeterReading.Channel(rawValue: channel)!, receivedAt: CenterCalendar.nowStamp,
-                        idempotencyKey: key))
+                let ack = try database.withConnection { try ReadingIntake(connection: $0, today: today).submit(submission) }
                 var line = "accepted: acknowledgement \(ack.id), counts for \(ack.period)"
                 if let original = ack.duplicateOf { line += ", the same as reading \(original)" }
                 if !ack.flags.isEmpty { line += ", flags: \(ack.flags.map(\.rawValue).joined(separator: ", "))" }

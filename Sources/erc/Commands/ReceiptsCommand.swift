@@ -36,9 +36,8 @@ struct ReceiptsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let connection = try database.open()
             let summary = try render(
-                connection: connection, location: database.location, period: period, out: out, workers: workers,
+                database: try database.open(), period: period, out: out, workers: workers,
                 documentsPerFile: perPremises ? nil : batchSize, charset: charset)
             print(describe(summary, out: out))
         }
@@ -53,12 +52,13 @@ struct ReceiptsCommand: ParsableCommand {
         @Option(help: "Output PDF file (default: <account>-<period>.pdf).") var out: String?
 
         func run() throws {
-            let connection = try database.open()
             let path = out ?? "\(account.value)-\(period).pdf"
             var found = false
-            try EPDLoader(connection: connection, center: .demo).forEachDocument(period: period, .account(account)) {
-                try EPDRenderer().render($0, to: path)
-                found = true
+            try database.withConnection { connection in
+                try EPDLoader(connection: connection, center: .demo).forEachDocument(period: period, .account(account)) {
+                    try EPDRenderer().render($0, to: path)
+                    found = true
+                }
             }
             guard found else {
                 Terminal.error("No statement for this account in \(period): run erc bill --period \(period) first.")
@@ -70,15 +70,17 @@ struct ReceiptsCommand: ParsableCommand {
 }
 
 func render(
-    connection: any Connection, location: DatabaseLocation, period: BillingPeriod, out: String, workers: Int?,
-    documentsPerFile: Int?, charset: PaymentQR.Charset = .utf8
+    database: Database, period: BillingPeriod, out: String, workers: Int?, documentsPerFile: Int?,
+    charset: PaymentQR.Charset = .utf8
 ) throws -> RenderSummary {
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-    let count = try connection.scalar("SELECT COUNT(*) FROM statements WHERE period = ?", [period])
+    let count = try database.withConnection {
+        try $0.scalar("SELECT COUNT(*) FROM statements WHERE period = ?", [period])
+    }
     let progress = Progress("rendering ЕПД \(period)", total: Int(count))
     let run = RenderRun(
-        location: location, period: period, outputDirectory: out, center: .demo, renderer: EPDRenderer(charset: charset),
-        workers: workers ?? activeProcessorCount(), documentsPerFile: documentsPerFile)
+        database: database, period: period, outputDirectory: out, center: .demo, renderer: EPDRenderer(charset: charset),
+        workers: workers, documentsPerFile: documentsPerFile)
     let (summary, manifest) = try run.run { progress.update($0) }
     progress.finish()
     try Data(ManifestEntry.csv(manifest).utf8).write(to: URL(fileURLWithPath: "\(out)/manifest.csv"), options: .atomic)

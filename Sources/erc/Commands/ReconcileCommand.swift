@@ -39,30 +39,31 @@ struct ReconcileCommand: ParsableCommand {
         }
 
         func run() throws {
-            let connection = try database.open()
-            let payouts = try PayoutReport.compute(connection: connection, period: period)
-            let taken = try PayoutReport.moneyTaken(connection: connection, period: period)
-            let collected = payouts.reduce(Money.zero) { $0 + $1.collected }
-            let fees = payouts.reduce(Money.zero) { $0 + $1.fee }
-            let paid = payouts.reduce(Money.zero) { $0 + $1.payout }
-            do {
-                let rows = payouts.map {
-                    [$0.inn, $0.name, $0.agreement, String($0.payments), $0.collected.formatted(), $0.fee.formatted(),
-                     $0.payout.formatted(), "\($0.account) \($0.bic)"]
-                } + [["Total", "", "", String(payouts.reduce(0) { $0 + $1.payments }), collected.formatted(), fees.formatted(), paid.formatted(), ""]]
-                let table = Table(
-                    headers: ["INN", "Principal", "Agreement", "Payments", "Collected", "Fee", "Payout", "Account, BIC"],
-                    rows: rows, rightAligned: [3, 4, 5, 6])
-                try emit(table, json: payouts, name: "payouts", format: format, csv: csv)
+            try database.withConnection { connection in
+                let payouts = try PayoutReport.compute(connection: connection, period: period)
+                let taken = try PayoutReport.moneyTaken(connection: connection, period: period)
+                let collected = payouts.reduce(Money.zero) { $0 + $1.collected }
+                let fees = payouts.reduce(Money.zero) { $0 + $1.fee }
+                let paid = payouts.reduce(Money.zero) { $0 + $1.payout }
+                do {
+                    let rows = payouts.map {
+                        [$0.inn, $0.name, $0.agreement, String($0.payments), $0.collected.formatted(), $0.fee.formatted(),
+                         $0.payout.formatted(), "\($0.account) \($0.bic)"]
+                    } + [["Total", "", "", String(payouts.reduce(0) { $0 + $1.payments }), collected.formatted(), fees.formatted(), paid.formatted(), ""]]
+                    let table = Table(
+                        headers: ["INN", "Principal", "Agreement", "Payments", "Collected", "Fee", "Payout", "Account, BIC"],
+                        rows: rows, rightAligned: [3, 4, 5, 6])
+                    try emit(table, json: payouts, name: "payouts", format: format, csv: csv)
+                }
+                if let orders {
+                    try writeOrders(payouts, to: orders)
+                }
+                guard paid + fees == taken else {
+                    Terminal.error("payouts \(paid) + fees \(fees) differ from the money taken, \(taken)")
+                    throw ExitCode(1)
+                }
+                if format == .table { print("Payouts + fees = money taken: \(paid) + \(fees) = \(taken) руб.") }
             }
-            if let orders {
-                try writeOrders(payouts, to: orders)
-            }
-            guard paid + fees == taken else {
-                Terminal.error("payouts \(paid) + fees \(fees) differ from the money taken, \(taken)")
-                throw ExitCode(1)
-            }
-            if format == .table { print("Payouts + fees = money taken: \(paid) + \(fees) = \(taken) руб.") }
         }
     }
 
@@ -80,18 +81,19 @@ struct ReconcileCommand: ParsableCommand {
         @Option(help: "Also write the agent-report XML file here.") var xml: String?
 
         func run() throws {
-            let connection = try database.open()
-            let report = try PrincipalSettlements(connection: connection, inn: principal).agentReport(period: period)
-            print("Agent's report to \(principal) for \(period), agreement \(report.agreementNumber), fee \(report.feeRule)")
-            let rows = report.lines.map {
-                [$0.serviceCode, String($0.payments), $0.collected.formatted(), $0.fee.formatted(), $0.payout.formatted()]
-            } + [["Total", String(report.lines.reduce(0) { $0 + $1.payments }), report.collected.formatted(), report.fee.formatted(), report.payout.formatted()]]
-            print(Table(headers: ["Service", "Payments", "Collected", "Fee", "Payout"], rows: rows, rightAligned: [1, 2, 3, 4]).text())
-            if let xml {
-                _ = try exportFile(
-                    connection: connection, kind: .agentReport, inn: principal, period: period, path: xml, fileId: nil,
-                    createdAt: CenterCalendar.nowStamp)
-                print("Written \(xml)")
+            try database.withConnection { connection in
+                let report = try PrincipalSettlements(connection: connection, inn: principal).agentReport(period: period)
+                print("Agent's report to \(principal) for \(period), agreement \(report.agreementNumber), fee \(report.feeRule)")
+                let rows = report.lines.map {
+                    [$0.serviceCode, String($0.payments), $0.collected.formatted(), $0.fee.formatted(), $0.payout.formatted()]
+                } + [["Total", String(report.lines.reduce(0) { $0 + $1.payments }), report.collected.formatted(), report.fee.formatted(), report.payout.formatted()]]
+                print(Table(headers: ["Service", "Payments", "Collected", "Fee", "Payout"], rows: rows, rightAligned: [1, 2, 3, 4]).text())
+                if let xml {
+                    _ = try exportFile(
+                        connection: connection, kind: .agentReport, inn: principal, period: period, path: xml, fileId: nil,
+                        createdAt: CenterCalendar.nowStamp)
+                    print("Written \(xml)")
+                }
             }
         }
     }
@@ -113,8 +115,8 @@ struct ReconcileCommand: ParsableCommand {
         @OptionGroup var csv: CSVOptions
 
         func run() throws {
-            let aging = try ReceivablesLedger(connection: try database.open())
-                .reading(from: database.location, workers: ProcessInfo.processInfo.activeProcessorCount)
+            let aging = try ReceivablesLedger(database: try database.open())
+                .reading()
                 .aging(period: period, asOf: asOf ?? period.next.firstDay)
             var total = Aging()
             var rows: [[String]] = []
@@ -147,7 +149,7 @@ struct ReconcileCommand: ParsableCommand {
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
 
         func run() throws {
-            let ledger = ReceivablesLedger(connection: try database.open())
+            let ledger = ReceivablesLedger(database: try database.open())
             let (principals, problems) = try ledger.checkAll(period: period)
             guard problems.isEmpty else {
                 for problem in problems { Terminal.error(problem) }
@@ -179,7 +181,7 @@ struct ReconcileCommand: ParsableCommand {
         }
 
         func run() throws {
-            let lines = try ReceivablesLedger(connection: try database.open())
+            let lines = try ReceivablesLedger(database: try database.open())
                 .turnover(period: period, by: ReceivablesLedger.Grouping(rawValue: by)!, principal: principal)
                 .sorted { $0.key < $1.key }
             var total = Billing.Turnover()

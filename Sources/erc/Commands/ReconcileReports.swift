@@ -41,8 +41,8 @@ extension ReconcileCommand {
                 }
                 return cells
             }
-            let ledger = try ReceivablesLedger(connection: try database.open())
-                .reading(from: database.location, workers: ProcessInfo.processInfo.activeProcessorCount)
+            let ledger = try ReceivablesLedger(database: try database.open())
+                .reading()
             let asOf = asOf ?? period.next.firstDay
             let minimum = Money(parsing: minDebt)!
             if format == .csv {
@@ -80,7 +80,7 @@ extension ReconcileCommand {
         }
 
         func run() throws {
-            let act = try ReceivablesLedger(connection: try database.open()).act(
+            let act = try ReceivablesLedger(database: try database.open()).act(
                 principal: principal, account: account, from: from, to: to)
             let rows = [["", "balance before \(from.russian)", "", "", act.opening.formatted()]]
                 + act.entries.map { [$0.day.russian, $0.kind, $0.period.description, $0.amount.formatted(), $0.balance.formatted()] }
@@ -110,31 +110,32 @@ extension ReconcileCommand {
         @OptionGroup var csv: CSVOptions
 
         func run() throws {
-            let connection = try database.open()
-            let registries = try RegistryReconciliation.compute(connection: connection, period: period)
-            let orphans = try RegistryReconciliation.ordersWithoutRegistry(connection: connection, period: period)
-            do {
-                let table = Table(
-                    headers: [
-                        "Bank", "Order", "Date", "Lines", "Paid", "Transferred", "Fee", "Recorded", "Suspense", "Repeated",
-                        "Statement",
-                    ],
-                    rows: registries.map {
-                        [$0.bank, $0.paymentOrder, $0.orderDate.russian, String($0.lines), $0.total.formatted(),
-                         $0.transferred.formatted(), $0.fee.formatted(), $0.recorded.formatted(), $0.suspense.formatted(),
-                         $0.repeated.formatted(), $0.statement?.formatted() ?? "not imported"]
-                    }, rightAligned: Set(3...10))
-                if registries.isEmpty && format == .table {
-                    print("No registry in \(period).")
-                } else {
-                    try emit(table, json: registries, name: "bank", format: format, csv: csv)
+            try database.withConnection { connection in
+                let registries = try RegistryReconciliation.compute(connection: connection, period: period)
+                let orphans = try RegistryReconciliation.ordersWithoutRegistry(connection: connection, period: period)
+                do {
+                    let table = Table(
+                        headers: [
+                            "Bank", "Order", "Date", "Lines", "Paid", "Transferred", "Fee", "Recorded", "Suspense", "Repeated",
+                            "Statement",
+                        ],
+                        rows: registries.map {
+                            [$0.bank, $0.paymentOrder, $0.orderDate.russian, String($0.lines), $0.total.formatted(),
+                             $0.transferred.formatted(), $0.fee.formatted(), $0.recorded.formatted(), $0.suspense.formatted(),
+                             $0.repeated.formatted(), $0.statement?.formatted() ?? "not imported"]
+                        }, rightAligned: Set(3...10))
+                    if registries.isEmpty && format == .table {
+                        print("No registry in \(period).")
+                    } else {
+                        try emit(table, json: registries, name: "bank", format: format, csv: csv)
+                    }
                 }
+                let differences = registries.flatMap { registry in
+                    registry.differences.map { "\(registry.bank) order \(registry.paymentOrder) of \(registry.orderDate.russian): \($0)" }
+                }
+                for difference in differences + orphans { Terminal.error(difference) }
+                if !differences.isEmpty || !orphans.isEmpty { throw ExitCode(1) }
             }
-            let differences = registries.flatMap { registry in
-                registry.differences.map { "\(registry.bank) order \(registry.paymentOrder) of \(registry.orderDate.russian): \($0)" }
-            }
-            for difference in differences + orphans { Terminal.error(difference) }
-            if !differences.isEmpty || !orphans.isEmpty { throw ExitCode(1) }
         }
     }
 }

@@ -20,16 +20,21 @@ struct DatabaseOptions: ParsableArguments {
         DatabaseLocation.resolve(option: url, environment: ProcessInfo.processInfo.environment)
     }
 
-    /// Opens a database `erc db migrate` (or `erc demo`) made, at this build's schema, and writes
-    /// nothing to open it: a missing SQLite file or a schema that is not this build's is refused
+    /// The database `erc db migrate` (or `erc demo`) made, at this build's schema; nothing is
+    /// written to open it: a missing SQLite file or a schema that is not this build's is refused
     /// with the command to run.
-    func open() throws -> any Connection {
-        try location.openExisting()
+    func open() throws -> Database {
+        try Database.existing(location)
+    }
+
+    /// Runs `body` with a connection of the command's database (``open()``).
+    func withConnection<T>(_ body: (any Connection) throws -> T) throws -> T {
+        try open().withConnection(body)
     }
 
     /// Creates the database if it is missing and brings its schema up to date: `erc db migrate`
     /// and `erc demo` only.
-    func openCreating() throws -> any Connection {
-        try location.open()
+    func openCreating() throws -> Database {
+        try Database.migrated(location)
     }
 }
