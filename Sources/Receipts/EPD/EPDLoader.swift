@@ -1,21 +1,28 @@
+import Billing
 public import Core
 public import Storage
 
-/// Reads billed statements from storage as ЕПД documents, streaming one document at a time:
-/// one account (the infomat copy), or a range of the period's delivery order (`PrintOrder`).
-/// The meters and readings of the documents asked for are read first, in one query each.
+/// Billed statements as ЕПД documents: Billing's ``StatementReader`` reads them, this maps each
+/// to the document with the center's requisites, streaming one at a time.
 public struct EPDLoader {
     public enum Selection: Sendable, Hashable {
         case account(PersonalAccountNumber)
         /// Positions in the delivery order, from 1.
-        case printOrder(ClosedRange<Int>)
+        case delivery(ClosedRange<Int>)
+
+        var statements: StatementReader.Selection {
+            switch self {
+            case .account(let account): .account(account)
+            case .delivery(let range): .delivery(range)
+            }
+        }
     }
 
-    let connection: any Connection
+    let reader: StatementReader
     let center: Center
 
     public init(connection: any Connection, center: Center) {
-        self.connection = connection
+        reader = StatementReader(connection: connection)
         self.center = center
     }
 
@@ -23,154 +30,45 @@ public struct EPDLoader {
     public func forEachDocument(
         period: BillingPeriod, _ selection: Selection, _ body: (EPDDocument) throws -> Void
     ) throws {
-        let statements = scope(selection, period: period, alias: "s")
-        let ownPayees = try self.ownPayees(on: period.lastDay)
-        let meters = try self.meters(period: period, selection)
-        var current: EPDDocument?
-        try connection.query(
-            """
-            SELECT s.account_number, a.owner_name, h.postal_code, h.city, h.street, h.number, a.entrance,
-                   a.apartment, a.area_centi, a.residents,
-                   p.name, p.inn, p.kpp, p.bank_name, p.bic, p.account, p.phone,
-                   COALESCE(sv.name, l.service_code), COALESCE(sv.unit, ''), l.volume_milli, l.tariff, l.amount,
-                   l.recalculated, l.privileges, s.opening, s.paid, s.penalties, p.id, p.corr_account, l.closing,
-                   sv.norm_milli, COALESCE(sv.readings_due_day, 25)
-            FROM statements s
-            \(statements.join)
-            JOIN accounts a ON a.number = s.account_number
-            JOIN houses h ON h.code = a.house_code
-            JOIN statement_lines l ON l.period = s.period AND l.account_number = s.account_number
-            JOIN principals p ON p.id = l.principal_id
-            LEFT JOIN services sv ON sv.principal_id = l.principal_id AND sv.code = l.service_code
-            WHERE s.period = ? \(statements.filter)
-            ORDER BY \(selection.isRange ? "o.seq" : "s.account_number"), l.line_no
-            """,
-            (selection.isRange ? [period] : []) + [period] + Array(statements.binds.dropFirst(selection.isRange ? 1 : 0))
-        ) { row in
-            let number = try row.string(0)
-            if current?.account.value != number {
-                if let done = current { try body(done) }
-                let postal = try row.string(2)
-                let street = try row.string(4)
-                let house = try row.string(5)
-                let apartment = try row.string(7)
-                current = EPDDocument(
-                    period: period, account: try PersonalAccountNumber(number), ownerName: try row.string(1),
-                    address: "\(postal), г. \(try row.string(3)), \(street), д. \(house), кв. \(apartment)",
-                    postalCode: postal, street: street, houseNumber: house, entrance: try row.int(6),
-                    apartment: apartment, areaCenti: try row.int64(8), residents: try row.int(9), center: center,
-                    principals: [])
-                current!.opening = try row.money(24)
-                current!.paid = try row.money(25)
-                current!.penalties = try row.money(26)
-                current!.meters = meters[number] ?? []
-            }
-            let inn = try row.string(11)
-            if current!.principals.last?.inn != inn {
-                current!.principals.append(
-                    EPDDocument.PrincipalBlock(
-                        name: try row.string(10), inn: inn, kpp: try row.string(12), bankName: try row.string(13),
-                        bic: try row.string(14), account: try row.string(15), phone: try row.string(16), lines: [],
-                        correspondentAccount: try row.string(28), paidToOwnAccount: ownPayees.contains(try row.int64(27))))
-            }
-            var line = EPDDocument.Line(
-                serviceName: try row.string(17), unit: try row.string(18), volumeMilli: try row.int64(19),
-                tariff: try row.money(20), amount: try row.money(21), recalculated: try row.money(22),
-                privileges: try row.money(23))
-            line.closing = try row.money(29)
-            line.normMilli = try row.optionalInt64(30)
-            current!.principals[current!.principals.count - 1].lines.append(line)
-            current!.readingsDueDay = min(current!.readingsDueDay, try row.int(31))
-        }
-        if let done = current { try body(done) }
+        try reader.forEachStatement(period: period, selection.statements) { try body(document($0)) }
     }
 
-    /// The join and filter that select the documents' rows of a table aliased `alias`, with
-    /// their bound values (the period first, for the delivery order).
-    private func scope(_ selection: Selection, period: BillingPeriod, alias: String) -> (
-        join: String, filter: String, binds: [any SQLBindable]
-    ) {
-        switch selection {
-        case .account(let account):
-            return ("", "AND \(alias).account_number = ?", [account])
-        case .printOrder(let range):
-            return (
-                "JOIN print_order o ON o.period = ? AND o.account_number = \(alias).account_number",
-                "AND o.seq >= ? AND o.seq <= ?", [period, range.lowerBound, range.upperBound]
-            )
+    /// The document of a statement.
+    func document(_ statement: BilledStatement) -> EPDDocument {
+        let premises = statement.premises
+        var epd = EPDDocument(
+            period: statement.period, account: premises.account, ownerName: premises.ownerName,
+            address: "\(premises.postalCode), г. \(premises.city), \(premises.street), д. \(premises.houseNumber), "
+                + "кв. \(premises.apartment)",
+            postalCode: premises.postalCode, street: premises.street, houseNumber: premises.houseNumber,
+            entrance: premises.entrance, apartment: premises.apartment, areaCenti: premises.areaCenti,
+            residents: premises.residents, center: center,
+            principals: statement.principals.map { principal in
+                EPDDocument.PrincipalBlock(
+                    name: principal.name, inn: principal.inn, kpp: principal.kpp, bankName: principal.bankName,
+                    bic: principal.bic, account: principal.account, phone: principal.phone,
+                    lines: principal.lines.map { line in
+                        var printed = EPDDocument.Line(
+                            serviceName: line.serviceName, unit: line.unit, volumeMilli: line.volumeMilli,
+                            tariff: line.tariff, amount: line.amount, recalculated: line.recalculated,
+                            privileges: line.privileges)
+                        printed.closing = line.closing
+                        printed.normMilli = line.normMilli
+                        return printed
+                    },
+                    correspondentAccount: principal.correspondentAccount, paidToOwnAccount: principal.paidToOwnAccount)
+            })
+        epd.opening = statement.opening
+        epd.paid = statement.paid
+        epd.penalties = statement.penalties
+        epd.meters = statement.meters.map { meter in
+            EPDDocument.MeterLine(
+                serviceName: meter.serviceName, serial: meter.serial, unit: meter.unit,
+                previous: meter.previous.map { .init(valueMilli: $0.valueMilli, takenOn: $0.takenOn) },
+                current: meter.current.map { .init(valueMilli: $0.valueMilli, takenOn: $0.takenOn) },
+                verifiedUntil: meter.verifiedUntil)
         }
-    }
-
-    /// Principals whose agreement in force on `day` pays them to their own account.
-    private func ownPayees(on day: CalendarDate) throws -> Set<Int64> {
-        var own: Set<Int64> = []
-        try connection.query(
-            """
-            SELECT a.principal_id FROM agreements a
-            WHERE a.payee = 'own' AND a.effective_from = (
-                SELECT MAX(b.effective_from) FROM agreements b WHERE b.principal_id = a.principal_id AND b.effective_from <= ?)
-            """, [day]
-        ) { own.insert(try $0.int64(0)) }
-        return own
-    }
-
-    /// The selected premises' meters by account, each with its last reading before the period
-    /// and its last reading of the period.
-    private func meters(period: BillingPeriod, _ selection: Selection) throws -> [String: [EPDDocument.MeterLine]] {
-        let selected = scope(selection, period: period, alias: "m")
-        var meters: [String: (account: String, line: EPDDocument.MeterLine)] = [:]
-        var ordered: [String] = []
-        try connection.query(
-            """
-            SELECT m.account_number, m.principal_id, m.serial, COALESCE(sv.name, m.service_code), COALESCE(sv.unit, ''),
-                   m.verified_until
-            FROM meters m \(selected.join)
-            LEFT JOIN services sv ON sv.principal_id = m.principal_id AND sv.code = m.service_code
-            WHERE true \(selected.filter)
-            ORDER BY m.account_number, sv.name, m.serial
-            """, selected.binds
-        ) { row in
-            let key = "\(try row.int64(1))|\(try row.string(2))"
-            ordered.append(key)
-            meters[key] = (
-                try row.string(0),
-                EPDDocument.MeterLine(
-                    serviceName: try row.string(3), serial: try row.string(2), unit: try row.string(4), previous: nil,
-                    current: nil, verifiedUntil: try row.date(5))
-            )
-        }
-        guard !meters.isEmpty else { return [:] }
-        let readings = scope(selection, period: period, alias: "r")
-        let joinBinds = selection.isRange ? [readings.binds[0]] : []
-        try connection.query(
-            """
-            SELECT r.principal_id, r.meter_serial, r.period, r.value_milli, r.taken_on
-            FROM readings r \(readings.join)
-            WHERE r.period <= ? \(readings.filter)
-            ORDER BY r.taken_on, r.id
-            """, joinBinds + [period] + Array(readings.binds.dropFirst(joinBinds.count))
-        ) { row in
-            let key = "\(try row.int64(0))|\(try row.string(1))"
-            guard meters[key] != nil else { return }
-            let reading = EPDDocument.MeterLine.Reading(valueMilli: try row.int64(3), takenOn: try row.date(4))
-            if try row.period(2) == period {
-                meters[key]!.line.current = reading
-            } else {
-                meters[key]!.line.previous = reading
-            }
-        }
-        var result: [String: [EPDDocument.MeterLine]] = [:]
-        for key in ordered {
-            let held = meters[key]!
-            result[held.account, default: []].append(held.line)
-        }
-        return result
-    }
-}
-
-extension EPDLoader.Selection {
-    var isRange: Bool {
-        if case .printOrder = self { return true }
-        return false
+        epd.readingsDueDay = statement.principals.flatMap(\.lines).map(\.readingsDueDay).reduce(epd.readingsDueDay, min)
+        return epd
     }
 }

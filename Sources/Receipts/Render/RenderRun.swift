@@ -27,7 +27,7 @@ public struct ManifestEntry: Sendable, Hashable, Codable {
     public var total: Int64
 }
 
-/// Renders a period's ЕПД in delivery order (`PrintOrder`) on every core: print-house batches
+/// Renders a period's ЕПД in delivery order (Billing's `DeliveryOrder`) on every core: print-house batches
 /// of `documentsPerFile` documents per PDF (`epd-<period>-00001.pdf`, ...), or one PDF per
 /// premises (`<account>.pdf`). Each worker borrows a connection of its own, claims the next range of
 /// the order, streams its documents and writes its file beside the target, moving it into
@@ -68,7 +68,7 @@ public struct RenderRun: Sendable {
                     code: .incomplete, message: "the ЕПД of \(period) are not rendered: " + problems.joined(separator: "; "),
                     problems: problems)
             }
-            return try PrintOrder(connection: connection).build(period: period)
+            return try DeliveryOrder(connection: connection).build(period: period)
         }
         let unit = documentsPerFile ?? 200
         let ranges = stride(from: 1, through: count, by: unit).map { $0...min($0 + unit - 1, count) }
@@ -130,7 +130,7 @@ public struct RenderRun: Sendable {
         var entries: [ManifestEntry] = []
         let loader = EPDLoader(connection: connection, center: center)
         if documentsPerFile == nil {
-            try loader.forEachDocument(period: period, .printOrder(range)) { epd in
+            try loader.forEachDocument(period: period, .delivery(range)) { epd in
                 let name = "\(epd.account.value).pdf"
                 let pages = try renderer.render(epd, to: "\(outputDirectory)/\(name)")
                 entries.append(entry(epd, file: name, first: 1, last: pages))
@@ -144,7 +144,7 @@ public struct RenderRun: Sendable {
         }
         let name = batchFileName(number)
         let document = try renderer.makeDocument()
-        try loader.forEachDocument(period: period, .printOrder(range)) { epd in
+        try loader.forEachDocument(period: period, .delivery(range)) { epd in
             let first = summary.pages + 1
             summary.pages += try renderer.draw(epd, in: document)
             entries.append(entry(epd, file: name, first: first, last: summary.pages))

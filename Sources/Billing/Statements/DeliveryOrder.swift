@@ -1,9 +1,11 @@
 public import Core
 public import Storage
 
-/// Numbers a period's statements in delivery order: postal code, street, house (shorter
-/// numbers first, so 9 comes before 10), entrance, apartment (the same), account.
-public struct PrintOrder {
+/// Numbers a period's statements in delivery order (`print_order`, which it alone writes):
+/// postal code, street, house (shorter numbers first, so 9 comes before 10), entrance,
+/// apartment (the same), account. Print runs read statements by ranges of it
+/// (``StatementReader/Selection/delivery(_:)``).
+public struct DeliveryOrder {
     let connection: any Connection
 
     public init(connection: any Connection) {

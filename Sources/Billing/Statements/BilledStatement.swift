@@ -1,0 +1,79 @@
+public import Core
+
+/// One premises' statement of a period as billing wrote it, with what a document needs to show
+/// it: the premises and payer, each principal's lines with its requisites, the balances, the
+/// meters with their readings. Read by ``StatementReader``; Receipts turns it into an ЕПД.
+public struct BilledStatement: Sendable, Hashable {
+    public struct Premises: Sendable, Hashable {
+        public var account: PersonalAccountNumber
+        public var ownerName: String
+        public var postalCode: String
+        public var city: String
+        public var street: String
+        public var houseNumber: String
+        public var entrance: Int
+        public var apartment: String
+        public var areaCenti: Int64
+        public var residents: Int
+    }
+
+    public struct Line: Sendable, Hashable {
+        public var serviceName: String
+        public var unit: String
+        public var volumeMilli: Int64
+        public var tariff: Money
+        /// Charged for the period, before recalculations and privileges.
+        public var amount: Money
+        public var recalculated: Money
+        /// The discount given (positive).
+        public var privileges: Money
+        /// The line's balance at the end of the period.
+        public var closing: Money
+        /// The norm per resident a month, thousandths of the unit.
+        public var normMilli: Int64?
+        /// The service's readings day.
+        public var readingsDueDay: Int
+    }
+
+    /// A principal's block: its requisites and its lines on this statement.
+    public struct Principal: Sendable, Hashable {
+        public var id: Int64
+        public var name: String
+        public var inn: String
+        public var kpp: String
+        public var bankName: String
+        public var bic: String
+        public var account: String
+        public var correspondentAccount: String
+        public var phone: String
+        /// Its agreement in force at the period's end has it paid to its own account.
+        public var paidToOwnAccount: Bool
+        public var lines: [Line]
+    }
+
+    public struct Reading: Sendable, Hashable {
+        public var valueMilli: Int64
+        public var takenOn: CalendarDate
+    }
+
+    /// An individual meter with its last reading before the period and its last of the period.
+    public struct Meter: Sendable, Hashable {
+        public var serviceName: String
+        public var serial: String
+        public var unit: String
+        public var previous: Reading?
+        public var current: Reading?
+        public var verifiedUntil: CalendarDate
+    }
+
+    public var period: BillingPeriod
+    public var premises: Premises
+    /// Debt (positive) or advance (negative) carried into the period.
+    public var opening: Money
+    /// Money received in the period.
+    public var paid: Money
+    /// Penalties accrued in the period.
+    public var penalties: Money
+    public var principals: [Principal]
+    public var meters: [Meter]
+}
