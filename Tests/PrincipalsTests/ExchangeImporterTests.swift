@@ -199,6 +199,24 @@ struct ExchangeImporterTests {
         }
     }
 
+    @Test("a storage failure while rows stream in is thrown as it is, and stores nothing")
+    func storageFailuresAreThrown() throws {
+        try importValidRegistry()
+        let before = try counts()
+        try connection.execute(
+            "CREATE TRIGGER erc_test_full BEFORE INSERT ON postings BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+        do {
+            _ = try importer.importFile(at: TestPaths.fixture("charges-valid.xml"))
+            Issue.record("the import went through a failing journal")
+        } catch let error as StorageError {
+            #expect(error.message.contains("database or disk is full"), "\(error)")
+        }
+        #expect(try counts() == before)
+        #expect(connection.transactionDepth == 0)
+        try connection.execute("DROP TRIGGER erc_test_full")
+        #expect(try importer.importFile(at: TestPaths.fixture("charges-valid.xml")).rows == 6)
+    }
+
     @Test func filesOverTheSizeLimitAreRefusedUnread() throws {
         try importValidRegistry()
         let small = ExchangeImporter(connection: connection, maximumFileSize: 1_000)

@@ -21,24 +21,24 @@ final class AccountsFileHandler: RecordHandler {
 
     var connection: any Connection { session.connection }
 
-    func header(_ record: XMLRecord) -> Bool {
-        guard let codes = session.beginRegistry(header: record) else { return false }
+    func header(_ record: XMLRecord) throws -> Bool {
+        guard let codes = try session.beginRegistry(header: record) else { return false }
         services = codes
         return true
     }
 
-    func record(_ record: XMLRecord) {
+    func record(_ record: XMLRecord) throws {
         switch record.name {
-        case "house": house(record)
-        case "account": account(record)
-        case "balance": balance(record)
-        case "privilege": privilege(record)
-        case "footer": footer(record)
+        case "house": try house(record)
+        case "account": try account(record)
+        case "balance": try balance(record)
+        case "privilege": try privilege(record)
+        case "footer": try footer(record)
         default: break
         }
     }
 
-    private func house(_ record: XMLRecord) {
+    private func house(_ record: XMLRecord) throws {
         counts.houses += 1
         let f = record.fields
         guard let code = f["code"], let postal = f["postalCode"], let city = f["city"], let street = f["street"],
@@ -48,20 +48,18 @@ final class AccountsFileHandler: RecordHandler {
             session.problem(record, "code", "duplicate house code in the file")
             return
         }
-        session.store {
-            if let existing = try connection.first(
-                "SELECT postal_code, city, street, number FROM houses WHERE code = ?", [code])
-            {
-                let same = try [existing.string(0), existing.string(1), existing.string(2), existing.string(3)]
-                    == [postal, city, street, number]
-                if !same {
-                    session.problem(record, "house", "this house code is registered with a different address")
-                }
-            } else {
-                try connection.execute(
-                    "INSERT INTO houses (code, postal_code, city, street, number) VALUES (?, ?, ?, ?, ?)",
-                    [code, postal, city, street, number])
+        if let existing = try connection.first(
+            "SELECT postal_code, city, street, number FROM houses WHERE code = ?", [code])
+        {
+            let same = try [existing.string(0), existing.string(1), existing.string(2), existing.string(3)]
+                == [postal, city, street, number]
+            if !same {
+                session.problem(record, "house", "this house code is registered with a different address")
             }
+        } else {
+            try connection.execute(
+                "INSERT INTO houses (code, postal_code, city, street, number) VALUES (?, ?, ?, ?, ?)",
+                [code, postal, city, street, number])
         }
     }
 
@@ -69,7 +67,7 @@ final class AccountsFileHandler: RecordHandler {
     var staged = false
     var pendingPremises: [[SQLValue]] = []
 
-    private func account(_ record: XMLRecord) {
+    private func account(_ record: XMLRecord) throws {
         counts.accounts += 1
         session.summary.rows += 1
         let f = record.fields
@@ -90,129 +88,110 @@ final class AccountsFileHandler: RecordHandler {
             return
         }
         guard session.principalId != nil else { return }
-        session.store {
-            if !staged {
-                try connection.execute("DROP TABLE IF EXISTS \(Self.staging)")
-                try connection.execute(
-                    """
-                    CREATE TEMPORARY TABLE \(Self.staging) (
-                        number TEXT NOT NULL, principal_account TEXT, house_code TEXT NOT NULL, entrance INTEGER NOT NULL,
-                        apartment TEXT NOT NULL, area_centi BIGINT NOT NULL, residents INTEGER NOT NULL,
-                        owner_name TEXT NOT NULL, line BIGINT NOT NULL, house_line BIGINT NOT NULL)
-                    """)
-                staged = true
-            }
+        if !staged {
+            try connection.execute("DROP TABLE IF EXISTS \(Self.staging)")
+            try connection.execute(
+                """
+                CREATE TEMPORARY TABLE \(Self.staging) (
+                    number TEXT NOT NULL, principal_account TEXT, house_code TEXT NOT NULL, entrance INTEGER NOT NULL,
+                    apartment TEXT NOT NULL, area_centi BIGINT NOT NULL, residents INTEGER NOT NULL,
+                    owner_name TEXT NOT NULL, line BIGINT NOT NULL, house_line BIGINT NOT NULL)
+                """)
+            staged = true
         }
         pendingPremises.append([
             .text(number), f["principalAccount"].map(SQLValue.text) ?? .null, .text(house), .integer(Int64(entrance)),
             .text(apartment), .integer(area), .integer(Int64(residents)), .text(owner),
             .integer(Int64(record.line(of: "number"))), .integer(Int64(record.line(of: "house"))),
         ])
-        if pendingPremises.count >= 10_000 { flushPremises() }
+        if pendingPremises.count >= 10_000 { try flushPremises() }
     }
 
-    private func flushPremises() {
+    private func flushPremises() throws {
         guard staged, !pendingPremises.isEmpty else { return }
-        session.store {
-            try connection.bulkInsert(
-                into: Self.staging,
-                columns: [
-                    "number", "principal_account", "house_code", "entrance", "apartment", "area_centi", "residents",
-                    "owner_name", "line", "house_line",
-                ],
-                rows: pendingPremises)
-        }
+        try connection.bulkInsert(
+            into: Self.staging,
+            columns: [
+                "number", "principal_account", "house_code", "entrance", "apartment", "area_centi", "residents",
+                "owner_name", "line", "house_line",
+            ],
+            rows: pendingPremises)
         pendingPremises.removeAll(keepingCapacity: true)
     }
 
     /// Set checks of the staged premises against the registry: the house must exist, an account
     /// registered before must be the same premises, a premises must not be registered under
     /// another account.
-    func finishChecks() {
-        flushPremises()
+    func finishChecks() throws {
+        try flushPremises()
         guard staged else { return }
-        let file = session.file
-        session.store {
-            try connection.query(
-                """
-                SELECT s.house_line FROM \(Self.staging) s LEFT JOIN houses h ON h.code = s.house_code
-                WHERE h.code IS NULL ORDER BY s.line
-                """
-            ) { row in
-                session.problems.append(
-                    ImportProblem(
-                        file: file, line: try row.int(0), element: "house",
-                        reason: "unknown house code: list the house in this file or register it first"))
-            }
-            try connection.query(
-                """
-                SELECT s.line FROM \(Self.staging) s JOIN accounts a ON a.number = s.number
-                WHERE a.house_code <> s.house_code OR a.apartment <> s.apartment ORDER BY s.line
-                """
-            ) { row in
-                session.problems.append(
-                    ImportProblem(
-                        file: file, line: try row.int(0), element: "account",
-                        reason: "this account is registered for a different premises"))
-            }
-            try connection.query(
-                """
-                SELECT s.line FROM \(Self.staging) s
-                JOIN accounts a ON a.house_code = s.house_code AND a.apartment = s.apartment AND a.number <> s.number
-                ORDER BY s.line
-                """
-            ) { row in
-                session.problems.append(
-                    ImportProblem(
-                        file: file, line: try row.int(0), element: "account",
-                        reason: "this premises is registered under another account"))
-            }
+        try connection.query(
+            """
+            SELECT s.house_line FROM \(Self.staging) s LEFT JOIN houses h ON h.code = s.house_code
+            WHERE h.code IS NULL ORDER BY s.line
+            """
+        ) { row in
+            session.problem(line: try row.int(0), element: "house",
+                    reason: "unknown house code: list the house in this file or register it first")
         }
-        if session.problems.isEmpty, !pendingBalances.isEmpty { checkBalancesOpened() }
-        session.problems.sort { $0.line < $1.line }
+        try connection.query(
+            """
+            SELECT s.line FROM \(Self.staging) s JOIN accounts a ON a.number = s.number
+            WHERE a.house_code <> s.house_code OR a.apartment <> s.apartment ORDER BY s.line
+            """
+        ) { row in
+            session.problem(line: try row.int(0), element: "account",
+                    reason: "this account is registered for a different premises")
+        }
+        try connection.query(
+            """
+            SELECT s.line FROM \(Self.staging) s
+            JOIN accounts a ON a.house_code = s.house_code AND a.apartment = s.apartment AND a.number <> s.number
+            ORDER BY s.line
+            """
+        ) { row in
+            session.problem(line: try row.int(0), element: "account",
+                    reason: "this premises is registered under another account")
+        }
+        if !session.hasProblems, !pendingBalances.isEmpty { try checkBalancesOpened() }
     }
 
     /// An account and service this principal carried a balance in for before (another accounts
     /// file, whatever period it dated from) is refused: the same file under a new id would double
     /// the debt. One set query over the file's balances, staged.
-    private func checkBalancesOpened() {
+    private func checkBalancesOpened() throws {
         guard let principalId = session.principalId else { return }
-        let file = session.file
         let table = "erc_import_balances"
-        session.store {
-            try connection.execute("DROP TABLE IF EXISTS \(table)")
-            try connection.execute(
-                "CREATE TEMPORARY TABLE \(table) (account_number TEXT NOT NULL, service_code TEXT NOT NULL, line BIGINT NOT NULL)")
-            try connection.bulkInsert(
-                into: table, columns: ["account_number", "service_code", "line"],
-                rows: pendingBalances.lazy.map { balance in
-                    var line = SQLValue.null
-                    if case .file(_, let row?) = balance.source { line = .integer(row) }
-                    return [.text(balance.account), .text(balance.serviceCode), line]
-                })
-            try connection.query(
-                """
-                SELECT b.line, COALESCE(f.file_id, ''), MIN(o.source_line), MIN(o.for_period) FROM \(table) b
-                JOIN postings o ON o.account_number = b.account_number AND o.principal_id = ?
-                    AND o.service_code = b.service_code AND o.kind = 'opening'
-                LEFT JOIN import_files f ON f.id = o.source_file
-                GROUP BY b.line, f.file_id ORDER BY b.line
-                """, [principalId]
-            ) { row in
-                let earlier = try row.string(1)
-                let since = try row.optionalString(3).map { " dating from \($0)" } ?? ""
-                session.problems.append(
-                    ImportProblem(
-                        file: file, line: try row.int(0), element: "balance",
-                        reason: "this account and service carry an opening balance\(since) already, from file "
-                            + "\(earlier.isEmpty ? "?" : earlier) (line \(try row.optionalInt64(2) ?? 0)): a balance is carried in "
-                            + "once; correct it with a recalculation in a charges file"))
-            }
-            try connection.execute("DROP TABLE \(table)")
+        try connection.execute("DROP TABLE IF EXISTS \(table)")
+        try connection.execute(
+            "CREATE TEMPORARY TABLE \(table) (account_number TEXT NOT NULL, service_code TEXT NOT NULL, line BIGINT NOT NULL)")
+        try connection.bulkInsert(
+            into: table, columns: ["account_number", "service_code", "line"],
+            rows: pendingBalances.lazy.map { balance in
+                var line = SQLValue.null
+                if case .file(_, let row?) = balance.source { line = .integer(row) }
+                return [.text(balance.account), .text(balance.serviceCode), line]
+            })
+        try connection.query(
+            """
+            SELECT b.line, COALESCE(f.file_id, ''), MIN(o.source_line), MIN(o.for_period) FROM \(table) b
+            JOIN postings o ON o.account_number = b.account_number AND o.principal_id = ?
+                AND o.service_code = b.service_code AND o.kind = 'opening'
+            LEFT JOIN import_files f ON f.id = o.source_file
+            GROUP BY b.line, f.file_id ORDER BY b.line
+            """, [principalId]
+        ) { row in
+            let earlier = try row.string(1)
+            let since = try row.optionalString(3).map { " dating from \($0)" } ?? ""
+            session.problem(line: try row.int(0), element: "balance",
+                    reason: "this account and service carry an opening balance\(since) already, from file "
+                        + "\(earlier.isEmpty ? "?" : earlier) (line \(try row.optionalInt64(2) ?? 0)): a balance is carried in "
+                        + "once; correct it with a recalculation in a charges file")
         }
+        try connection.execute("DROP TABLE \(table)")
     }
 
-    private func balance(_ record: XMLRecord) {
+    private func balance(_ record: XMLRecord) throws {
         counts.balances += 1
         let f = record.fields
         guard let account = f["account"], let service = f["service"], let amount = f["amount"].flatMap({ Int64($0) })
@@ -233,8 +212,8 @@ final class AccountsFileHandler: RecordHandler {
             }
             since = named
         }
-        checkServed(record, account)
-        guard session.problems.isEmpty, let importId = session.importId else { return }
+        try checkServed(record, account)
+        guard !session.hasProblems, let importId = session.importId else { return }
         pendingBalances.append(
             Posting(
                 account: account, principalId: principalId, serviceCode: service, period: period, kind: .opening,
@@ -242,18 +221,16 @@ final class AccountsFileHandler: RecordHandler {
                 source: .file(importId: importId, line: Int64(record.line))))
     }
 
-    private func checkServed(_ record: XMLRecord, _ account: String) {
-        session.store {
-            if !accounts.contains(account), try !session.serves(account) {
-                session.problem(record, "account", "unknown account, or not one this principal serves")
-            }
+    private func checkServed(_ record: XMLRecord, _ account: String) throws {
+        if !accounts.contains(account), try !session.serves(account) {
+            session.problem(record, "account", "unknown account, or not one this principal serves")
         }
     }
 
     var privileges: Set<String> = []
     var pendingPrivileges: [[SQLValue]] = []
 
-    private func privilege(_ record: XMLRecord) {
+    private func privilege(_ record: XMLRecord) throws {
         counts.privileges += 1
         let f = record.fields
         guard let account = f["account"], let service = f["service"], let category = f["category"],
@@ -272,14 +249,14 @@ final class AccountsFileHandler: RecordHandler {
             return
         }
         guard let principalId = session.principalId else { return }
-        checkServed(record, account)
+        try checkServed(record, account)
         pendingPrivileges.append([
             .integer(principalId), .text(account), .text(service), .text(category), .integer(Int64(residents)),
             .integer(Int64(percent)), from.sqlValue, until?.sqlValue ?? .null,
         ])
     }
 
-    private func footer(_ record: XMLRecord) {
+    private func footer(_ record: XMLRecord) throws {
         let checks = [
             ("houseCount", counts.houses, "houses"), ("accountCount", counts.accounts, "accounts"),
             ("balanceCount", counts.balances, "balances"),
@@ -295,40 +272,38 @@ final class AccountsFileHandler: RecordHandler {
         }
     }
 
-    func finish() {
+    func finish() throws {
         guard let principalId = session.principalId else { return }
-        session.store {
-            if staged {
-                // New premises first (an account registered before stays as it is), then the link
-                // to this principal with its own number for the premises.
-                try connection.execute(
-                    """
-                    INSERT INTO accounts (number, house_code, entrance, apartment, area_centi, residents, owner_name)
-                    SELECT number, house_code, entrance, apartment, area_centi, residents, owner_name
-                    FROM \(Self.staging) s WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.number = s.number)
-                    """)
-                try connection.execute(
-                    """
-                    INSERT INTO principal_accounts (principal_id, account_number, principal_account)
-                    SELECT ?, number, principal_account FROM \(Self.staging) WHERE true
-                    ON CONFLICT (principal_id, account_number) DO UPDATE SET principal_account = excluded.principal_account
-                    """, [principalId])
-                try connection.execute("DROP TABLE \(Self.staging)")
-            }
-            try PostingWriter(connection: connection).append(pendingBalances)
-            // A privilege registered again (the same account, service, category and first day)
-            // takes the file's terms.
-            for row in pendingPrivileges {
-                try connection.execute(
-                    """
-                    INSERT INTO privileges (principal_id, account_number, service_code, category, residents, percent,
-                                            effective_from, effective_until)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (principal_id, account_number, service_code, category, effective_from) DO UPDATE SET
-                        residents = excluded.residents, percent = excluded.percent,
-                        effective_until = excluded.effective_until
-                    """, row)
-            }
+        if staged {
+            // New premises first (an account registered before stays as it is), then the link
+            // to this principal with its own number for the premises.
+            try connection.execute(
+                """
+                INSERT INTO accounts (number, house_code, entrance, apartment, area_centi, residents, owner_name)
+                SELECT number, house_code, entrance, apartment, area_centi, residents, owner_name
+                FROM \(Self.staging) s WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.number = s.number)
+                """)
+            try connection.execute(
+                """
+                INSERT INTO principal_accounts (principal_id, account_number, principal_account)
+                SELECT ?, number, principal_account FROM \(Self.staging) WHERE true
+                ON CONFLICT (principal_id, account_number) DO UPDATE SET principal_account = excluded.principal_account
+                """, [principalId])
+            try connection.execute("DROP TABLE \(Self.staging)")
+        }
+        try PostingWriter(connection: connection).append(pendingBalances)
+        // A privilege registered again (the same account, service, category and first day)
+        // takes the file's terms.
+        for row in pendingPrivileges {
+            try connection.execute(
+                """
+                INSERT INTO privileges (principal_id, account_number, service_code, category, residents, percent,
+                                        effective_from, effective_until)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (principal_id, account_number, service_code, category, effective_from) DO UPDATE SET
+                    residents = excluded.residents, percent = excluded.percent,
+                    effective_until = excluded.effective_until
+                """, row)
         }
     }
 }

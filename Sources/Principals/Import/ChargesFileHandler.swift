@@ -50,29 +50,26 @@ final class ChargesFileHandler: RecordHandler {
 
     var connection: any Connection { session.connection }
 
-    func header(_ record: XMLRecord) -> Bool {
+    func header(_ record: XMLRecord) throws -> Bool {
         period = record.fields["period"].flatMap(BillingPeriod.init)
-        guard session.begin(header: record), session.principalId != nil, let period else { return false }
-        session.store {
-            if try connection.scalar("SELECT COUNT(*) FROM closed_periods WHERE period = ?", [period]) > 0 {
-                session.problem(
-                    record, "period",
-                    "the period is closed; send changes to it as recalculations in the next open period")
-            }
-            services = try session.serviceCodes()
-            // About 150 bytes a row: room for the keys up front, so the set never rehashes.
-            keys.reserveCapacity(Int(session.digest.expectedSize / 150))
-            for (number, code) in services.sorted().enumerated() { serviceNumbers[code] = UInt64(number) }
+        guard try session.begin(header: record), session.principalId != nil, let period else { return false }
+        if try connection.scalar("SELECT COUNT(*) FROM closed_periods WHERE period = ?", [period]) > 0 {
+            session.problem(
+                record, "period",
+                "the period is closed; send changes to it as recalculations in the next open period")
         }
+        services = try session.serviceCodes()
+        // About 150 bytes a row: room for the keys up front, so the set never rehashes.
+        keys.reserveCapacity(Int(session.digest.expectedSize / 150))
+        for (number, code) in services.sorted().enumerated() { serviceNumbers[code] = UInt64(number) }
         if let named = record.fields["replaces"] {
-            session.store { try checkReplaced(record, named, period: period) }
+            try checkReplaced(record, named, period: period)
         }
-        session.recordImport(period: period)
-        guard session.failure == nil, session.importId != nil else { return false }
+        try session.recordImport(period: period)
+        guard session.importId != nil else { return false }
         if replaces != nil {
             rowsTable = Self.replacementStaging
-            session.store { try PostingWriter(connection: connection).createStaging(rowsTable) }
-            guard session.failure == nil else { return false }
+            try PostingWriter(connection: connection).createStaging(rowsTable)
         }
         let load = BackgroundLoad(connection: connection, table: rowsTable)
         load.start()
@@ -107,11 +104,11 @@ final class ChargesFileHandler: RecordHandler {
         replaces = (id, fileId)
     }
 
-    func record(_ record: XMLRecord) {
+    func record(_ record: XMLRecord) throws {
         switch record.name {
-        case "charge": charge(record)
-        case "recalculation": recalculation(record)
-        case "footer": footer(record)
+        case "charge": try charge(record)
+        case "recalculation": try recalculation(record)
+        case "footer": try footer(record)
         default: break
         }
     }
@@ -136,14 +133,12 @@ final class ChargesFileHandler: RecordHandler {
         var key = number << 29 | serviceNumber << 17
         if let recalculating { key |= 1 << 16 | UInt64(recalculating.index & 0xFFFF) }
         if !keys.insert(key).inserted {
-            session.problems.append(
-                ImportProblem(
-                    file: session.file, line: record.line(of: "account"), element: record.name,
-                    reason: "duplicate row: the same account and service appear earlier in the file"))
+            session.problem(line: record.line(of: "account"), element: record.name,
+                    reason: "duplicate row: the same account and service appear earlier in the file")
         }
     }
 
-    private func charge(_ record: XMLRecord) {
+    private func charge(_ record: XMLRecord) throws {
         counts.rows += 1
         guard let account = record.fields["account"], let service = record.fields["service"],
             let volume = record.fields["volume"].flatMap({ parseScaled($0, scale: 3) }),
@@ -161,10 +156,10 @@ final class ChargesFileHandler: RecordHandler {
             session.problem(
                 record, "amount", "is not volume x tariff rounded to whole kopecks (expected \(expected.decimalString))")
         }
-        stage(record, account, service, .charge, amount, volume: volume, tariff: Money(kopecks: tariff), forPeriod: nil, note: nil)
+        try stage(record, account, service, .charge, amount, volume: volume, tariff: Money(kopecks: tariff), forPeriod: nil, note: nil)
     }
 
-    private func recalculation(_ record: XMLRecord) {
+    private func recalculation(_ record: XMLRecord) throws {
         counts.rows += 1
         guard let account = record.fields["account"], let service = record.fields["service"],
             let forPeriod = record.fields["forPeriod"].flatMap(BillingPeriod.init),
@@ -182,14 +177,14 @@ final class ChargesFileHandler: RecordHandler {
         if amount == 0 {
             session.problem(record, "amount", "a recalculation of zero changes nothing")
         }
-        stage(record, account, service, .recalculation, amount, volume: nil, tariff: nil, forPeriod: forPeriod, note: reason)
+        try stage(record, account, service, .recalculation, amount, volume: nil, tariff: nil, forPeriod: forPeriod, note: reason)
     }
 
     private func stage(
         _ record: XMLRecord, _ account: String, _ service: String, _ kind: Posting.Kind, _ amount: Int64, volume: Int64?,
         tariff: Money?, forPeriod: BillingPeriod?, note: String?
-    ) {
-        guard let load, let constants, session.problems.isEmpty else { return }
+    ) throws {
+        guard let load, let constants, !session.hasProblems else { return }
         batch.append(
             Posting(
                 account: account, principalId: constants.principal, serviceCode: service, period: constants.period,
@@ -203,7 +198,7 @@ final class ChargesFileHandler: RecordHandler {
         }
     }
 
-    private func footer(_ record: XMLRecord) {
+    private func footer(_ record: XMLRecord) throws {
         session.checkCount(record, "rowCount", "rows", counts.rows)
         guard !incomplete else { return }
         for (field, actual) in [("chargeTotal", counts.charges), ("recalculationTotal", counts.recalculations)] {
@@ -216,58 +211,50 @@ final class ChargesFileHandler: RecordHandler {
         session.summary.total = counts.charges + counts.recalculations
     }
 
-    /// Hands the last rows over and waits for the loading thread.
-    func endOfFile() {
+    /// Hands the last rows over, waits for the loading thread and throws what it threw.
+    func endOfFile() throws {
         guard let load else { return }
         if !batch.isEmpty { load.pipe.put(batch) }
         batch = []
-        do { _ = try load.wait() } catch {
-            if session.failure == nil { session.failure = error }
-        }
         self.load = nil
+        _ = try load.wait()
     }
 
     /// Checks the file's accounts against the registry: the distinct accounts go to a temporary
     /// table, one anti-join finds those the principal does not serve, and only their rows are
     /// looked up for line numbers.
-    func finishChecks() {
+    func finishChecks() throws {
         guard let principalId = session.principalId, let importId = session.importId, let period,
-            session.problems.isEmpty
+            !session.hasProblems
         else { return }
-        let file = session.file
-        session.store {
-            try connection.execute("DROP TABLE IF EXISTS erc_import_accounts")
-            try connection.execute("CREATE TEMPORARY TABLE erc_import_accounts (account_number TEXT NOT NULL)")
-            try connection.bulkInsert(
-                into: "erc_import_accounts", columns: ["account_number"],
-                rows: accounts.lazy.map { [SQLValue.text(pad(Int($0), 10))] })
-            let foreign = try connection.all(
+        try connection.execute("DROP TABLE IF EXISTS erc_import_accounts")
+        try connection.execute("CREATE TEMPORARY TABLE erc_import_accounts (account_number TEXT NOT NULL)")
+        try connection.bulkInsert(
+            into: "erc_import_accounts", columns: ["account_number"],
+            rows: accounts.lazy.map { [SQLValue.text(pad(Int($0), 10))] })
+        let foreign = try connection.all(
+            """
+            SELECT a.account_number FROM erc_import_accounts a
+            LEFT JOIN principal_accounts pa ON pa.principal_id = ? AND pa.account_number = a.account_number
+            WHERE pa.account_number IS NULL
+            """, [principalId]
+        ).map { try $0.string(0) }
+        try connection.execute("DROP TABLE erc_import_accounts")
+        for chunk in stride(from: 0, to: foreign.count, by: 500).map({ foreign[$0..<min($0 + 500, foreign.count)] }) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            try connection.query(
                 """
-                SELECT a.account_number FROM erc_import_accounts a
-                LEFT JOIN principal_accounts pa ON pa.principal_id = ? AND pa.account_number = a.account_number
-                WHERE pa.account_number IS NULL
-                """, [principalId]
-            ).map { try $0.string(0) }
-            try connection.execute("DROP TABLE erc_import_accounts")
-            for chunk in stride(from: 0, to: foreign.count, by: 500).map({ foreign[$0..<min($0 + 500, foreign.count)] }) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-                try connection.query(
-                    """
-                    SELECT source_line FROM \(rowsTable)
-                    WHERE period = ? AND account_number IN (\(marks)) AND source_file = ? ORDER BY source_line
-                    """, [period] + chunk.map { $0 as any SQLBindable } + [importId]
-                ) { row in
-                    session.problems.append(
-                        ImportProblem(
-                            file: file, line: try row.int(0), element: "account",
-                            reason: "unknown account, or not one this principal serves"))
-                }
+                SELECT source_line FROM \(rowsTable)
+                WHERE period = ? AND account_number IN (\(marks)) AND source_file = ? ORDER BY source_line
+                """, [period] + chunk.map { $0 as any SQLBindable } + [importId]
+            ) { row in
+                session.problem(line: try row.int(0), element: "account",
+                        reason: "unknown account, or not one this principal serves")
             }
         }
-        if session.problems.isEmpty, replaces == nil {
-            session.store { try checkAlreadyInJournal(principalId: principalId, importId: importId) }
+        if !session.hasProblems, replaces == nil {
+            try checkAlreadyInJournal(principalId: principalId, importId: importId)
         }
-        session.problems.sort { $0.line < $1.line }
     }
 
     /// Names every row whose charge (account, service, period) or recalculation (the same and the
@@ -308,12 +295,10 @@ final class ChargesFileHandler: RecordHandler {
         guard !found.isEmpty else { return }
         let earlierFiles = Set(found.map(\.earlier))
         if earlierFiles.count == 1, found.count == counts.rows, counts.rows > 1, let earlier = earlierFiles.first {
-            session.problems.append(
-                ImportProblem(
-                    file: session.file, line: found[0].line, element: "chargesFile",
+            session.problem(line: found[0].line, element: "chargesFile",
                     reason: "every one of its \(counts.rows) rows charges (or recalculates) an account, service and period "
                         + "that file \(earlier) charged already: the same charges sent again under a new file id? A file "
-                        + "that corrects \(earlier) names it in <replaces>"))
+                        + "that corrects \(earlier) names it in <replaces>")
         } else {
             session.problems += found.map(\.problem)
         }
@@ -323,56 +308,54 @@ final class ChargesFileHandler: RecordHandler {
     /// replacement's staged rows go in as differences: for each account, service and period
     /// recalculated (the file's own period for its charges), what the file says less what the
     /// journal holds from the principal's files, posted as a recalculation naming both files.
-    func finish() {
+    func finish() throws {
         guard let replaces, let principalId = session.principalId, let importId = session.importId, let period else {
             return
         }
-        session.store {
-            let note = "по файлу \(session.summary.fileId), заменившему \(replaces.fileId)"
-            // One key per line of the statement: charges and the differences that replaced them are
-            // the period's own (for_period = the period), recalculations keep the period they correct.
-            let key = "CASE WHEN kind = 'charge' THEN period ELSE for_period END"
-            var differences: [Posting] = []
-            try connection.query(
-                """
-                SELECT d.account_number, d.service_code, d.for_period, d.amount, d.volume, d.line
+        let note = "по файлу \(session.summary.fileId), заменившему \(replaces.fileId)"
+        // One key per line of the statement: charges and the differences that replaced them are
+        // the period's own (for_period = the period), recalculations keep the period they correct.
+        let key = "CASE WHEN kind = 'charge' THEN period ELSE for_period END"
+        var differences: [Posting] = []
+        try connection.query(
+            """
+            SELECT d.account_number, d.service_code, d.for_period, d.amount, d.volume, d.line
+            FROM (
+                SELECT account_number, service_code, for_period, SUM(amount) AS amount, SUM(volume) AS volume,
+                       MAX(line) AS line
                 FROM (
-                    SELECT account_number, service_code, for_period, SUM(amount) AS amount, SUM(volume) AS volume,
-                           MAX(line) AS line
-                    FROM (
-                        SELECT account_number, service_code, \(key) AS for_period, amount,
-                               COALESCE(volume_milli, 0) AS volume, source_line AS line
-                        FROM \(rowsTable)
-                        UNION ALL
-                        SELECT account_number, service_code, \(key) AS for_period, -amount,
-                               -COALESCE(volume_milli, 0) AS volume, NULL AS line
-                        FROM postings
-                        WHERE principal_id = ? AND period = ? AND kind IN ('charge', 'recalculation')
-                          AND source_file IS NOT NULL
-                    ) x
-                    GROUP BY account_number, service_code, for_period
-                ) d
-                WHERE d.amount <> 0
-                ORDER BY d.account_number, d.service_code, d.for_period
-                """, [principalId, period]
-            ) { row in
-                differences.append(
-                    Posting(
-                        account: try row.string(0), principalId: principalId, serviceCode: try row.string(1), period: period,
-                        kind: .recalculation, amount: try row.money(3), volumeMilli: try row.int64(4),
-                        countsFrom: period.dueDate, forPeriod: try row.period(2), note: note,
-                        source: .file(importId: importId, line: try row.optionalInt64(5))))
-            }
-            try PostingWriter(connection: connection).append(differences)
-            session.summary.replacedFileId = replaces.fileId
-            if let row = try connection.first(
-                "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM postings WHERE source_file = ?", [importId])
-            {
-                session.summary.differences = try row.int(0)
-                session.summary.difference = try row.money(1)
-            }
-            try connection.execute("UPDATE import_files SET replaces = ? WHERE id = ?", [replaces.id, importId])
-            try connection.execute("DROP TABLE \(rowsTable)")
+                    SELECT account_number, service_code, \(key) AS for_period, amount,
+                           COALESCE(volume_milli, 0) AS volume, source_line AS line
+                    FROM \(rowsTable)
+                    UNION ALL
+                    SELECT account_number, service_code, \(key) AS for_period, -amount,
+                           -COALESCE(volume_milli, 0) AS volume, NULL AS line
+                    FROM postings
+                    WHERE principal_id = ? AND period = ? AND kind IN ('charge', 'recalculation')
+                      AND source_file IS NOT NULL
+                ) x
+                GROUP BY account_number, service_code, for_period
+            ) d
+            WHERE d.amount <> 0
+            ORDER BY d.account_number, d.service_code, d.for_period
+            """, [principalId, period]
+        ) { row in
+            differences.append(
+                Posting(
+                    account: try row.string(0), principalId: principalId, serviceCode: try row.string(1), period: period,
+                    kind: .recalculation, amount: try row.money(3), volumeMilli: try row.int64(4),
+                    countsFrom: period.dueDate, forPeriod: try row.period(2), note: note,
+                    source: .file(importId: importId, line: try row.optionalInt64(5))))
         }
+        try PostingWriter(connection: connection).append(differences)
+        session.summary.replacedFileId = replaces.fileId
+        if let row = try connection.first(
+            "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM postings WHERE source_file = ?", [importId])
+        {
+            session.summary.differences = try row.int(0)
+            session.summary.difference = try row.money(1)
+        }
+        try connection.execute("UPDATE import_files SET replaces = ? WHERE id = ?", [replaces.id, importId])
+        try connection.execute("DROP TABLE \(rowsTable)")
     }
 }

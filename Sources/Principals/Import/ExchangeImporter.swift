@@ -82,13 +82,11 @@ public struct ExchangeImporter {
             let dispatcher = RecordDispatcher(handler: handler, session: session)
             dispatcher.start()
             reader.forEachRecord(stop: { dispatcher.stopRequested }) { dispatcher.put($0) }
-            dispatcher.finish()
+            try dispatcher.finish()
             let skipping = dispatcher.skipping
             trace.mark("read, validated and loaded")
-            if let failure = session.failure { throw failure }
-            if reader.problems.isEmpty && !skipping { handler.finishChecks() }
+            if reader.problems.isEmpty && !skipping { try handler.finishChecks() }
             trace.mark("set checks")
-            if let failure = session.failure { throw failure }
             let problems = (reader.problems + session.problems).sorted { $0.line < $1.line }
             guard problems.isEmpty else {
                 let reused = problems.contains { $0.element == "fileId" }
@@ -99,11 +97,9 @@ public struct ExchangeImporter {
                 session.summary.alreadyImported = true
                 return session.summary
             }
-            handler.finish()
+            try handler.finish()
             trace.mark("stored")
-            if let failure = session.failure { throw failure }
-            session.finishImport()
-            if let failure = session.failure { throw failure }
+            try session.finishImport()
             guard session.problems.isEmpty else {
                 throw session.error(code: .invalid, problems: session.problems)
             }
@@ -152,23 +148,24 @@ public struct ExchangeImporter {
     }
 }
 
-/// What each kind of file does with its header, its records and at the end.
+/// What each kind of file does with its header, its records and at the end. The file's faults
+/// are problems added to the session; a storage failure is thrown, and ends the import.
 protocol RecordHandler: AnyObject {
     /// Returns false when the rest of the file needs no processing (already imported, or the
     /// header is unusable).
-    func header(_ record: XMLRecord) -> Bool
-    func record(_ record: XMLRecord)
+    func header(_ record: XMLRecord) throws -> Bool
+    func record(_ record: XMLRecord) throws
     /// Called once reading stops, however it stopped: ends background work on the connection.
-    func endOfFile()
+    func endOfFile() throws
     /// Checks that need the whole file (set queries over staged rows); adds problems.
-    func finishChecks()
+    func finishChecks() throws
     /// Stores what the checks passed; called only when there are no problems.
-    func finish()
+    func finish() throws
 }
 
 extension RecordHandler {
-    func endOfFile() {}
-    func finishChecks() {}
+    func endOfFile() throws {}
+    func finishChecks() throws {}
 }
 
 /// Phase timings on standard error when `ERC_TRACE` is set, for benchmarks.

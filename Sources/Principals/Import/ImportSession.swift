@@ -22,15 +22,14 @@ public struct ImportSummary: Sendable, Hashable {
     public var difference = Money.zero
 }
 
-/// The state one file's import carries from record to record: the problems found so far, and a
-/// storage failure to rethrow once the reader has finished.
+/// The state one file's import carries from record to record: the problems found so far (the
+/// file's faults, listed together); a storage failure is thrown, never kept here.
 final class ImportSession {
     let connection: any Connection
     let file: String
     let digest: FileDigestTask
     let kind: ExchangeKind
     var problems: [ImportProblem] = []
-    var failure: (any Error)?
     var summary: ImportSummary
     /// Set when the header names a file already imported with the same checksum.
     var alreadyImported = false
@@ -65,36 +64,33 @@ final class ImportSession {
         problems.append(ImportProblem(file: file, line: record.line(of: field), element: field, reason: reason))
     }
 
-    /// Runs a storage step, keeping the first failure instead of throwing through libxml2's loop.
-    func store(_ body: () throws -> Void) {
-        guard failure == nil else { return }
-        do { try body() } catch { failure = error }
+    /// A problem found by a set query, at a line it names.
+    func problem(line: Int, element: String, reason: String) {
+        problems.append(ImportProblem(file: file, line: line, element: element, reason: reason))
     }
+
+    /// Whether the file has a fault so far.
+    var hasProblems: Bool { !problems.isEmpty }
 
     /// Handles a header: finds the principal, and checks the file id against earlier imports.
     /// Returns false when the rest of the file needs no processing.
-    func begin(header record: XMLRecord, requirePrincipal: Bool = true) -> Bool {
+    func begin(header record: XMLRecord, requirePrincipal: Bool = true) throws -> Bool {
         let inn = record.fields["principalInn"] ?? ""
         let fileId = record.fields["fileId"] ?? ""
         summary.principalINN = inn
         summary.fileId = fileId
         summary.period = record.fields["period"].flatMap(BillingPeriod.init)
-        store {
-            principalId = try connection.first("SELECT id FROM principals WHERE inn = ?", [inn]).map { try $0.int64(0) }
-        }
+        principalId = try connection.first("SELECT id FROM principals WHERE inn = ?", [inn]).map { try $0.int64(0) }
         guard let principalId else {
             if requirePrincipal {
                 problem(record, "principalInn", "no principal with this INN is registered; import its principal file first")
             }
             return requirePrincipal ? false : true
         }
-        var previous: String?
-        store {
-            previous = try connection.first(
-                "SELECT sha256 FROM import_files WHERE principal_id = ? AND kind = ? AND file_id = ?",
-                [principalId, kind.rawValue, fileId]
-            ).map { try $0.string(0) }
-        }
+        let previous = try connection.first(
+            "SELECT sha256 FROM import_files WHERE principal_id = ? AND kind = ? AND file_id = ?",
+            [principalId, kind.rawValue, fileId]
+        ).map { try $0.string(0) }
         if let previous {
             if previous == sha256 {
                 alreadyImported = true
@@ -116,11 +112,10 @@ final class ImportSession {
 
     /// The common header of a registry file: the principal, the file's record, and the
     /// principal's service codes; nil when the rest needs no processing.
-    func beginRegistry(header record: XMLRecord) -> Set<String>? {
-        guard begin(header: record) else { return nil }
-        var codes: Set<String> = []
-        store { codes = try serviceCodes() }
-        recordImport(period: summary.period)
+    func beginRegistry(header record: XMLRecord) throws -> Set<String>? {
+        guard try begin(header: record) else { return nil }
+        let codes = try serviceCodes()
+        try recordImport(period: summary.period)
         return codes
     }
 
@@ -142,25 +137,21 @@ final class ImportSession {
         return codes
     }
 
-    func recordImport(period: BillingPeriod?) {
+    func recordImport(period: BillingPeriod?) throws {
         guard let principalId else { return }
-        store {
-            importId = try connection.first(
-                """
-                INSERT INTO import_files (principal_id, kind, file_id, sha256, period, row_count, total, file_name)
-                VALUES (?, ?, ?, '', ?, 0, 0, ?) RETURNING id
-                """,
-                [principalId, kind.rawValue, summary.fileId, period?.description, file]
-            ).map { try $0.int64(0) }
-        }
+        importId = try connection.first(
+            """
+            INSERT INTO import_files (principal_id, kind, file_id, sha256, period, row_count, total, file_name)
+            VALUES (?, ?, ?, '', ?, 0, 0, ?) RETURNING id
+            """,
+            [principalId, kind.rawValue, summary.fileId, period?.description, file]
+        ).map { try $0.int64(0) }
     }
 
-    func finishImport() {
+    func finishImport() throws {
         guard let importId else { return }
-        store {
-            try connection.execute(
-                "UPDATE import_files SET row_count = ?, total = ?, sha256 = ? WHERE id = ?",
-                [summary.rows, summary.total, sha256, importId])
-        }
+        try connection.execute(
+            "UPDATE import_files SET row_count = ?, total = ?, sha256 = ? WHERE id = ?",
+            [summary.rows, summary.total, sha256, importId])
     }
 }

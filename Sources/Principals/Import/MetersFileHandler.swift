@@ -13,21 +13,21 @@ final class MetersFileHandler: RecordHandler {
         self.session = session
     }
 
-    func header(_ record: XMLRecord) -> Bool {
-        guard let codes = session.beginRegistry(header: record) else { return false }
+    func header(_ record: XMLRecord) throws -> Bool {
+        guard let codes = try session.beginRegistry(header: record) else { return false }
         services = codes
         return true
     }
 
-    func record(_ record: XMLRecord) {
+    func record(_ record: XMLRecord) throws {
         switch record.name {
-        case "meter": meter(record)
+        case "meter": try meter(record)
         case "footer": session.checkCount(record, "meterCount", "meters", count)
         default: break
         }
     }
 
-    private func meter(_ record: XMLRecord) {
+    private func meter(_ record: XMLRecord) throws {
         count += 1
         session.summary.rows += 1
         let f = record.fields
@@ -64,7 +64,7 @@ final class MetersFileHandler: RecordHandler {
             }
         }
         guard session.principalId != nil else { return }
-        staging.append(
+        try staging.append(
             [
                 .text(serial), .text(service), .text(account), .integer(Int64(digits)), installed.sqlValue,
                 verified.sqlValue, initial.map(SQLValue.integer) ?? .null, .integer(Int64(record.line(of: "account"))),
@@ -81,43 +81,35 @@ final class MetersFileHandler: RecordHandler {
         ])
 
     /// A principal's meters may only be on premises it serves: one set query names every other.
-    func finishChecks() {
-        staging.flush(session: session)
+    func finishChecks() throws {
+        try staging.flush(session: session)
         guard staging.created, let principalId = session.principalId else { return }
-        let file = session.file
-        session.store {
-            try session.connection.query(
-                """
-                SELECT m.account_line FROM \(staging.name) m
-                LEFT JOIN principal_accounts pa ON pa.principal_id = ? AND pa.account_number = m.account_number
-                WHERE pa.account_number IS NULL ORDER BY m.account_line
-                """, [principalId]
-            ) { row in
-                session.problems.append(
-                    ImportProblem(
-                        file: file, line: try row.int(0), element: "account",
-                        reason: "unknown account, or not one this principal serves"))
-            }
+        try session.connection.query(
+            """
+            SELECT m.account_line FROM \(staging.name) m
+            LEFT JOIN principal_accounts pa ON pa.principal_id = ? AND pa.account_number = m.account_number
+            WHERE pa.account_number IS NULL ORDER BY m.account_line
+            """, [principalId]
+        ) { row in
+            session.problem(line: try row.int(0), element: "account",
+                    reason: "unknown account, or not one this principal serves")
         }
-        session.problems.sort { $0.line < $1.line }
     }
 
-    func finish() {
+    func finish() throws {
         guard staging.created, let principalId = session.principalId else { return }
-        session.store {
-            try session.connection.execute(
-                """
-                INSERT INTO meters (principal_id, serial, service_code, account_number, digits, installed_on,
-                                    verified_until, initial_reading_milli, removed_on)
-                SELECT ?, serial, service_code, account_number, digits, installed_on, verified_until,
-                       initial_reading_milli, removed_on
-                FROM \(staging.name) WHERE true
-                ON CONFLICT (principal_id, serial) DO UPDATE SET service_code = excluded.service_code,
-                    account_number = excluded.account_number, digits = excluded.digits,
-                    installed_on = excluded.installed_on, verified_until = excluded.verified_until,
-                    initial_reading_milli = excluded.initial_reading_milli, removed_on = excluded.removed_on
-                """, [principalId])
-        }
-        staging.drop(session: session)
+        try session.connection.execute(
+            """
+            INSERT INTO meters (principal_id, serial, service_code, account_number, digits, installed_on,
+                                verified_until, initial_reading_milli, removed_on)
+            SELECT ?, serial, service_code, account_number, digits, installed_on, verified_until,
+                   initial_reading_milli, removed_on
+            FROM \(staging.name) WHERE true
+            ON CONFLICT (principal_id, serial) DO UPDATE SET service_code = excluded.service_code,
+                account_number = excluded.account_number, digits = excluded.digits,
+                installed_on = excluded.installed_on, verified_until = excluded.verified_until,
+                initial_reading_milli = excluded.initial_reading_milli, removed_on = excluded.removed_on
+            """, [principalId])
+        try staging.drop(session: session)
     }
 }

@@ -17,16 +17,16 @@ final class PrincipalFileHandler: RecordHandler {
 
     var connection: any Connection { session.connection }
 
-    func header(_ record: XMLRecord) -> Bool {
+    func header(_ record: XMLRecord) throws -> Bool {
         headerINN = record.fields["principalInn"] ?? ""
-        return session.begin(header: record, requirePrincipal: false)
+        return try session.begin(header: record, requirePrincipal: false)
     }
 
-    func record(_ record: XMLRecord) {
+    func record(_ record: XMLRecord) throws {
         switch record.name {
-        case "principal": principal(record)
-        case "agreement": agreement(record)
-        case "service": service(record)
+        case "principal": try principal(record)
+        case "agreement": try agreement(record)
+        case "service": try service(record)
         case "footer": session.checkCount(record, "serviceCount", "services", serviceCount)
         default: break
         }
@@ -36,7 +36,7 @@ final class PrincipalFileHandler: RecordHandler {
         do { try body() } catch { session.problem(record, field, error.reason) }
     }
 
-    private func principal(_ record: XMLRecord) {
+    private func principal(_ record: XMLRecord) throws {
         let f = record.fields
         guard let name = f["name"], let kind = f["kind"], let inn = f["inn"], let kpp = f["kpp"],
             let ogrn = f["ogrn"], let address = f["address"], let phone = f["phone"], let bankName = f["bankName"],
@@ -58,27 +58,25 @@ final class PrincipalFileHandler: RecordHandler {
             }
             check(record, "account") { () throws(RequisiteError) in _ = try BankAccount(account, bic: bankBIC) }
         }
-        guard session.problems.isEmpty else { return }
-        session.store {
-            session.principalId = try connection.first(
-                """
-                INSERT INTO principals (inn, kpp, ogrn, name, kind, bank_name, bic, corr_account, account, address,
-                                        phone, email, contact_person, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft')
-                ON CONFLICT (inn) DO UPDATE SET kpp = excluded.kpp, ogrn = excluded.ogrn, name = excluded.name,
-                    kind = excluded.kind, bank_name = excluded.bank_name, bic = excluded.bic,
-                    corr_account = excluded.corr_account, account = excluded.account,
-                    address = excluded.address, phone = excluded.phone, email = excluded.email,
-                    contact_person = excluded.contact_person
-                RETURNING id
-                """,
-                [inn, kpp, ogrn, name, kind, bankName, bic, corr, account, address, phone, email, contact]
-            ).map { try $0.int64(0) }
-        }
-        session.recordImport(period: session.summary.period)
+        guard !session.hasProblems else { return }
+        session.principalId = try connection.first(
+            """
+            INSERT INTO principals (inn, kpp, ogrn, name, kind, bank_name, bic, corr_account, account, address,
+                                    phone, email, contact_person, status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft')
+            ON CONFLICT (inn) DO UPDATE SET kpp = excluded.kpp, ogrn = excluded.ogrn, name = excluded.name,
+                kind = excluded.kind, bank_name = excluded.bank_name, bic = excluded.bic,
+                corr_account = excluded.corr_account, account = excluded.account,
+                address = excluded.address, phone = excluded.phone, email = excluded.email,
+                contact_person = excluded.contact_person
+            RETURNING id
+            """,
+            [inn, kpp, ogrn, name, kind, bankName, bic, corr, account, address, phone, email, contact]
+        ).map { try $0.int64(0) }
+        try session.recordImport(period: session.summary.period)
     }
 
-    private func agreement(_ record: XMLRecord) {
+    private func agreement(_ record: XMLRecord) throws {
         let f = record.fields
         guard let number = f["number"], let signed = f["signedOn"].flatMap(CalendarDate.init(iso:)),
             let from = f["effectiveFrom"].flatMap(CalendarDate.init(iso:)), let schedule = f["payoutSchedule"],
@@ -89,29 +87,27 @@ final class PrincipalFileHandler: RecordHandler {
         if from < signed {
             session.problem(record, "effectiveFrom", "an agreement cannot take effect before it is signed")
         }
-        guard session.problems.isEmpty, let principalId = session.principalId else { return }
-        session.store {
-            try connection.execute(
-                """
-                INSERT INTO agreements (principal_id, effective_from, number, signed_on, fee_basis_points,
-                                        fee_per_payment, payout_schedule, payee)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (principal_id, effective_from) DO UPDATE SET number = excluded.number,
-                    signed_on = excluded.signed_on, fee_basis_points = excluded.fee_basis_points,
-                    fee_per_payment = excluded.fee_per_payment, payout_schedule = excluded.payout_schedule,
-                    payee = excluded.payee
-                """,
-                [principalId, from, number, signed, basisPoints, perPayment, schedule, payee])
-            // With an agreement in hand, a new (draft) principal becomes active.
-            let status = try connection.first("SELECT status FROM principals WHERE id = ?", [principalId])?.string(0)
-            if status == PrincipalStatus.draft.rawValue {
-                try PrincipalLifecycle(connection: connection).record(
-                    principalId: principalId, status: .active, on: from, reason: "agreement \(number)")
-            }
+        guard !session.hasProblems, let principalId = session.principalId else { return }
+        try connection.execute(
+            """
+            INSERT INTO agreements (principal_id, effective_from, number, signed_on, fee_basis_points,
+                                    fee_per_payment, payout_schedule, payee)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (principal_id, effective_from) DO UPDATE SET number = excluded.number,
+                signed_on = excluded.signed_on, fee_basis_points = excluded.fee_basis_points,
+                fee_per_payment = excluded.fee_per_payment, payout_schedule = excluded.payout_schedule,
+                payee = excluded.payee
+            """,
+            [principalId, from, number, signed, basisPoints, perPayment, schedule, payee])
+        // With an agreement in hand, a new (draft) principal becomes active.
+        let status = try connection.first("SELECT status FROM principals WHERE id = ?", [principalId])?.string(0)
+        if status == PrincipalStatus.draft.rawValue {
+            try PrincipalLifecycle(connection: connection).record(
+                principalId: principalId, status: .active, on: from, reason: "agreement \(number)")
         }
     }
 
-    private func service(_ record: XMLRecord) {
+    private func service(_ record: XMLRecord) throws {
         serviceCount += 1
         session.summary.rows += 1
         let f = record.fields
@@ -126,19 +122,17 @@ final class PrincipalFileHandler: RecordHandler {
             session.problem(record, "code", "duplicate service code in the file")
             return
         }
-        guard session.problems.isEmpty, let principalId = session.principalId else { return }
-        session.store {
-            try connection.execute(
-                """
-                INSERT INTO services (principal_id, code, name, unit, calculation, norm_milli, readings_due_day)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (principal_id, code) DO UPDATE SET name = excluded.name, unit = excluded.unit,
-                    calculation = excluded.calculation, norm_milli = excluded.norm_milli,
-                    readings_due_day = excluded.readings_due_day
-                """,
-                [principalId, code, name, unit, calculation.rawValue, norm, dueDay ?? 25])
-        }
+        guard !session.hasProblems, let principalId = session.principalId else { return }
+        try connection.execute(
+            """
+            INSERT INTO services (principal_id, code, name, unit, calculation, norm_milli, readings_due_day)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (principal_id, code) DO UPDATE SET name = excluded.name, unit = excluded.unit,
+                calculation = excluded.calculation, norm_milli = excluded.norm_milli,
+                readings_due_day = excluded.readings_due_day
+            """,
+            [principalId, code, name, unit, calculation.rawValue, norm, dueDay ?? 25])
     }
 
-    func finish() {}
+    func finish() throws {}
 }

@@ -23,8 +23,8 @@ final class ReadingsFileHandler: RecordHandler {
         self.intake = intake
     }
 
-    func header(_ record: XMLRecord) -> Bool {
-        guard let codes = session.beginRegistry(header: record), session.principalId != nil else {
+    func header(_ record: XMLRecord) throws -> Bool {
+        guard let codes = try session.beginRegistry(header: record), session.principalId != nil else {
             return false
         }
         if intake == nil {
@@ -35,9 +35,9 @@ final class ReadingsFileHandler: RecordHandler {
         return true
     }
 
-    func record(_ record: XMLRecord) {
+    func record(_ record: XMLRecord) throws {
         switch record.name {
-        case "reading": reading(record)
+        case "reading": try reading(record)
         case "footer":
             session.checkCount(record, "rowCount", "readings", count)
             if let said = record.fields["valueTotal"].flatMap({ parseScaled($0, scale: 3) }), said != valueTotal {
@@ -48,7 +48,7 @@ final class ReadingsFileHandler: RecordHandler {
         }
     }
 
-    private func reading(_ record: XMLRecord) {
+    private func reading(_ record: XMLRecord) throws {
         count += 1
         session.summary.rows += 1
         let f = record.fields
@@ -69,7 +69,7 @@ final class ReadingsFileHandler: RecordHandler {
             return
         }
         guard session.principalId != nil else { return }
-        staging.append(
+        try staging.append(
             [
                 .text(meter), .text(account), .text(service), .integer(value), taken.sqlValue, .text(channel),
                 .text(received), .integer(Int64(record.line(of: "meter"))), .integer(Int64(record.line(of: "value"))),
@@ -90,43 +90,35 @@ final class ReadingsFileHandler: RecordHandler {
     /// named, and the value must fit its digits. Then, when the file has no problem so far, each
     /// reading in the order taken goes through the intake's rules and is stored; a refusal is a
     /// problem of its line, and the transaction takes everything back.
-    func finishChecks() {
-        staging.flush(session: session)
+    func finishChecks() throws {
+        try staging.flush(session: session)
         guard staging.created, let principalId = session.principalId else { return }
-        let file = session.file
-        session.store {
-            try session.connection.query(
-                """
-                SELECT r.line, r.value_line, CASE WHEN m.serial IS NULL THEN 1 ELSE 0 END, m.digits FROM \(staging.name) r
-                LEFT JOIN meters m ON m.principal_id = ? AND m.serial = r.meter_serial
-                    AND m.account_number = r.account_number AND m.service_code = r.service_code
-                ORDER BY r.line
-                """, [principalId]
-            ) { row in
-                if try row.int(2) != 0 {
-                    session.problems.append(
-                        ImportProblem(
-                            file: file, line: try row.int(0), element: "meter",
-                            reason: "no meter of this principal with this serial on this account and service"))
-                }
-            }
-            try session.connection.query(
-                """
-                SELECT r.value_line, m.digits FROM \(staging.name) r
-                JOIN meters m ON m.principal_id = ? AND m.serial = r.meter_serial
-                WHERE r.value_milli >= \(capacityExpression) ORDER BY r.line
-                """, [principalId]
-            ) { row in
-                session.problems.append(
-                    ImportProblem(
-                        file: file, line: try row.int(0), element: "value",
-                        reason: "has more integer digits than the meter's \(try row.int(1))"))
+        try session.connection.query(
+            """
+            SELECT r.line, r.value_line, CASE WHEN m.serial IS NULL THEN 1 ELSE 0 END, m.digits FROM \(staging.name) r
+            LEFT JOIN meters m ON m.principal_id = ? AND m.serial = r.meter_serial
+                AND m.account_number = r.account_number AND m.service_code = r.service_code
+            ORDER BY r.line
+            """, [principalId]
+        ) { row in
+            if try row.int(2) != 0 {
+                session.problem(line: try row.int(0), element: "meter",
+                        reason: "no meter of this principal with this serial on this account and service")
             }
         }
-        if session.problems.isEmpty, let intake, let importId = session.importId {
-            session.store { try takeReadings(intake, principalId: principalId, importId: importId) }
+        try session.connection.query(
+            """
+            SELECT r.value_line, m.digits FROM \(staging.name) r
+            JOIN meters m ON m.principal_id = ? AND m.serial = r.meter_serial
+            WHERE r.value_milli >= \(capacityExpression) ORDER BY r.line
+            """, [principalId]
+        ) { row in
+            session.problem(line: try row.int(0), element: "value",
+                    reason: "has more integer digits than the meter's \(try row.int(1))")
         }
-        session.problems.sort { $0.line < $1.line }
+        if !session.hasProblems, let intake, let importId = session.importId {
+            try takeReadings(intake, principalId: principalId, importId: importId)
+        }
     }
 
     /// The staged readings through the intake, earliest taken first, a page at a time (a driver
@@ -159,8 +151,7 @@ final class ReadingsFileHandler: RecordHandler {
                         case "takenOn": try row.int(8)
                         default: line
                         }
-                    session.problems.append(
-                        ImportProblem(file: session.file, line: at, element: refusal.element, reason: refusal.reason))
+                    session.problem(line: at, element: refusal.element, reason: refusal.reason)
                 }
             }
         }
@@ -176,7 +167,7 @@ final class ReadingsFileHandler: RecordHandler {
     }
 
     /// The readings are stored already (by the intake, during the checks).
-    func finish() {
-        staging.drop(session: session)
+    func finish() throws {
+        try staging.drop(session: session)
     }
 }

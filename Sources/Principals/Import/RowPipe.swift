@@ -96,7 +96,8 @@ final class BackgroundLoad: @unchecked Sendable {
 ///
 /// The handler and its session are not `Sendable`: this box carries them. Invariant: from
 /// ``start()`` until ``finish()`` returns, only the handler thread uses them (and the connection
-/// they hold); the parsing thread only puts records into the pipe.
+/// they hold); the parsing thread only puts records into the pipe. The first error the handler
+/// throws stops it (and asks the parser to stop); ``finish()`` throws it on the caller's thread.
 final class RecordDispatcher: @unchecked Sendable {
     private let handler: any RecordHandler
     private let session: ImportSession
@@ -106,6 +107,8 @@ final class RecordDispatcher: @unchecked Sendable {
     private var batch: [XMLRecord] = []
     /// Whether the header said the rest needs no processing; read after ``finish()``.
     private(set) var skipping = false
+    /// What the handler thread threw, thrown again by ``finish()`` once that thread is done.
+    private var thrown: (any Error)?
     /// Set by the handler thread when reading further is pointless (the file was imported
     /// before); the parsing thread polls it.
     private let stop = Atomic<Bool>(false)
@@ -119,16 +122,25 @@ final class RecordDispatcher: @unchecked Sendable {
     func start() {
         group.enter()
         DispatchQueue.global().async { [self] in
-            for record in pipe.items {
-                guard !skipping, session.failure == nil else { continue }
-                if record.name == "header" {
-                    skipping = !handler.header(record)
-                    if session.alreadyImported { stop.store(true, ordering: .relaxed) }
-                } else {
-                    handler.record(record)
+            do {
+                for record in pipe.items {
+                    guard !skipping, thrown == nil else { continue }
+                    do {
+                        if record.name == "header" {
+                            skipping = try !handler.header(record)
+                            if session.alreadyImported { stop.store(true, ordering: .relaxed) }
+                        } else {
+                            try handler.record(record)
+                        }
+                    } catch {
+                        thrown = error
+                        stop.store(true, ordering: .relaxed)
+                    }
                 }
+                try handler.endOfFile()
+            } catch {
+                if thrown == nil { thrown = error }
             }
-            handler.endOfFile()
             group.leave()
         }
     }
@@ -141,11 +153,13 @@ final class RecordDispatcher: @unchecked Sendable {
         }
     }
 
-    /// Hands over the last records and waits until the handler has seen them all.
-    func finish() {
+    /// Hands over the last records, waits until the handler has seen them all, and throws what
+    /// the handler threw.
+    func finish() throws {
         if !batch.isEmpty { pipe.put(batch) }
         batch = []
         pipe.close()
         group.wait()
+        if let thrown { throw thrown }
     }
 }

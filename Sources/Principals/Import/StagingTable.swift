@@ -15,30 +15,26 @@ final class StagingTable {
         self.columns = columns
     }
 
-    func append(_ row: [SQLValue], session: ImportSession) {
-        session.store {
-            if !created {
-                try session.connection.execute("DROP TABLE IF EXISTS \(name)")
-                let definition = columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
-                try session.connection.execute("CREATE TEMPORARY TABLE \(name) (\(definition))")
-                created = true
-            }
+    func append(_ row: [SQLValue], session: ImportSession) throws {
+        if !created {
+            try session.connection.execute("DROP TABLE IF EXISTS \(name)")
+            let definition = columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
+            try session.connection.execute("CREATE TEMPORARY TABLE \(name) (\(definition))")
+            created = true
         }
         pending.append(row)
-        if pending.count >= 10_000 { flush(session: session) }
+        if pending.count >= 10_000 { try flush(session: session) }
     }
 
     /// Writes the rows held so far.
-    func flush(session: ImportSession) {
+    func flush(session: ImportSession) throws {
         guard created, !pending.isEmpty else { return }
-        session.store {
-            try session.connection.bulkInsert(into: name, columns: columns.map(\.name), rows: pending)
-        }
+        try session.connection.bulkInsert(into: name, columns: columns.map(\.name), rows: pending)
         pending.removeAll(keepingCapacity: true)
     }
 
-    func drop(session: ImportSession) {
+    func drop(session: ImportSession) throws {
         guard created else { return }
-        session.store { try session.connection.execute("DROP TABLE \(name)") }
+        try session.connection.execute("DROP TABLE \(name)")
     }
 }

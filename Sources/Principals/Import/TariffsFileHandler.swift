@@ -13,21 +13,21 @@ final class TariffsFileHandler: RecordHandler {
         self.session = session
     }
 
-    func header(_ record: XMLRecord) -> Bool {
-        guard let codes = session.beginRegistry(header: record) else { return false }
+    func header(_ record: XMLRecord) throws -> Bool {
+        guard let codes = try session.beginRegistry(header: record) else { return false }
         services = codes
         return true
     }
 
-    func record(_ record: XMLRecord) {
+    func record(_ record: XMLRecord) throws {
         switch record.name {
-        case "tariff": tariff(record)
+        case "tariff": try tariff(record)
         case "footer": session.checkCount(record, "tariffCount", "tariffs", count)
         default: break
         }
     }
 
-    private func tariff(_ record: XMLRecord) {
+    private func tariff(_ record: XMLRecord) throws {
         count += 1
         session.summary.rows += 1
         guard let service = record.fields["service"],
@@ -48,19 +48,17 @@ final class TariffsFileHandler: RecordHandler {
         if !services.contains(service) {
             session.problem(record, "service", "not a service of this principal")
         }
-        guard session.problems.isEmpty, let principalId = session.principalId else { return }
-        session.store {
-            try session.connection.execute(
-                """
-                INSERT INTO tariffs (principal_id, service_code, effective_from, price, component_price,
-                                     component_factor_micro)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (principal_id, service_code, effective_from) DO UPDATE SET price = excluded.price,
-                    component_price = excluded.component_price, component_factor_micro = excluded.component_factor_micro
-                """,
-                [principalId, service, from, price, componentPrice, componentFactor])
-        }
+        guard !session.hasProblems, let principalId = session.principalId else { return }
+        try session.connection.execute(
+            """
+            INSERT INTO tariffs (principal_id, service_code, effective_from, price, component_price,
+                                 component_factor_micro)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (principal_id, service_code, effective_from) DO UPDATE SET price = excluded.price,
+                component_price = excluded.component_price, component_factor_micro = excluded.component_factor_micro
+            """,
+            [principalId, service, from, price, componentPrice, componentFactor])
     }
 
-    func finish() {}
+    func finish() throws {}
 }
