@@ -12,11 +12,14 @@ public struct IncomingPayment: Sendable, Hashable {
     /// The day the payer paid.
     public var paidOn: CalendarDate
     public var designation: PaymentAllocator.Designation
+    /// The bank registry it came in (`bank_registries`), for reconciling the registry.
+    public var registryId: Int64?
 
     public init(
         source: String, operationId: String, account: PersonalAccountNumber, amount: Money, paidOn: CalendarDate,
-        designation: PaymentAllocator.Designation = .init()
+        designation: PaymentAllocator.Designation = .init(), registryId: Int64? = nil
     ) {
+        self.registryId = registryId
         self.source = source
         self.operationId = operationId
         self.account = account
@@ -86,12 +89,12 @@ public struct PaymentBook {
             guard let id = try connection.first(
                 """
                 INSERT INTO payments (bank, operation_id, account_number, amount, paid_on, period, principal_inn,
-                                      service_code, posted_period)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                                      service_code, posted_period, registry_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """,
                 [
                     payment.source, payment.operationId, payment.account, payment.amount, payment.paidOn,
-                    designated.period, designated.principalINN, designated.serviceCode, period,
+                    designated.period, designated.principalINN, designated.serviceCode, period, payment.registryId,
                 ])?.int64(0)
             else { throw BillingError(code: .invalidPayment, message: "the payment was not stored") }
             var postings: [Posting] = []

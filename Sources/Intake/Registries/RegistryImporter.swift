@@ -93,7 +93,7 @@ public struct RegistryImporter {
                     recorded = try book.record(
                         IncomingPayment(
                             source: bank, operationId: payment.operationId, account: account, amount: payment.paid,
-                            paidOn: payment.paidOn, designation: .init(period: payment.period)))
+                            paidOn: payment.paidOn, designation: .init(period: payment.period), registryId: registryId))
                 } catch let error as BillingError where error.code == .invalidPayment {
                     let fresh = try suspend(payment, registryId: registryId, reason: error.message, &summary)
                     try note(payment, fresh ? "suspense" : "repeated", nil)
@@ -103,7 +103,6 @@ public struct RegistryImporter {
                 if recorded.wasRecordedBefore {
                     summary.repeated += 1
                 } else {
-                    try connection.execute("UPDATE payments SET registry_id = ? WHERE id = ?", [registryId, recorded.id])
                     summary.payments += 1
                     summary.amount += payment.paid
                 }
