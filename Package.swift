@@ -96,7 +96,8 @@ let package = Package(
         .target(name: "StorageConformance", dependencies: ["Core", "Storage"]),
         .target(name: "ERCTestSupport", dependencies: ["Core", "Storage"]),
         .target(
-            name: "ExchangeConformance", dependencies: ["Core", "Storage", "Principals", "Billing", "Intake", "ERCTestSupport"]),
+            name: "ExchangeConformance",
+            dependencies: ["Core", "Storage", "Principals", "Billing", "Intake", "ERCTestSupport"]),
 
         .target(
             name: "APIConformance",
@@ -115,7 +116,9 @@ let package = Package(
             ]),
         .testTarget(
             name: "PrincipalsTests",
-            dependencies: ["Principals", "Core", "Storage", "Billing", "Intake", "ExchangeConformance", "ERCTestSupport"]),
+            dependencies: [
+                "Principals", "Core", "Storage", "Billing", "Intake", "ExchangeConformance", "ERCTestSupport",
+            ]),
         .testTarget(name: "BillingTests", dependencies: ["Billing", "Core"]),
         .testTarget(name: "APITests", dependencies: ["API", "APIConformance", "Core", "Storage", "ERCTestSupport"]),
         .testTarget(

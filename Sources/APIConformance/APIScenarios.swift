@@ -36,7 +36,10 @@ public enum APIScenarios {
     public static func run(location: DatabaseLocation, in folder: TemporaryDirectory) async throws {
         let connection = try location.open()
         try BillingScenarios.loadRegion(connection, premises: 30, in: folder)
-        _ = try BillingRun(database: Database(connection.location), period: BillingScenarios.period, asOf: BillingScenarios.period.next.firstDay).run()
+        _ = try BillingRun(
+            database: Database(connection.location), period: BillingScenarios.period,
+            asOf: BillingScenarios.period.next.firstDay
+        ).run()
         let server = try await RunningServer.start(location: location, now: now)
         do {
             try await scenarios(connection: connection, server: server, folder: folder)
@@ -51,15 +54,16 @@ public enum APIScenarios {
         let http = server.client
         let store = KeyStore(connection: connection)
         // A cold-water meter in verification and its last value; its principal; another account.
-        guard let row = try connection.first(
-            """
-            SELECT m.account_number, m.serial, COALESCE(MAX(r.value_milli), m.initial_reading_milli, 0), p.inn, m.installed_on
-            FROM meters m JOIN principals p ON p.id = m.principal_id
-            LEFT JOIN readings r ON r.principal_id = m.principal_id AND r.meter_serial = m.serial
-            WHERE m.service_code = 'CW' AND m.verified_until > '2027-01-01'
-            GROUP BY m.account_number, m.serial, m.initial_reading_milli, p.inn, m.installed_on
-            ORDER BY m.account_number LIMIT 1
-            """)
+        guard
+            let row = try connection.first(
+                """
+                SELECT m.account_number, m.serial, COALESCE(MAX(r.value_milli), m.initial_reading_milli, 0), p.inn, m.installed_on
+                FROM meters m JOIN principals p ON p.id = m.principal_id
+                LEFT JOIN readings r ON r.principal_id = m.principal_id AND r.meter_serial = m.serial
+                WHERE m.service_code = 'CW' AND m.verified_until > '2027-01-01'
+                GROUP BY m.account_number, m.serial, m.initial_reading_milli, p.inn, m.installed_on
+                ORDER BY m.account_number LIMIT 1
+                """)
         else { throw Failure(message: "no meter to read") }
         let account = try row.string(0)
         let meter = try row.string(1)
@@ -94,21 +98,28 @@ public enum APIScenarios {
 
         // 401: no key, a malformed one, an unknown one, a revoked one; all alike, none echoed.
         let reading: (Int64, String) -> [String: Any] = { value, day in
-            ["account": account, "meter": meter, "value": formatMilli(value).replacingOccurrences(of: ",", with: "."), "takenOn": day]
+            [
+                "account": account, "meter": meter,
+                "value": formatMilli(value).replacingOccurrences(of: ",", with: "."), "takenOn": day,
+            ]
         }
         var unauthorized: [String] = []
         for token in [nil, "nonsense", "erc_" + String(repeating: "0", count: 64), revokedToken] {
-            let answer = try await http.send("POST", "/v1/readings", token: token, json: reading(value + 1, "2026-11-19"))
+            let answer = try await http.send(
+                "POST", "/v1/readings", token: token, json: reading(value + 1, "2026-11-19"))
             try expectProblem(answer, 401, "unauthorized", "key \(token?.prefix(8) ?? "none")")
             try expect(answer.header("WWW-Authenticate")?.hasPrefix("Bearer") == true, "401 without WWW-Authenticate")
-            if let token { try expect(!String(decoding: answer.body, as: UTF8.self).contains(token), "the token was echoed") }
+            if let token {
+                try expect(!String(decoding: answer.body, as: UTF8.self).contains(token), "the token was echoed")
+            }
             unauthorized.append(answer["detail"] ?? "")
         }
         try expect(Set(unauthorized).count == 1, "401 messages differ: \(unauthorized)")
 
         // One reading per channel, each acknowledged.
         let before = try connection.scalar("SELECT COUNT(*) FROM readings")
-        let infomatSession = try await http.send("POST", "/v1/sessions", token: tokens["infomat"], json: ["account": account])
+        let infomatSession = try await http.send(
+            "POST", "/v1/sessions", token: tokens["infomat"], json: ["account": account])
         try expect(infomatSession.status == 201, "session: \(infomatSession.status)")
         let session = ["ERC-Session": infomatSession["session"]!]
         var acknowledgements: [String] = []
@@ -117,32 +128,44 @@ public enum APIScenarios {
             let answer = try await http.send(
                 "POST", "/v1/readings", token: tokens[sender], headers: sender == "infomat" ? session : [:],
                 json: reading(value, "2026-11-0\(index + 1)"))
-            try expect(answer.status == 201, "\(sender): \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
+            try expect(
+                answer.status == 201, "\(sender): \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
             try expect(answer["period"] == "2026-11" && answer["consumption"] == "1.125", "\(sender): \(answer.json)")
             let expected = ["operator": "contact-center", "water": "principal"][sender] ?? sender
             try expect(answer["channel"] == expected, "\(sender) stored as channel \(answer["channel"] ?? "")")
             acknowledgements.append(answer["acknowledgement"] ?? "")
         }
-        try expect(Set(acknowledgements).count == 7 && acknowledgements.allSatisfy { $0.hasPrefix("R-") }, "acks: \(acknowledgements)")
-        try expect(try connection.scalar("SELECT COUNT(*) FROM readings") == before + 7, "seven readings, one per channel")
+        try expect(
+            Set(acknowledgements).count == 7 && acknowledgements.allSatisfy { $0.hasPrefix("R-") },
+            "acks: \(acknowledgements)")
+        try expect(
+            try connection.scalar("SELECT COUNT(*) FROM readings") == before + 7, "seven readings, one per channel")
 
         // A retry with the same Idempotency-Key: the same answer, stored once.
         value += 500
         let first = try await http.send(
-            "POST", "/v1/readings", token: web, headers: ["Idempotency-Key": "retry-1"], json: reading(value, "2026-11-10"))
+            "POST", "/v1/readings", token: web, headers: ["Idempotency-Key": "retry-1"],
+            json: reading(value, "2026-11-10"))
         let again = try await http.send(
-            "POST", "/v1/readings", token: web, headers: ["Idempotency-Key": "retry-1"], json: reading(value, "2026-11-10"))
-        try expect(first.status == 201 && again.status == 201 && first.body == again.body, "a retry answered differently")
-        try expect(first.header("Idempotent-Replayed") == nil && again.header("Idempotent-Replayed") == "true", "replay header")
+            "POST", "/v1/readings", token: web, headers: ["Idempotency-Key": "retry-1"],
+            json: reading(value, "2026-11-10"))
+        try expect(
+            first.status == 201 && again.status == 201 && first.body == again.body, "a retry answered differently")
+        try expect(
+            first.header("Idempotent-Replayed") == nil && again.header("Idempotent-Replayed") == "true", "replay header"
+        )
         try expect(try connection.scalar("SELECT COUNT(*) FROM readings") == before + 8, "a retry was stored")
         // The same key for another reading: refused.
         let reused = try await http.send(
-            "POST", "/v1/readings", token: web, headers: ["Idempotency-Key": "retry-1"], json: reading(value + 10, "2026-11-10"))
+            "POST", "/v1/readings", token: web, headers: ["Idempotency-Key": "retry-1"],
+            json: reading(value + 10, "2026-11-10"))
         try expectProblem(reused, 422, "idempotency-key-reused", "a key reused")
         // Another client's same key is its own.
         let bot = try await http.send(
-            "POST", "/v1/readings", token: tokens["bot"], headers: ["Idempotency-Key": "retry-1"], json: reading(value, "2026-11-10"))
-        try expect(bot.status == 201 && bot["duplicateOf"] == first["id"], "the bot's same value, day and meter: \(bot.json)")
+            "POST", "/v1/readings", token: tokens["bot"], headers: ["Idempotency-Key": "retry-1"],
+            json: reading(value, "2026-11-10"))
+        try expect(
+            bot.status == 201 && bot["duplicateOf"] == first["id"], "the bot's same value, day and meter: \(bot.json)")
 
         // Every rejection reason.
         let rejections: [(String, [String: Any])] = [
@@ -160,7 +183,8 @@ public enum APIScenarios {
         }
         // Malformed, incomplete, oversize, not JSON.
         let bad = try await http.send(
-            "POST", "/v1/readings", token: web, json: ["account": "12", "meter": meter, "value": "1e5", "takenOn": "20.11.2026"])
+            "POST", "/v1/readings", token: web,
+            json: ["account": "12", "meter": meter, "value": "1e5", "takenOn": "20.11.2026"])
         try expectProblem(bad, 400, "invalid-request", "three bad fields")
         try expect((bad.json["problems"] as? [Any])?.count == 3, "every problem listed: \(bad.json)")
         let garbage = try await http.send("POST", "/v1/readings", token: web, body: Data("{\"account\": ".utf8))
@@ -168,7 +192,8 @@ public enum APIScenarios {
         let typed = try await http.send("POST", "/v1/readings", token: web, body: Data("[1, 2]".utf8))
         try expectProblem(typed, 400, "invalid-request", "an array body")
         let huge = try await http.send(
-            "POST", "/v1/readings", token: web, json: ["account": account, "meter": String(repeating: "x", count: 40_000)])
+            "POST", "/v1/readings", token: web,
+            json: ["account": account, "meter": String(repeating: "x", count: 40_000)])
         try expectProblem(huge, 413, "body-too-large", "a 40 KB body")
         let text = try await http.send(
             "POST", "/v1/readings", token: web, headers: ["Content-Type": "text/plain"], body: Data("hello".utf8))
@@ -177,7 +202,8 @@ public enum APIScenarios {
         try expectProblem(noRoute, 404, "no-route", "an unknown route")
 
         // 403: outside the key's scope.
-        let noSession = try await http.send("POST", "/v1/readings", token: tokens["infomat"], json: reading(value + 1, "2026-11-12"))
+        let noSession = try await http.send(
+            "POST", "/v1/readings", token: tokens["infomat"], json: reading(value + 1, "2026-11-12"))
         try expectProblem(noSession, 403, "outside-scope", "an infomat without a session")
         let otherAccount = try await http.send(
             "GET", "/v1/accounts/\(other)/meters", token: tokens["infomat"], headers: session)
@@ -185,7 +211,8 @@ public enum APIScenarios {
         let strangers = try await http.send("GET", "/v1/accounts/\(account)/meters", token: tokens["stranger"])
         try expectProblem(strangers, 403, "outside-scope", "a principal for premises it does not serve")
         let asBot = try await http.send(
-            "POST", "/v1/readings", token: web, json: reading(value + 1, "2026-11-12").merging(["channel": "bot"]) { $1 })
+            "POST", "/v1/readings", token: web,
+            json: reading(value + 1, "2026-11-12").merging(["channel": "bot"]) { $1 })
         try expectProblem(asBot, 403, "outside-scope", "the web key sending as the bot")
         let webPays = try await http.send(
             "POST", "/v1/payments", token: web,
@@ -202,7 +229,9 @@ public enum APIScenarios {
         try expect(
             last?["value"] as? String == formatMilli(value).replacingOccurrences(of: ",", with: "."),
             "the meter's last reading: \(String(describing: last))")
-        try expect((shown?["window"] as? [String: Any])?["period"] as? String == "2026-11", "window: \(String(describing: shown))")
+        try expect(
+            (shown?["window"] as? [String: Any])?["period"] as? String == "2026-11",
+            "window: \(String(describing: shown))")
         let waterMeters = try await http.send("GET", "/v1/accounts/\(account)/meters", token: tokens["water"])
         let waterList = waterMeters.json["meters"] as? [[String: Any]] ?? []
         try expect(
@@ -211,30 +240,39 @@ public enum APIScenarios {
             "the water company saw \(waterList.count) of \(list.count) meters")
 
         // The ЕПД as PDF, read back with pdftotext.
-        let epd = try await http.send("GET", "/v1/accounts/\(account)/epd/2026-10", token: tokens["infomat"], headers: session)
+        let epd = try await http.send(
+            "GET", "/v1/accounts/\(account)/epd/2026-10", token: tokens["infomat"], headers: session)
         try expect(
-            epd.status == 200 && epd.header("Content-Type") == "application/pdf" && epd.body.starts(with: Data("%PDF".utf8)),
+            epd.status == 200 && epd.header("Content-Type") == "application/pdf"
+                && epd.body.starts(with: Data("%PDF".utf8)),
             "ЕПД: \(epd.status)")
         let pdf = folder.file("epd.pdf")
         try epd.body.write(to: URL(fileURLWithPath: pdf))
         let extracted = try ProcessRunner.run(try ProcessRunner.resolve("pdftotext"), ["-layout", pdf, "-"])
         try expect(extracted.stdout.contains(account) && extracted.stdout.contains("октябрь 2026"), "the ЕПД's text")
-        let unbilled = try await http.send("GET", "/v1/accounts/\(account)/epd/2026-12", token: tokens["infomat"], headers: session)
+        let unbilled = try await http.send(
+            "GET", "/v1/accounts/\(account)/epd/2026-12", token: tokens["infomat"], headers: session)
         try expectProblem(unbilled, 404, "no-statement", "an unbilled period")
 
         // An infomat payment, retried: recorded once, split to the kopeck.
-        let payment: [String: Any] = ["account": account, "amount": 123_456, "terminalId": "T-017", "transactionId": "000042"]
-        let paid = try await http.send("POST", "/v1/payments", token: tokens["infomat"], headers: session, json: payment)
-        let repaid = try await http.send("POST", "/v1/payments", token: tokens["infomat"], headers: session, json: payment)
+        let payment: [String: Any] = [
+            "account": account, "amount": 123_456, "terminalId": "T-017", "transactionId": "000042",
+        ]
+        let paid = try await http.send(
+            "POST", "/v1/payments", token: tokens["infomat"], headers: session, json: payment)
+        let repaid = try await http.send(
+            "POST", "/v1/payments", token: tokens["infomat"], headers: session, json: payment)
         try expect(paid.status == 201 && repaid.body == paid.body, "payment retry: \(paid.status) \(repaid.status)")
         let parts = (paid.json["allocations"] as? [[String: Any]] ?? []).compactMap { $0["amount"] as? Int }
         try expect(parts.reduce(0, +) == 123_456 && !parts.isEmpty, "allocations \(parts) do not add up to 123456")
         try expect(
-            try connection.scalar("SELECT COUNT(*) FROM payments WHERE bank = 'infomat' AND operation_id = 'T-017/000042'") == 1,
+            try connection.scalar(
+                "SELECT COUNT(*) FROM payments WHERE bank = 'infomat' AND operation_id = 'T-017/000042'") == 1,
             "the payment was stored twice")
         try expect(
             try connection.scalar(
-                "SELECT -SUM(p.amount) FROM postings p JOIN payments y ON y.id = p.payment_id WHERE y.operation_id = 'T-017/000042'")
+                "SELECT -SUM(p.amount) FROM postings p JOIN payments y ON y.id = p.payment_id WHERE y.operation_id = 'T-017/000042'"
+            )
                 == 123_456, "the payment's postings do not add up")
         let changed = try await http.send(
             "POST", "/v1/payments", token: tokens["infomat"], headers: session,
@@ -243,13 +281,16 @@ public enum APIScenarios {
 
         // A self-service request: opened at the kiosk, routed to the water company, moved along.
         let opened = try await http.send(
-            "POST", "/v1/requests", token: tokens["infomat"], headers: session.merging(["Idempotency-Key": "sr-1"]) { $1 },
+            "POST", "/v1/requests", token: tokens["infomat"],
+            headers: session.merging(["Idempotency-Key": "sr-1"]) { $1 },
             json: ["kind": "meter-verification", "account": account, "meter": meter, "contact": "+7 900 000-00-00"])
         let reopened = try await http.send(
-            "POST", "/v1/requests", token: tokens["infomat"], headers: session.merging(["Idempotency-Key": "sr-1"]) { $1 },
+            "POST", "/v1/requests", token: tokens["infomat"],
+            headers: session.merging(["Idempotency-Key": "sr-1"]) { $1 },
             json: ["kind": "meter-verification", "account": account, "meter": meter, "contact": "+7 900 000-00-00"])
         let number = opened["number"] ?? ""
-        try expect(opened.status == 201 && opened["status"] == "new" && opened["principalINN"] == waterINN, "\(opened.json)")
+        try expect(
+            opened.status == 201 && opened["status"] == "new" && opened["principalINN"] == waterINN, "\(opened.json)")
         try expect(reopened["number"] == number && number.hasPrefix("SR-2026-"), "a retried request opened another")
         let owner = try await http.send(
             "POST", "/v1/requests", token: web, json: ["kind": "owner-change", "account": account, "service": "NOPE"])
@@ -262,13 +303,15 @@ public enum APIScenarios {
         try expectProblem(hidden, 404, "request-not-found", "another principal's request")
         for status in ["sent-to-principal", "done"] {
             let moved = try await http.send(
-                "POST", "/v1/requests/\(number)/status", token: tokens["water"], json: ["status": status, "comment": "ok"])
+                "POST", "/v1/requests/\(number)/status", token: tokens["water"],
+                json: ["status": status, "comment": "ok"])
             try expect(moved.status == 200 && moved["status"] == status, "move to \(status): \(moved.json)")
         }
         let backwards = try await http.send(
             "POST", "/v1/requests/\(number)/status", token: tokens["water"], json: ["status": "refused"])
         try expectProblem(backwards, 409, "invalid-transition", "done to refused")
-        let shownRequest = try await http.send("GET", "/v1/requests/\(number)", token: tokens["infomat"], headers: session)
+        let shownRequest = try await http.send(
+            "GET", "/v1/requests/\(number)", token: tokens["infomat"], headers: session)
         try expect(
             (shownRequest.json["history"] as? [[String: Any]] ?? []).map { $0["status"] as? String ?? "" }
                 == ["new", "sent-to-principal", "done"], "history: \(shownRequest.json)")

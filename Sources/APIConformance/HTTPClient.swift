@@ -1,4 +1,5 @@
 public import Foundation
+
 #if canImport(FoundationNetworking)
 public import FoundationNetworking
 #endif
@@ -11,7 +12,8 @@ public struct HTTPAnswer: Sendable {
 
     /// The body as a JSON object (empty when it is not one).
     public var json: [String: any Sendable] {
-        ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]).map { $0.mapValues { $0 as! any Sendable } } ?? [:]
+        ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]).map { $0.mapValues { $0 as! any Sendable } }
+            ?? [:]
     }
 
     public subscript(key: String) -> String? {
@@ -44,7 +46,9 @@ public struct HTTPClient: Sendable {
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let body {
             request.httpBody = body
-            if headers["Content-Type"] == nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+            if headers["Content-Type"] == nil {
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            }
         }
         let (data, response) = try await session.data(for: request)
         let http = response as! HTTPURLResponse
@@ -55,8 +59,10 @@ public struct HTTPClient: Sendable {
 
     /// Sends `object` as a JSON body.
     public func send(
-        _ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:], json object: [String: Any]
+        _ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:],
+        json object: [String: Any]
     ) async throws -> HTTPAnswer {
-        try await send(method, path, token: token, headers: headers, body: try JSONSerialization.data(withJSONObject: object))
+        try await send(
+            method, path, token: token, headers: headers, body: try JSONSerialization.data(withJSONObject: object))
     }
 }

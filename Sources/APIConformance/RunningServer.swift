@@ -1,6 +1,6 @@
 public import API
-public import ERCTestSupport
 import Core
+public import ERCTestSupport
 import Foundation
 import Logging
 public import Storage
@@ -27,7 +27,9 @@ public final class RunningServer: Sendable {
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let task = Task {
-            try await APIServer.run(services: services, host: "127.0.0.1", port: 0, logger: logger) { continuation.yield($0) }
+            try await APIServer.run(services: services, host: "127.0.0.1", port: 0, logger: logger) {
+                continuation.yield($0)
+            }
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }

@@ -13,17 +13,21 @@ public enum BillingScenarios {
 
     /// Generates a region of `premises`, imports its files, records its payments; returns them.
     @discardableResult
-    public static func loadRegion(_ connection: any Connection, premises: Int, seed: UInt64 = 11, in folder: TemporaryDirectory)
+    public static func loadRegion(
+        _ connection: any Connection, premises: Int, seed: UInt64 = 11, in folder: TemporaryDirectory
+    )
         throws -> DemoRegion.Files
     {
         let files = try DemoRegion(premisesCount: premises, seed: seed, period: period).write(to: folder.path)
-        let importer = ExchangeImporter(connection: connection, readings: ReadingsFileRules(today: period.next.firstDay))
+        let importer = ExchangeImporter(
+            connection: connection, readings: ReadingsFileRules(today: period.next.firstDay))
         for file in files.all { _ = try importer.importFile(at: file) }
         let book = PaymentBook(connection: connection)
         for payment in files.payments {
             _ = try book.record(
                 IncomingPayment(
-                    source: "test-bank", operationId: payment.operationId, account: try PersonalAccountNumber(payment.account),
+                    source: "test-bank", operationId: payment.operationId,
+                    account: try PersonalAccountNumber(payment.account),
                     amount: payment.amount, paidOn: payment.paidOn))
         }
         return files
@@ -32,7 +36,9 @@ public enum BillingScenarios {
     /// Every invariant of the books after billing `period`; returns the run's summary.
     @discardableResult
     public static func checkInvariants(_ connection: any Connection, files: DemoRegion.Files) throws -> BillingSummary {
-        let summary = try BillingRun(database: Database(connection.location), period: period, asOf: period.next.firstDay).run()
+        let summary = try BillingRun(
+            database: Database(connection.location), period: period, asOf: period.next.firstDay
+        ).run()
         let kind = "billing"
         // Per principal: opening + charged + recalculated - privileges + penalties - paid = closing.
         let imbalances = try ReceivablesLedger(database: Database(connection.location)).check(period: period)
@@ -40,9 +46,13 @@ public enum BillingScenarios {
         let turnover = try ReceivablesLedger(database: Database(connection.location)).turnover(period: period)
         var all = Turnover()
         for line in turnover.values { all += line }
-        try expect(all == summary.turnover, kind, "the statements (\(summary.turnover)) differ from the ledger (\(all))")
-        try expect(summary.total == all.closing, kind, "the statements ask for \(summary.total), the ledger closes at \(all.closing)")
-        try expect(all.penalties.kopecks > 0 && all.privileges.kopecks > 0 && all.paid.kopecks > 0, kind,
+        try expect(
+            all == summary.turnover, kind, "the statements (\(summary.turnover)) differ from the ledger (\(all))")
+        try expect(
+            summary.total == all.closing, kind,
+            "the statements ask for \(summary.total), the ledger closes at \(all.closing)")
+        try expect(
+            all.penalties.kopecks > 0 && all.privileges.kopecks > 0 && all.paid.kopecks > 0, kind,
             "the region should have penalties, privileges and payments: \(all)")
         // Each payment is allocated to the kopeck.
         let paid = files.payments.reduce(Money.zero) { $0 + $1.amount }
@@ -56,8 +66,12 @@ public enum BillingScenarios {
         // Fee + payout = money taken, per principal.
         for (inn, line) in turnover {
             let report = try PrincipalSettlements(connection: connection, inn: inn).agentReport(period: period)
-            try expect(report.collected == line.paid, kind, "\(inn): the agent report collects \(report.collected), the ledger \(line.paid)")
-            try expect(report.fee + report.payout == report.collected, kind, "\(inn): fee + payout differ from the money taken")
+            try expect(
+                report.collected == line.paid, kind,
+                "\(inn): the agent report collects \(report.collected), the ledger \(line.paid)")
+            try expect(
+                report.fee + report.payout == report.collected, kind, "\(inn): fee + payout differ from the money taken"
+            )
         }
         // The payouts: one per principal paid, their sum plus the fees is the money taken.
         let payouts = try PayoutReport.compute(connection: connection, period: period)
@@ -65,8 +79,11 @@ public enum BillingScenarios {
         try expect(taken == paid, kind, "money taken \(taken), payments \(paid)")
         let fees = payouts.reduce(Money.zero) { $0 + $1.fee }
         let payout = payouts.reduce(Money.zero) { $0 + $1.payout }
-        try expect(payout + fees == taken && fees.kopecks > 0, kind, "payouts \(payout) + fees \(fees) are not the \(taken) taken")
-        try expect(Set(payouts.map(\.inn)) == Set(turnover.filter { $0.value.paid.kopecks != 0 }.map(\.key)), kind,
+        try expect(
+            payout + fees == taken && fees.kopecks > 0, kind,
+            "payouts \(payout) + fees \(fees) are not the \(taken) taken")
+        try expect(
+            Set(payouts.map(\.inn)) == Set(turnover.filter { $0.value.paid.kopecks != 0 }.map(\.key)), kind,
             "payouts do not cover every principal paid")
         // Debtors and aging: the same debt, split the same way.
         let ledger = ReceivablesLedger(database: Database(connection.location))
@@ -74,13 +91,16 @@ public enum BillingScenarios {
         try ledger.debtors(period: period, asOf: period.next.firstDay) { debtorsAging += $0.aging }
         var ledgerAging = Aging()
         for (_, line) in try ledger.aging(period: period, asOf: period.next.firstDay) { ledgerAging += line }
-        try expect(debtorsAging.total == ledgerAging.total && debtorsAging.total.kopecks > 0, kind,
+        try expect(
+            debtorsAging.total == ledgerAging.total && debtorsAging.total.kopecks > 0, kind,
             "debtors owe \(debtorsAging.total), the aging shows \(ledgerAging.total)")
         // A reconciliation act ends at the principal's closing balance.
         if let (inn, line) = turnover.first(where: { $0.value.paid.kopecks > 0 }) {
             let act = try ledger.act(
-                principal: inn, account: nil, from: CalendarDate(iso: "2000-01-01")!, to: CalendarDate(iso: "2099-12-31")!)
-            try expect(act.opening == .zero && act.closing == line.closing, kind,
+                principal: inn, account: nil, from: CalendarDate(iso: "2000-01-01")!,
+                to: CalendarDate(iso: "2099-12-31")!)
+            try expect(
+                act.opening == .zero && act.closing == line.closing, kind,
                 "the act of \(inn) closes at \(act.closing), the turnover at \(line.closing)")
         }
         return summary
@@ -110,19 +130,23 @@ public enum BillingScenarios {
         let single = ReceivablesLedger(database: database).reading(workers: 1, rangeSize: 1_000_000)
         let parallel = ReceivablesLedger(database: database).reading(workers: 2, rangeSize: 7)
         let aging = try single.aging(period: period, asOf: asOf)
-        try expect(!aging.isEmpty && aging == (try parallel.aging(period: period, asOf: asOf)), "reports", "aging differs in ranges")
+        try expect(
+            !aging.isEmpty && aging == (try parallel.aging(period: period, asOf: asOf)), "reports",
+            "aging differs in ranges")
         var one: [DebtorLine] = []
         var many: [DebtorLine] = []
         try single.debtors(period: period, asOf: asOf) { one.append($0) }
         try parallel.debtors(period: period, asOf: asOf) { many.append($0) }
-        try expect(one.count > 100 && one == many, "reports", "debtors differ in ranges: \(one.count) against \(many.count)")
+        try expect(
+            one.count > 100 && one == many, "reports", "debtors differ in ranges: \(one.count) against \(many.count)")
         try expect(one.map(\.account) == one.map(\.account).sorted(), "reports", "debtors out of account order")
     }
 
     public static func checkRerunAddsNothing(_ connection: any Connection) throws {
         let before = try statements(connection)
         let postings = try connection.scalar("SELECT COUNT(*) FROM postings")
-        let again = try BillingRun(database: Database(connection.location), period: period, asOf: period.next.firstDay).run()
+        let again = try BillingRun(database: Database(connection.location), period: period, asOf: period.next.firstDay)
+            .run()
         try expect(again.postingsAdded == 0, "re-run", "a second run added \(again.postingsAdded) postings")
         try expect(try connection.scalar("SELECT COUNT(*) FROM postings") == postings, "re-run", "the journal grew")
         try expect(try statements(connection) == before, "re-run", "the statements changed")
@@ -133,11 +157,12 @@ public enum BillingScenarios {
     public static func checkLateReading(_ connection: any Connection) throws {
         let kind = "late reading"
         // A metered line billed on the average in October.
-        guard let row = try connection.first(
-            """
-            SELECT l.account_number, l.principal_id, l.service_code, l.volume_milli FROM statement_lines l
-            WHERE l.period = ? AND l.method = 'average' ORDER BY l.account_number, l.principal_id LIMIT 1
-            """, [period])
+        guard
+            let row = try connection.first(
+                """
+                SELECT l.account_number, l.principal_id, l.service_code, l.volume_milli FROM statement_lines l
+                WHERE l.period = ? AND l.method = 'average' ORDER BY l.account_number, l.principal_id LIMIT 1
+                """, [period])
         else { throw RoundTripFailure(kind: kind, message: "no line was billed on the average") }
         let account = try row.string(0)
         let principal = try row.int64(1)
@@ -161,14 +186,16 @@ public enum BillingScenarios {
                 account: try PersonalAccountNumber(account), meter: meter, valueMilli: last + actual,
                 takenOn: CalendarDate(iso: "2026-11-20")!, channel: .web, receivedAt: "2026-11-20T10:00:00Z"))
         try expect(ack.period == november, kind, "the late reading counts for \(ack.period)")
-        _ = try BillingRun(database: Database(connection.location), period: november, asOf: november.next.firstDay).run()
+        _ = try BillingRun(database: Database(connection.location), period: november, asOf: november.next.firstDay)
+            .run()
         try expect(try statements(connection) == closed, kind, "the closed period's statements changed")
         let volume = try connection.scalar(
             """
             SELECT SUM(volume_milli) FROM postings WHERE account_number = ? AND principal_id = ? AND service_code = ?
                 AND period = ? AND kind IN ('charge', 'recalculation')
             """, [account, principal, service, november])
-        try expect(volume == actual - estimated, kind, "November holds \(volume), the reading leaves \(actual - estimated)")
+        try expect(
+            volume == actual - estimated, kind, "November holds \(volume), the reading leaves \(actual - estimated)")
         let imbalances = try ReceivablesLedger(database: Database(connection.location)).check(period: november)
         try expect(imbalances.isEmpty, kind, "the books of November do not balance: \(imbalances.prefix(3))")
     }
@@ -181,21 +208,26 @@ public enum BillingScenarios {
             [period])!.string(0)
         let book = PaymentBook(connection: connection)
         let payment = IncomingPayment(
-            source: "sber", operationId: "op-1", account: try PersonalAccountNumber(account), amount: Money(kopecks: 123_457),
+            source: "sber", operationId: "op-1", account: try PersonalAccountNumber(account),
+            amount: Money(kopecks: 123_457),
             paidOn: CalendarDate(iso: "2026-11-03")!)
         let first = try book.record(payment)
         let count = try connection.scalar("SELECT COUNT(*) FROM postings")
         let second = try book.record(payment)
         try expect(second.wasRecordedBefore && second.id == first.id, kind, "a retry was recorded again")
-        try expect(second.allocations.reduce(Money.zero) { $0 + $1.amount } == payment.amount, kind, "a retry answered differently")
+        try expect(
+            second.allocations.reduce(Money.zero) { $0 + $1.amount } == payment.amount, kind,
+            "a retry answered differently")
         try expect(try connection.scalar("SELECT COUNT(*) FROM postings") == count, kind, "a retry added postings")
-        try expect(first.allocations.reduce(Money.zero) { $0 + $1.amount } == payment.amount, kind, "the parts do not add up")
+        try expect(
+            first.allocations.reduce(Money.zero) { $0 + $1.amount } == payment.amount, kind, "the parts do not add up")
         let inn = first.allocations[0].principalINN
         var designated = payment
         designated.operationId = "op-2"
         designated.designation = PaymentAllocator.Designation(principalINN: inn)
         let own = try book.record(designated)
-        try expect(own.allocations.allSatisfy { $0.principalINN == inn }, kind, "a payment to one principal went to others")
+        try expect(
+            own.allocations.allSatisfy { $0.principalINN == inn }, kind, "a payment to one principal went to others")
     }
 
     static func expect(_ condition: Bool, _ kind: String, _ message: String) throws {

@@ -1,7 +1,7 @@
+import Billing
 public import Core
 public import ERCTestSupport
 import Foundation
-import Billing
 import Intake
 public import Principals
 public import Storage
@@ -41,11 +41,13 @@ public enum ExchangeRoundTrip {
         // Through the intake, as every reading goes in; the fixtures' second meter starts at zero,
         // so its first reading is over the standard ceiling.
         let intake = ReadingIntake(
-            connection: connection, rules: ReadingRules(ceilingMilli: ["CW": 200_000]), today: CalendarDate(iso: "2026-10-31")!)
+            connection: connection, rules: ReadingRules(ceilingMilli: ["CW": 200_000]),
+            today: CalendarDate(iso: "2026-10-31")!)
         for (account, meter, value, day, channel) in readings {
             _ = try intake.submit(
                 ReadingSubmission(
-                    account: try PersonalAccountNumber(account), meter: meter, valueMilli: value, takenOn: CalendarDate(iso: day)!,
+                    account: try PersonalAccountNumber(account), meter: meter, valueMilli: value,
+                    takenOn: CalendarDate(iso: day)!,
                     channel: MeterReading.Channel(rawValue: channel)!, receivedAt: "\(day)T07:15:00Z"))
         }
         let payments: [(String, String, Int64, String, String)] = [
@@ -85,7 +87,10 @@ public enum ExchangeRoundTrip {
         try xmllint(readingsPath, .readings)
         let readings = try ExchangeFileReader.read(readingsPath).records
         try expect(readings.first { $0.name == "footer" }?.fields["valueTotal"] == "286.768", "readings", "value total")
-        try expect(readings.filter { $0.name == "reading" }.map { $0.fields["channel"]! } == ["infomat", "web", "contact-center"], "readings", "channels")
+        try expect(
+            readings.filter { $0.name == "reading" }.map { $0.fields["channel"]! } == [
+                "infomat", "web", "contact-center",
+            ], "readings", "channels")
 
         let settlements = try PrincipalSettlements(connection: connection, inn: inn)
         let header = ExchangeHeader(principalINN: inn, period: period, fileId: "ERC-TEST", createdAt: createdAt)
@@ -121,8 +126,11 @@ public enum ExchangeRoundTrip {
         // 7400000001: opening 1250.00 + charges 489.80 + 363.61 - paid 1000.00 = 1103.41, oldest 2026-09
         // (the opening balance dates from the period before the file's); 7400000002: 150.12 + 111.44 - 261.56 = 0.
         let first = found.first { $0.account.value == "7400000001" }
-        try expect(first?.debt == Money(kopecks: 110_341), "debtors", "7400000001 owes \(String(describing: first?.debt))")
-        try expect(first?.oldestPeriod == BillingPeriod("2026-09"), "debtors", "oldest \(String(describing: first?.oldestPeriod))")
+        try expect(
+            first?.debt == Money(kopecks: 110_341), "debtors", "7400000001 owes \(String(describing: first?.debt))")
+        try expect(
+            first?.oldestPeriod == BillingPeriod("2026-09"), "debtors",
+            "oldest \(String(describing: first?.oldestPeriod))")
         try expect(!found.contains { $0.account.value == "7400000002" }, "debtors", "a paid-up account is listed")
     }
 
@@ -145,7 +153,8 @@ public enum ExchangeRoundTrip {
         guard a == b else {
             let missing = Set(a).subtracting(b).sorted().prefix(3)
             let extra = Set(b).subtracting(a).sorted().prefix(3)
-            throw RoundTripFailure(kind: kind, message: "differs; only in the original: \(missing); only in the export: \(extra)")
+            throw RoundTripFailure(
+                kind: kind, message: "differs; only in the original: \(missing); only in the export: \(extra)")
         }
     }
 

@@ -25,18 +25,21 @@ public enum ReadingScenarios {
         try BillingScenarios.loadRegion(connection, premises: 30, in: folder)
         let intake = ReadingIntake(connection: connection, today: CalendarDate(iso: "2026-11-26")!)
         // A cold-water meter in verification, with its last reading.
-        guard let meter = try connection.first(
-            """
-            SELECT m.account_number, m.serial, COALESCE(MAX(r.value_milli), m.initial_reading_milli, 0) FROM meters m
-            LEFT JOIN readings r ON r.principal_id = m.principal_id AND r.meter_serial = m.serial
-            WHERE m.service_code = 'CW' AND m.verified_until > '2027-01-01'
-            GROUP BY m.account_number, m.serial, m.initial_reading_milli ORDER BY m.account_number LIMIT 1
-            """)
+        guard
+            let meter = try connection.first(
+                """
+                SELECT m.account_number, m.serial, COALESCE(MAX(r.value_milli), m.initial_reading_milli, 0) FROM meters m
+                LEFT JOIN readings r ON r.principal_id = m.principal_id AND r.meter_serial = m.serial
+                WHERE m.service_code = 'CW' AND m.verified_until > '2027-01-01'
+                GROUP BY m.account_number, m.serial, m.initial_reading_milli ORDER BY m.account_number LIMIT 1
+                """)
         else { throw RoundTripFailure(kind: "readings", message: "no meter to read") }
         let account = try PersonalAccountNumber(try meter.string(0))
         let serial = try meter.string(1)
         var value = try meter.int64(2)
-        func submission(_ value: Int64, _ day: String, _ channel: MeterReading.Channel, key: String? = nil) -> ReadingSubmission {
+        func submission(
+            _ value: Int64, _ day: String, _ channel: MeterReading.Channel, key: String? = nil
+        ) -> ReadingSubmission {
             ReadingSubmission(
                 account: account, meter: serial, valueMilli: value, takenOn: CalendarDate(iso: day)!, channel: channel,
                 receivedAt: "\(day)T09:00:00Z", idempotencyKey: key)
@@ -46,7 +49,8 @@ public enum ReadingScenarios {
         let channels: [MeterReading.Channel] = [.infomat, .web, .bot, .messenger, .contactCenter, .ivr]
         for (index, channel) in channels.enumerated() {
             value += 1_250
-            let ack = try intake.submit(submission(value, "2026-11-0\(index + 1)", channel, key: "k-\(channel.rawValue)"))
+            let ack = try intake.submit(
+                submission(value, "2026-11-0\(index + 1)", channel, key: "k-\(channel.rawValue)"))
             try expect(ack.period == BillingPeriod("2026-11")!, "\(channel): period \(ack.period)")
             try expect(ack.duplicateOf == nil && ack.flags.isEmpty, "\(channel): \(ack)")
             ids.append(ack.id)
@@ -55,7 +59,9 @@ public enum ReadingScenarios {
         // A retry with the same key: the same answer, nothing stored.
         let retry = try intake.submit(submission(value, "2026-11-06", .ivr, key: "k-ivr"))
         try expect(retry.id == ids.last!, "a retry got another id")
-        try expect(try connection.scalar("SELECT COUNT(*) FROM readings") == before + Int64(channels.count), "a retry was stored")
+        try expect(
+            try connection.scalar("SELECT COUNT(*) FROM readings") == before + Int64(channels.count),
+            "a retry was stored")
         // The same value, meter and day from another channel: linked to the first.
         let duplicate = try intake.submit(submission(value, "2026-11-06", .web))
         try expect(duplicate.duplicateOf == ids.last!, "not linked as a duplicate: \(duplicate)")
@@ -66,16 +72,19 @@ public enum ReadingScenarios {
         // Every rejection, each storing nothing.
         let count = try connection.scalar("SELECT COUNT(*) FROM readings")
         try rejected(.meterNotFound) {
-            _ = try intake.submit(ReadingSubmission(
-                account: account, meter: "NOPE", valueMilli: 1, takenOn: CalendarDate(iso: "2026-11-20")!, channel: .web,
-                receivedAt: "2026-11-20T09:00:00Z"))
+            _ = try intake.submit(
+                ReadingSubmission(
+                    account: account, meter: "NOPE", valueMilli: 1, takenOn: CalendarDate(iso: "2026-11-20")!,
+                    channel: .web,
+                    receivedAt: "2026-11-20T09:00:00Z"))
         }
         try rejected(.takenInFuture) { _ = try intake.submit(submission(value + 10, "2026-11-27", .web)) }
         // A meter taken off refuses readings from that day, and takes them before it.
         try connection.execute(
             "UPDATE meters SET removed_on = '2026-11-25' WHERE account_number = ? AND serial = ?", [account, serial])
         try rejected(.meterRemoved) { _ = try intake.submit(submission(value + 10, "2026-11-25", .web)) }
-        try connection.execute("UPDATE meters SET removed_on = NULL WHERE account_number = ? AND serial = ?", [account, serial])
+        try connection.execute(
+            "UPDATE meters SET removed_on = NULL WHERE account_number = ? AND serial = ?", [account, serial])
         try rejected(.tooManyDigits) { _ = try intake.submit(submission(100_000_000, "2026-11-26", .web)) }
         try rejected(.belowPrevious) { _ = try intake.submit(submission(value - 5_000, "2026-11-26", .web)) }
         try rejected(.implausible) { _ = try intake.submit(submission(value + 31_000, "2026-11-26", .web)) }
@@ -93,15 +102,16 @@ public enum ReadingScenarios {
         try expect(rolled.flags.contains(.rolledOver) && rolled.consumptionMilli == 3_500, "rollover: \(rolled)")
         // A meter past its verification date: accepted, flagged.
         if let expired = try connection.first(
-            "SELECT account_number, serial, COALESCE(initial_reading_milli, 0) FROM meters WHERE verified_until < '2026-11-01' AND service_code = 'CW' ORDER BY serial LIMIT 1")
-        {
+            "SELECT account_number, serial, COALESCE(initial_reading_milli, 0) FROM meters WHERE verified_until < '2026-11-01' AND service_code = 'CW' ORDER BY serial LIMIT 1"
+        ) {
             let ack = try intake.submit(
                 ReadingSubmission(
                     account: try PersonalAccountNumber(try expired.string(0)), meter: try expired.string(1),
                     valueMilli: (try connection.scalar(
-                        "SELECT COALESCE(MAX(value_milli), 0) FROM readings WHERE meter_serial = ?", [try expired.string(1)])
-                        ).advanced(by: 1_000) % 100_000_000,
-                    takenOn: CalendarDate(iso: "2026-11-20")!, channel: .contactCenter, receivedAt: "2026-11-20T09:00:00Z"))
+                        "SELECT COALESCE(MAX(value_milli), 0) FROM readings WHERE meter_serial = ?",
+                        [try expired.string(1)])).advanced(by: 1_000) % 100_000_000,
+                    takenOn: CalendarDate(iso: "2026-11-20")!, channel: .contactCenter,
+                    receivedAt: "2026-11-20T09:00:00Z"))
             try expect(ack.flags.contains(.verificationExpired), "an expired meter was not flagged: \(ack)")
         }
     }

@@ -29,7 +29,8 @@ public enum StorageConformance {
         ConformanceCheck(name: "values round-trip through binds and rows", body: roundTrip),
         ConformanceCheck(name: "queries stream every row", body: streaming),
         ConformanceCheck(name: "a unique key refuses a second insert", body: uniqueKeys),
-        ConformanceCheck(name: "a posting's file and line are unique; postings without a source are not", body: postingSources),
+        ConformanceCheck(
+            name: "a posting's file and line are unique; postings without a source are not", body: postingSources),
         ConformanceCheck(name: "a failed transaction stores nothing", body: rollback),
         ConformanceCheck(name: "bulk insert loads every row intact", body: bulkInsert),
         ConformanceCheck(name: "errors say where and hide bound values", body: errors),
@@ -59,7 +60,8 @@ public enum StorageConformance {
         try db.execute("CREATE TABLE t_values (id BIGINT PRIMARY KEY, amount BIGINT, label TEXT)")
         let text = "Тариф «ХВС» 42,89 руб.\tтаб | \\ 'кавычки' ?"
         try db.execute("INSERT INTO t_values (id, amount, label) VALUES (?, ?, ?)", [1, Int64.max, text])
-        try db.execute("INSERT INTO t_values (id, amount, label) VALUES (?, ?, ?)", [2, -123_456_789_012, SQLValue.null])
+        try db.execute(
+            "INSERT INTO t_values (id, amount, label) VALUES (?, ?, ?)", [2, -123_456_789_012, SQLValue.null])
         let rows = try db.all("SELECT id, amount, label FROM t_values WHERE id >= ? ORDER BY id", [1])
         try expect(rows.count == 2, name, "got \(rows.count) rows")
         try expect(try rows[0].int64(1) == Int64.max, name, "Int64.max came back as \(rows[0].values[1])")
@@ -73,7 +75,8 @@ public enum StorageConformance {
     static func streaming(_ db: any Connection) throws {
         let name = "streaming"
         try db.execute("CREATE TABLE t_stream (n BIGINT NOT NULL)")
-        try db.bulkInsert(into: "t_stream", columns: ["n"], rows: (1...25_000).lazy.map { [SQLValue.integer(Int64($0))] })
+        try db.bulkInsert(
+            into: "t_stream", columns: ["n"], rows: (1...25_000).lazy.map { [SQLValue.integer(Int64($0))] })
         var count = 0
         var sum: Int64 = 0
         try db.query("SELECT n FROM t_stream ORDER BY n") { row in
@@ -157,7 +160,9 @@ public enum StorageConformance {
         let labels = ["обычный", "tab\there", "new\nline", "back\\slash", "\\N", "", "cr\rret"]
         let written = try db.bulkInsert(
             into: "t_bulk", columns: ["n", "label"],
-            rows: (0..<70_000).lazy.map { [SQLValue.integer(Int64($0)), $0 == 5 ? .null : .text(labels[$0 % labels.count])] })
+            rows: (0..<70_000).lazy.map {
+                [SQLValue.integer(Int64($0)), $0 == 5 ? .null : .text(labels[$0 % labels.count])]
+            })
         try expect(written == 70_000, name, "bulkInsert reported \(written)")
         try expect(try db.scalar("SELECT COUNT(*) FROM t_bulk") == 70_000, name, "row count differs")
         for (index, label) in labels.enumerated() where index != 5 {

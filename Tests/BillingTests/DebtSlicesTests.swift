@@ -15,9 +15,11 @@ struct DebtSlicesTests {
         JournalEntry(kind: .charge, period: period, amount: Money(kopecks: kopecks), day: period.firstDay)
     }
 
-    func payment(_ iso: String, _ kopecks: Int64, for period: BillingPeriod? = nil, note: String? = nil) -> JournalEntry {
+    func payment(_ iso: String, _ kopecks: Int64, for period: BillingPeriod? = nil, note: String? = nil) -> JournalEntry
+    {
         JournalEntry(
-            kind: .payment, period: october, amount: Money(kopecks: -kopecks), day: day(iso), forPeriod: period, note: note)
+            kind: .payment, period: october, amount: Money(kopecks: -kopecks), day: day(iso), forPeriod: period,
+            note: note)
     }
 
     @Test func paymentsPayTheNamedPeriodThenTheOldest() {
@@ -57,11 +59,16 @@ struct DebtSlicesTests {
         #expect(aging.total == slices.balance)
     }
 
-    @Test(arguments: [(0, "notDue"), (1, "upTo30"), (30, "upTo30"), (31, "upTo90"), (90, "upTo90"), (91, "upTo180"), (181, "over180")])
+    @Test(arguments: [
+        (0, "notDue"), (1, "upTo30"), (30, "upTo30"), (31, "upTo90"), (90, "upTo90"), (91, "upTo180"), (181, "over180"),
+    ])
     func agingBuckets(days: Int, bucket: String) {
         var aging = Aging()
         aging.add(Money(kopecks: 1), daysOverdue: days)
-        let buckets = ["notDue": aging.notDue, "upTo30": aging.upTo30, "upTo90": aging.upTo90, "upTo180": aging.upTo180, "over180": aging.over180]
+        let buckets = [
+            "notDue": aging.notDue, "upTo30": aging.upTo30, "upTo90": aging.upTo90, "upTo180": aging.upTo180,
+            "over180": aging.over180,
+        ]
         #expect(buckets.filter { $0.value.kopecks == 1 }.map(\.key) == [bucket])
     }
 
@@ -70,7 +77,8 @@ struct DebtSlicesTests {
         let slices = DebtSlices([charge(july, 1_000_000), payment("2026-11-14", 1_000_000, for: july, note: "debt")])
         let calculator = PenaltyCalculator()
         let paid = slices.accruedPenalty(before: october, asOf: day("2026-12-01"), calculator: calculator)
-        let unpaid = DebtSlices([charge(july, 1_000_000)]).accruedPenalty(before: october, asOf: day("2026-12-01"), calculator: calculator)
+        let unpaid = DebtSlices([charge(july, 1_000_000)]).accruedPenalty(
+            before: october, asOf: day("2026-12-01"), calculator: calculator)
         // Days 31-90 at 1/300 and day 91 at 1/130 of 9.5 %: 10 000 x 0.095 x (60/300 + 1/130) = 197.31 руб.
         #expect(paid == Money(kopecks: 19_731))
         #expect(unpaid > paid)

@@ -70,7 +70,8 @@ struct PaymentAllocatorTests {
                     && $0.period == slice.period && ($0.kind == .penalty) == slice.isPenalty
             }.reduce(0) { $0 + $1.amount.kopecks }
             let owed = slices.filter {
-                $0.principalINN == slice.principalINN && $0.serviceCode == slice.serviceCode && $0.period == slice.period
+                $0.principalINN == slice.principalINN && $0.serviceCode == slice.serviceCode
+                    && $0.period == slice.period
                     && $0.isPenalty == slice.isPenalty
             }.reduce(0) { $0 + $1.due.kopecks }
             #expect(got <= owed)

@@ -53,9 +53,10 @@ struct PenaltyCalculatorTests {
     @Test("moratorium days accrue nothing")
     func moratorium() {
         // Due 10.03.2020; day 31 is 10.04.2020, inside the 2020 moratorium (06.04-31.12.2020).
-        let calculator = PenaltyCalculator(rules: PenaltyRules(
-            keyRates: [.init(from: Self.day("2020-01-01"), basisPoints: 600)], caps: [],
-            moratoria: PenaltyRules.current.moratoria))
+        let calculator = PenaltyCalculator(
+            rules: PenaltyRules(
+                keyRates: [.init(from: Self.day("2020-01-01"), basisPoints: 600)], caps: [],
+                moratoria: PenaltyRules.current.moratoria))
         #expect(paid("2020-03-10", "2020-12-31", calculator) == .zero)
         // Paid 10.01.2021: only 10 days after the moratorium count, all at 1/130 (day > 90).
         let after = calculator.penalty(

@@ -17,12 +17,17 @@ struct PremisesBillTests {
                 inn: "74510000\(id)0", isActive: id != 4, penaltyScale: id == 3 ? .capitalRepair : .housingAndUtilities)
             for service in ["A", "B"] {
                 tariffs[ServiceKey(principalId: id, service: service)] = [
-                    Tariff(serviceCode: service, effectiveFrom: CalendarDate(iso: "2025-01-01")!, price: Money(kopecks: Int64(random.int(100...9_000)))),
-                    Tariff(serviceCode: service, effectiveFrom: CalendarDate(iso: "2026-10-\(10 + random.int(0...15))")!, price: Money(kopecks: Int64(random.int(100...9_000)))),
+                    Tariff(
+                        serviceCode: service, effectiveFrom: CalendarDate(iso: "2025-01-01")!,
+                        price: Money(kopecks: Int64(random.int(100...9_000)))),
+                    Tariff(
+                        serviceCode: service, effectiveFrom: CalendarDate(iso: "2026-10-\(10 + random.int(0...15))")!,
+                        price: Money(kopecks: Int64(random.int(100...9_000)))),
                 ]
             }
         }
-        return BillingContext(period: period, asOf: CalendarDate(iso: "2026-11-01")!, principals: principals, tariffs: tariffs)
+        return BillingContext(
+            period: period, asOf: CalendarDate(iso: "2026-11-01")!, principals: principals, tariffs: tariffs)
     }
 
     func inputs(_ random: inout SeededRandom) -> PremisesInputs {
@@ -44,7 +49,10 @@ struct PremisesBillTests {
                     while month <= period {
                         value += Int64(random.int(0...9_000))
                         if random.int(0...4) > 0 {
-                            readings.append(.init(period: month, valueMilli: value % 100_000_000, takenOn: CalendarDate(year: month.year, month: month.month, day: 20)!))
+                            readings.append(
+                                .init(
+                                    period: month, valueMilli: value % 100_000_000,
+                                    takenOn: CalendarDate(year: month.year, month: month.month, day: 20)!))
                         }
                         month = month.next
                     }
@@ -56,7 +64,9 @@ struct PremisesBillTests {
                     ]
                 }
                 if random.int(0...4) == 0 {
-                    inputs.privileges[key] = [.init(residents: 1, percent: random.int(1...100), from: CalendarDate(iso: "2026-01-01")!)]
+                    inputs.privileges[key] = [
+                        .init(residents: 1, percent: random.int(1...100), from: CalendarDate(iso: "2026-01-01")!)
+                    ]
                 }
                 var entries: [JournalEntry] = []
                 for _ in 0..<random.int(0...6) {
@@ -86,12 +96,16 @@ struct PremisesBillTests {
         var inputs = inputs(&random)
         let first = PremisesBill(inputs, context: context)
         for line in first.lines {
-            #expect(line.closing == line.opening + line.charged + line.recalculated - line.privileges + line.penalties - line.paid)
+            #expect(
+                line.closing == line.opening + line.charged + line.recalculated - line.privileges + line.penalties
+                    - line.paid)
         }
         // The statement is the journal's balance of the active principals, postings included.
         let active = inputs.entries.filter { context.principals[$0.key.principalId]!.isActive }
         let journal = active.values.flatMap { $0 }.reduce(Money.zero) { $0 + $1.amount }
-        let posted = first.postings.filter { context.principals[$0.key.principalId]!.isActive }.reduce(Money.zero) { $0 + $1.amount }
+        let posted = first.postings.filter { context.principals[$0.key.principalId]!.isActive }.reduce(Money.zero) {
+            $0 + $1.amount
+        }
         #expect(first.lines.reduce(Money.zero) { $0 + $1.closing } == journal + posted)
         // Post the run's differences, bill again: nothing more to post, the same lines.
         for posting in first.postings {
@@ -115,7 +129,9 @@ struct PremisesBillTests {
         let billed = PremisesBill(inputs, context: context)
         #expect(billed.postings.map(\.kind) == [.charge])
         inputs.entries[key] = billed.postings.map {
-            JournalEntry(kind: $0.kind, period: period, amount: $0.amount, volumeMilli: $0.volumeMilli, day: period.firstDay, runId: 1)
+            JournalEntry(
+                kind: $0.kind, period: period, amount: $0.amount, volumeMilli: $0.volumeMilli, day: period.firstDay,
+                runId: 1)
         }
         context.principals[1]!.isActive = false
         let suspended = PremisesBill(inputs, context: context)

@@ -3,10 +3,11 @@ import Testing
 
 @Suite("Money in kopecks")
 struct MoneyTests {
-    @Test(arguments: [
-        ("1234.56", 123_456), ("1 234,56", 123_456), ("1\u{00A0}234,5", 123_450), ("-15,05", -1_505),
-        ("0.01", 1), ("1234", 123_400), (",5", 50), ("+7", 700), ("999 999 999,99", 99_999_999_999),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("1234.56", 123_456), ("1 234,56", 123_456), ("1\u{00A0}234,5", 123_450), ("-15,05", -1_505),
+            ("0.01", 1), ("1234", 123_400), (",5", 50), ("+7", 700), ("999 999 999,99", 99_999_999_999),
+        ] as [(String, Int64)])
     func parses(_ text: String, _ kopecks: Int64) {
         #expect(Money(parsing: text) == Money(kopecks: kopecks))
     }
@@ -23,9 +24,10 @@ struct MoneyTests {
         #expect(Money(kopecks: 123_456_789).decimalString == "1234567.89")
     }
 
-    @Test(arguments: [
-        (5, 10, 1), (4, 10, 0), (-5, 10, -1), (-4, 10, 0), (15, 10, 2), (-15, 10, -2), (1, 3, 0), (2, 3, 1),
-    ] as [(Int64, Int64, Int64)])
+    @Test(
+        arguments: [
+            (5, 10, 1), (4, 10, 0), (-5, 10, -1), (-4, 10, 0), (15, 10, 2), (-15, 10, -2), (1, 3, 0), (2, 3, 1),
+        ] as [(Int64, Int64, Int64)])
     func roundsHalfAwayFromZero(_ numerator: Int64, _ denominator: Int64, _ expected: Int64) {
         #expect(Money.rounded(numerator: numerator, denominator: denominator).kopecks == expected)
     }
@@ -49,7 +51,9 @@ struct MoneyTests {
     func splitAddsUp(_ seed: Int) {
         var random = SeededRandom(seed: UInt64(seed))
         let amount = Int64.random(in: -10_000_000...10_000_000, using: &random)
-        let weights = (0..<Int.random(in: 1...15, using: &random)).map { _ in Int64.random(in: 0...5_000_000, using: &random) }
+        let weights = (0..<Int.random(in: 1...15, using: &random)).map { _ in
+            Int64.random(in: 0...5_000_000, using: &random)
+        }
         let parts = Money(kopecks: amount).split(proportionalTo: weights)
         #expect(parts.count == weights.count)
         #expect(parts.reduce(Money.zero, +).kopecks == amount)
@@ -63,4 +67,3 @@ struct MoneyTests {
         }
     }
 }
-

@@ -46,7 +46,8 @@ struct PaymentQRTests {
     }
 
     @Test func valueMayContainEqualsAndKeysAnyCase() throws {
-        let text = "ST00012|Name=X|PersonalAcc=40702810138250123017|BankName==ОАО \"БАНК\"|BIC=044525225|CorrespAcc=1|persAcc=77|sum=null|"
+        let text =
+            "ST00012|Name=X|PersonalAcc=40702810138250123017|BankName==ОАО \"БАНК\"|BIC=044525225|CorrespAcc=1|persAcc=77|sum=null|"
         let qr = try PaymentQR(parsing: Array(text.utf8))
         #expect(qr["BankName"] == "=ОАО \"БАНК\"")
         #expect(qr["PersAcc"] == "77")
@@ -83,9 +84,10 @@ struct PaymentQRTests {
     }
 
     @Test func cp1251MatchesTheCodePage() {
-        #expect(CP1251.encode("Привет, Ёж №1 «»") == [
-            0xCF, 0xF0, 0xE8, 0xE2, 0xE5, 0xF2, 0x2C, 0x20, 0xA8, 0xE6, 0x20, 0xB9, 0x31, 0x20, 0xAB, 0xBB,
-        ])
+        #expect(
+            CP1251.encode("Привет, Ёж №1 «»") == [
+                0xCF, 0xF0, 0xE8, 0xE2, 0xE5, 0xF2, 0x2C, 0x20, 0xA8, 0xE6, 0x20, 0xB9, 0x31, 0x20, 0xAB, 0xBB,
+            ])
         #expect(CP1251.decode([0xCF, 0xF0, 0xE8, 0xE2, 0xE5, 0xF2]) == "Привет")
         #expect(CP1251.encode("漢") == nil)
         #expect(CP1251.decode([0x98]) == nil)

@@ -9,7 +9,8 @@ import Testing
 @Suite("A billing run killed halfway", .serialized)
 struct BillingResumeTests {
     func erc(_ arguments: [String], in folder: TemporaryDirectory) throws -> ProcessResult {
-        try ProcessRunner.run(TestPaths.ercBinary, arguments, environment: ["ERC_DATABASE_URL": ""], currentDirectory: folder.path)
+        try ProcessRunner.run(
+            TestPaths.ercBinary, arguments, environment: ["ERC_DATABASE_URL": ""], currentDirectory: folder.path)
     }
 
     func statements(_ db: String) throws -> [String] {
@@ -35,7 +36,8 @@ struct BillingResumeTests {
 
     @Test func killedAndRunAgainGivesTheSameStatements() throws {
         let folder = try TemporaryDirectory("erc-resume")
-        let generated = try erc(["demo", "--premises", "6000", "--seed", "5", "--files-only", "--out", folder.file("demo")], in: folder)
+        let generated = try erc(
+            ["demo", "--premises", "6000", "--seed", "5", "--files-only", "--out", folder.file("demo")], in: folder)
         #expect(generated.status == 0, "\(generated.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.file("demo/exchange"))
         let ordered = ["principal", "accounts", "meters", "tariffs", "readings", "charges"].flatMap { kind in

@@ -15,8 +15,9 @@ struct BooksIntegrityTests {
     /// The run's postings: how many and their sum, to compare a journal with one run's.
     func runPostings(_ db: TestDB) throws -> [Int64] {
         let connection = try db.connect()
-        let row = try #require(try connection.first(
-            "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM postings WHERE run_id IS NOT NULL"))
+        let row = try #require(
+            try connection.first(
+                "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM postings WHERE run_id IS NOT NULL"))
         return [try row.int64(0), try row.int64(1)]
     }
 
@@ -52,7 +53,8 @@ struct BooksIntegrityTests {
         #expect(try erc(["period", "close", "--db", db.argument, "--period", Self.period]).status == 0)
     }
 
-    @Test("a run in progress is named, refuses billing, closing, checking and printing, and can be waited for",
+    @Test(
+        "a run in progress is named, refuses billing, closing, checking and printing, and can be waited for",
         arguments: Driver.enabled)
     func aRunInProgressIsNamed(_ driver: Driver) throws {
         let folder = try TemporaryDirectory("erc-busy")
@@ -61,7 +63,8 @@ struct BooksIntegrityTests {
         try erc(["principals", "import", "--db", db.argument, try Region.files.get().capitalRepairTariffs])
         #expect(try erc(["bill", "--db", db.argument, "--period", Self.period]).status == 0)
         // Another process bills: this test holds the lock as a run would.
-        let holder = RunLock.Holder(who: "erc bill --period 2026-10 (pid 4242 on test-host)", since: "2026-11-30T09:15:00+05:00")
+        let holder = RunLock.Holder(
+            who: "erc bill --period 2026-10 (pid 4242 on test-host)", since: "2026-11-30T09:15:00+05:00")
         if driver == .postgres {
             // A run in another database of the same server is not this database's.
             let other = try PostgresTestServer.createDatabase()
@@ -88,7 +91,9 @@ struct BooksIntegrityTests {
         #expect(close.status == 75 && close.stderr.contains("pid 4242"), "\(close.stderr)")
         let check = try erc(["reconcile", "check", "--db", db.argument, "--period", Self.period])
         #expect(check.status == 1 && check.stderr.contains("another process is billing"), "\(check.stderr)")
-        let render = try erc(["receipts", "render", "--db", db.argument, "--period", Self.period, "--out", folder.file("epd")])
+        let render = try erc([
+            "receipts", "render", "--db", db.argument, "--period", Self.period, "--out", folder.file("epd"),
+        ])
         #expect(render.status == 65 && render.stderr.contains("another process is billing"), "\(render.stderr)")
         #expect(try db.scalar("SELECT COUNT(*) FROM closed_periods") == 0)
 
@@ -103,14 +108,17 @@ struct BooksIntegrityTests {
         #expect(try db.scalar("SELECT COUNT(*) FROM billing_runs") == 2)
     }
 
-    @Test("a killed run leaves the period unclosable, unchecked and unprinted until billing finishes it",
+    @Test(
+        "a killed run leaves the period unclosable, unchecked and unprinted until billing finishes it",
         arguments: Driver.enabled)
     func aKilledRunIsNotClosable(_ driver: Driver) throws {
         let folder = try TemporaryDirectory("erc-killed")
         let erc = ERCRunner(folder: folder)
         let db = try Region.database(driver, in: folder)
         try erc(["principals", "import", "--db", db.argument, try Region.files.get().capitalRepairTariffs])
-        let run = try erc.start(["bill", "--db", db.argument, "--period", Self.period, "--batch-size", "2", "--workers", "1"])
+        let run = try erc.start([
+            "bill", "--db", db.argument, "--period", Self.period, "--batch-size", "2", "--workers", "1",
+        ])
         let watcher = try db.connect()
         let deadline = Date().addingTimeInterval(60)
         var done: Int64 = 0
@@ -130,7 +138,9 @@ struct BooksIntegrityTests {
         let close = try erc(["period", "close", "--db", db.argument, "--period", Self.period])
         #expect(close.status == 65 && close.stderr.contains("is unfinished"), "\(close.stderr)")
         #expect(try watcher.scalar("SELECT COUNT(*) FROM closed_periods") == 0)
-        let render = try erc(["receipts", "render", "--db", db.argument, "--period", Self.period, "--out", folder.file("epd")])
+        let render = try erc([
+            "receipts", "render", "--db", db.argument, "--period", Self.period, "--out", folder.file("epd"),
+        ])
         #expect(render.status == 65 && render.stderr.contains("is unfinished"), "\(render.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.file("epd/manifest.csv")))
 
@@ -148,7 +158,9 @@ struct BooksIntegrityTests {
         let erc = ERCRunner(folder: folder)
         let db = try Region.database(driver, in: folder)
         try erc(["principals", "import", "--db", db.argument, try Region.files.get().capitalRepairTariffs])
-        func bill(_ period: String) throws -> ProcessResult { try erc(["bill", "--db", db.argument, "--period", period]) }
+        func bill(_ period: String) throws -> ProcessResult {
+            try erc(["bill", "--db", db.argument, "--period", period])
+        }
         let early = try bill("2020-01")
         #expect(early.status == 65)
         #expect(early.stderr.contains("nothing is in force in 2020-01"), "\(early.stderr)")
@@ -156,19 +168,25 @@ struct BooksIntegrityTests {
         #expect(try db.scalar("SELECT COUNT(*) FROM billing_runs") == 0)
         #expect(try bill("2026-10").status == 0)
         let before = try bill("2026-09")
-        #expect(before.status == 65 && before.stderr.contains("before 2026-10, the first period billed"), "\(before.stderr)")
+        #expect(
+            before.status == 65 && before.stderr.contains("before 2026-10, the first period billed"), "\(before.stderr)"
+        )
         let ahead = try bill("2026-12")
         #expect(ahead.status == 65 && ahead.stderr.contains("the first open period is 2026-10"), "\(ahead.stderr)")
         #expect(try db.scalar("SELECT COUNT(*) FROM statements WHERE period <> '2026-10'") == 0)
         // An as-of day before the period, or a year's typo, is refused.
         for asOf in ["2025-01-01", "2062-11-01"] {
             let typo = try erc(["bill", "--db", db.argument, "--period", Self.period, "--as-of", asOf])
-            #expect(typo.status == 65 && typo.stderr.contains("--as-of \(asOf) is not a day to bill 2026-10"), "\(typo.stderr)")
+            #expect(
+                typo.status == 65 && typo.stderr.contains("--as-of \(asOf) is not a day to bill 2026-10"),
+                "\(typo.stderr)")
         }
         #expect(try erc(["period", "close", "--db", db.argument, "--period", "2026-10"]).status == 0)
         // The period after the first open one waits for it to be billed.
         let skipping = try bill("2026-12")
-        #expect(skipping.status == 65 && skipping.stderr.contains("2026-12 cannot be billed before 2026-11"), "\(skipping.stderr)")
+        #expect(
+            skipping.status == 65 && skipping.stderr.contains("2026-12 cannot be billed before 2026-11"),
+            "\(skipping.stderr)")
         #expect(try db.scalar("SELECT COUNT(*) FROM statements WHERE period = '2026-12'") == 0)
         #expect(try bill("2026-11").status == 0)
         #expect(try bill("2026-12").status == 0)
@@ -203,7 +221,9 @@ struct BooksIntegrityTests {
     }
 
     /// A file with only its id changed (and, for a correction, the file it replaces named).
-    func resend(_ path: String, as name: String, in folder: TemporaryDirectory, edit: (String) -> String = { $0 }) throws -> String {
+    func resend(
+        _ path: String, as name: String, in folder: TemporaryDirectory, edit: (String) -> String = { $0 }
+    ) throws -> String {
         var text = try String(contentsOfFile: path, encoding: .utf8)
         let id = try #require(text.firstRange(of: #/<fileId>([^<]*)</fileId>/#))
         let old = String(text[id].dropFirst("<fileId>".count).dropLast("</fileId>".count))
@@ -213,7 +233,9 @@ struct BooksIntegrityTests {
         return out
     }
 
-    @Test("a file sent again under a new id is refused; a correction posts only its differences", arguments: Driver.enabled)
+    @Test(
+        "a file sent again under a new id is refused; a correction posts only its differences",
+        arguments: Driver.enabled)
     func filesSentAgain(_ driver: Driver) throws {
         let folder = try TemporaryDirectory("erc-resent")
         let erc = ERCRunner(folder: folder)
@@ -229,12 +251,15 @@ struct BooksIntegrityTests {
         let again = try erc(["principals", "import", "--db", db.argument, try resend(water, as: "again", in: folder)])
         #expect(again.status == 65)
         #expect(
-            again.stderr.contains("rows charges (or recalculates) an account, service and period that file C-7451000006-2026-10 charged already"),
+            again.stderr.contains(
+                "rows charges (or recalculates) an account, service and period that file C-7451000006-2026-10 charged already"
+            ),
             "\(again.stderr)")
         #expect(try db.scalar(journal) == before)
         // One recalculation already posted, alone in a new file: that row is named by its line.
         let recalculation = try #require(
-            try String(contentsOfFile: water, encoding: .utf8).firstMatch(of: #/<recalculation>.*?</recalculation>/#.dotMatchesNewlines()))
+            try String(contentsOfFile: water, encoding: .utf8).firstMatch(
+                of: #/<recalculation>.*?</recalculation>/#.dotMatchesNewlines()))
         let amount = try #require(String(recalculation.output).firstMatch(of: #/<amount>(-?\d+)</amount>/#)).output.1
         let single = try resend(water, as: "single", in: folder) { text in
             let rows = text.firstRange(of: #/\n  <charge>/#)!.lowerBound
@@ -242,28 +267,43 @@ struct BooksIntegrityTests {
             var single = String(text[..<rows]) + "\n  " + recalculation.output + String(text[footer...])
             single.replace(#/<rowCount>\d+</rowCount>/#, with: "<rowCount>1</rowCount>")
             single.replace(#/<chargeTotal>-?\d+</chargeTotal>/#, with: "<chargeTotal>0</chargeTotal>")
-            single.replace(#/<recalculationTotal>-?\d+</recalculationTotal>/#, with: "<recalculationTotal>\(amount)</recalculationTotal>")
+            single.replace(
+                #/<recalculationTotal>-?\d+</recalculationTotal>/#,
+                with: "<recalculationTotal>\(amount)</recalculationTotal>")
             return single
         }
         let recalculated = try erc(["principals", "import", "--db", db.argument, single])
         #expect(recalculated.status == 65)
-        #expect(recalculated.stderr.contains("single.xml:10: account: a recalculation of this account and service for 2026-"), "\(recalculated.stderr)")
+        #expect(
+            recalculated.stderr.contains(
+                "single.xml:10: account: a recalculation of this account and service for 2026-"),
+            "\(recalculated.stderr)")
         #expect(recalculated.stderr.contains("is in the journal already, from file C-7451000006-2026-10"))
         #expect(try db.scalar(journal) == before)
         // Opening balances again under a new id.
-        let accounts = try #require(files.ordered.first { path in
-            path.contains("/accounts-") && ((try? String(contentsOfFile: path, encoding: .utf8))?.contains("<balance>") ?? false)
-        })
-        let balances = try erc(["principals", "import", "--db", db.argument, try resend(accounts, as: "again", in: folder)])
+        let accounts = try #require(
+            files.ordered.first { path in
+                path.contains("/accounts-")
+                    && ((try? String(contentsOfFile: path, encoding: .utf8))?.contains("<balance>") ?? false)
+            })
+        let balances = try erc([
+            "principals", "import", "--db", db.argument, try resend(accounts, as: "again", in: folder),
+        ])
         #expect(balances.status == 65)
-        #expect(balances.stderr.contains("balance: this account and service carry an opening balance"), "\(balances.stderr)")
+        #expect(
+            balances.stderr.contains("balance: this account and service carry an opening balance"), "\(balances.stderr)"
+        )
         #expect(try db.scalar(journal) == before)
 
         // A correction: the first charge changed, the second left out, the rest the same.
         let charged = try db.scalar(
-            "SELECT SUM(amount) FROM postings WHERE principal_id = (SELECT id FROM principals WHERE inn = '7451000006')")
+            "SELECT SUM(amount) FROM postings WHERE principal_id = (SELECT id FROM principals WHERE inn = '7451000006')"
+        )
         let original = try String(contentsOfFile: water, encoding: .utf8)
-        let rows = original.matches(of: #/<charge>\s*<account>(\d+)</account>\s*<service>(\w+)</service>\s*<volume>([\d.]+)</volume>\s*<tariff>(\d+)</tariff>\s*<amount>(\d+)</amount>\s*</charge>\s*/#)
+        let rows = original.matches(
+            of:
+                #/<charge>\s*<account>(\d+)</account>\s*<service>(\w+)</service>\s*<volume>([\d.]+)</volume>\s*<tariff>(\d+)</tariff>\s*<amount>(\d+)</amount>\s*</charge>\s*/#
+        )
         #expect(rows.count > 2)
         let first = rows[0].output
         let second = rows[1].output
@@ -289,32 +329,47 @@ struct BooksIntegrityTests {
         let editedPath = folder.file("edited.xml")
         try Data(edited.utf8).write(to: URL(fileURLWithPath: editedPath))
         let correction = try resend(editedPath, as: "fix", in: folder) { text in
-            text.replacingOccurrences(of: "</createdAt>", with: "</createdAt>\n    <replaces>C-7451000006-2026-10</replaces>")
+            text.replacingOccurrences(
+                of: "</createdAt>", with: "</createdAt>\n    <replaces>C-7451000006-2026-10</replaces>")
         }
         let fixed = try erc(["principals", "import", "--db", db.argument, correction])
         #expect(fixed.status == 0, "\(fixed.stderr)")
         let difference = newAmount - Int64(first.5)! - Int64(second.5)!
-        #expect(fixed.stdout.contains("replaces C-7451000006-2026-10: 2 differences posted as recalculations, \(Money(kopecks: difference).formatted()) руб."), "\(fixed.stdout)")
-        #expect(try db.scalar(
-            "SELECT SUM(amount) FROM postings WHERE principal_id = (SELECT id FROM principals WHERE inn = '7451000006')")
-            == charged + difference)
+        #expect(
+            fixed.stdout.contains(
+                "replaces C-7451000006-2026-10: 2 differences posted as recalculations, \(Money(kopecks: difference).formatted()) руб."
+            ), "\(fixed.stdout)")
+        #expect(
+            try db.scalar(
+                "SELECT SUM(amount) FROM postings WHERE principal_id = (SELECT id FROM principals WHERE inn = '7451000006')"
+            )
+                == charged + difference)
         // Naming it again, or the same correction twice, changes nothing more.
         #expect(try erc(["principals", "import", "--db", db.argument, correction]).stdout.contains("already imported"))
-        let twice = try erc(["principals", "import", "--db", db.argument, try resend(correction, as: "twice", in: folder)])
-        #expect(twice.status == 65 && twice.stderr.contains("was replaced by C-7451000006-2026-10-fix already"), "\(twice.stderr)")
+        let twice = try erc([
+            "principals", "import", "--db", db.argument, try resend(correction, as: "twice", in: folder),
+        ])
+        #expect(
+            twice.status == 65 && twice.stderr.contains("was replaced by C-7451000006-2026-10-fix already"),
+            "\(twice.stderr)")
         // Posted after the run: the statements are stale until the period is billed again.
         let close = try erc(["period", "close", "--db", db.argument, "--period", Self.period])
-        #expect(close.status == 65 && close.stderr.contains("statements of 2026-10 no longer hold what the journal holds"),
+        #expect(
+            close.status == 65 && close.stderr.contains("statements of 2026-10 no longer hold what the journal holds"),
             "\(close.stderr)")
-        let render = try erc(["receipts", "render", "--db", db.argument, "--period", Self.period, "--out", folder.file("epd")])
-        #expect(render.status == 65 && render.stderr.contains("no longer hold what the journal holds"), "\(render.stderr)")
+        let render = try erc([
+            "receipts", "render", "--db", db.argument, "--period", Self.period, "--out", folder.file("epd"),
+        ])
+        #expect(
+            render.status == 65 && render.stderr.contains("no longer hold what the journal holds"), "\(render.stderr)")
         #expect(try erc(["bill", "--db", db.argument, "--period", Self.period]).status == 0)
         let check = try erc(["reconcile", "check", "--db", db.argument, "--period", Self.period])
         #expect(check.status == 0, "\(check.stderr)")
         #expect(try erc(["period", "close", "--db", db.argument, "--period", Self.period]).status == 0)
     }
 
-    @Test("only erc db migrate and erc demo make a database; others refuse a missing one, an empty one, an old schema",
+    @Test(
+        "only erc db migrate and erc demo make a database; others refuse a missing one, an empty one, an old schema",
         arguments: Driver.enabled)
     func databasesAreNotMadeBehindTheUsersBack(_ driver: Driver) throws {
         let folder = try TemporaryDirectory("erc-db")
@@ -322,7 +377,9 @@ struct BooksIntegrityTests {
         if driver == .sqlite {
             let typo = try erc(["bill", "--db", "typo.sqlite", "--period", Self.period])
             #expect(typo.status == 66)
-            #expect(typo.stderr.contains("no database at typo.sqlite: `erc db migrate --db typo.sqlite` creates one"), "\(typo.stderr)")
+            #expect(
+                typo.stderr.contains("no database at typo.sqlite: `erc db migrate --db typo.sqlite` creates one"),
+                "\(typo.stderr)")
             #expect(try erc(["reconcile", "check", "--db", "typo.sqlite", "--period", Self.period]).status == 66)
             #expect(try erc(["db", "status", "--db", "typo.sqlite"]).status == 66)
             #expect(!FileManager.default.fileExists(atPath: folder.file("typo.sqlite")))
@@ -341,7 +398,9 @@ struct BooksIntegrityTests {
             db = TestDB(driver: .postgres, argument: database.url, postgres: database)
         }
         let bare = try erc(["principals", "list", "--db", db.argument])
-        #expect(bare.status == 66 && bare.stderr.contains("holds no erc schema: run `erc db migrate --db"), "\(bare.stderr)")
+        #expect(
+            bare.status == 66 && bare.stderr.contains("holds no erc schema: run `erc db migrate --db"), "\(bare.stderr)"
+        )
         try Migrator(try db.connect(), migrations: Schema.migrations.filter { $0.version <= 19 }).migrate()
         let old = try erc(["reconcile", "check", "--db", db.argument, "--period", Self.period])
         #expect(old.status == 66)
@@ -349,8 +408,10 @@ struct BooksIntegrityTests {
         #expect(old.stderr.contains("is at version 19, this erc needs \(latest)"), "\(old.stderr)")
         #expect(try db.scalar("SELECT COUNT(*) FROM erc_migrations") == 19, "a refused command migrated")
         if driver == .sqlite {
-            try FileManager.default.createDirectory(atPath: folder.file("folder.sqlite"), withIntermediateDirectories: true)
-            try Data("not a database at all, just text\n".utf8).write(to: URL(fileURLWithPath: folder.file("text.sqlite")))
+            try FileManager.default.createDirectory(
+                atPath: folder.file("folder.sqlite"), withIntermediateDirectories: true)
+            try Data("not a database at all, just text\n".utf8).write(
+                to: URL(fileURLWithPath: folder.file("text.sqlite")))
             try Data().write(to: URL(fileURLWithPath: folder.file("zero.sqlite")))
             let cases = [
                 ("folder.sqlite", "is a folder, not a database file"), ("text.sqlite", "is not an SQLite database"),
@@ -370,23 +431,27 @@ struct BooksIntegrityTests {
         #expect(try erc(["principals", "list", "--db", db.argument]).status == 0)
     }
 
-    @Test("the check names the balances of principals that are not active, which no statement shows",
+    @Test(
+        "the check names the balances of principals that are not active, which no statement shows",
         arguments: Driver.enabled)
     func inactivePrincipalsAreNamed(_ driver: Driver) throws {
         let folder = try TemporaryDirectory("erc-suspended")
         let erc = ERCRunner(folder: folder)
         let db = try Region.database(driver, in: folder)
         try erc(["principals", "import", "--db", db.argument, try Region.files.get().capitalRepairTariffs])
-        #expect(try erc(["principals", "suspend", "--db", db.argument, "7451000743", "--on", "2026-10-01"]).status == 0)
+        #expect(
+            try erc(["principals", "suspend", "--db", db.argument, "7451000743", "--on", "2026-10-01"]).status == 0)
         #expect(try erc(["bill", "--db", db.argument, "--period", Self.period]).status == 0)
         let check = try erc(["reconcile", "check", "--db", db.argument, "--period", Self.period])
         #expect(check.status == 0, "\(check.stderr)")
         let balance = try db.scalar(
-            "SELECT SUM(amount) FROM postings WHERE principal_id = (SELECT id FROM principals WHERE inn = '7451000743')")
+            "SELECT SUM(amount) FROM postings WHERE principal_id = (SELECT id FROM principals WHERE inn = '7451000743')"
+        )
         #expect(balance != 0)
         #expect(
             check.stdout.contains(
-                "Not on the statements: principal 7451000743 is suspended, its balance \(Money(kopecks: balance).formatted()) руб."),
+                "Not on the statements: principal 7451000743 is suspended, its balance \(Money(kopecks: balance).formatted()) руб."
+            ),
             "\(check.stdout)")
     }
 
@@ -397,15 +462,18 @@ struct BooksIntegrityTests {
         let db = try Region.database(driver, in: folder)
         // A six-digit electricity meter and its latest reading.
         let connection = try db.connect()
-        let meter = try #require(try connection.first(
-            """
-            SELECT m.account_number, m.serial, r.value_milli, p.inn FROM meters m
-            JOIN principals p ON p.id = m.principal_id
-            JOIN readings r ON r.principal_id = m.principal_id AND r.meter_serial = m.serial
-            WHERE m.service_code = 'EL' AND m.digits = 6 AND m.verified_until > '2026-12-01'
-            ORDER BY m.account_number, r.taken_on DESC LIMIT 1
-            """))
-        let (account, serial, last, inn) = (try meter.string(0), try meter.string(1), try meter.int64(2), try meter.string(3))
+        let meter = try #require(
+            try connection.first(
+                """
+                SELECT m.account_number, m.serial, r.value_milli, p.inn FROM meters m
+                JOIN principals p ON p.id = m.principal_id
+                JOIN readings r ON r.principal_id = m.principal_id AND r.meter_serial = m.serial
+                WHERE m.service_code = 'EL' AND m.digits = 6 AND m.verified_until > '2026-12-01'
+                ORDER BY m.account_number, r.taken_on DESC LIMIT 1
+                """))
+        let (account, serial, last, inn) = (
+            try meter.string(0), try meter.string(1), try meter.int64(2), try meter.string(3)
+        )
         let below = last - 345_000  // 345 kWh below the previous reading: as a rollover, 999 655 kWh
         func decimal(_ milli: Int64) -> String { "\(milli / 1000).\(String(milli % 1000 + 1000).dropFirst())" }
         let value = decimal(below)
@@ -442,7 +510,9 @@ struct BooksIntegrityTests {
         let readings = try db.scalar("SELECT COUNT(*) FROM readings")
         let imported = try erc(["principals", "import", "--db", db.argument, file])
         #expect(imported.status == 65)
-        #expect(imported.stderr.contains("readings.xml:13: value: \(formatMilli(below)) is below the previous reading"), "\(imported.stderr)")
+        #expect(
+            imported.stderr.contains("readings.xml:13: value: \(formatMilli(below)) is below the previous reading"),
+            "\(imported.stderr)")
         #expect(try db.scalar("SELECT COUNT(*) FROM readings") == readings)
         // The same reading through a channel is refused for the same reason.
         let submitted = try erc([
@@ -466,7 +536,8 @@ struct BooksIntegrityTests {
         #expect(above.stderr.contains("above-later-reading"), "\(above.stderr)")
         #expect(above.stderr.contains("is above the reading \(formatMilli(last + 100_000)) taken later, on 2026-11-20"))
         let late = folder.file("late.xml")
-        try Data(readingsFile("late", decimal(last + 150_000), on: "2026-11-12").utf8).write(to: URL(fileURLWithPath: late))
+        try Data(readingsFile("late", decimal(last + 150_000), on: "2026-11-12").utf8).write(
+            to: URL(fileURLWithPath: late))
         let lateFile = try erc(["principals", "import", "--db", db.argument, late])
         #expect(lateFile.status == 65 && lateFile.stderr.contains("late.xml:13: value:"), "\(lateFile.stderr)")
         #expect(try submit(last + 50_000, on: "2026-11-10").status == 0, "a late reading that fits between was refused")

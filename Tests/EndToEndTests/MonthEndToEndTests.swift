@@ -11,23 +11,27 @@ struct MonthEndToEndTests {
     static let premises = 60
 
     func erc(_ arguments: [String], in folder: TemporaryDirectory) throws -> ProcessResult {
-        try ProcessRunner.run(TestPaths.ercBinary, arguments, environment: ["ERC_DATABASE_URL": ""], currentDirectory: folder.path)
+        try ProcessRunner.run(
+            TestPaths.ercBinary, arguments, environment: ["ERC_DATABASE_URL": ""], currentDirectory: folder.path)
     }
 
     /// Runs the demo against `db` and checks the books and the documents; returns the statement
     /// totals per account.
     func runDemo(db: String, location: DatabaseLocation, folder: TemporaryDirectory) throws -> [String: Int64] {
         let out = folder.file("demo")
-        let result = try erc(["demo", "--premises", "\(Self.premises)", "--seed", "3", "--db", db, "--out", out], in: folder)
+        let result = try erc(
+            ["demo", "--premises", "\(Self.premises)", "--seed", "3", "--db", db, "--out", out], in: folder)
         #expect(result.status == 0, "erc demo failed: \(result.stderr)")
         #expect(result.stdout.contains("46 principals"))
         #expect(result.stdout.contains("Rendered \(Self.premises) ЕПД"))
 
         let connection = try location.connect()
-        #expect(try connection.scalar("SELECT COUNT(*) FROM statements WHERE period = '2026-10'") == Int64(Self.premises))
+        #expect(
+            try connection.scalar("SELECT COUNT(*) FROM statements WHERE period = '2026-10'") == Int64(Self.premises))
         // The books balance: the statements' lines hold every charge of the period, and what the
         // statements ask for is the journal's balance, to the kopeck.
-        let charged = try connection.scalar("SELECT SUM(amount) FROM postings WHERE period = '2026-10' AND kind = 'charge'")
+        let charged = try connection.scalar(
+            "SELECT SUM(amount) FROM postings WHERE period = '2026-10' AND kind = 'charge'")
         let journal = try connection.scalar("SELECT SUM(amount) FROM postings WHERE period <= '2026-10'")
         let billed = try connection.scalar("SELECT SUM(total) FROM statements WHERE period = '2026-10'")
         let lines = try connection.scalar("SELECT SUM(amount) FROM statement_lines WHERE period = '2026-10'")
@@ -40,7 +44,9 @@ struct MonthEndToEndTests {
         try connection.query("SELECT account_number, total FROM statements WHERE period = '2026-10'") { row in
             totals[try row.string(0)] = try row.int64(1)
         }
-        let pdfs = try FileManager.default.contentsOfDirectory(atPath: "\(out)/epd/2026-10").filter { $0.hasSuffix(".pdf") }
+        let pdfs = try FileManager.default.contentsOfDirectory(atPath: "\(out)/epd/2026-10").filter {
+            $0.hasSuffix(".pdf")
+        }
         #expect(pdfs.count == Self.premises)
 
         for account in totals.keys.sorted().prefix(2) {
@@ -72,7 +78,9 @@ struct MonthEndToEndTests {
         let before = FileManager.default.contents(atPath: somePDF)
 
         // A second run re-imports the same files: nothing is stored twice, the same documents come out.
-        let again = try erc(["demo", "--premises", "\(Self.premises)", "--seed", "3", "--db", db, "--out", folder.file("demo")], in: folder)
+        let again = try erc(
+            ["demo", "--premises", "\(Self.premises)", "--seed", "3", "--db", db, "--out", folder.file("demo")],
+            in: folder)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("233 already imported before, unchanged"))
         #expect(again.stdout.contains("recorded before, not doubled"))
@@ -103,7 +111,10 @@ struct MonthEndToEndTests {
         let db = folder.file("erc.sqlite")
         #expect(try erc(["db", "migrate", "--db", db], in: folder).status == 0)
         let ok = try erc(
-            ["principals", "import", "--db", db, TestPaths.fixture("principal-valid.xml"), TestPaths.fixture("accounts-valid.xml")],
+            [
+                "principals", "import", "--db", db, TestPaths.fixture("principal-valid.xml"),
+                TestPaths.fixture("accounts-valid.xml"),
+            ],
             in: folder)
         #expect(ok.status == 0, "\(ok.stderr)")
         let connection = try DatabaseLocation.sqlite(path: db).connect()
@@ -152,10 +163,12 @@ struct MonthEndToEndTests {
     func printBatches() throws {
         let folder = try TemporaryDirectory("erc-e2e")
         let db = folder.file("erc.sqlite")
-        let demo = try erc(["demo", "--premises", "40", "--seed", "4", "--db", db, "--out", folder.file("demo")], in: folder)
+        let demo = try erc(
+            ["demo", "--premises", "40", "--seed", "4", "--db", db, "--out", folder.file("demo")], in: folder)
         #expect(demo.status == 0, "\(demo.stderr)")
         let out = folder.file("print")
-        let render = try erc(["receipts", "render", "--db", db, "--period", "2026-10", "--out", out, "--batch-size", "7"], in: folder)
+        let render = try erc(
+            ["receipts", "render", "--db", db, "--period", "2026-10", "--out", out, "--batch-size", "7"], in: folder)
         #expect(render.status == 0, "\(render.stderr)")
         #expect(render.stdout.contains("Rendered 40 ЕПД"))
         #expect(render.stdout.contains("in 6 files"))
@@ -163,9 +176,13 @@ struct MonthEndToEndTests {
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF], "the manifest starts with a UTF-8 byte-order mark")
         let csv = String(decoding: bytes.dropFirst(3), as: UTF8.self)
         #expect(csv.hasPrefix("file;first_page;last_page;account;address;total"))
-        let rows = csv.split(separator: "\r\n").dropFirst().map { $0.split(separator: ";", omittingEmptySubsequences: false).map(String.init) }
+        let rows = csv.split(separator: "\r\n").dropFirst().map {
+            $0.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+        }
         #expect(rows.count == 40)
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/manifest.json"))) as? [[String: Any]]
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/manifest.json")))
+            as? [[String: Any]]
         #expect(json?.count == 40)
         // Delivery order: postal codes never go back within the run.
         let postal = rows.map { String($0[4].dropFirst().prefix(6)) }
@@ -173,8 +190,10 @@ struct MonthEndToEndTests {
         let connection = try DatabaseLocation.sqlite(path: db).connect()
         for row in rows.prefix(9) {
             let (file, first, last, account) = (row[0], row[1], row[2], row[3])
-            let total = try connection.scalar("SELECT total FROM statements WHERE period = '2026-10' AND account_number = ?", [account])
-            let text = try ProcessRunner.run("pdftotext", ["-layout", "-f", first, "-l", last, "\(out)/\(file)", "-"]).stdout
+            let total = try connection.scalar(
+                "SELECT total FROM statements WHERE period = '2026-10' AND account_number = ?", [account])
+            let text = try ProcessRunner.run("pdftotext", ["-layout", "-f", first, "-l", last, "\(out)/\(file)", "-"])
+                .stdout
             #expect(text.contains("Лицевой счёт: \(account)"))
             #expect(text.contains(Money(kopecks: max(total, 0)).formatted()))
             #expect(row[5] == Money(kopecks: max(total, 0)).formatted(groupSeparator: ""))
@@ -188,33 +207,57 @@ struct MonthEndToEndTests {
     func reconciliationReports() throws {
         let folder = try TemporaryDirectory("erc-e2e")
         let db = folder.file("erc.sqlite")
-        #expect(try erc(["demo", "--premises", "40", "--seed", "6", "--db", db, "--out", folder.file("demo"), "--no-render"], in: folder).status == 0)
+        #expect(
+            try erc(
+                ["demo", "--premises", "40", "--seed", "6", "--db", db, "--out", folder.file("demo"), "--no-render"],
+                in: folder
+            ).status == 0)
         let check = try erc(["reconcile", "check", "--db", db, "--period", "2026-10"], in: folder)
         #expect(check.status == 0, "\(check.stderr)")
         let payouts = try erc(["reconcile", "payouts", "--db", db, "--period", "2026-10"], in: folder)
         #expect(payouts.status == 0 && payouts.stdout.contains("Payouts + fees = money taken"))
         let turnover = try erc(
-            ["reconcile", "turnover", "--db", db, "--period", "2026-10", "--by", "house", "--format", "csv", "--separator", "semicolon", "--bom"],
+            [
+                "reconcile", "turnover", "--db", db, "--period", "2026-10", "--by", "house", "--format", "csv",
+                "--separator", "semicolon", "--bom",
+            ],
             in: folder)
-        #expect(turnover.stdout.hasPrefix("\u{FEFF}house;Opening;Charged;Recalculated;Privileges;Penalties;Paid;Closing"))
+        #expect(
+            turnover.stdout.hasPrefix("\u{FEFF}house;Opening;Charged;Recalculated;Privileges;Penalties;Paid;Closing"))
         let debtors = try erc(["reconcile", "debtors", "--db", db, "--period", "2026-10", "--aging"], in: folder)
         #expect(debtors.status == 0 && debtors.stdout.contains("Over 180") && debtors.stdout.contains("debtors, debt"))
         // The CSV, written line by line as it is read, has the same debtors as the table.
-        let counted = debtors.stdout.split(separator: "\n").last { $0.contains("debtors, debt") }.flatMap { Int($0.prefix { $0.isNumber }) }
+        let counted = debtors.stdout.split(separator: "\n").last { $0.contains("debtors, debt") }.flatMap {
+            Int($0.prefix { $0.isNumber })
+        }
         let csvDebtors = try erc(
-            ["reconcile", "debtors", "--db", db, "--period", "2026-10", "--aging", "--format", "csv", "--separator", "semicolon", "--bom"],
+            [
+                "reconcile", "debtors", "--db", db, "--period", "2026-10", "--aging", "--format", "csv", "--separator",
+                "semicolon", "--bom",
+            ],
             in: folder)
         #expect(csvDebtors.stdout.hasPrefix("\u{FEFF}Account;Owner;Address;Principal;Oldest;Debt;Penalties;Not due"))
         #expect(counted != nil && csvDebtors.stdout.split(separator: "\n").count == counted! + 1)
         let xml = folder.file("agent.xml")
-        let agent = try erc(["reconcile", "agent-report", "--db", db, "--period", "2026-10", "--principal", "7451000006", "--xml", xml], in: folder)
+        let agent = try erc(
+            [
+                "reconcile", "agent-report", "--db", db, "--period", "2026-10", "--principal", "7451000006", "--xml",
+                xml,
+            ], in: folder)
         #expect(agent.status == 0, "\(agent.stderr)")
-        #expect(try ProcessRunner.run("xmllint", ["--noout", "--schema", TestPaths.schema("agent-report-1.xsd"), xml]).status == 0)
-        let act = try erc(["reconcile", "act", "--db", db, "--principal", "7451000006", "--from", "2026-01-01", "--to", "2026-12-31"], in: folder)
+        #expect(
+            try ProcessRunner.run("xmllint", ["--noout", "--schema", TestPaths.schema("agent-report-1.xsd"), xml])
+                .status == 0)
+        let act = try erc(
+            [
+                "reconcile", "act", "--db", db, "--principal", "7451000006", "--from", "2026-01-01", "--to",
+                "2026-12-31",
+            ], in: folder)
         #expect(act.status == 0 && act.stdout.contains("balance at 31.12.2026"))
         // A posting changed after billing: the statement no longer matches, and check names it.
         let connection = try DatabaseLocation.sqlite(path: db).connect()
-        let victim = try #require(try connection.first("SELECT id, account_number FROM postings WHERE kind = 'charge' ORDER BY id"))
+        let victim = try #require(
+            try connection.first("SELECT id, account_number FROM postings WHERE kind = 'charge' ORDER BY id"))
         try connection.execute("UPDATE postings SET amount = amount + 100 WHERE id = ?", [try victim.int64(0)])
         let broken = try erc(["reconcile", "check", "--db", db, "--period", "2026-10"], in: folder)
         #expect(broken.status == 1)
@@ -233,13 +276,16 @@ struct MonthEndToEndTests {
         // Three premises: 1 715,77 charged, 1 199,50 carried in, -21,45 recalculated.
         #expect(bill.stdout.contains("3 statements, 6 lines, to pay 2 893,82 руб."))
         let out = folder.file("one.pdf")
-        let show = try erc(["receipts", "show", "--db", db, "--account", "7400000003", "--period", "2026-10", "--out", out], in: folder)
+        let show = try erc(
+            ["receipts", "show", "--db", db, "--account", "7400000003", "--period", "2026-10", "--out", out], in: folder
+        )
         #expect(show.status == 0, "\(show.stderr)")
         let text = try ProcessRunner.run("pdftotext", ["-layout", out, "-"]).stdout
         #expect(text.contains("7400000003"))
         #expect(text.contains("Сидоров Пётр Алексеевич"))
         #expect(text.contains("600,80"))  // 14.008 m³ x 42.89 = 600.8031
-        let missing = try erc(["receipts", "show", "--db", db, "--account", "7400000009", "--period", "2026-10"], in: folder)
+        let missing = try erc(
+            ["receipts", "show", "--db", db, "--account", "7400000009", "--period", "2026-10"], in: folder)
         #expect(missing.status == 1)
     }
 }

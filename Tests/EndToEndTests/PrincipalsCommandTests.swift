@@ -8,11 +8,13 @@ import Testing
 @Suite("erc principals")
 struct PrincipalsCommandTests {
     func erc(_ arguments: [String], in folder: TemporaryDirectory) throws -> ProcessResult {
-        try ProcessRunner.run(TestPaths.ercBinary, arguments, environment: ["ERC_DATABASE_URL": ""], currentDirectory: folder.path)
+        try ProcessRunner.run(
+            TestPaths.ercBinary, arguments, environment: ["ERC_DATABASE_URL": ""], currentDirectory: folder.path)
     }
 
     static let add = [
-        "principals", "add", "--name", "ООО «Домофон-Плюс»", "--kind", "intercom", "--inn", "7453007776", "--kpp", "745301001",
+        "principals", "add", "--name", "ООО «Домофон-Плюс»", "--kind", "intercom", "--inn", "7453007776", "--kpp",
+        "745301001",
         "--ogrn", "1027400010000", "--address", "г. Челябинск, ул. Труда, д. 1", "--phone", "+7 (351) 000-00-00",
         "--bank-name", "ПАО СБЕРБАНК", "--bic", "047501602", "--corr-account", "30101810700000000602",
         "--account", "40702810100000000777", "--service", "DOM:Домофон:шт.",
@@ -25,7 +27,8 @@ struct PrincipalsCommandTests {
         #expect(added.status == 0, "\(added.stderr)")
         #expect(added.stdout.contains("draft (no agreement yet)"))
         #expect(try erc(["principals", "activate", "7453007776", "--on", "2026-10-01"], in: folder).status == 0)
-        let suspend = try erc(["principals", "suspend", "7453007776", "--on", "2026-11-01", "--reason", "спор"], in: folder)
+        let suspend = try erc(
+            ["principals", "suspend", "7453007776", "--on", "2026-11-01", "--reason", "спор"], in: folder)
         #expect(suspend.stdout.contains("is suspended from 2026-11-01"))
         let json = try erc(["principals", "list", "--format", "json"], in: folder)
         let list = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
@@ -55,40 +58,57 @@ struct PrincipalsCommandTests {
         #expect(result.stderr.contains("INN: check digit does not match"))
         #expect(result.stderr.contains("KPP: must be 9 characters"))
         #expect(result.stderr.contains("account: control key does not match the BIC"))
-        #expect(try erc(["principals", "list", "--format", "csv"], in: folder).stdout.split(separator: "\n").count == 1)
+        #expect(
+            try erc(["principals", "list", "--format", "csv"], in: folder).stdout.split(separator: "\n").count == 1)
     }
 
     @Test func importWritesAReportAndExportValidates() throws {
         let folder = try TemporaryDirectory("erc-cli")
         #expect(try erc(["db", "migrate"], in: folder).status == 0)
-        let files = ["principal", "accounts", "meters", "tariffs", "charges"].map { TestPaths.fixture("\($0)-valid.xml") }
+        let files = ["principal", "accounts", "meters", "tariffs", "charges"].map {
+            TestPaths.fixture("\($0)-valid.xml")
+        }
         let imported = try erc(["principals", "import", "--report", folder.path] + files, in: folder)
         #expect(imported.status == 0, "\(imported.stderr)")
         for name in ["principal", "accounts", "meters", "tariffs", "charges"] {
             let report = folder.file("\(name)-valid.xml.report.xml")
-            let lint = try ProcessRunner.run("xmllint", ["--nonet", "--noout", "--schema", TestPaths.schema("import-report-1.xsd"), report])
+            let lint = try ProcessRunner.run(
+                "xmllint", ["--nonet", "--noout", "--schema", TestPaths.schema("import-report-1.xsd"), report])
             #expect(lint.status == 0, "\(lint.stderr)")
             #expect(try String(contentsOfFile: report, encoding: .utf8).contains("<status>accepted</status>"))
         }
         let bad = try erc(
-            ["principals", "import", "--report", folder.file("bad.xml"), TestPaths.fixture("charges-duplicate-row.xml")], in: folder)
+            [
+                "principals", "import", "--report", folder.file("bad.xml"),
+                TestPaths.fixture("charges-duplicate-row.xml"),
+            ], in: folder)
         #expect(bad.status == 65)
         #expect(try String(contentsOfFile: folder.file("bad.xml"), encoding: .utf8).contains("<line>45</line>"))
-        for kind in ["principal", "accounts", "meters", "tariffs", "charges", "readings", "payments", "agent-report", "debtors"] {
+        for kind in [
+            "principal", "accounts", "meters", "tariffs", "charges", "readings", "payments", "agent-report", "debtors",
+        ] {
             let out = folder.file("export-\(kind).xml")
-            let export = try erc(["principals", "export", kind, "--principal", "7453007776", "--period", "2026-10", "--out", out], in: folder)
+            let export = try erc(
+                ["principals", "export", kind, "--principal", "7453007776", "--period", "2026-10", "--out", out],
+                in: folder)
             #expect(export.status == 0, "\(kind): \(export.stderr)")
-            let lint = try ProcessRunner.run("xmllint", ["--nonet", "--noout", "--schema", TestPaths.schema("\(kind)-1.xsd"), out])
+            let lint = try ProcessRunner.run(
+                "xmllint", ["--nonet", "--noout", "--schema", TestPaths.schema("\(kind)-1.xsd"), out])
             #expect(lint.status == 0, "\(kind): \(lint.stderr)")
         }
         let stranger = try erc(
-            ["principals", "export", "debtors", "--principal", "7400000000", "--period", "2026-10", "--out", folder.file("no.xml")],
+            [
+                "principals", "export", "debtors", "--principal", "7400000000", "--period", "2026-10", "--out",
+                folder.file("no.xml"),
+            ],
             in: folder)
         #expect(stranger.status != 0)
         #expect(stranger.stderr.contains("no principal with INN 7400000000"))
         #expect(!FileManager.default.fileExists(atPath: folder.file("no.xml")))
         #expect(!FileManager.default.fileExists(atPath: folder.file("no.xml.partial")))
-        let unknown = try erc(["principals", "export", "invoices", "--principal", "7453007776", "--period", "2026-10", "--out", "x"], in: folder)
+        let unknown = try erc(
+            ["principals", "export", "invoices", "--principal", "7453007776", "--period", "2026-10", "--out", "x"],
+            in: folder)
         #expect(unknown.status == 64)
     }
 }

@@ -13,7 +13,8 @@ struct RegistryImporterTests {
         _ operation: String, _ account: String, paid: String, transferred: String, fee: String, period: String = "1026",
         extras: [String] = []
     ) -> String {
-        IntakeScenarios.line(operation, account, paid: paid, transferred: transferred, fee: fee, period: period, extras: extras)
+        IntakeScenarios.line(
+            operation, account, paid: paid, transferred: transferred, fee: fee, period: period, extras: extras)
     }
 
     static func file(_ lines: [String], summary: String, crlf: Bool = true) -> String {
@@ -23,12 +24,14 @@ struct RegistryImporterTests {
     @Test func aClassicRegistryReadsInCP1251AndUTF8Alike() throws {
         let text = Self.file(
             [
-                Self.line("1", "0100000001", paid: "5123.45", transferred: "5072.22", fee: "51.23",
-                          extras: ["CounterId_1:CW0100000001", "CounterVal_1:00123.450"]),
+                Self.line(
+                    "1", "0100000001", paid: "5123.45", transferred: "5072.22", fee: "51.23",
+                    extras: ["CounterId_1:CW0100000001", "CounterVal_1:00123.450"]),
                 Self.line("2", "0100000002", paid: "2870,10", transferred: "2841,40", fee: "28,70", period: "0926"),
             ], summary: "=2;7993.55;7913.62;79.93;1123;06-11-2026")
         let cp1251 = try BankRegistry.parse(try #require(CP1251.encode(text)), layout: .classic(.cp1251), file: "r.txt")
-        let utf8 = try BankRegistry.parse([0xEF, 0xBB, 0xBF] + Array(text.utf8), layout: .classic(.utf8), file: "r.txt")
+        let utf8 = try BankRegistry.parse(
+            [0xEF, 0xBB, 0xBF] + Array(text.utf8), layout: .classic(.utf8), file: "r.txt")
         #expect(cp1251 == utf8)
         #expect(cp1251.payments.map(\.paid) == [Money(kopecks: 512_345), Money(kopecks: 287_010)])
         #expect(cp1251.payments[1].period == BillingPeriod("2026-09"))
@@ -88,8 +91,13 @@ struct RegistryImporterTests {
             Issue.record("a registry with impossible dates was read")
         } catch {
             let lines = error.description.split(separator: "\n").map(String.init)
-            #expect(lines.contains("dates.txt:2: date: paid on 2030-11-05, after the registry's payment order of 2026-11-06"), "\(lines)")
-            #expect(lines.contains("dates.txt:3: date: 1999-11-05 is before 2000, outside the periods erc keeps"), "\(lines)")
+            #expect(
+                lines.contains(
+                    "dates.txt:2: date: paid on 2030-11-05, after the registry's payment order of 2026-11-06"),
+                "\(lines)")
+            #expect(
+                lines.contains("dates.txt:3: date: 1999-11-05 is before 2000, outside the periods erc keeps"),
+                "\(lines)")
             #expect(lines.count == 2)
         }
     }

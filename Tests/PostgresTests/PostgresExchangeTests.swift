@@ -32,7 +32,8 @@ struct PostgresExchangeTests {
             #expect(connection.transactionDepth == 0)
         }
         // The connection is clean afterwards: the next file imports.
-        let summary = try ExchangeImporter(connection: connection).importFile(at: TestPaths.fixture("charges-valid.xml"))
+        let summary = try ExchangeImporter(connection: connection).importFile(
+            at: TestPaths.fixture("charges-valid.xml"))
         #expect(summary.alreadyImported)
     }
 }
@@ -76,7 +77,9 @@ struct PostgresReadingTests {
 
 @Suite("The HTTP service on PostgreSQL", .enabled(if: PostgresTestServer.isEnabled))
 struct PostgresHTTPServiceTests {
-    @Test("keys and scopes, readings from every channel and every refusal, retries, ЕПД, payments, requests, metrics, OpenAPI")
+    @Test(
+        "keys and scopes, readings from every channel and every refusal, retries, ЕПД, payments, requests, metrics, OpenAPI"
+    )
     func service() async throws {
         let database = try PostgresTestServer.createDatabase()
         let folder = try TemporaryDirectory("erc-pg-api")

@@ -21,7 +21,8 @@ struct DemoRegionTests {
         }
         let other = try TemporaryDirectory("erc-region")
         let c = try DemoRegion(premisesCount: 120, seed: 8, period: BillingPeriod("2026-10")!).write(to: other.path)
-        #expect(FileManager.default.contents(atPath: a.accounts[0]) != FileManager.default.contents(atPath: c.accounts[0]))
+        #expect(
+            FileManager.default.contents(atPath: a.accounts[0]) != FileManager.default.contents(atPath: c.accounts[0]))
     }
 
     @Test func everyGeneratedFileValidatesWithXmllint() throws {

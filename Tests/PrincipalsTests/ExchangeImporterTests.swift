@@ -17,7 +17,8 @@ struct ExchangeImporterTests {
     init() throws {
         folder = try TemporaryDirectory("erc-import")
         connection = try DatabaseLocation.sqlite(path: folder.file("erc.sqlite")).open()
-        importer = ExchangeImporter(connection: connection, readings: ReadingsFileRules(today: CalendarDate(iso: "2026-10-27")!))
+        importer = ExchangeImporter(
+            connection: connection, readings: ReadingsFileRules(today: CalendarDate(iso: "2026-10-27")!))
     }
 
     func importValidRegistry() throws {
@@ -34,7 +35,7 @@ struct ExchangeImporterTests {
             "principals", "services", "tariffs", "houses", "accounts", "principal_accounts", "meters", "import_files",
             "postings", "agreements", "principal_status_history",
         ]
-            .map { try connection.scalar("SELECT COUNT(*) FROM \($0)") }
+        .map { try connection.scalar("SELECT COUNT(*) FROM \($0)") }
     }
 
     func rejected(_ fixture: String) throws -> ImportError {
@@ -60,10 +61,14 @@ struct ExchangeImporterTests {
         let accounts = try importer.importFile(at: TestPaths.fixture("accounts-valid.xml"))
         #expect(accounts.rows == 3)
         #expect(try connection.scalar("SELECT SUM(amount) FROM postings WHERE kind = 'opening'") == 119_950)
-        #expect(try connection.first("SELECT principal_account FROM principal_accounts WHERE account_number = '7400000001'")?.string(0) == "ВК-000123")
+        #expect(
+            try connection.first(
+                "SELECT principal_account FROM principal_accounts WHERE account_number = '7400000001'")?.string(0)
+                == "ВК-000123")
         #expect(try importer.importFile(at: TestPaths.fixture("meters-valid.xml")).rows == 2)
         #expect(try connection.scalar("SELECT initial_reading_milli FROM meters WHERE serial = 'CW-0001'") == 12_500)
-        #expect(try connection.first("SELECT removed_on FROM meters WHERE serial = 'CW-0002'")?.string(0) == "2026-12-01")
+        #expect(
+            try connection.first("SELECT removed_on FROM meters WHERE serial = 'CW-0002'")?.string(0) == "2026-12-01")
         #expect(try connection.first("SELECT removed_on FROM meters WHERE serial = 'CW-0001'")?.isNull(0) == true)
         #expect(try importer.importFile(at: TestPaths.fixture("tariffs-valid.xml")).rows == 3)
         #expect(try connection.scalar("SELECT COUNT(*) FROM tariffs") == 3)
@@ -90,28 +95,35 @@ struct ExchangeImporterTests {
         _ = try importer.importFile(at: TestPaths.fixture("meters-valid.xml"))
         func write(_ name: String, _ readings: [(String, String, Int64, String)]) throws -> String {
             let header = ExchangeHeader(
-                principalINN: "7453007776", period: BillingPeriod("2026-10")!, fileId: name, createdAt: "2026-10-27T09:00:00+05:00")
+                principalINN: "7453007776", period: BillingPeriod("2026-10")!, fileId: name,
+                createdAt: "2026-10-27T09:00:00+05:00")
             let file = try ReadingsFileWriter(path: folder.file("\(name).xml"), header: header)
             for (account, meter, value, day) in readings {
                 try file.add(
                     MeterReading(
-                        account: try PersonalAccountNumber(account), meterSerial: meter, serviceCode: "CW", valueMilli: value,
+                        account: try PersonalAccountNumber(account), meterSerial: meter, serviceCode: "CW",
+                        valueMilli: value,
                         takenOn: CalendarDate(iso: day)!, channel: .principal, receivedAt: "2026-10-27T09:00:00+05:00"))
             }
             try file.finish()
             return file.path
         }
-        let good = try write("R-1", [("7400000001", "CW-0001", 24_750, "2026-10-20"), ("7400000003", "CW-0002", 21_008, "2026-10-26")])
+        let good = try write(
+            "R-1", [("7400000001", "CW-0001", 24_750, "2026-10-20"), ("7400000003", "CW-0002", 21_008, "2026-10-26")])
         let summary = try importer.importFile(at: good)
         #expect(summary.rows == 2)
         // The 20th counts for October; the 26th is past the 25th, so November.
         let periods = try connection.all("SELECT period FROM readings ORDER BY taken_on").map { try $0.string(0) }
         #expect(periods == ["2026-10", "2026-11"])
         #expect(try importer.importFile(at: good).alreadyImported)
-        let bad = try write("R-2", [("7400000001", "CW-0002", 1_000, "2026-10-21"), ("7400000001", "CW-0001", 1_000, "2026-10-21")])
+        let bad = try write(
+            "R-2", [("7400000001", "CW-0002", 1_000, "2026-10-21"), ("7400000001", "CW-0001", 1_000, "2026-10-21")])
         let readingsBefore = try connection.scalar("SELECT COUNT(*) FROM readings")
         let error = try rejected(bad)
-        #expect(lines(error).contains { $0.hasSuffix("meter: no meter of this principal with this serial on this account and service") })
+        #expect(
+            lines(error).contains {
+                $0.hasSuffix("meter: no meter of this principal with this serial on this account and service")
+            })
         #expect(try connection.scalar("SELECT COUNT(*) FROM readings") == readingsBefore)
     }
 
@@ -136,24 +148,29 @@ struct ExchangeImporterTests {
     @Test func unknownAccountIsNamedByLine() throws {
         try importValidRegistry()
         let error = try rejected("charges-unknown-account.xml")
-        #expect(lines(error) == ["charges-unknown-account.xml:24: account: unknown account, or not one this principal serves"])
+        #expect(
+            lines(error) == [
+                "charges-unknown-account.xml:24: account: unknown account, or not one this principal serves"
+            ])
     }
 
     @Test func duplicateRow() throws {
         try importValidRegistry()
         let error = try rejected("charges-duplicate-row.xml")
-        #expect(lines(error) == [
-            "charges-duplicate-row.xml:45: charge: duplicate row: the same account and service appear earlier in the file"
-        ])
+        #expect(
+            lines(error) == [
+                "charges-duplicate-row.xml:45: charge: duplicate row: the same account and service appear earlier in the file"
+            ])
     }
 
     @Test func footerControlSumsListEveryMismatch() throws {
         try importValidRegistry()
         let error = try rejected("charges-total-mismatch.xml")
-        #expect(lines(error) == [
-            "charges-total-mismatch.xml:52: rowCount: says 7 rows, the file has 6",
-            "charges-total-mismatch.xml:53: chargeTotal: says 979.60, the rows add up to 1715.77",
-        ])
+        #expect(
+            lines(error) == [
+                "charges-total-mismatch.xml:52: rowCount: says 7 rows, the file has 6",
+                "charges-total-mismatch.xml:53: chargeTotal: says 979.60, the rows add up to 1715.77",
+            ])
     }
 
     @Test func schemaErrorsAreAllListedWithLinesAndElements() throws {
@@ -168,9 +185,10 @@ struct ExchangeImporterTests {
     func documentTypeDeclarationsAreRefusedUnread(_ fixture: String) throws {
         try importValidRegistry()
         let error = try rejected(fixture)
-        #expect(error.problems.map(\.description) == [
-            "\(fixture):2: DOCTYPE: document type declarations are not allowed in exchange files; the file was not parsed"
-        ])
+        #expect(
+            error.problems.map(\.description) == [
+                "\(fixture):2: DOCTYPE: document type declarations are not allowed in exchange files; the file was not parsed"
+            ])
     }
 
     @Test func malformedAndForeignFiles() throws {
@@ -188,8 +206,14 @@ struct ExchangeImporterTests {
         let cases: [(String, String, String)] = [
             ("empty.xml", "", "empty.xml:1: file: the file is empty"),
             ("blank.xml", "\n\n  ", "blank.xml:3: file: the file holds only white space"),
-            ("text.xml", "hello, this is not xml\n", "text.xml:1: file: not an XML document: it begins with \"hello, this is not xml\""),
-            ("csv.xml", "\u{FEFF}\n0100000001;CW;12.5\n", "csv.xml:2: file: not an XML document: it begins with \"0100000001;CW;12.5\""),
+            (
+                "text.xml", "hello, this is not xml\n",
+                "text.xml:1: file: not an XML document: it begins with \"hello, this is not xml\""
+            ),
+            (
+                "csv.xml", "\u{FEFF}\n0100000001;CW;12.5\n",
+                "csv.xml:2: file: not an XML document: it begins with \"0100000001;CW;12.5\""
+            ),
         ]
         for (name, content, expected) in cases {
             let path = folder.file(name)
@@ -204,7 +228,8 @@ struct ExchangeImporterTests {
         try importValidRegistry()
         let before = try counts()
         try connection.execute(
-            "CREATE TRIGGER erc_test_full BEFORE INSERT ON postings BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+            "CREATE TRIGGER erc_test_full BEFORE INSERT ON postings BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
         do {
             _ = try importer.importFile(at: TestPaths.fixture("charges-valid.xml"))
             Issue.record("the import went through a failing journal")
@@ -231,20 +256,22 @@ struct ExchangeImporterTests {
 
     @Test func requisitesAreCheckedByTheirCheckDigits() throws {
         let error = try rejected("principal-bad-requisites.xml")
-        #expect(lines(error) == [
-            "principal-bad-requisites.xml:12: inn: check digit does not match",
-            "principal-bad-requisites.xml:22: account: control key does not match the BIC",
-            "principal-bad-requisites.xml:27: effectiveFrom: an agreement cannot take effect before it is signed",
-        ])
+        #expect(
+            lines(error) == [
+                "principal-bad-requisites.xml:12: inn: check digit does not match",
+                "principal-bad-requisites.xml:22: account: control key does not match the BIC",
+                "principal-bad-requisites.xml:27: effectiveFrom: an agreement cannot take effect before it is signed",
+            ])
     }
 
     @Test func metersOnlyOnPremisesThePrincipalServes() throws {
         try importValidRegistry()
         let error = try rejected("meters-foreign-account.xml")
-        #expect(lines(error) == [
-            "meters-foreign-account.xml:20: account: unknown account, or not one this principal serves",
-            "meters-foreign-account.xml:21: service: not a service of this principal",
-        ])
+        #expect(
+            lines(error) == [
+                "meters-foreign-account.xml:20: account: unknown account, or not one this principal serves",
+                "meters-foreign-account.xml:21: service: not a service of this principal",
+            ])
     }
 
     @Test func accountsThatConflictWithTheRegistryAreNamed() throws {
@@ -252,7 +279,8 @@ struct ExchangeImporterTests {
         let folder = try TemporaryDirectory("erc-accounts")
         let path = folder.file("accounts-conflicts.xml")
         let header = ExchangeHeader(
-            principalINN: "7453007776", period: BillingPeriod("2026-10")!, fileId: "A-TEST-2", createdAt: "2026-11-02T09:00:00+05:00")
+            principalINN: "7453007776", period: BillingPeriod("2026-10")!, fileId: "A-TEST-2",
+            createdAt: "2026-11-02T09:00:00+05:00")
         let file = try AccountsFileWriter(path: path, header: header)
         func premises(_ number: String, _ house: String, _ apartment: String) throws -> Premises {
             Premises(
@@ -266,10 +294,12 @@ struct ExchangeImporterTests {
         try file.finish()
         let error = try rejected(path)
         #expect(error.problems.map(\.element) == ["account", "account", "house"])
-        #expect(error.problems.map(\.reason) == [
-            "this account is registered for a different premises", "this premises is registered under another account",
-            "unknown house code: list the house in this file or register it first",
-        ])
+        #expect(
+            error.problems.map(\.reason) == [
+                "this account is registered for a different premises",
+                "this premises is registered under another account",
+                "unknown house code: list the house in this file or register it first",
+            ])
         #expect(try connection.scalar("SELECT COUNT(*) FROM accounts") == 3)
     }
 
@@ -277,25 +307,29 @@ struct ExchangeImporterTests {
         try importValidRegistry()
         try connection.execute("INSERT INTO closed_periods (period) VALUES ('2026-09')")
         let error = try rejected("charges-closed-period.xml")
-        #expect(lines(error) == [
-            "charges-closed-period.xml:5: period: the period is closed; send changes to it as recalculations in the next open period"
-        ])
+        #expect(
+            lines(error) == [
+                "charges-closed-period.xml:5: period: the period is closed; send changes to it as recalculations in the next open period"
+            ])
     }
 
     @Test func recalculationsAreForEarlierPeriodsAndNotZero() throws {
         try importValidRegistry()
         let error = try rejected("charges-bad-recalculation.xml")
-        #expect(lines(error) == [
-            "charges-bad-recalculation.xml:19: forPeriod: a recalculation is for an earlier period than the file's",
-            "charges-bad-recalculation.xml:25: service: not a service of this principal",
-            "charges-bad-recalculation.xml:27: amount: a recalculation of zero changes nothing",
-        ])
+        #expect(
+            lines(error) == [
+                "charges-bad-recalculation.xml:19: forPeriod: a recalculation is for an earlier period than the file's",
+                "charges-bad-recalculation.xml:25: service: not a service of this principal",
+                "charges-bad-recalculation.xml:27: amount: a recalculation of zero changes nothing",
+            ])
     }
 
     @Test func filesTheCenterSendsAreNotImported() throws {
         try importValidRegistry()
         let folder = try TemporaryDirectory("erc-out")
-        let header = ExchangeHeader(principalINN: "7453007776", period: BillingPeriod("2026-10")!, fileId: "D-1", createdAt: "2026-11-02T09:00:00+05:00")
+        let header = ExchangeHeader(
+            principalINN: "7453007776", period: BillingPeriod("2026-10")!, fileId: "D-1",
+            createdAt: "2026-11-02T09:00:00+05:00")
         let writer = try DebtorsFileWriter(path: folder.file("debtors.xml"), header: header)
         try writer.finish()
         do {
@@ -318,7 +352,8 @@ struct ExchangeImporterTests {
         #expect(records.first { $0.name == "header" }?.fields["fileId"] == "C-TEST-TOTAL")
         #expect(records.first { $0.name == "file" }?.fields["status"] == "rejected")
         let accepted = try importer.importFile(at: TestPaths.fixture("charges-valid.xml"))
-        try ImportReportFile.write(.imported(accepted), createdAt: "2026-11-02T09:00:00+05:00", to: folder.file("ok.xml"))
+        try ImportReportFile.write(
+            .imported(accepted), createdAt: "2026-11-02T09:00:00+05:00", to: folder.file("ok.xml"))
         try ExchangeRoundTrip.xmllint(folder.file("ok.xml"), .importReport)
         // Even a file rejected before its header was read gets a valid report.
         let foreign = try rejected("charges-foreign-root.xml")

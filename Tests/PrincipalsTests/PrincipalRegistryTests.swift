@@ -24,22 +24,26 @@ struct PrincipalRegistryTests {
             inn: try INN(inn), kpp: try KPP("745301001"), ogrn: try OGRN("1027400010000"), name: "ООО «Ручной ввод»",
             kind: .intercom,
             bankDetails: BankDetails(
-                bankName: "ПАО СБЕРБАНК", bic: bic, correspondentAccount: try BankAccount(correspondent: "30101810700000000602", bic: bic),
+                bankName: "ПАО СБЕРБАНК", bic: bic,
+                correspondentAccount: try BankAccount(correspondent: "30101810700000000602", bic: bic),
                 account: try BankAccount("40702810100000000777", bic: bic)),
             address: "г. Челябинск", phone: "+7 (351) 000-00-00", email: "a@b.example")
     }
 
     @Test func aPrincipalWithoutAgreementIsADraftUntilActivated() throws {
-        try registry.add(Self.principal(), agreement: nil, services: [Service(code: "DOM", name: "Домофон", unit: "шт.")])
+        try registry.add(
+            Self.principal(), agreement: nil, services: [Service(code: "DOM", name: "Домофон", unit: "шт.")])
         #expect(try registry.list(asOf: CalendarDate(iso: "2026-10-01")!).map(\.status) == ["draft"])
         // A draft cannot be suspended; it can be activated.
         #expect(throws: RegistryError.self) {
             try registry.change(inn: "7453007776", to: .suspended, on: CalendarDate(iso: "2026-10-01")!, reason: nil)
         }
-        try registry.change(inn: "7453007776", to: .active, on: CalendarDate(iso: "2026-10-01")!, reason: "договор подписан")
+        try registry.change(
+            inn: "7453007776", to: .active, on: CalendarDate(iso: "2026-10-01")!, reason: "договор подписан")
         try registry.change(inn: "7453007776", to: .suspended, on: CalendarDate(iso: "2026-11-01")!, reason: "спор")
         try registry.change(inn: "7453007776", to: .active, on: CalendarDate(iso: "2026-11-10")!, reason: nil)
-        try registry.change(inn: "7453007776", to: .terminated, on: CalendarDate(iso: "2026-12-31")!, reason: "расторжение")
+        try registry.change(
+            inn: "7453007776", to: .terminated, on: CalendarDate(iso: "2026-12-31")!, reason: "расторжение")
         do {
             try registry.change(inn: "7453007776", to: .active, on: CalendarDate(iso: "2027-01-10")!, reason: nil)
             Issue.record("a terminated principal was resumed")
@@ -70,18 +74,22 @@ struct PrincipalRegistryTests {
     @Test func suspendedAndTerminatedPrincipalsAreNotBilledButTheirDebtStays() throws {
         try ExchangeRoundTrip.importFixtures(connection)
         let period = BillingPeriod("2026-10")!
-        let billed = try BillingRun(database: Database(connection.location), period: period, asOf: period.next.firstDay).run()
+        let billed = try BillingRun(database: Database(connection.location), period: period, asOf: period.next.firstDay)
+            .run()
         // 1 715,77 charged, 1 199,50 carried in, 21,45 recalculated down.
         #expect(billed.turnover.charged.kopecks == 171_577)
         #expect(billed.total.kopecks == 289_382)
         try registry.change(inn: "7453007776", to: .suspended, on: CalendarDate(iso: "2026-10-20")!, reason: nil)
-        let suspended = try BillingRun(database: Database(connection.location), period: period, asOf: period.next.firstDay).run()
+        let suspended = try BillingRun(
+            database: Database(connection.location), period: period, asOf: period.next.firstDay
+        ).run()
         #expect(suspended.total == .zero)
         #expect(suspended.statements == 0)
         try registry.change(inn: "7453007776", to: .terminated, on: CalendarDate(iso: "2026-10-31")!, reason: nil)
         // The journal keeps what was charged: its debtors are still there to collect.
         var debtors = 0
-        try PrincipalSettlements(connection: connection, inn: "7453007776").debtors(period: period) { _ in debtors += 1 }
+        try PrincipalSettlements(connection: connection, inn: "7453007776").debtors(period: period) { _ in debtors += 1
+        }
         #expect(debtors == 3)
     }
 
@@ -100,7 +108,8 @@ struct PrincipalRegistryTests {
         #expect(try lock.isClosed(october))
         #expect(throws: BillingError.self) { try lock.close(october) }
         do {
-            _ = try BillingRun(database: Database(connection.location), period: october, asOf: october.next.firstDay).run()
+            _ = try BillingRun(database: Database(connection.location), period: october, asOf: october.next.firstDay)
+                .run()
             Issue.record("a closed period was billed again")
         } catch let error as BillingError {
             #expect(error.code == .periodClosed)
@@ -140,9 +149,13 @@ struct PrincipalRegistryTests {
 
     @Test("fees: basis points rounded once, or a sum per payment")
     func fees() {
-        #expect(AgencyAgreement.Fee.basisPoints(150).fee(collected: Money(kopecks: 115_012), payments: 2).kopecks == 1_725)
-        #expect(AgencyAgreement.Fee.basisPoints(125).fee(collected: Money(kopecks: 200), payments: 1).kopecks == 3)  // 2.5 -> 3
-        #expect(AgencyAgreement.Fee.perPayment(Money(kopecks: 1_500)).fee(collected: Money(kopecks: 1), payments: 3).kopecks == 4_500)
+        #expect(
+            AgencyAgreement.Fee.basisPoints(150).fee(collected: Money(kopecks: 115_012), payments: 2).kopecks == 1_725)
+        // 2.5 kopecks round to 3.
+        #expect(AgencyAgreement.Fee.basisPoints(125).fee(collected: Money(kopecks: 200), payments: 1).kopecks == 3)
+        #expect(
+            AgencyAgreement.Fee.perPayment(Money(kopecks: 1_500)).fee(collected: Money(kopecks: 1), payments: 3).kopecks
+                == 4_500)
         #expect(AgencyAgreement.Fee.basisPoints(150).description == "1,50 % of money collected")
     }
 }

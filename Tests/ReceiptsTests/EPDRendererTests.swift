@@ -164,7 +164,9 @@ struct EPDRendererTests {
         if ProcessInfo.processInfo.environment["ERC_UPDATE_FIXTURES"] != nil {
             // A deliberate change of the layout: write the new picture, to be reviewed and committed.
             let fixture = String(TestPaths.fixture("epd-page-1.png").dropLast(4))
-            #expect(try ProcessRunner.run("pdftoppm", ["-r", "50", "-gray", "-png", "-singlefile", pdf, fixture]).status == 0)
+            #expect(
+                try ProcessRunner.run("pdftoppm", ["-r", "50", "-gray", "-png", "-singlefile", pdf, fixture]).status
+                    == 0)
         }
         let fresh = try ProcessRunner.run("pdftoppm", ["-r", "50", "-gray", "-singlefile", pdf, folder.file("fresh")])
         #expect(fresh.status == 0)
@@ -200,7 +202,8 @@ struct EPDRendererTests {
         let twoSize = try #require(FileManager.default.attributesOfItem(atPath: two)[.size] as? Int)
         #expect(twoSize - oneSize < 3_500, "the second document took \(twoSize - oneSize) bytes")
         for page in 1...2 {
-            let text = try ProcessRunner.run("pdftotext", ["-f", "\(page)", "-l", "\(page)", "-layout", two, "-"]).stdout
+            let text = try ProcessRunner.run("pdftotext", ["-f", "\(page)", "-l", "\(page)", "-layout", two, "-"])
+                .stdout
             #expect(text.contains(page == 1 ? "Иванов Иван Иванович" : "Петров Пётр Петрович"))
             #expect(text.contains("Исполнитель расчётов: \(Center.demo.name)"))
             #expect(text.contains("ООО «Поставщик 3»"))
@@ -249,7 +252,9 @@ struct PGM {
         var fields: [String] = []
         var index = 0
         while fields.count < 4 && index < bytes.count {
-            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D { index += 1 }
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+                index += 1
+            }
             var field = ""
             while index < bytes.count, bytes[index] != 0x20 && bytes[index] != 0x0A && bytes[index] != 0x0D {
                 field.append(Character(UnicodeScalar(bytes[index])))

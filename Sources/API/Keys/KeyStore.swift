@@ -94,8 +94,9 @@ public struct KeyStore {
     /// The key a token belongs to, unless it is unknown or revoked.
     public func authenticate(_ token: String) throws -> APIKey? {
         let hashed = Self.digestHex(token)
-        guard let row = try connection.first(
-            "SELECT id, hash FROM api_keys WHERE hash = ? AND revoked_at IS NULL", [hashed])
+        guard
+            let row = try connection.first(
+                "SELECT id, hash FROM api_keys WHERE hash = ? AND revoked_at IS NULL", [hashed])
         else { return nil }
         guard constantTimeEqual(Array(try row.string(1).utf8), Array(hashed.utf8)) else { return nil }
         return try key(id: try row.int64(0))
@@ -109,7 +110,8 @@ public struct KeyStore {
     public func revoke(id: Int64) throws {
         guard try key(id: id) != nil else { throw KeyError(message: "no API key has id \(id)") }
         try connection.execute(
-            "UPDATE api_keys SET revoked_at = CAST(CURRENT_TIMESTAMP AS TEXT) WHERE id = ? AND revoked_at IS NULL", [id])
+            "UPDATE api_keys SET revoked_at = CAST(CURRENT_TIMESTAMP AS TEXT) WHERE id = ? AND revoked_at IS NULL", [id]
+        )
     }
 
     func key(id: Int64) throws -> APIKey? {
@@ -117,7 +119,8 @@ public struct KeyStore {
             "SELECT id, name, role, scope, prefix, created_at, revoked_at FROM api_keys WHERE id = ?", [id]
         ).map { row in
             APIKey(
-                id: try row.int64(0), name: try row.string(1), role: APIKey.Role(rawValue: try row.string(2)) ?? .channel,
+                id: try row.int64(0), name: try row.string(1),
+                role: APIKey.Role(rawValue: try row.string(2)) ?? .channel,
                 scope: try row.optionalString(3), prefix: try row.string(4), createdAt: try row.string(5),
                 revokedAt: try row.optionalString(6))
         }

@@ -86,7 +86,9 @@ extension Routes {
                 let known = try await services.pool.run(.read) {
                     try $0.scalar("SELECT COUNT(*) FROM accounts WHERE number = ?", [account]) > 0
                 }
-                guard known else { throw Problem.notFound("account-not-found", "no premises has account \(account.value)") }
+                guard known else {
+                    throw Problem.notFound("account-not-found", "no premises has account \(account.value)")
+                }
                 return try json(MetersAnswer(account: account.value, today: "\(today)", meters: []))
             }
             return try json(MetersAnswer(account: account.value, today: "\(today)", meters: meters))
@@ -102,7 +104,8 @@ extension Routes {
             _ = try await Scope.check(account: account.value, context: context, services: services)
             let pdf = try await services.pool.run(.read) { connection -> [UInt8]? in
                 var bytes: [UInt8]?
-                try EPDLoader(connection: connection, center: .demo).forEachDocument(period: period, .account(account)) {
+                try EPDLoader(connection: connection, center: .demo).forEachDocument(period: period, .account(account))
+                {
                     bytes = try EPDRenderer().pdf($0)
                 }
                 return bytes

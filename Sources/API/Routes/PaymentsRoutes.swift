@@ -69,13 +69,17 @@ extension Routes {
             let today = services.today
             var paidOn = today
             if let text = body.paidOn {
-                if let day = CalendarDate(iso: text), day <= today { paidOn = day } else {
+                if let day = CalendarDate(iso: text), day <= today {
+                    paidOn = day
+                } else {
                     problems.append("paidOn must be a date, YYYY-MM-DD, not after today")
                 }
             }
             var designation = PaymentAllocator.Designation(principalINN: body.principalINN, serviceCode: body.service)
             if let text = body.period {
-                if let period = BillingPeriod(text) { designation.period = period } else {
+                if let period = BillingPeriod(text) {
+                    designation.period = period
+                } else {
                     problems.append("period must be YYYY-MM")
                 }
             }
@@ -98,7 +102,8 @@ extension Routes {
             let recorded = try await Routes.write(services, keys: keys, route: "POST /v1/payments", fields: fields) {
                 connection in
                 guard try KeyStore(connection: connection).claimTerminal(terminal, for: keyId) == keyId else {
-                    throw Problem.outsideScope("terminal \(terminal) belongs to another infomat: a kiosk pays through its own terminal")
+                    throw Problem.outsideScope(
+                        "terminal \(terminal) belongs to another infomat: a kiosk pays through its own terminal")
                 }
                 return try PaymentBook(connection: connection).record(payment)
             }

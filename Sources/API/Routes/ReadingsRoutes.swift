@@ -89,7 +89,8 @@ extension Routes {
                 APIMetrics.sessionAttempt("throttled")
                 throw Problem(
                     .tooManyRequests, code: "too-many-attempts", title: "Too many attempts",
-                    detail: "too many sessions were asked for from this kiosk or for this account: try again in \(wait) s",
+                    detail:
+                        "too many sessions were asked for from this kiosk or for this account: try again in \(wait) s",
                     headers: [.retryAfter: "\(wait)"])
             }
             let known = try await services.pool.run(.read) {
@@ -102,7 +103,8 @@ extension Routes {
             APIMetrics.sessionAttempt("opened")
             let opened = services.sessions.open(keyId: key.id, account: account.value, now: now)
             return try json(
-                SessionAnswer(session: opened.token, account: account.value, expiresInSeconds: services.sessions.lifetimeSeconds),
+                SessionAnswer(
+                    session: opened.token, account: account.value, expiresInSeconds: services.sessions.lifetimeSeconds),
                 status: .created)
         }
 
@@ -113,14 +115,20 @@ extension Routes {
             let account = body.account.flatMap { try? PersonalAccountNumber($0) }
             if account == nil { problems.append("account must be a personal account number of 10 digits") }
             let meter = body.meter?.trimmingCharacters(in: .whitespaces) ?? ""
-            if meter.isEmpty || meter.count > 40 { problems.append("meter must be the meter's serial number (1 to 40 characters)") }
+            if meter.isEmpty || meter.count > 40 {
+                problems.append("meter must be the meter's serial number (1 to 40 characters)")
+            }
             let value = body.value.flatMap { parseMilli($0.text) }
-            if value == nil { problems.append("value must be a number of at least 0 with up to 3 decimals, without exponent") }
+            if value == nil {
+                problems.append("value must be a number of at least 0 with up to 3 decimals, without exponent")
+            }
             let takenOn = body.takenOn.flatMap { CalendarDate(iso: $0) }
             if takenOn == nil { problems.append("takenOn must be a date, YYYY-MM-DD") }
             let channel = Routes.channel(named: body.channel, key: key, &problems)
             let idempotencyKey = Routes.idempotencyKey(request, key: key, &problems)
-            guard problems.isEmpty, let account, let value, let takenOn, let channel else { throw Problem.invalid(problems) }
+            guard problems.isEmpty, let account, let value, let takenOn, let channel else {
+                throw Problem.invalid(problems)
+            }
             guard channels(of: key).contains(channel) else {
                 throw Problem.outsideScope("this key cannot send readings as channel \(channel.rawValue)")
             }

@@ -57,7 +57,8 @@ extension Routes {
             createdAt = request.createdAt
             updatedAt = request.updatedAt
             history = request.history.map {
-                Change(status: $0.status.rawValue, comment: $0.comment, changedAt: $0.changedAt, changedBy: $0.changedBy)
+                Change(
+                    status: $0.status.rawValue, comment: $0.comment, changedAt: $0.changedAt, changedBy: $0.changedBy)
             }
         }
     }
@@ -77,7 +78,8 @@ extension Routes {
             var problems: [String] = []
             let kind = body.kind.flatMap(ServiceRequest.Kind.init(rawValue:))
             if kind == nil {
-                problems.append("kind must be one of \(ServiceRequest.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+                problems.append(
+                    "kind must be one of \(ServiceRequest.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let account = body.account.flatMap { try? PersonalAccountNumber($0) }
             if account == nil { problems.append("account must be a personal account number of 10 digits") }
@@ -114,7 +116,9 @@ extension Routes {
             if let text = request.uri.queryParameters.get("status") {
                 guard let named = ServiceRequest.Status(rawValue: text) else {
                     throw Problem.invalid(
-                        ["status must be one of \(ServiceRequest.Status.allCases.map(\.rawValue).joined(separator: ", "))"])
+                        [
+                            "status must be one of \(ServiceRequest.Status.allCases.map(\.rawValue).joined(separator: ", "))"
+                        ])
                 }
                 status = named
             }
@@ -157,15 +161,20 @@ extension Routes {
             guard problems.isEmpty else { throw Problem.invalid(problems) }
             let principal = try await Scope.principal(of: key, services: services)
             let stamp = services.nowStamp
-            let fields: [(String, String?)] = [("number", number), ("status", status.rawValue), ("comment", body.comment)]
+            let fields: [(String, String?)] = [
+                ("number", number), ("status", status.rawValue), ("comment", body.comment),
+            ]
             let (updated, retry) = try await Routes.write(
-                services, keys: idempotencyKey.map { [$0] } ?? [], route: "POST /v1/requests/{number}/status", fields: fields
+                services, keys: idempotencyKey.map { [$0] } ?? [], route: "POST /v1/requests/{number}/status",
+                fields: fields
             ) { connection, retry in
                 // A retry of a change made before answers with the request as it is, changing nothing.
                 let desk = ServiceRequestDesk(connection: connection)
                 if retry, let found = try desk.find(number: number) { return (found, true) }
                 return (
-                    try desk.update(number: number, to: status, comment: body.comment, at: stamp, by: key.name, principal: principal),
+                    try desk.update(
+                        number: number, to: status, comment: body.comment, at: stamp, by: key.name, principal: principal
+                    ),
                     false
                 )
             }

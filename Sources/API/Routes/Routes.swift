@@ -42,7 +42,8 @@ enum Routes {
         var headers = headers
         headers[.contentType] = "application/json"
         return Response(
-            status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try JSONEncoder.api.encode(value))))
+            status: status, headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try JSONEncoder.api.encode(value))))
     }
 
     /// The request body as `T`: JSON, at most ``APIServer/maxBodyBytes``; a body that is not
@@ -81,7 +82,9 @@ enum Routes {
         _ services: APIServices, keys idempotencyKeys: [String], route: String, fields: [(String, String?)],
         _ body: @escaping @Sendable (any Connection) throws -> T
     ) async throws -> T {
-        try await write(services, keys: idempotencyKeys, route: route, fields: fields) { connection, _ in try body(connection) }
+        try await write(services, keys: idempotencyKeys, route: route, fields: fields) { connection, _ in
+            try body(connection)
+        }
     }
 
     /// ``write(_:keys:route:fields:_:)`` for a write that is not idempotent by itself: `body`
@@ -96,7 +99,9 @@ enum Routes {
             try connection.withTransaction {
                 var new = idempotencyKeys.isEmpty
                 for key in idempotencyKeys {
-                    if try IdempotencyKeys(connection: connection).claim(key, route: route, fingerprint: fingerprint, now: now) {
+                    if try IdempotencyKeys(connection: connection).claim(
+                        key, route: route, fingerprint: fingerprint, now: now)
+                    {
                         new = true
                     }
                 }
@@ -119,7 +124,8 @@ enum Routes {
     /// 1 to `maxLength` visible ASCII characters: a client's key or a terminal's id.
     static func isIdentifier(_ text: String?, maxLength: Int) -> Bool {
         guard let text else { return false }
-        return (1...maxLength).contains(text.count) && text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
+        return (1...maxLength).contains(text.count)
+            && text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
     }
 
     /// The channel a body names, else the key's own (``channels(of:)``); a name that is no
@@ -127,7 +133,8 @@ enum Routes {
     static func channel(named name: String?, key: APIKey, _ problems: inout [String]) -> MeterReading.Channel? {
         guard let name else { return channels(of: key).first }
         guard let named = MeterReading.Channel(rawValue: name) else {
-            problems.append("channel must be one of \(MeterReading.Channel.allCases.map(\.rawValue).joined(separator: ", "))")
+            problems.append(
+                "channel must be one of \(MeterReading.Channel.allCases.map(\.rawValue).joined(separator: ", "))")
             return nil
         }
         return named

@@ -1,10 +1,10 @@
-import Foundation
 public import Core
+import Foundation
+import HTTPTypes
 public import Hummingbird
 public import Intake
 public import Logging
 import Metrics
-import HTTPTypes
 import NIOCore
 import Prometheus
 import ServiceLifecycle
@@ -95,7 +95,8 @@ public enum APIServer {
         router.add(middleware: ProblemMiddleware())
         var routes = RouteList(router: router, prefix: "")
         Routes.open(&routes, services: services)
-        var v1 = RouteList(group: router.group("v1").add(middleware: KeyAuthMiddleware(services: services)), prefix: "/v1")
+        var v1 = RouteList(
+            group: router.group("v1").add(middleware: KeyAuthMiddleware(services: services)), prefix: "/v1")
         Routes.readings(&v1, services: services)
         Routes.accounts(&v1, services: services)
         Routes.payments(&v1, services: services)
@@ -137,7 +138,8 @@ public enum APIServer {
 /// Registers routes on a router or group and remembers each, so the OpenAPI document can be
 /// checked against what is served.
 struct RouteList {
-    private let on: (String, HTTPRequest.Method, @escaping @Sendable (Request, APIRequestContext) async throws -> Response) -> Void
+    private let on:
+        (String, HTTPRequest.Method, @escaping @Sendable (Request, APIRequestContext) async throws -> Response) -> Void
     let prefix: String
     private(set) var described: [RouteDescription] = []
 

@@ -74,9 +74,12 @@ struct KeyAuthMiddleware: RouterMiddleware {
     let services: APIServices
 
     func handle(
-        _ request: Request, context: APIRequestContext, next: @concurrent (Request, APIRequestContext) async throws -> Response
+        _ request: Request, context: APIRequestContext,
+        next: @concurrent (Request, APIRequestContext) async throws -> Response
     ) async throws -> Response {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw Problem.unauthorized }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw Problem.unauthorized
+        }
         let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
         guard token.hasPrefix("erc_"), token.count == 68 else { throw Problem.unauthorized }
         let now = services.uptime()

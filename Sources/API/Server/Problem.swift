@@ -63,7 +63,8 @@ public struct Problem: Error, HTTPResponseError, Sendable, CustomStringConvertib
     static func invalid(_ problems: [String]) -> Problem {
         Problem(
             .badRequest, code: "invalid-request", title: "Invalid request",
-            detail: problems.count == 1 ? problems[0] : "\(problems.count) problems in the request: \(problems.joined(separator: "; "))",
+            detail: problems.count == 1
+                ? problems[0] : "\(problems.count) problems in the request: \(problems.joined(separator: "; "))",
             problems: problems)
     }
 
@@ -88,7 +89,8 @@ public struct Problem: Error, HTTPResponseError, Sendable, CustomStringConvertib
         case let error as ServiceRequestError:
             switch error.code {
             case .requestNotFound: return .notFound(error.code.rawValue, error.message)
-            case .invalidTransition: return Problem(.conflict, code: error.code.rawValue, title: "Conflict", detail: error.message)
+            case .invalidTransition:
+                return Problem(.conflict, code: error.code.rawValue, title: "Conflict", detail: error.message)
             default: return .unprocessable(error.code.rawValue, error.message)
             }
         default:
@@ -111,7 +113,9 @@ extension JSONEncoder {
 /// (``Problem/refusal(_:)``); anything unexpected is a 500 whose
 /// message says nothing of its cause, which goes to the log.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let problem as Problem {
@@ -130,14 +134,16 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                     .methodNotAllowed, code: "method-not-allowed", title: "Method not allowed",
                     detail: "\(request.uri.path) does not take \(request.method)")
             default:
-                problem = Problem(error.status, code: "http-\(error.status.code)", title: error.status.reasonPhrase,
+                problem = Problem(
+                    error.status, code: "http-\(error.status.code)", title: error.status.reasonPhrase,
                     detail: error.status.reasonPhrase)
             }
             return try problem.response(from: request, context: context)
         } catch let error where Problem.refusal(error) != nil {
             return try Problem.refusal(error)!.response(from: request, context: context)
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            context.logger.error(
+                "request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             return try Problem(
                 .internalServerError, code: "internal", title: "Internal error",
                 detail: "the request could not be completed; it is safe to send it again with the same Idempotency-Key"

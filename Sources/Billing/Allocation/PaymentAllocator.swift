@@ -14,7 +14,9 @@ public struct PaymentAllocator: Sendable {
         public var due: Money
         public var isPenalty: Bool
 
-        public init(principalINN: String, serviceCode: String, period: BillingPeriod, due: Money, isPenalty: Bool = false) {
+        public init(
+            principalINN: String, serviceCode: String, period: BillingPeriod, due: Money, isPenalty: Bool = false
+        ) {
             self.principalINN = principalINN
             self.serviceCode = serviceCode
             self.period = period
@@ -94,7 +96,10 @@ public struct PaymentAllocator: Sendable {
             targets = [Slice(principalINN: principal, serviceCode: service, period: period, due: Money(kopecks: 1))]
         }
         guard !targets.isEmpty else {
-            result.append(Allocation(principalINN: designation.principalINN ?? "", serviceCode: designation.serviceCode ?? "", period: period, amount: left, kind: .advance))
+            result.append(
+                Allocation(
+                    principalINN: designation.principalINN ?? "", serviceCode: designation.serviceCode ?? "",
+                    period: period, amount: left, kind: .advance))
             return result
         }
         let parts = left.split(proportionalTo: targets.map { max($0.due.kopecks, 0) })

@@ -58,24 +58,29 @@ public struct PaymentBook {
         }
         return try connection.withTransaction {
             if let held = try recorded(source: payment.source, operationId: payment.operationId) {
-                guard try connection.scalar(
-                    "SELECT COUNT(*) FROM payments WHERE id = ? AND account_number = ? AND amount = ?",
-                    [held.id, payment.account, payment.amount]) > 0
+                guard
+                    try connection.scalar(
+                        "SELECT COUNT(*) FROM payments WHERE id = ? AND account_number = ? AND amount = ?",
+                        [held.id, payment.account, payment.amount]) > 0
                 else {
                     throw BillingError(
                         code: .invalidPayment,
-                        message: "operation \(payment.operationId) of \(payment.source) was recorded before with another "
+                        message:
+                            "operation \(payment.operationId) of \(payment.source) was recorded before with another "
                             + "account or amount")
                 }
                 return held
             }
             guard try connection.scalar("SELECT COUNT(*) FROM accounts WHERE number = ?", [payment.account]) > 0 else {
-                throw BillingError(code: .invalidPayment, message: "no premises has personal account \(payment.account.value)")
+                throw BillingError(
+                    code: .invalidPayment, message: "no premises has personal account \(payment.account.value)")
             }
             guard var period = BillingPeriod(year: payment.paidOn.year, month: payment.paidOn.month) else {
                 throw BillingError(
                     code: .invalidPayment,
-                    message: "the payment is dated \(payment.paidOn), outside the periods erc keeps (2000 to 2999): check the day it was paid")
+                    message:
+                        "the payment is dated \(payment.paidOn), outside the periods erc keeps (2000 to 2999): check the day it was paid"
+                )
             }
             let lock = PeriodLock(connection: connection)
             while try lock.isClosed(period) { period = period.next }
@@ -84,31 +89,36 @@ public struct PaymentBook {
                 throw try nothingToPay(payment, period: period)
             }
             let allocations = PaymentAllocator().allocate(
-                payment.amount, slices: slices, designation: payment.designation, advanceTo: period, advanceWeights: weights)
+                payment.amount, slices: slices, designation: payment.designation, advanceTo: period,
+                advanceWeights: weights)
             let designated = payment.designation
-            guard let id = try connection.first(
-                """
-                INSERT INTO payments (bank, operation_id, account_number, amount, paid_on, period, principal_inn,
-                                      service_code, posted_period, registry_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-                """,
-                [
-                    payment.source, payment.operationId, payment.account, payment.amount, payment.paidOn,
-                    designated.period, designated.principalINN, designated.serviceCode, period, payment.registryId,
-                ])?.int64(0)
+            guard
+                let id = try connection.first(
+                    """
+                    INSERT INTO payments (bank, operation_id, account_number, amount, paid_on, period, principal_inn,
+                                          service_code, posted_period, registry_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                    """,
+                    [
+                        payment.source, payment.operationId, payment.account, payment.amount, payment.paidOn,
+                        designated.period, designated.principalINN, designated.serviceCode, period, payment.registryId,
+                    ])?.int64(0)
             else { throw BillingError(code: .invalidPayment, message: "the payment was not stored") }
             var postings: [Posting] = []
             for allocation in allocations {
                 guard let principalId = ids[allocation.principalINN] else {
                     throw BillingError(
                         code: .invalidPayment,
-                        message: "nothing to allocate the payment to: principal \(allocation.principalINN) does not serve \(payment.account.value)")
+                        message:
+                            "nothing to allocate the payment to: principal \(allocation.principalINN) does not serve \(payment.account.value)"
+                    )
                 }
                 postings.append(
                     Posting(
                         account: payment.account.value, principalId: principalId, serviceCode: allocation.serviceCode,
                         period: period, kind: .payment, amount: -allocation.amount, countsFrom: payment.paidOn,
-                        forPeriod: allocation.kind == .advance ? nil : allocation.period, note: allocation.kind.rawValue,
+                        forPeriod: allocation.kind == .advance ? nil : allocation.period,
+                        note: allocation.kind.rawValue,
                         source: .payment(id)))
             }
             try PostingWriter(connection: connection).append(postings)
@@ -121,13 +131,15 @@ public struct PaymentBook {
     func nothingToPay(_ payment: IncomingPayment, period: BillingPeriod) throws -> BillingError {
         let account = payment.account.value
         if let row = try connection.first(
-            "SELECT MIN(period) FROM postings WHERE account_number = ? AND kind IN ('charge', 'opening')", [payment.account]),
+            "SELECT MIN(period) FROM postings WHERE account_number = ? AND kind IN ('charge', 'opening')",
+            [payment.account]),
             !row.isNull(0)
         {
             let first = try row.period(0)
             return BillingError(
                 code: .invalidPayment,
-                message: "the payment is dated \(payment.paidOn), before anything was charged to account \(account) (its "
+                message:
+                    "the payment is dated \(payment.paidOn), before anything was charged to account \(account) (its "
                     + "first charges are for \(first)): check the day it was paid")
         }
         return BillingError(
@@ -138,8 +150,9 @@ public struct PaymentBook {
 
     /// A payment recorded before, with its allocations as posted.
     func recorded(source: String, operationId: String) throws -> RecordedPayment? {
-        guard let row = try connection.first(
-            "SELECT id, posted_period FROM payments WHERE bank = ? AND operation_id = ?", [source, operationId])
+        guard
+            let row = try connection.first(
+                "SELECT id, posted_period FROM payments WHERE bank = ? AND operation_id = ?", [source, operationId])
         else { return nil }
         let id = try row.int64(0)
         let allocations = try connection.all(
@@ -158,7 +171,9 @@ public struct PaymentBook {
 
     /// What the premises owes through `period`, by principal, service and period, with the
     /// unpaid penalties; the latest charges as the weights of an advance; principal ids by INN.
-    func outstanding(account: PersonalAccountNumber, through period: BillingPeriod) throws -> (
+    func outstanding(
+        account: PersonalAccountNumber, through period: BillingPeriod
+    ) throws -> (
         [PaymentAllocator.Slice], [PaymentAllocator.Slice], [String: Int64]
     ) {
         var entries: [ServiceKey: [JournalEntry]] = [:]
@@ -182,13 +197,18 @@ public struct PaymentBook {
             let inn = inns[key.principalId]!
             let debt = DebtSlices(list)
             for slice in debt.slices where slice.outstanding.kopecks > 0 {
-                slices.append(.init(principalINN: inn, serviceCode: key.service, period: slice.origin, due: slice.outstanding))
+                slices.append(
+                    .init(principalINN: inn, serviceCode: key.service, period: slice.origin, due: slice.outstanding))
             }
             if debt.penaltiesOutstanding.kopecks > 0 {
                 slices.append(
-                    .init(principalINN: inn, serviceCode: key.service, period: period, due: debt.penaltiesOutstanding, isPenalty: true))
+                    .init(
+                        principalINN: inn, serviceCode: key.service, period: period, due: debt.penaltiesOutstanding,
+                        isPenalty: true))
             }
-            let charged = list.filter { $0.kind == .charge && $0.period == latest }.reduce(Money.zero) { $0 + $1.amount }
+            let charged = list.filter { $0.kind == .charge && $0.period == latest }.reduce(Money.zero) {
+                $0 + $1.amount
+            }
             if charged.kopecks > 0 {
                 weights.append(.init(principalINN: inn, serviceCode: key.service, period: period, due: charged))
             }

@@ -7,7 +7,8 @@ public enum ChargeMethod: Sendable, Hashable {
     case metered(previousMilli: Int64, currentMilli: Int64, digits: Int)
     /// No reading this period (Rules 354 p. 59-60): the average of the last months' volumes for
     /// at most three periods in a row, then the norm x residents.
-    case missingReading(recentVolumesMilli: [Int64], periodsWithoutReading: Int, normPerResidentMilli: Int64, residents: Int)
+    case missingReading(
+        recentVolumesMilli: [Int64], periodsWithoutReading: Int, normPerResidentMilli: Int64, residents: Int)
     /// No meter: a norm per resident.
     case normPerResident(normMilli: Int64, residents: Int)
     /// Per square metre of total area (maintenance, capital repair).
@@ -56,11 +57,14 @@ public enum ChargeCalculator {
 
     /// The charge for `volumeMilli` in `period` when `tariffs` (of this service) change on their
     /// effective dates: each tariff weighs by the days of the month it is in force.
-    public static func amount(volumeMilli: Int64, tariffs: [Tariff], period: BillingPeriod) throws(ChargeError) -> Money {
+    public static func amount(volumeMilli: Int64, tariffs: [Tariff], period: BillingPeriod) throws(ChargeError) -> Money
+    {
         let sorted = tariffs.sorted { $0.effectiveFrom < $1.effectiveFrom }
         let first = period.firstDay
         let days = Int64(CalendarDate.daysIn(year: period.year, month: period.month))
-        guard let opening = sorted.last(where: { $0.effectiveFrom <= first }) ?? sorted.first(where: { $0.effectiveFrom <= period.lastDay })
+        guard
+            let opening = sorted.last(where: { $0.effectiveFrom <= first })
+                ?? sorted.first(where: { $0.effectiveFrom <= period.lastDay })
         else {
             throw ChargeError(reason: "no tariff is in force in \(period)")
         }
@@ -76,7 +80,8 @@ public enum ChargeCalculator {
             current = next
         }
         weighted += Int128(current.microPrice) * Int128(day.days(until: period.lastDay) + 1)
-        return Money.rounded(wideNumerator: Int128(volumeMilli) * weighted, denominator: Int128(days) * 1_000 * 1_000_000)
+        return Money.rounded(
+            wideNumerator: Int128(volumeMilli) * weighted, denominator: Int128(days) * 1_000 * 1_000_000)
     }
 
     /// Day and night (two-zone) electricity: each zone's volume at its own tariff, one line each.

@@ -19,7 +19,9 @@ public struct MeterHistory: Sendable, Hashable {
     public var verifiedUntil: CalendarDate
     public var readings: [Reading]
 
-    public init(digits: Int, initialMilli: Int64, installedOn: CalendarDate, verifiedUntil: CalendarDate, readings: [Reading]) {
+    public init(
+        digits: Int, initialMilli: Int64, installedOn: CalendarDate, verifiedUntil: CalendarDate, readings: [Reading]
+    ) {
         self.digits = digits
         self.initialMilli = initialMilli
         self.installedOn = installedOn
@@ -56,7 +58,8 @@ public enum MeteredVolume {
             byPeriod[reading.period] = reading
         }
         // A meter installed before 2000 counts from the first period erc keeps.
-        let installed = BillingPeriod(year: meter.installedOn.year, month: meter.installedOn.month)
+        let installed =
+            BillingPeriod(year: meter.installedOn.year, month: meter.installedOn.month)
             ?? BillingPeriod(year: 2000, month: 1)!
         var points: [(period: BillingPeriod, value: Int64)] = [(installed, meter.initialMilli)]
         points += byPeriod.values.sorted { $0.period < $1.period }.filter { $0.period >= installed }
@@ -65,8 +68,11 @@ public enum MeteredVolume {
             guard first < last else { return 0 }
             var total: Int64 = 0
             for index in (first + 1)...last {
-                total += (try? ChargeCalculator.volume(
-                    .metered(previousMilli: points[index - 1].value, currentMilli: points[index].value, digits: meter.digits))) ?? 0
+                total +=
+                    (try? ChargeCalculator.volume(
+                        .metered(
+                            previousMilli: points[index - 1].value, currentMilli: points[index].value,
+                            digits: meter.digits))) ?? 0
             }
             return total
         }

@@ -54,7 +54,9 @@ public struct DebtSlices: Sendable, Hashable {
         for (origin, debit) in debits.sorted(by: { $0.key < $1.key }) {
             if debit.amount > 0 {
                 slices.append(
-                    Slice(origin: origin, debt: Money(kopecks: debit.amount), payments: [], outstanding: Money(kopecks: debit.amount)))
+                    Slice(
+                        origin: origin, debt: Money(kopecks: debit.amount), payments: [],
+                        outstanding: Money(kopecks: debit.amount)))
             } else if debit.amount < 0 {
                 credits.append((debit.day, -debit.amount, nil))
             }
@@ -94,7 +96,9 @@ public struct DebtSlices: Sendable, Hashable {
         summary(of: entries, asOf: asOf).aging
     }
 
-    static func summary(of entries: [JournalEntry], asOf: CalendarDate) -> (
+    static func summary(
+        of entries: [JournalEntry], asOf: CalendarDate
+    ) -> (
         aging: Aging, oldest: BillingPeriod?, penalties: Money
     ) {
         var aging = Aging()
@@ -120,7 +124,8 @@ public struct DebtSlices: Sendable, Hashable {
 
     /// The penalty accrued up to `asOf` on the slices that fell due before `period`, each part
     /// of a slice until the day it was paid (`PenaltyCalculator`), rounded once per slice.
-    public func accruedPenalty(before period: BillingPeriod, asOf: CalendarDate, calculator: PenaltyCalculator) -> Money {
+    public func accruedPenalty(before period: BillingPeriod, asOf: CalendarDate, calculator: PenaltyCalculator) -> Money
+    {
         slices.filter { $0.origin < period }.reduce(Money.zero) { sum, slice in
             sum
                 + calculator.penalty(

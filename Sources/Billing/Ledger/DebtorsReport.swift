@@ -47,9 +47,11 @@ struct DebtorsFolder: PremisesFolder {
         for (key, entries) in groups {
             let inn = inns[key.principalId] ?? "?"
             let debt = DebtSlices.summary(of: entries, asOf: asOf)
-            var line = lines[inn] ?? DebtorLine(
-                account: account, owner: owner, address: address, principal: inn, debt: .zero, aging: Aging(),
-                penalties: .zero, oldestPeriod: period.next)
+            var line =
+                lines[inn]
+                ?? DebtorLine(
+                    account: account, owner: owner, address: address, principal: inn, debt: .zero, aging: Aging(),
+                    penalties: .zero, oldestPeriod: period.next)
             line.debt += debt.aging.total
             line.aging += debt.aging
             line.penalties += debt.penalties

@@ -24,7 +24,8 @@ public struct JournalEntry: Sendable, Hashable {
     public var runId: Int64?
 
     public init(
-        kind: Kind, period: BillingPeriod, amount: Money, volumeMilli: Int64 = 0, tariff: Money? = nil, day: CalendarDate,
+        kind: Kind, period: BillingPeriod, amount: Money, volumeMilli: Int64 = 0, tariff: Money? = nil,
+        day: CalendarDate,
         forPeriod: BillingPeriod? = nil, note: String? = nil, runId: Int64? = nil
     ) {
         self.kind = kind
@@ -54,7 +55,8 @@ extension JournalEntry {
         guard let kind = Kind(rawValue: try row.string(column + 1)) else { return nil }
         self.init(
             kind: kind, period: try row.period(column), amount: try row.money(column + 2),
-            volumeMilli: try row.int64(column + 3), tariff: try row.optionalInt64(column + 4).map { Money(kopecks: $0) },
+            volumeMilli: try row.int64(column + 3),
+            tariff: try row.optionalInt64(column + 4).map { Money(kopecks: $0) },
             day: try row.date(column + 5), forPeriod: try row.optionalString(column + 6).flatMap(BillingPeriod.init),
             note: try row.optionalString(column + 7), runId: try row.optionalInt64(column + 8))
     }

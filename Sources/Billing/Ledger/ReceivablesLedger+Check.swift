@@ -11,13 +11,15 @@ extension ReceivablesLedger {
     /// Principals that are not active (so on no statement) with a balance at the end of `period`:
     /// INN, status and the balance the journal holds for them.
     public func inactiveBalances(period: BillingPeriod) throws -> [(inn: String, status: String, balance: Money)] {
-        try withConnection { try $0.all(
-            """
-            SELECT pr.inn, pr.status, SUM(p.amount) FROM postings p JOIN principals pr ON pr.id = p.principal_id
-            WHERE p.period <= ? AND pr.status <> 'active' GROUP BY pr.inn, pr.status HAVING SUM(p.amount) <> 0
-            ORDER BY pr.inn
-            """, [period]
-        ).map { (try $0.string(0), try $0.string(1), try $0.money(2)) } }
+        try withConnection {
+            try $0.all(
+                """
+                SELECT pr.inn, pr.status, SUM(p.amount) FROM postings p JOIN principals pr ON pr.id = p.principal_id
+                WHERE p.period <= ? AND pr.status <> 'active' GROUP BY pr.inn, pr.status HAVING SUM(p.amount) <> 0
+                ORDER BY pr.inn
+                """, [period]
+            ).map { (try $0.string(0), try $0.string(1), try $0.money(2)) }
+        }
     }
 
     public func checkAll(period: BillingPeriod) throws -> (principals: Int, problems: [String]) {
@@ -65,7 +67,8 @@ extension ReceivablesLedger {
         let taken = try PayoutReport.moneyTaken(connection: connection, period: period)
         let paidOut = payouts.reduce(Money.zero) { $0 + $1.payout + $1.fee }
         if paidOut != taken {
-            problems.append("payouts and fees add up to \(paidOut.formatted()), the money taken is \(taken.formatted())")
+            problems.append(
+                "payouts and fees add up to \(paidOut.formatted()), the money taken is \(taken.formatted())")
         }
         return (turnover.count, problems)
     }

@@ -16,7 +16,8 @@ extension ReceivablesLedger {
         _ make: @escaping @Sendable () -> Folder, emit: (Folder.Result) throws -> Void
     ) throws {
         try withConnections(workers) { connections in
-            try forEachRange(on: connections, through: period, principal: principal, withAddress: withAddress, make, emit: emit)
+            try forEachRange(
+                on: connections, through: period, principal: principal, withAddress: withAddress, make, emit: emit)
         }
     }
 
@@ -67,7 +68,11 @@ extension ReceivablesLedger {
                     failures.record(error)
                 }
             }
-            if wave.count == 1 { read(0) } else { DispatchQueue.concurrentPerform(iterations: wave.count, execute: read) }
+            if wave.count == 1 {
+                read(0)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: wave.count, execute: read)
+            }
             if let failure = failures.first { throw failure }
             let done = results.state.withLock { $0 }
             for index in wave.indices { try emit(done[index]!) }
@@ -87,7 +92,9 @@ extension ReceivablesLedger {
     /// Principals' INNs by id.
     func principalINNs() throws -> [Int64: String] {
         var inns: [Int64: String] = [:]
-        try withConnection { try $0.query("SELECT id, inn FROM principals") { inns[try $0.int64(0)] = try $0.string(1) } }
+        try withConnection {
+            try $0.query("SELECT id, inn FROM principals") { inns[try $0.int64(0)] = try $0.string(1) }
+        }
         return inns
     }
 }

@@ -113,29 +113,33 @@ public struct ReceivablesLedger {
 
     /// The turnover of `period` by `grouping`, from one pass over the journal; `principal` (an
     /// INN) keeps one principal's postings only.
-    public func turnover(period: BillingPeriod, by grouping: Grouping = .principal, principal: String? = nil) throws
+    public func turnover(
+        period: BillingPeriod, by grouping: Grouping = .principal, principal: String? = nil
+    ) throws
         -> [String: Turnover]
     {
         var result: [String: Turnover] = [:]
-        try withConnection { connection in try connection.query(
-            """
-            SELECT \(grouping.column),
-                   SUM(CASE WHEN p.period < ? OR (p.period = ? AND p.kind = 'opening') THEN p.amount ELSE 0 END),
-                   SUM(CASE WHEN p.period = ? AND p.kind = 'charge' THEN p.amount ELSE 0 END),
-                   SUM(CASE WHEN p.period = ? AND p.kind = 'recalculation' THEN p.amount ELSE 0 END),
-                   -SUM(CASE WHEN p.period = ? AND p.kind = 'privilege' THEN p.amount ELSE 0 END),
-                   SUM(CASE WHEN p.period = ? AND p.kind = 'penalty' THEN p.amount ELSE 0 END),
-                   -SUM(CASE WHEN p.period = ? AND p.kind = 'payment' THEN p.amount ELSE 0 END),
-                   SUM(p.amount)
-            FROM postings p JOIN principals pr ON pr.id = p.principal_id
-            \(grouping == .house ? "JOIN accounts a ON a.number = p.account_number" : "")
-            WHERE p.period <= ? \(principal == nil ? "" : "AND pr.inn = ?")
-            GROUP BY \(grouping.column)
-            """,
-            [period, period, period, period, period, period, period, period] + (principal.map { [$0] } ?? [])
-        ) { row in
-            result[try row.string(0)] = try Turnover(row, from: 1)
-        } }
+        try withConnection { connection in
+            try connection.query(
+                """
+                SELECT \(grouping.column),
+                       SUM(CASE WHEN p.period < ? OR (p.period = ? AND p.kind = 'opening') THEN p.amount ELSE 0 END),
+                       SUM(CASE WHEN p.period = ? AND p.kind = 'charge' THEN p.amount ELSE 0 END),
+                       SUM(CASE WHEN p.period = ? AND p.kind = 'recalculation' THEN p.amount ELSE 0 END),
+                       -SUM(CASE WHEN p.period = ? AND p.kind = 'privilege' THEN p.amount ELSE 0 END),
+                       SUM(CASE WHEN p.period = ? AND p.kind = 'penalty' THEN p.amount ELSE 0 END),
+                       -SUM(CASE WHEN p.period = ? AND p.kind = 'payment' THEN p.amount ELSE 0 END),
+                       SUM(p.amount)
+                FROM postings p JOIN principals pr ON pr.id = p.principal_id
+                \(grouping == .house ? "JOIN accounts a ON a.number = p.account_number" : "")
+                WHERE p.period <= ? \(principal == nil ? "" : "AND pr.inn = ?")
+                GROUP BY \(grouping.column)
+                """,
+                [period, period, period, period, period, period, period, period] + (principal.map { [$0] } ?? [])
+            ) { row in
+                result[try row.string(0)] = try Turnover(row, from: 1)
+            }
+        }
         return result
     }
 

@@ -27,8 +27,12 @@ extension ReceivablesLedger {
     /// The act for `principal` (an INN), one premises or all, from `from` through `to` by the day
     /// each posting counts from. Without an account, the movements of a day are summed by kind
     /// and period, so the act of a principal of a million premises stays readable.
-    public func act(principal: String, account: String?, from: CalendarDate, to: CalendarDate) throws -> ReconciliationAct {
-        try withConnection { connection in try act(on: connection, principal: principal, account: account, from: from, to: to) }
+    public func act(
+        principal: String, account: String?, from: CalendarDate, to: CalendarDate
+    ) throws -> ReconciliationAct {
+        try withConnection { connection in
+            try act(on: connection, principal: principal, account: account, from: from, to: to)
+        }
     }
 
     private func act(
@@ -36,11 +40,12 @@ extension ReceivablesLedger {
     ) throws -> ReconciliationAct {
         let filter = account == nil ? "" : "AND p.account_number = ?"
         let binds: [any SQLBindable] = [principal] + (account.map { [$0] } ?? [])
-        let opening = Money(kopecks: try connection.scalar(
-            """
-            SELECT SUM(p.amount) FROM postings p JOIN principals pr ON pr.id = p.principal_id
-            WHERE pr.inn = ? \(filter) AND p.counts_from < ?
-            """, binds + [from]))
+        let opening = Money(
+            kopecks: try connection.scalar(
+                """
+                SELECT SUM(p.amount) FROM postings p JOIN principals pr ON pr.id = p.principal_id
+                WHERE pr.inn = ? \(filter) AND p.counts_from < ?
+                """, binds + [from]))
         var balance = opening
         var entries: [ReconciliationAct.Entry] = []
         try connection.query(
@@ -54,9 +59,12 @@ extension ReceivablesLedger {
             let amount = try row.money(3)
             balance += amount
             entries.append(
-                .init(day: try row.date(0), kind: try row.string(1), period: try row.period(2), amount: amount, balance: balance))
+                .init(
+                    day: try row.date(0), kind: try row.string(1), period: try row.period(2), amount: amount,
+                    balance: balance))
         }
         return ReconciliationAct(
-            principal: principal, account: account, from: from, to: to, opening: opening, entries: entries, closing: balance)
+            principal: principal, account: account, from: from, to: to, opening: opening, entries: entries,
+            closing: balance)
     }
 }

@@ -72,7 +72,8 @@ public struct PeriodLock {
                 throw BillingError(code: .periodClosed, message: "\(period) is closed already")
             }
             if try connection.scalar("SELECT COUNT(*) FROM statements WHERE period = ?", [period]) == 0 {
-                throw BillingError(code: .notBilled, message: "\(period) has no statements: run erc bill --period \(period) first")
+                throw BillingError(
+                    code: .notBilled, message: "\(period) has no statements: run erc bill --period \(period) first")
             }
             let open = try connection.all(
                 """

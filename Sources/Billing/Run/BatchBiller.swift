@@ -20,13 +20,14 @@ struct BatchBiller: Sendable {
     ) throws {
         while true {
             // The status test in the outer WHERE makes a concurrent claim of the same batch miss.
-            guard let claimed = try connection.first(
-                """
-                UPDATE billing_batches SET status = 'claimed'
-                WHERE run_id = ? AND status = 'pending' AND batch_no = (
-                    SELECT MIN(batch_no) FROM billing_batches WHERE run_id = ? AND status = 'pending')
-                RETURNING batch_no, first_account, last_account
-                """, [runId, runId])
+            guard
+                let claimed = try connection.first(
+                    """
+                    UPDATE billing_batches SET status = 'claimed'
+                    WHERE run_id = ? AND status = 'pending' AND batch_no = (
+                        SELECT MIN(batch_no) FROM billing_batches WHERE run_id = ? AND status = 'pending')
+                    RETURNING batch_no, first_account, last_account
+                    """, [runId, runId])
             else {
                 if try connection.scalar(
                     "SELECT COUNT(*) FROM billing_batches WHERE run_id = ? AND status = 'pending'", [runId]) == 0

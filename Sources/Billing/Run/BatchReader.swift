@@ -12,7 +12,8 @@ struct BatchReader {
         try connection.query("SELECT id, inn, status, kind FROM principals") { row in
             principals[try row.int64(0)] = BillingContext.PrincipalInfo(
                 inn: try row.string(1), isActive: try row.string(2) == PrincipalStatus.active.rawValue,
-                penaltyScale: try row.string(3) == Principal.Kind.capitalRepair.rawValue ? .capitalRepair : .housingAndUtilities)
+                penaltyScale: try row.string(3) == Principal.Kind.capitalRepair.rawValue
+                    ? .capitalRepair : .housingAndUtilities)
         }
         var tariffs: [ServiceKey: [Tariff]] = [:]
         try connection.query(
@@ -27,7 +28,9 @@ struct BatchReader {
             }
             let service = try row.string(1)
             tariffs[ServiceKey(principalId: try row.int64(0), service: service), default: []].append(
-                Tariff(serviceCode: service, effectiveFrom: try row.date(2), price: try row.money(3), component: component))
+                Tariff(
+                    serviceCode: service, effectiveFrom: try row.date(2), price: try row.money(3), component: component)
+            )
         }
         return BillingContext(period: period, asOf: asOf, principals: principals, tariffs: tariffs)
     }
@@ -54,7 +57,8 @@ struct BatchReader {
         ) { row in
             let key = ServiceKey(principalId: try row.int64(1), service: try row.string(2))
             premises[try row.string(0)]?.calculated[key] = PremisesInputs.Calculated(
-                calculation: Service.Calculation(rawValue: try row.string(3)) ?? .supplied, normMilli: try row.optionalInt64(4))
+                calculation: Service.Calculation(rawValue: try row.string(3)) ?? .supplied,
+                normMilli: try row.optionalInt64(4))
         }
         var meters: [String: (account: String, key: ServiceKey, meter: MeterHistory)] = [:]
         try connection.queryBatch(

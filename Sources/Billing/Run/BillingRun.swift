@@ -1,10 +1,11 @@
 public import Core
 import Dispatch
+public import Storage
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-public import Storage
-import Synchronization
 
 /// What a billing run did.
 public struct BillingSummary: Sendable, Hashable {
@@ -103,7 +104,9 @@ public struct BillingRun {
         let database = database
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             do {
-                try database.withConnection { try biller.work(on: $0, runId: runId, batches: batches, progress: progress) }
+                try database.withConnection {
+                    try biller.work(on: $0, runId: runId, batches: batches, progress: progress)
+                }
             } catch {
                 failures.record(error)
             }
@@ -166,13 +169,17 @@ public struct BillingRun {
         try connection.withTransaction {
             let premises = try connection.scalar("SELECT COUNT(*) FROM accounts")
             if let open = try connection.first(
-                "SELECT id, as_of, premises FROM billing_runs WHERE period = ? AND status = 'running' ORDER BY id DESC", [period])
+                "SELECT id, as_of, premises FROM billing_runs WHERE period = ? AND status = 'running' ORDER BY id DESC",
+                [period])
             {
                 let id = try open.int64(0)
                 if try open.string(1) == asOf.description, try open.optionalInt64(2) == premises {
-                    try connection.execute("UPDATE billing_batches SET status = 'pending' WHERE run_id = ? AND status = 'claimed'", [id])
+                    try connection.execute(
+                        "UPDATE billing_batches SET status = 'pending' WHERE run_id = ? AND status = 'claimed'", [id])
                     try connection.execute("UPDATE billing_runs SET worker = ? WHERE id = ?", [holder.who, id])
-                    return (id, Int(try connection.scalar("SELECT COUNT(*) FROM billing_batches WHERE run_id = ?", [id])))
+                    return (
+                        id, Int(try connection.scalar("SELECT COUNT(*) FROM billing_batches WHERE run_id = ?", [id]))
+                    )
                 }
                 try connection.execute("UPDATE billing_runs SET status = 'abandoned' WHERE id = ?", [id])
             }

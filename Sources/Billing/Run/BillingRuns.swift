@@ -82,7 +82,9 @@ public struct BillingRuns {
     /// The earliest period not closed, from the first period billed on; nil before the first run.
     public func firstOpen() throws -> BillingPeriod? {
         guard var period = try firstBilled() else { return nil }
-        let closed = Set(try connection.all("SELECT period FROM closed_periods WHERE period >= ?", [period]).map { try $0.period(0) })
+        let closed = Set(
+            try connection.all("SELECT period FROM closed_periods WHERE period >= ?", [period]).map { try $0.period(0) }
+        )
         while closed.contains(period) { period = period.next }
         return period
     }
@@ -103,7 +105,9 @@ public struct BillingRuns {
         if try PeriodLock(connection: connection).isClosed(period) {
             throw BillingError(
                 code: .periodClosed,
-                message: "\(period) is closed; its statements stay as they are, changes go to \(period.next) as recalculations")
+                message:
+                    "\(period) is closed; its statements stay as they are, changes go to \(period.next) as recalculations"
+            )
         }
         if let first = try firstBilled(), let open = try firstOpen() {
             if period < first {
@@ -137,8 +141,12 @@ public struct BillingRuns {
             """, [period.lastDay, period.lastDay, period])
         if inForce == 0 {
             let files = try connection.first(
-                "SELECT MIN(period), MAX(period) FROM import_files WHERE kind IN ('charges', 'accounts') AND period IS NOT NULL")
-            let hint = try files.flatMap { $0.isNull(0) ? nil : " (the principals' files are for \(try $0.string(0)) to \(try $0.string(1)))" } ?? ""
+                "SELECT MIN(period), MAX(period) FROM import_files WHERE kind IN ('charges', 'accounts') AND period IS NOT NULL"
+            )
+            let hint =
+                try files.flatMap {
+                    $0.isNull(0) ? nil : " (the principals' files are for \(try $0.string(0)) to \(try $0.string(1)))"
+                } ?? ""
             throw BillingError(
                 code: .periodNotBillable,
                 message: "nothing is in force in \(period): no active principal has an agreement and tariffs or "
@@ -239,7 +247,8 @@ public struct BillingRuns {
         if count > 0 {
             problems.append(
                 "\(count) premises have charges, payments or balances for \(period) but no statement "
-                    + "(\(missing.joined(separator: ", "))\(count > missing.count ? ", ..." : "")): bill \(period) again")
+                    + "(\(missing.joined(separator: ", "))\(count > missing.count ? ", ..." : "")): bill \(period) again"
+            )
         }
         return problems
     }

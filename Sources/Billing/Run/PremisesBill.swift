@@ -122,7 +122,8 @@ struct PremisesBill: Sendable {
             }
             var added: [JournalEntry] = []
             for kind in [JournalEntry.Kind.charge, .recalculation, .privilege, .penalty] {
-                let want = proposed[kind] ?? RunPosting(key: key, kind: kind, amount: .zero, volumeMilli: 0, tariff: .zero)
+                let want =
+                    proposed[kind] ?? RunPosting(key: key, kind: kind, amount: .zero, volumeMilli: 0, tariff: .zero)
                 let have = held[kind] ?? (.zero, 0)
                 guard want.amount != have.amount || want.volumeMilli != have.volume else { continue }
                 var difference = want
@@ -157,7 +158,8 @@ struct PremisesBill: Sendable {
             }
             if line.tariff == .zero, line.volumeMilli != 0 {
                 // A supplied charge: the tariff the principal applied.
-                line.tariff = entries.filter { $0.kind == .charge && $0.period == period }.compactMap(\.tariff).max() ?? .zero
+                line.tariff =
+                    entries.filter { $0.kind == .charge && $0.period == period }.compactMap(\.tariff).max() ?? .zero
             }
             if !line.isEmpty { lines.append(line) }
         }
@@ -166,7 +168,8 @@ struct PremisesBill: Sendable {
 
     /// What the run's own postings for the period should add up to, per kind.
     private static func propose(
-        _ key: ServiceKey, _ inputs: PremisesInputs, _ entries: [JournalEntry], _ principal: BillingContext.PrincipalInfo,
+        _ key: ServiceKey, _ inputs: PremisesInputs, _ entries: [JournalEntry],
+        _ principal: BillingContext.PrincipalInfo,
         _ context: BillingContext
     ) -> [JournalEntry.Kind: RunPosting] {
         let period = context.period
@@ -216,7 +219,8 @@ struct PremisesBill: Sendable {
             }
             charge = amount(volume)
             if volume != 0 || charge != .zero {
-                proposed[.charge] = RunPosting(key: key, kind: .charge, amount: charge, volumeMilli: volume, tariff: tariff, note: note)
+                proposed[.charge] = RunPosting(
+                    key: key, kind: .charge, amount: charge, volumeMilli: volume, tariff: tariff, note: note)
             }
             if recalculation != 0 {
                 proposed[.recalculation] = RunPosting(
@@ -231,13 +235,15 @@ struct PremisesBill: Sendable {
                 && ($0.kind == .charge || ($0.kind == .recalculation && $0.forPeriod == period))
         }.reduce(Money.zero) { $0 + $1.amount }
         var privilege = Money.zero
-        for terms in inputs.privileges[key] ?? [] where terms.from <= period.lastDay && (terms.until ?? period.firstDay) >= period.firstDay {
+        for terms in inputs.privileges[key] ?? []
+        where terms.from <= period.lastDay && (terms.until ?? period.firstDay) >= period.firstDay {
             privilege += ChargeCalculator.privilege(
                 charge: supplied + charge, entitledResidents: terms.residents, residents: inputs.residents,
                 percent: terms.percent)
         }
         if privilege != .zero {
-            proposed[.privilege] = RunPosting(key: key, kind: .privilege, amount: privilege, volumeMilli: 0, tariff: .zero)
+            proposed[.privilege] = RunPosting(
+                key: key, kind: .privilege, amount: privilege, volumeMilli: 0, tariff: .zero)
         }
         // Penalties accrued as of the run's day, less those posted in earlier periods.
         let slices = DebtSlices(

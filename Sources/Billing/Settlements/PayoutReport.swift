@@ -45,6 +45,9 @@ public enum PayoutReport {
 
     /// The money taken in the period: every payment posting, whoever it went to.
     public static func moneyTaken(connection: any Connection, period: BillingPeriod) throws -> Money {
-        Money(kopecks: -(try connection.scalar("SELECT SUM(amount) FROM postings WHERE period = ? AND kind = 'payment'", [period])))
+        Money(
+            kopecks:
+                -(try connection.scalar(
+                    "SELECT SUM(amount) FROM postings WHERE period = ? AND kind = 'payment'", [period])))
     }
 }

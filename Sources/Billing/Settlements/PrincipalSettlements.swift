@@ -37,8 +37,9 @@ public struct PrincipalSettlements {
     /// The agent's report: per service, the payments and money collected, the fee under the
     /// agreement in force at the end of the period (rounded once per line), the payout.
     public func agentReport(period: BillingPeriod) throws -> AgentReport {
-        guard let agreement = try PrincipalRegistry(connection: connection).agreement(
-            principalId: principalId, on: period.lastDay)
+        guard
+            let agreement = try PrincipalRegistry(connection: connection).agreement(
+                principalId: principalId, on: period.lastDay)
         else {
             throw RegistryError(code: .notFound, message: "principal \(inn) has no agreement in force in \(period)")
         }
@@ -61,7 +62,9 @@ public struct PrincipalSettlements {
     /// Accounts that owe the principal money at the end of `period` (the debtors file): the
     /// ledger's debtors of this principal (`ReceivablesLedger.debtors`), so the file and
     /// `erc reconcile debtors` always agree; `oldestPeriod` is the oldest period not fully paid.
-    public func debtors(period: BillingPeriod, minimumDebt: Money = Money(kopecks: 1), _ body: (Debtor) throws -> Void) throws {
+    public func debtors(
+        period: BillingPeriod, minimumDebt: Money = Money(kopecks: 1), _ body: (Debtor) throws -> Void
+    ) throws {
         try ReceivablesLedger(connection: connection).debtors(
             period: period, asOf: period.next.firstDay, principal: inn, minimumDebt: minimumDebt
         ) { line in

@@ -45,7 +45,8 @@ public struct StatementReader {
             WHERE s.period = ? \(statements.filter)
             ORDER BY \(selection.isRange ? "o.seq" : "s.account_number"), l.line_no
             """,
-            (selection.isRange ? [period] : []) + [period] + Array(statements.binds.dropFirst(selection.isRange ? 1 : 0))
+            (selection.isRange ? [period] : []) + [period]
+                + Array(statements.binds.dropFirst(selection.isRange ? 1 : 0))
         ) { row in
             let number = try row.string(0)
             if current?.premises.account.value != number {
@@ -65,7 +66,8 @@ public struct StatementReader {
                 let id = try row.int64(27)
                 current!.principals.append(
                     BilledStatement.Principal(
-                        id: id, name: try row.string(10), inn: inn, kpp: try row.string(12), bankName: try row.string(13),
+                        id: id, name: try row.string(10), inn: inn, kpp: try row.string(12),
+                        bankName: try row.string(13),
                         bic: try row.string(14), account: try row.string(15), correspondentAccount: try row.string(28),
                         phone: try row.string(16), paidToOwnAccount: ownPayees.contains(id), lines: []))
             }
@@ -81,7 +83,9 @@ public struct StatementReader {
 
     /// The join and filter that select the documents' rows of a table aliased `alias`, with
     /// their bound values (the period first, for the delivery order).
-    private func scope(_ selection: Selection, period: BillingPeriod, alias: String) -> (
+    private func scope(
+        _ selection: Selection, period: BillingPeriod, alias: String
+    ) -> (
         join: String, filter: String, binds: [any SQLBindable]
     ) {
         switch selection {

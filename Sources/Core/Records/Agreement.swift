@@ -10,7 +10,8 @@ public struct AgencyAgreement: Sendable, Hashable, Codable {
         /// The fee on `collected` money in `payments` payments, rounded once.
         public func fee(collected: Money, payments: Int) -> Money {
             switch self {
-            case .basisPoints(let points): Money.rounded(numerator: collected.kopecks * Int64(points), denominator: 10_000)
+            case .basisPoints(let points):
+                Money.rounded(numerator: collected.kopecks * Int64(points), denominator: 10_000)
             case .perPayment(let sum): Money(kopecks: sum.kopecks * Int64(payments))
             }
         }

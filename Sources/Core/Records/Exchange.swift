@@ -69,7 +69,9 @@ public struct Recalculation: Sendable, Hashable, Codable {
     public var amount: Money
     public var reason: String
 
-    public init(account: PersonalAccountNumber, serviceCode: String, forPeriod: BillingPeriod, amount: Money, reason: String) {
+    public init(
+        account: PersonalAccountNumber, serviceCode: String, forPeriod: BillingPeriod, amount: Money, reason: String
+    ) {
         self.account = account
         self.serviceCode = serviceCode
         self.forPeriod = forPeriod
@@ -81,7 +83,9 @@ public struct Recalculation: Sendable, Hashable, Codable {
 /// A meter reading as the center received it.
 public struct MeterReading: Sendable, Hashable, Codable {
     public enum Channel: String, Sendable, Hashable, Codable, CaseIterable {
-        case infomat, web, bot, messenger, contactCenter = "contact-center", ivr, principal, bank
+        case infomat, web, bot, messenger
+        case contactCenter = "contact-center"
+        case ivr, principal, bank
     }
 
     public var account: PersonalAccountNumber
@@ -117,7 +121,9 @@ public struct AllocatedPayment: Sendable, Hashable, Codable {
     /// Where the money came from: a bank registry and operation, an infomat transaction.
     public var source: String
 
-    public init(account: PersonalAccountNumber, serviceCode: String, paidOn: CalendarDate, amount: Money, source: String) {
+    public init(
+        account: PersonalAccountNumber, serviceCode: String, paidOn: CalendarDate, amount: Money, source: String
+    ) {
         self.account = account
         self.serviceCode = serviceCode
         self.paidOn = paidOn
@@ -166,7 +172,9 @@ public struct Debtor: Sendable, Hashable, Codable {
     public var debt: Money
     public var oldestPeriod: BillingPeriod
 
-    public init(account: PersonalAccountNumber, owner: String, address: String, debt: Money, oldestPeriod: BillingPeriod) {
+    public init(
+        account: PersonalAccountNumber, owner: String, address: String, debt: Money, oldestPeriod: BillingPeriod
+    ) {
         self.account = account
         self.owner = owner
         self.address = address

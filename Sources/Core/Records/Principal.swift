@@ -2,7 +2,8 @@
 /// an intercom or gas company, on whose behalf the center bills.
 public struct Principal: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
-        case water, heating, electricity, gas, waste, capitalRepair = "capital-repair"
+        case water, heating, electricity, gas, waste
+        case capitalRepair = "capital-repair"
         case management, intercom, antenna
     }
 

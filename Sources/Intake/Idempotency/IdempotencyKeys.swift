@@ -38,13 +38,15 @@ public struct IdempotencyKeys {
     /// write are kept or lost together.
     @discardableResult
     public func claim(_ key: String, route: String, fingerprint: String, now: String) throws -> Bool {
-        let inserted = try connection.first(
-            """
-            INSERT INTO idempotency_keys (key, route, fingerprint, first_used_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (key) DO NOTHING RETURNING key
-            """, [key, route, fingerprint, now]) != nil
+        let inserted =
+            try connection.first(
+                """
+                INSERT INTO idempotency_keys (key, route, fingerprint, first_used_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (key) DO NOTHING RETURNING key
+                """, [key, route, fingerprint, now]) != nil
         if inserted { return true }
-        guard let held = try connection.first("SELECT route, fingerprint FROM idempotency_keys WHERE key = ?", [key]) else {
+        guard let held = try connection.first("SELECT route, fingerprint FROM idempotency_keys WHERE key = ?", [key])
+        else {
             return true
         }
         if try held.string(1) != fingerprint {

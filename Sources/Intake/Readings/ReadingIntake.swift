@@ -124,33 +124,36 @@ public struct ReadingIntake {
     }
 
     private func check(_ reading: ReadingSubmission, principal only: Int64?) throws -> ReadingAcknowledgement {
-        guard let meter = try connection.first(
-            """
-            SELECT m.principal_id, m.service_code, m.digits, m.installed_on, m.verified_until,
-                   COALESCE(m.initial_reading_milli, 0), COALESCE(s.readings_due_day, 25),
-                   (SELECT r.value_milli FROM readings r
-                    WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial AND r.taken_on <= ?
-                    ORDER BY r.taken_on DESC, r.id DESC LIMIT 1),
-                   (SELECT r.id FROM readings r
-                    WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial AND r.taken_on = ?
-                      AND r.value_milli = ? AND r.duplicate_of IS NULL
-                    ORDER BY r.id LIMIT 1),
-                   (SELECT MAX(period) FROM closed_periods), m.removed_on,
-                   (SELECT r.value_milli FROM readings r
-                    WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial AND r.taken_on > ?
-                    ORDER BY r.taken_on, r.id LIMIT 1),
-                   (SELECT MIN(r.taken_on) FROM readings r
-                    WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial AND r.taken_on > ?)
-            FROM meters m LEFT JOIN services s ON s.principal_id = m.principal_id AND s.code = m.service_code
-            WHERE m.account_number = ? AND m.serial = ? AND (CAST(? AS BIGINT) IS NULL OR m.principal_id = ?)
-            """,
-            [
-                reading.takenOn, reading.takenOn, reading.valueMilli, reading.takenOn, reading.takenOn, reading.account,
-                reading.meter, only, only,
-            ])
+        guard
+            let meter = try connection.first(
+                """
+                SELECT m.principal_id, m.service_code, m.digits, m.installed_on, m.verified_until,
+                       COALESCE(m.initial_reading_milli, 0), COALESCE(s.readings_due_day, 25),
+                       (SELECT r.value_milli FROM readings r
+                        WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial AND r.taken_on <= ?
+                        ORDER BY r.taken_on DESC, r.id DESC LIMIT 1),
+                       (SELECT r.id FROM readings r
+                        WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial AND r.taken_on = ?
+                          AND r.value_milli = ? AND r.duplicate_of IS NULL
+                        ORDER BY r.id LIMIT 1),
+                       (SELECT MAX(period) FROM closed_periods), m.removed_on,
+                       (SELECT r.value_milli FROM readings r
+                        WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial AND r.taken_on > ?
+                        ORDER BY r.taken_on, r.id LIMIT 1),
+                       (SELECT MIN(r.taken_on) FROM readings r
+                        WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial AND r.taken_on > ?)
+                FROM meters m LEFT JOIN services s ON s.principal_id = m.principal_id AND s.code = m.service_code
+                WHERE m.account_number = ? AND m.serial = ? AND (CAST(? AS BIGINT) IS NULL OR m.principal_id = ?)
+                """,
+                [
+                    reading.takenOn, reading.takenOn, reading.valueMilli, reading.takenOn, reading.takenOn,
+                    reading.account,
+                    reading.meter, only, only,
+                ])
         else {
             throw ReadingRejection(
-                code: .meterNotFound, message: "no meter \(reading.meter) is registered on account \(reading.account.value)")
+                code: .meterNotFound,
+                message: "no meter \(reading.meter) is registered on account \(reading.account.value)")
         }
         let principal = try meter.int64(0)
         let service = try meter.string(1)
@@ -158,11 +161,13 @@ public struct ReadingIntake {
             throw ReadingRejection(code: .takenInFuture, message: "a reading cannot be taken after today, \(today)")
         }
         guard reading.takenOn >= (try meter.date(3)) else {
-            throw ReadingRejection(code: .takenBeforeInstalled, message: "the meter was installed on \(try meter.date(3))")
+            throw ReadingRejection(
+                code: .takenBeforeInstalled, message: "the meter was installed on \(try meter.date(3))")
         }
         if !meter.isNull(10), reading.takenOn >= (try meter.date(10)) {
             throw ReadingRejection(
-                code: .meterRemoved, message: "the meter was taken off on \(try meter.date(10)): send the new meter's reading")
+                code: .meterRemoved,
+                message: "the meter was taken off on \(try meter.date(10)): send the new meter's reading")
         }
         var capacity: Int64 = 1_000
         for _ in 0..<(try meter.int(2)) { capacity *= 10 }
@@ -179,7 +184,8 @@ public struct ReadingIntake {
             guard rolled <= ceiling else {
                 throw ReadingRejection(
                     code: .belowPrevious,
-                    message: "\(formatMilli(reading.valueMilli)) is below the previous reading \(formatMilli(previous))")
+                    message: "\(formatMilli(reading.valueMilli)) is below the previous reading \(formatMilli(previous))"
+                )
             }
             consumption = rolled
             flags.append(.rolledOver)
@@ -187,7 +193,9 @@ public struct ReadingIntake {
         guard consumption <= ceiling else {
             throw ReadingRejection(
                 code: .implausible,
-                message: "\(formatMilli(consumption)) since the previous reading is above the ceiling of \(formatMilli(ceiling))")
+                message:
+                    "\(formatMilli(consumption)) since the previous reading is above the ceiling of \(formatMilli(ceiling))"
+            )
         }
         // A reading taken before one held already (sent late) must fit below it too: else the
         // later one would count as the counter rolling over.
@@ -197,14 +205,16 @@ public struct ReadingIntake {
             guard later >= reading.valueMilli || rise <= ceiling else {
                 throw ReadingRejection(
                     code: .aboveLater,
-                    message: "\(formatMilli(reading.valueMilli)) is above the reading \(formatMilli(later)) taken later, "
+                    message:
+                        "\(formatMilli(reading.valueMilli)) is above the reading \(formatMilli(later)) taken later, "
                         + "on \(try meter.date(12))")
             }
         }
         if try meter.date(4) < reading.takenOn { flags.append(.verificationExpired) }
         guard let month = BillingPeriod(year: reading.takenOn.year, month: reading.takenOn.month) else {
             throw ReadingRejection(
-                code: .takenBeforeInstalled, message: "\(reading.takenOn) is outside the periods erc keeps (2000 to 2999)")
+                code: .takenBeforeInstalled,
+                message: "\(reading.takenOn) is outside the periods erc keeps (2000 to 2999)")
         }
         var period = reading.takenOn.day <= (try meter.int(6)) ? month : month.next
         if !meter.isNull(9), period <= (try meter.period(9)) {
@@ -215,18 +225,19 @@ public struct ReadingIntake {
         }
         let original = meter.isNull(8) ? nil : try meter.int64(8)
         if original != nil { consumption = 0 }
-        guard let id = try connection.first(
-            """
-            INSERT INTO readings (principal_id, meter_serial, account_number, service_code, value_milli, taken_on,
-                                  channel, received_at, period, idempotency_key, duplicate_of, flags, consumption_milli)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
-            """,
-            [
-                principal, reading.meter, reading.account, service, reading.valueMilli, reading.takenOn,
-                reading.channel.rawValue, reading.receivedAt, period, reading.idempotencyKey, original,
-                flags.map(\.rawValue).joined(separator: ","), consumption,
-            ])?.int64(0)
+        guard
+            let id = try connection.first(
+                """
+                INSERT INTO readings (principal_id, meter_serial, account_number, service_code, value_milli, taken_on,
+                                      channel, received_at, period, idempotency_key, duplicate_of, flags, consumption_milli)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
+                """,
+                [
+                    principal, reading.meter, reading.account, service, reading.valueMilli, reading.takenOn,
+                    reading.channel.rawValue, reading.receivedAt, period, reading.idempotencyKey, original,
+                    flags.map(\.rawValue).joined(separator: ","), consumption,
+                ])?.int64(0)
         else {
             // The same key stored a moment ago (a retry racing the first request): its answer.
             guard let key = reading.idempotencyKey, let held = try acknowledgement(key: key, for: reading) else {
@@ -241,21 +252,27 @@ public struct ReadingIntake {
     /// The answer given before to a request with this key; refused when that request was for
     /// another reading.
     private func acknowledgement(key: String, for reading: ReadingSubmission) throws -> ReadingAcknowledgement? {
-        guard let row = try connection.first(
-            """
-            SELECT id, period, flags, duplicate_of, consumption_milli, account_number, meter_serial, value_milli, taken_on
-            FROM readings WHERE idempotency_key = ?
-            """, [key])
+        guard
+            let row = try connection.first(
+                """
+                SELECT id, period, flags, duplicate_of, consumption_milli, account_number, meter_serial, value_milli, taken_on
+                FROM readings WHERE idempotency_key = ?
+                """, [key])
         else { return nil }
         guard try row.string(5) == reading.account.value, try row.string(6) == reading.meter,
             try row.int64(7) == reading.valueMilli, try row.date(8) == reading.takenOn
         else {
             throw ReadingRejection(
-                code: .keyReused, message: "this idempotency key was used for another reading: use a new key for a new reading")
+                code: .keyReused,
+                message: "this idempotency key was used for another reading: use a new key for a new reading")
         }
-        let flags = try row.optionalString(2).map { $0.split(separator: ",").compactMap { ReadingAcknowledgement.Flag(rawValue: String($0)) } } ?? []
+        let flags =
+            try row.optionalString(2).map {
+                $0.split(separator: ",").compactMap { ReadingAcknowledgement.Flag(rawValue: String($0)) }
+            } ?? []
         return ReadingAcknowledgement(
-            id: try row.int64(0), period: try row.period(1), consumptionMilli: row.isNull(4) ? 0 : try row.int64(4), flags: flags,
+            id: try row.int64(0), period: try row.period(1), consumptionMilli: row.isNull(4) ? 0 : try row.int64(4),
+            flags: flags,
             duplicateOf: try row.optionalInt64(3), replayed: true)
     }
 }

@@ -56,7 +56,9 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
 
 extension BankRegistry {
     /// Reads `bytes` (a whole file) in `layout`; throws every problem found.
-    public static func parse(_ bytes: [UInt8], layout: RegistryLayout, file: String) throws(RegistryError) -> BankRegistry {
+    public static func parse(
+        _ bytes: [UInt8], layout: RegistryLayout, file: String
+    ) throws(RegistryError) -> BankRegistry {
         var problems: [RegistryError.Problem] = []
         func problem(_ line: Int, _ field: String, _ reason: String) {
             problems.append(.init(line: line, field: field, reason: reason))
@@ -64,7 +66,13 @@ extension BankRegistry {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) {
             guard layout.encoding == .utf8 else {
-                throw RegistryError(file: file, problems: [.init(line: 1, field: "file", reason: "has a UTF-8 byte-order mark, but the bank's registries are CP1251")])
+                throw RegistryError(
+                    file: file,
+                    problems: [
+                        .init(
+                            line: 1, field: "file",
+                            reason: "has a UTF-8 byte-order mark, but the bank's registries are CP1251")
+                    ])
             }
             body = body.dropFirst(3)
         }
@@ -72,12 +80,21 @@ extension BankRegistry {
         switch layout.encoding {
         case .utf8:
             guard let decoded = String(validating: body, as: UTF8.self) else {
-                throw RegistryError(file: file, problems: [.init(line: 1, field: "file", reason: "is not valid UTF-8, the bank's registry charset")])
+                throw RegistryError(
+                    file: file,
+                    problems: [.init(line: 1, field: "file", reason: "is not valid UTF-8, the bank's registry charset")]
+                )
             }
             text = decoded
         case .cp1251:
             guard let decoded = CP1251.decode(body) else {
-                throw RegistryError(file: file, problems: [.init(line: 1, field: "file", reason: "has a byte that is not CP1251, the bank's registry charset")])
+                throw RegistryError(
+                    file: file,
+                    problems: [
+                        .init(
+                            line: 1, field: "file", reason: "has a byte that is not CP1251, the bank's registry charset"
+                        )
+                    ])
             }
             text = decoded
         }
@@ -130,7 +147,10 @@ extension BankRegistry {
             }
             if amounts.count == 3, amounts[0].kopecks == 0 { problem(number, "paid", "a payment of zero") }
             if amounts.count == 3, amounts[1] + amounts[2] != amounts[0] {
-                problem(number, "transferred", "\(amounts[1].decimalString) + fee \(amounts[2].decimalString) is not the \(amounts[0].decimalString) paid")
+                problem(
+                    number, "transferred",
+                    "\(amounts[1].decimalString) + fee \(amounts[2].decimalString) is not the \(amounts[0].decimalString) paid"
+                )
             }
             var readings: [BankRegistry.Reading] = []
             var meters: [String: String] = [:]
@@ -177,8 +197,11 @@ extension BankRegistry {
                 payments.reduce(Money.zero) { $0 + $1.paid }, payments.reduce(Money.zero) { $0 + $1.transferred },
                 payments.reduce(Money.zero) { $0 + $1.fee },
             ]
-            for (index, name) in ["total paid", "total transferred", "total fee"].enumerated() where totals[index] != sums[index] {
-                problem(summary.line, name, "says \(totals[index].decimalString), the lines add up to \(sums[index].decimalString)")
+            for (index, name) in ["total paid", "total transferred", "total fee"].enumerated()
+            where totals[index] != sums[index] {
+                problem(
+                    summary.line, name,
+                    "says \(totals[index].decimalString), the lines add up to \(sums[index].decimalString)")
             }
         }
         if s[4].isEmpty { problem(summary.line, "payment order", "is empty") }
@@ -195,9 +218,12 @@ extension BankRegistry {
             }
             problems.sort { $0.line < $1.line }
         }
-        guard problems.isEmpty, let orderDate, totals.count == 3 else { throw RegistryError(file: file, problems: problems) }
+        guard problems.isEmpty, let orderDate, totals.count == 3 else {
+            throw RegistryError(file: file, problems: problems)
+        }
         return BankRegistry(
-            payments: payments, paymentOrder: s[4], paymentOrderDate: orderDate, total: totals[0], transferred: totals[1],
+            payments: payments, paymentOrder: s[4], paymentOrderDate: orderDate, total: totals[0],
+            transferred: totals[1],
             fee: totals[2])
     }
 

@@ -25,7 +25,8 @@ public struct BankStatement: Sendable, Hashable {
     /// and a file with one is refused whole.
     public static func parse(_ bytes: [UInt8], file: String) throws(RegistryError) -> BankStatement {
         guard let text = String(validating: bytes, as: UTF8.self) ?? CP1251.decode(bytes) else {
-            throw RegistryError(file: file, problems: [.init(line: 1, field: "file", reason: "neither UTF-8 nor CP1251 text")])
+            throw RegistryError(
+                file: file, problems: [.init(line: 1, field: "file", reason: "neither UTF-8 nor CP1251 text")])
         }
         var problems: [RegistryError.Problem] = []
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
@@ -40,7 +41,12 @@ public struct BankStatement: Sendable, Hashable {
         for (index, line) in lines.enumerated() {
             let number = index + 1
             if line.hasPrefix("СекцияДокумент=") {
-                if section != nil { problems.append(.init(line: number, field: "СекцияДокумент", reason: "the previous document has no КонецДокумента")) }
+                if section != nil {
+                    problems.append(
+                        .init(
+                            line: number, field: "СекцияДокумент", reason: "the previous document has no КонецДокумента"
+                        ))
+                }
                 section = (number, [:])
             } else if line == "КонецДокумента" {
                 guard let open = section else {
@@ -55,7 +61,9 @@ public struct BankStatement: Sendable, Hashable {
                 section!.fields[String(line[..<equals])] = String(line[line.index(after: equals)...])
             }
         }
-        if section != nil { problems.append(.init(line: section!.line, field: "СекцияДокумент", reason: "no КонецДокумента")) }
+        if section != nil {
+            problems.append(.init(line: section!.line, field: "СекцияДокумент", reason: "no КонецДокумента"))
+        }
         if !ended { problems.append(.init(line: lines.count, field: "КонецФайла", reason: "the file is cut short")) }
         guard problems.isEmpty else { throw RegistryError(file: file, problems: problems) }
         return BankStatement(orders: orders)
@@ -66,7 +74,9 @@ public struct BankStatement: Sendable, Hashable {
         let number = f["Номер"] ?? ""
         if number.isEmpty { problems.append(.init(line: line, field: "Номер", reason: "missing")) }
         let date = f["Дата"].flatMap(dayMonthYear)
-        if date == nil { problems.append(.init(line: line, field: "Дата", reason: "'\(f["Дата"] ?? "")' is not a date DD.MM.YYYY")) }
+        if date == nil {
+            problems.append(.init(line: line, field: "Дата", reason: "'\(f["Дата"] ?? "")' is not a date DD.MM.YYYY"))
+        }
         let amount = f["Сумма"].flatMap { Money(parsing: $0) }
         if amount == nil || amount!.kopecks <= 0 {
             problems.append(.init(line: line, field: "Сумма", reason: "'\(f["Сумма"] ?? "")' is not an amount"))
@@ -74,7 +84,8 @@ public struct BankStatement: Sendable, Hashable {
         guard problems.count == before, let date, let amount else { return nil }
         return Order(
             line: line, number: number, date: date, amount: amount, payerINN: f["ПлательщикИНН"] ?? "",
-            payer: f["Плательщик"] ?? f["Плательщик1"] ?? "", recipientAccount: f["ПолучательСчет"] ?? f["ПолучательРасчСчет"] ?? "",
+            payer: f["Плательщик"] ?? f["Плательщик1"] ?? "",
+            recipientAccount: f["ПолучательСчет"] ?? f["ПолучательРасчСчет"] ?? "",
             purpose: f["НазначениеПлатежа"] ?? "")
     }
 
@@ -110,7 +121,8 @@ public struct BankStatementImporter {
                     ON CONFLICT (bank, number, order_date) DO NOTHING RETURNING number
                     """,
                     [
-                        bank, order.number, order.date, order.amount, order.payerINN, order.payer, order.recipientAccount,
+                        bank, order.number, order.date, order.amount, order.payerINN, order.payer,
+                        order.recipientAccount,
                         order.purpose, name, order.line,
                     ])
                 if stored != nil { added += 1 }

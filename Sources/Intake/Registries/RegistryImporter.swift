@@ -1,7 +1,7 @@
 public import Billing
 public import Core
-public import Storage
 import Foundation
+public import Storage
 
 /// What importing one registry did.
 public struct RegistryImportSummary: Sendable, Hashable {
@@ -47,8 +47,10 @@ public struct RegistryImporter {
         let registry = try BankRegistry.parse(bytes, layout: layout, file: name)
         var digest = SHA256()
         digest.update(bytes)
-        let sha = digest.finalize().map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
-            .joined()
+        let sha = digest.finalize().map {
+            String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16)
+        }
+        .joined()
         var summary = RegistryImportSummary(file: name, paymentOrder: registry.paymentOrder)
         try connection.withTransaction {
             if let held = try connection.first(
@@ -78,13 +80,15 @@ public struct RegistryImporter {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     [
-                        registryId, payment.line, payment.operationId, payment.account, payment.paid, payment.transferred,
+                        registryId, payment.line, payment.operationId, payment.account, payment.paid,
+                        payment.transferred,
                         payment.fee, outcome, paymentId,
                     ])
             }
             for payment in registry.payments {
                 guard let account = try? PersonalAccountNumber(payment.account) else {
-                    let fresh = try suspend(payment, registryId: registryId, reason: "not a personal account number", &summary)
+                    let fresh = try suspend(
+                        payment, registryId: registryId, reason: "not a personal account number", &summary)
                     try note(payment, fresh ? "suspense" : "repeated", nil)
                     continue
                 }
@@ -131,7 +135,9 @@ public struct RegistryImporter {
                 problems: [
                     .init(
                         line: registry.payments.last.map { $0.line + 1 } ?? 1, field: "payment order",
-                        reason: "order \(registry.paymentOrder) of \(registry.paymentOrderDate.russian) was imported before with other payments")
+                        reason:
+                            "order \(registry.paymentOrder) of \(registry.paymentOrderDate.russian) was imported before with other payments"
+                    )
                 ])
         }
     }
@@ -176,7 +182,8 @@ public struct RegistryImporter {
             let ack = try ReadingIntake(connection: connection, today: payment.paidOn).submit(submission)
             if !ack.replayed { summary.readings += 1 }
         } catch let rejection as ReadingRejection {
-            summary.readingsLeftOut.append("line \(payment.line): meter \(reading.meter): \(rejection.code): \(rejection.message)")
+            summary.readingsLeftOut.append(
+                "line \(payment.line): meter \(reading.meter): \(rejection.code): \(rejection.message)")
         }
     }
 }

@@ -32,5 +32,7 @@ public struct RegistryLayout: Sendable, Hashable {
     /// The classic layout in the given charset.
     public static func classic(_ encoding: Encoding) -> RegistryLayout { RegistryLayout(encoding: encoding) }
 
-    var requiredFields: Int { [date, time, operationId, account, payer, address, period, paid, transferred, fee].max()! + 1 }
+    var requiredFields: Int {
+        [date, time, operationId, account, payer, address, period, paid, transferred, fee].max()! + 1
+    }
 }

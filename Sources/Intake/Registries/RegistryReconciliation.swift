@@ -51,7 +51,8 @@ extension RegistryReconciliation {
                     if amount != line.transferred {
                         line.differences.append(
                             "payment order \(line.paymentOrder): \(amount.formatted()) in the bank statement, the registry's "
-                                + "summary transfers \(line.transferred.formatted()) (difference \((amount - line.transferred).formatted()))")
+                                + "summary transfers \(line.transferred.formatted()) (difference \((amount - line.transferred).formatted()))"
+                        )
                     }
                 } else {
                     line.differences.append(
@@ -77,17 +78,24 @@ extension RegistryReconciliation {
                 case "payment":
                     line.recorded += paid
                     if try row.optionalInt64(4) != paid.kopecks {
-                        line.differences.append("\(name): \(paid.formatted()) in the registry, the payment holds \(Money(kopecks: try row.optionalInt64(4) ?? 0).formatted())")
+                        line.differences.append(
+                            "\(name): \(paid.formatted()) in the registry, the payment holds \(Money(kopecks: try row.optionalInt64(4) ?? 0).formatted())"
+                        )
                     } else if try row.optionalInt64(6) != paid.kopecks {
-                        line.differences.append("\(name): \(paid.formatted()) paid, \(Money(kopecks: try row.optionalInt64(6) ?? 0).formatted()) allocated")
+                        line.differences.append(
+                            "\(name): \(paid.formatted()) paid, \(Money(kopecks: try row.optionalInt64(6) ?? 0).formatted()) allocated"
+                        )
                     }
                 case "suspense":
                     line.suspense += paid
-                    if try row.int(7) == 0 { line.differences.append("\(name): in suspense, but not in the suspense list") }
+                    if try row.int(7) == 0 {
+                        line.differences.append("\(name): in suspense, but not in the suspense list")
+                    }
                 default:
                     line.repeated += paid
                     if let other = try row.optionalInt64(5), other != id {
-                        line.differences.append("\(name): \(paid.formatted()) recorded before through another registry (\(other))")
+                        line.differences.append(
+                            "\(name): \(paid.formatted()) recorded before through another registry (\(other))")
                     }
                 }
             }

@@ -128,7 +128,9 @@ public struct ServiceRequestDesk {
 
     /// Opens a request; `principal` limits routing to one principal's services (its own key).
     /// Returns the request and whether it was opened before by the same key.
-    public func open(_ request: NewServiceRequest, principal only: Int64? = nil) throws -> (
+    public func open(
+        _ request: NewServiceRequest, principal only: Int64? = nil
+    ) throws -> (
         request: ServiceRequest, replayed: Bool
     ) {
         try connection.withTransaction {
@@ -149,12 +151,15 @@ public struct ServiceRequestDesk {
                 guard same else {
                     throw ServiceRequestError(
                         code: .keyReused,
-                        message: "this idempotency key opened request \(try held.string(0)) for something else: use a new key for a new request")
+                        message:
+                            "this idempotency key opened request \(try held.string(0)) for something else: use a new key for a new request"
+                    )
                 }
                 return (try find(number: try held.string(0))!, true)
             }
             guard try connection.scalar("SELECT COUNT(*) FROM accounts WHERE number = ?", [request.account]) > 0 else {
-                throw ServiceRequestError(code: .accountNotFound, message: "no premises has account \(request.account.value)")
+                throw ServiceRequestError(
+                    code: .accountNotFound, message: "no premises has account \(request.account.value)")
             }
             let (principal, service) = try route(request, principal: only)
             let id = try connection.first(
@@ -166,10 +171,13 @@ public struct ServiceRequestDesk {
                 [
                     "pending:\(request.account.value):\(request.receivedAt):\(request.idempotencyKey ?? "")",
                     request.kind.rawValue, request.account, principal, service, request.meter, request.details,
-                    request.contact, request.channel.rawValue, ServiceRequest.Status.new.rawValue, request.idempotencyKey,
+                    request.contact, request.channel.rawValue, ServiceRequest.Status.new.rawValue,
+                    request.idempotencyKey,
                     request.receivedAt, request.receivedAt,
                 ])!.int64(0)
-            let number = "SR-\(request.receivedAt.prefix(4))-" + String(repeating: "0", count: max(0, 6 - String(id).count)) + String(id)
+            let number =
+                "SR-\(request.receivedAt.prefix(4))-" + String(repeating: "0", count: max(0, 6 - String(id).count))
+                + String(id)
             try connection.execute("UPDATE service_requests SET number = ? WHERE id = ?", [number, id])
             try connection.execute(
                 "INSERT INTO service_request_history (request_id, status, comment, changed_at, changed_by) VALUES (?, ?, ?, ?, ?)",
@@ -182,21 +190,25 @@ public struct ServiceRequestDesk {
     private func route(_ request: NewServiceRequest, principal only: Int64?) throws -> (Int64, String) {
         if request.kind.concernsMeter {
             guard let meter = request.meter, !meter.isEmpty else {
-                throw ServiceRequestError(code: .meterRequired, message: "a \(request.kind.rawValue) request names its meter")
+                throw ServiceRequestError(
+                    code: .meterRequired, message: "a \(request.kind.rawValue) request names its meter")
             }
-            guard let row = try connection.first(
-                """
-                SELECT principal_id, service_code FROM meters
-                WHERE account_number = ? AND serial = ? AND (CAST(? AS BIGINT) IS NULL OR principal_id = ?)
-                """, [request.account, meter, only, only])
+            guard
+                let row = try connection.first(
+                    """
+                    SELECT principal_id, service_code FROM meters
+                    WHERE account_number = ? AND serial = ? AND (CAST(? AS BIGINT) IS NULL OR principal_id = ?)
+                    """, [request.account, meter, only, only])
             else {
                 throw ServiceRequestError(
-                    code: .meterNotFound, message: "no meter \(meter) is registered on account \(request.account.value)")
+                    code: .meterNotFound, message: "no meter \(meter) is registered on account \(request.account.value)"
+                )
             }
             return (try row.int64(0), try row.string(1))
         }
         guard let service = request.serviceCode, !service.isEmpty else {
-            throw ServiceRequestError(code: .serviceRequired, message: "an owner-change request names the service (its code)")
+            throw ServiceRequestError(
+                code: .serviceRequired, message: "an owner-change request names the service (its code)")
         }
         let rows = try connection.all(
             """
@@ -207,18 +219,20 @@ public struct ServiceRequestDesk {
             """, [service, request.account, only, only])
         guard let first = rows.first else {
             throw ServiceRequestError(
-                code: .serviceNotFound, message: "no principal supplies service \(service) to account \(request.account.value)")
+                code: .serviceNotFound,
+                message: "no principal supplies service \(service) to account \(request.account.value)")
         }
         return (try first.int64(0), service)
     }
 
     public func find(number: String) throws -> ServiceRequest? {
-        guard let row = try connection.first(
-            """
-            SELECT r.id, r.number, r.kind, r.account_number, p.inn, p.name, r.service_code, r.meter_serial, r.details,
-                   r.contact, r.channel, r.status, r.created_at, r.updated_at, r.principal_id
-            FROM service_requests r JOIN principals p ON p.id = r.principal_id WHERE r.number = ?
-            """, [number])
+        guard
+            let row = try connection.first(
+                """
+                SELECT r.id, r.number, r.kind, r.account_number, p.inn, p.name, r.service_code, r.meter_serial, r.details,
+                       r.contact, r.channel, r.status, r.created_at, r.updated_at, r.principal_id
+                FROM service_requests r JOIN principals p ON p.id = r.principal_id WHERE r.number = ?
+                """, [number])
         else { return nil }
         let history = try connection.all(
             """
@@ -258,8 +272,9 @@ public struct ServiceRequestDesk {
         principal only: Int64? = nil
     ) throws -> ServiceRequest {
         try connection.withTransaction {
-            guard let row = try connection.first(
-                "SELECT id, status, principal_id FROM service_requests WHERE number = ?", [number]),
+            guard
+                let row = try connection.first(
+                    "SELECT id, status, principal_id FROM service_requests WHERE number = ?", [number]),
                 try only == nil || row.int64(2) == only
             else {
                 throw ServiceRequestError(code: .requestNotFound, message: "no request \(number)")
@@ -270,10 +285,13 @@ public struct ServiceRequestDesk {
                 let allowed = current.next.map(\.rawValue).joined(separator: ", ")
                 throw ServiceRequestError(
                     code: .invalidTransition,
-                    message: "request \(number) is \(current.rawValue): it can become \(allowed.isEmpty ? "nothing else" : allowed)")
+                    message:
+                        "request \(number) is \(current.rawValue): it can become \(allowed.isEmpty ? "nothing else" : allowed)"
+                )
             }
             try connection.execute(
-                "UPDATE service_requests SET status = ?, updated_at = ? WHERE id = ?", [status.rawValue, stamp, try row.int64(0)])
+                "UPDATE service_requests SET status = ?, updated_at = ? WHERE id = ?",
+                [status.rawValue, stamp, try row.int64(0)])
             try connection.execute(
                 "INSERT INTO service_request_history (request_id, status, comment, changed_at, changed_by) VALUES (?, ?, ?, ?, ?)",
                 [try row.int64(0), status.rawValue, comment, stamp, sender])

@@ -166,4 +166,3 @@ struct DemoService {
         _, _, _ in 1_000
     }
 }
-

@@ -125,7 +125,8 @@ public struct DemoRegion: Sendable {
             try onboarding.finish()
             files.principals.append(onboarding.path)
 
-            let registry = try AccountsFileWriter(path: "\(directory)/accounts-\(inn).xml", header: header("A-\(inn)-1"))
+            let registry = try AccountsFileWriter(
+                path: "\(directory)/accounts-\(inn).xml", header: header("A-\(inn)-1"))
             for index in Set(served.map(\.house)).sorted() {
                 try registry.add(houses[index].record)
             }
@@ -173,13 +174,16 @@ public struct DemoRegion: Sendable {
             for flat in served {
                 for (serviceIndex, service) in principal.services.enumerated()
                 where service.meterPrefix != nil && service.metersOn(flat) {
-                    var random = SeededRandom(seed: seed ^ UInt64(serviceIndex + 1) &* 0x51ED_27 ^ UInt64(flat.account)!)
-                    let installed = CalendarDate(year: random.int(2019...2025), month: random.int(1...12), day: random.int(1...28))!
+                    var random = SeededRandom(
+                        seed: seed ^ UInt64(serviceIndex + 1) &* 0x51ED_27 ^ UInt64(flat.account)!)
+                    let installed = CalendarDate(
+                        year: random.int(2019...2025), month: random.int(1...12), day: random.int(1...28))!
                     let verified = CalendarDate(
                         year: installed.year + service.verificationYears, month: installed.month, day: installed.day)!
                     try meters.add(
                         Meter(
-                            serial: "\(service.meterPrefix!)\(flat.account)", account: try PersonalAccountNumber(flat.account),
+                            serial: "\(service.meterPrefix!)\(flat.account)",
+                            account: try PersonalAccountNumber(flat.account),
                             principalINN: inn, serviceCode: service.code, digits: service.unit == "кВт·ч" ? 6 : 5,
                             installedOn: installed, verifiedUntil: verified,
                             initialReadingMilli: Int64(random.int(0...900)) * 1_000))
@@ -193,7 +197,8 @@ public struct DemoRegion: Sendable {
                 // The tariff indexed on 1 July 2026, with the one before it.
                 let earlier = Money.rounded(numerator: service.tariff * 100, denominator: 111)
                 var earlierComponent = service.component
-                earlierComponent?.price = Money.rounded(numerator: (service.component?.price.kopecks ?? 0) * 100, denominator: 111)
+                earlierComponent?.price = Money.rounded(
+                    numerator: (service.component?.price.kopecks ?? 0) * 100, denominator: 111)
                 try tariffs.add(
                     Tariff(
                         serviceCode: service.code, effectiveFrom: CalendarDate(iso: "2025-07-01")!, price: earlier,
@@ -207,7 +212,8 @@ public struct DemoRegion: Sendable {
             files.tariffs.append(tariffs.path)
 
             if principal.services.contains(where: { $0.calculation == .metered }) {
-                files.readings.append(try writeReadings(principal, served, houses, header: header("R-\(inn)-\(period)"), to: directory))
+                files.readings.append(
+                    try writeReadings(principal, served, houses, header: header("R-\(inn)-\(period)"), to: directory))
             }
 
             let charges = try ChargesFileWriter(
@@ -216,14 +222,16 @@ public struct DemoRegion: Sendable {
                 let account = try PersonalAccountNumber(flat.account)
                 for (serviceIndex, service) in principal.services.enumerated() where service.calculation == .supplied {
                     var random = SeededRandom(
-                        seed: seed ^ UInt64(serviceIndex + 101) &* 0x9E37 ^ UInt64(flat.account)! ^ UInt64(period.index))
+                        seed: seed ^ UInt64(serviceIndex + 101) &* 0x9E37 ^ UInt64(flat.account)! ^ UInt64(period.index)
+                    )
                     let volume = service.volume(flat, houses[flat.house], &random)
                     guard volume > 0 else { continue }
                     let tariff = Money(kopecks: service.tariff)
                     try charges.add(
                         Charge(
                             account: account, principalINN: inn, serviceCode: service.code, period: period,
-                            volumeMilli: volume, tariff: tariff, amount: Money.charge(volumeMilli: volume, tariff: tariff)))
+                            volumeMilli: volume, tariff: tariff,
+                            amount: Money.charge(volumeMilli: volume, tariff: tariff)))
                     // Now and then a correction of the month before: readings came late.
                     if random.int(0...39) == 0 {
                         try charges.add(
@@ -256,11 +264,13 @@ extension DemoRegion {
     func writeReadings(
         _ principal: DemoPrincipal, _ served: [Flat], _ houses: [House], header: ExchangeHeader, to directory: String
     ) throws -> String {
-        let file = try ReadingsFileWriter(path: "\(directory)/readings-\(principal.inn.value)-\(period).xml", header: header)
+        let file = try ReadingsFileWriter(
+            path: "\(directory)/readings-\(principal.inn.value)-\(period).xml", header: header)
         for flat in served {
             for (serviceIndex, service) in principal.services.enumerated()
             where service.calculation == .metered && service.metersOn(flat) {
-                var meterRandom = SeededRandom(seed: seed ^ UInt64(serviceIndex + 1) &* 0x51ED_27 ^ UInt64(flat.account)!)
+                var meterRandom = SeededRandom(
+                    seed: seed ^ UInt64(serviceIndex + 1) &* 0x51ED_27 ^ UInt64(flat.account)!)
                 _ = (meterRandom.int(2019...2025), meterRandom.int(1...12), meterRandom.int(1...28))
                 var value = Int64(meterRandom.int(0...900)) * 1_000
                 var random = SeededRandom(seed: seed ^ 0x8EAD ^ UInt64(serviceIndex + 7) &* 31 ^ UInt64(flat.account)!)
@@ -276,8 +286,10 @@ extension DemoRegion {
                     let taken = CalendarDate(year: month.year, month: month.month, day: 20)!
                     try file.add(
                         MeterReading(
-                            account: try PersonalAccountNumber(flat.account), meterSerial: "\(service.meterPrefix!)\(flat.account)",
-                            serviceCode: service.code, valueMilli: value % capacity, takenOn: taken, channel: .principal,
+                            account: try PersonalAccountNumber(flat.account),
+                            meterSerial: "\(service.meterPrefix!)\(flat.account)",
+                            serviceCode: service.code, valueMilli: value % capacity, takenOn: taken,
+                            channel: .principal,
                             receivedAt: "\(taken)T12:00:00+05:00"))
                 }
             }
@@ -291,4 +303,3 @@ func pad(_ value: Int, _ width: Int) -> String {
     let text = String(value)
     return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
 }
-

@@ -30,12 +30,15 @@ public struct LargeChargesFile: Sendable {
         let bank = DemoPrincipal.bank(0)
         let principal = Principal(
             inn: LargeChargesFile.inn, kpp: try KPP("745301001"), ogrn: OGRN.completing("102740009999")!,
-            name: "ООО «Большой поставщик»", kind: .water, bankDetails: bank, address: "г. Челябинск", phone: "+7 (351) 000-00-00")
+            name: "ООО «Большой поставщик»", kind: .water, bankDetails: bank, address: "г. Челябинск",
+            phone: "+7 (351) 000-00-00")
         let agreement = AgencyAgreement(
-            number: "АД-LOAD", signedOn: CalendarDate(iso: "2025-12-01")!, effectiveFrom: CalendarDate(iso: "2026-01-01")!,
+            number: "АД-LOAD", signedOn: CalendarDate(iso: "2025-12-01")!,
+            effectiveFrom: CalendarDate(iso: "2026-01-01")!,
             fee: .basisPoints(100), payoutSchedule: .daily, payee: .center)
         let onboarding = try PrincipalFileWriter(
-            path: "\(directory)/principal-load.xml", header: header("P-LOAD"), principal: principal, agreement: agreement)
+            path: "\(directory)/principal-load.xml", header: header("P-LOAD"), principal: principal,
+            agreement: agreement)
         for service in LargeChargesFile.services { try onboarding.add(service) }
         try onboarding.finish()
 
@@ -44,13 +47,17 @@ public struct LargeChargesFile: Sendable {
         let houses = (premises + 99) / 100
         for house in 0..<houses {
             try registry.add(
-                House(code: "L\(pad(house + 1, 6))", postalCode: "454000", city: "Челябинск", street: "ул. Нагрузочная", number: String(house + 1)))
+                House(
+                    code: "L\(pad(house + 1, 6))", postalCode: "454000", city: "Челябинск", street: "ул. Нагрузочная",
+                    number: String(house + 1)))
         }
         for index in 0..<premises {
             try registry.add(
                 Premises(
-                    account: try PersonalAccountNumber("90" + pad(index + 1, 8)), houseCode: "L\(pad(index / 100 + 1, 6))",
-                    entrance: 1, apartment: String(index % 100 + 1), areaCenti: 5_000 + Int64(index % 3_000), residents: 1 + index % 4,
+                    account: try PersonalAccountNumber("90" + pad(index + 1, 8)),
+                    houseCode: "L\(pad(index / 100 + 1, 6))",
+                    entrance: 1, apartment: String(index % 100 + 1), areaCenti: 5_000 + Int64(index % 3_000),
+                    residents: 1 + index % 4,
                     ownerName: "Абонент \(index + 1)"))
         }
         try registry.finish()
@@ -65,7 +72,8 @@ public struct LargeChargesFile: Sendable {
                 let tariff = Money(kopecks: Int64(1_000 + number * 517))
                 try charges.add(
                     Charge(
-                        account: account, principalINN: inn, serviceCode: service.code, period: period, volumeMilli: volume,
+                        account: account, principalINN: inn, serviceCode: service.code, period: period,
+                        volumeMilli: volume,
                         tariff: tariff, amount: Money.charge(volumeMilli: volume, tariff: tariff)))
                 written += 1
             }

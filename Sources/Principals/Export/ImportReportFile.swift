@@ -23,7 +23,10 @@ public enum ImportReportFile {
         }
         // Only values that fit the header's types: a rejected file may carry anything there.
         let validINN = inn.flatMap { $0.utf8.count == 10 || $0.utf8.count == 12 ? $0 : nil }
-        let validId = fileId.flatMap { $0.utf8.count <= 64 && !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) } ? $0 : nil }
+        let validId = fileId.flatMap {
+            $0.utf8.count <= 64 && !$0.isEmpty
+                && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) } ? $0 : nil
+        }
         try writer.recordSkippingNil(
             "header",
             ["principalInn": validINN, "period": period?.description, "fileId": validId, "createdAt": createdAt])

@@ -2,7 +2,9 @@ public import Core
 
 /// Writes a principal's onboarding file.
 public final class PrincipalFileWriter: ExchangeFileWriter {
-    public init(path: String, header: ExchangeHeader, principal: Principal, agreement: AgencyAgreement) throws(ExchangeWriteError) {
+    public init(
+        path: String, header: ExchangeHeader, principal: Principal, agreement: AgencyAgreement
+    ) throws(ExchangeWriteError) {
         try super.init(kind: .principal, path: path, header: header)
         let bank = principal.bankDetails
         try writer.recordSkippingNil(
@@ -11,7 +13,8 @@ public final class PrincipalFileWriter: ExchangeFileWriter {
                 "name": principal.name, "kind": principal.kind.rawValue, "inn": principal.inn.value,
                 "kpp": principal.kpp.value, "ogrn": principal.ogrn.value, "address": principal.address,
                 "phone": principal.phone, "email": principal.email, "contactPerson": principal.contactPerson,
-                "bankName": bank.bankName, "bic": bank.bic.value, "correspondentAccount": bank.correspondentAccount.value,
+                "bankName": bank.bankName, "bic": bank.bic.value,
+                "correspondentAccount": bank.correspondentAccount.value,
                 "account": bank.account.value,
             ])
         var basisPoints: String?
@@ -58,7 +61,10 @@ public final class AccountsFileWriter: ExchangeFileWriter {
         counts.houses += 1
         try record(
             "house",
-            ["code": house.code, "postalCode": house.postalCode, "city": house.city, "street": house.street, "number": house.number])
+            [
+                "code": house.code, "postalCode": house.postalCode, "city": house.city, "street": house.street,
+                "number": house.number,
+            ])
     }
 
     public func add(_ premises: Premises) throws(ExchangeWriteError) {
@@ -68,7 +74,8 @@ public final class AccountsFileWriter: ExchangeFileWriter {
             [
                 "number": premises.account.value, "principalAccount": premises.principalAccount,
                 "house": premises.houseCode, "entrance": String(premises.entrance), "apartment": premises.apartment,
-                "area": decimal2(premises.areaCenti), "residents": String(premises.residents), "owner": premises.ownerName,
+                "area": decimal2(premises.areaCenti), "residents": String(premises.residents),
+                "owner": premises.ownerName,
             ])
     }
 
@@ -125,7 +132,8 @@ public final class MetersFileWriter: ExchangeFileWriter {
             [
                 "serial": meter.serial, "account": meter.account.value, "service": meter.serviceCode,
                 "digits": String(meter.digits), "installedOn": meter.installedOn.description,
-                "verifiedUntil": meter.verifiedUntil.description, "initialReading": meter.initialReadingMilli.map(decimal3),
+                "verifiedUntil": meter.verifiedUntil.description,
+                "initialReading": meter.initialReadingMilli.map(decimal3),
                 "removedOn": meter.removedOn?.description,
             ])
     }
@@ -146,7 +154,8 @@ public final class TariffsFileWriter: ExchangeFileWriter {
             "tariff",
             [
                 "service": tariff.serviceCode, "effectiveFrom": tariff.effectiveFrom.description,
-                "price": String(tariff.price.kopecks), "componentPrice": tariff.component.map { String($0.price.kopecks) },
+                "price": String(tariff.price.kopecks),
+                "componentPrice": tariff.component.map { String($0.price.kopecks) },
                 "componentFactor": tariff.component.map { decimal6($0.factorMicro) },
             ])
     }

@@ -72,7 +72,8 @@ public final class DebtorsFileWriter: ExchangeFileWriter {
 
 /// Writes the agent's report to a principal.
 public enum AgentReportFile {
-    public static func write(_ report: AgentReport, header: ExchangeHeader, to path: String) throws(ExchangeWriteError) {
+    public static func write(_ report: AgentReport, header: ExchangeHeader, to path: String) throws(ExchangeWriteError)
+    {
         let file = try ExchangeFileWriter(kind: .agentReport, path: path, header: header)
         try file.writer.record("agreement", ["number": report.agreementNumber, "feeRule": report.feeRule])
         for line in report.lines {

@@ -29,7 +29,9 @@ public struct PrincipalExporter {
 
     /// Writes the file of `kind` for `period` to `path`; returns the rows written.
     @discardableResult
-    public func export(_ kind: ExchangeKind, period: BillingPeriod, to path: String, fileId: String? = nil) throws -> Int {
+    public func export(
+        _ kind: ExchangeKind, period: BillingPeriod, to path: String, fileId: String? = nil
+    ) throws -> Int {
         let header = header(kind, period, fileId: fileId)
         switch kind {
         case .principal: return try principal(header, path)
@@ -46,11 +48,14 @@ public struct PrincipalExporter {
     private func principal(_ header: ExchangeHeader, _ path: String) throws -> Int {
         let registry = PrincipalRegistry(connection: connection)
         let details = try registry.show(inn: inn)
-        guard let agreement = try registry.agreement(principalId: principalId, on: header.period.lastDay) ?? details.agreements.last
+        guard
+            let agreement = try registry.agreement(principalId: principalId, on: header.period.lastDay)
+                ?? details.agreements.last
         else {
             throw RegistryError(code: .notFound, message: "principal \(inn) has no agreement to export")
         }
-        let file = try PrincipalFileWriter(path: path, header: header, principal: details.principal, agreement: agreement)
+        let file = try PrincipalFileWriter(
+            path: path, header: header, principal: details.principal, agreement: agreement)
         for service in details.services { try file.add(service) }
         try file.finish()
         return file.rows
@@ -82,7 +87,8 @@ public struct PrincipalExporter {
                 Premises(
                     account: try PersonalAccountNumber(try row.string(0)), houseCode: try row.string(1),
                     entrance: try row.int(2), apartment: try row.string(3), areaCenti: try row.int64(4),
-                    residents: try row.int(5), ownerName: try row.string(6), principalAccount: try row.optionalString(7)))
+                    residents: try row.int(5), ownerName: try row.string(6), principalAccount: try row.optionalString(7)
+                ))
         }
         try connection.query(
             """

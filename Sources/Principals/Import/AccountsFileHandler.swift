@@ -51,7 +51,8 @@ final class AccountsFileHandler: RecordHandler {
         if let existing = try connection.first(
             "SELECT postal_code, city, street, number FROM houses WHERE code = ?", [code])
         {
-            let same = try [existing.string(0), existing.string(1), existing.string(2), existing.string(3)]
+            let same =
+                try [existing.string(0), existing.string(1), existing.string(2), existing.string(3)]
                 == [postal, city, street, number]
             if !same {
                 session.problem(record, "house", "this house code is registered with a different address")
@@ -84,7 +85,8 @@ final class AccountsFileHandler: RecordHandler {
             return
         }
         guard premisesKeys.insert(house + "\u{1F}" + apartment).inserted else {
-            session.problem(record, "apartment", "duplicate premises in the file: the same house and apartment appear earlier")
+            session.problem(
+                record, "apartment", "duplicate premises in the file: the same house and apartment appear earlier")
             return
         }
         guard session.principalId != nil else { return }
@@ -131,8 +133,9 @@ final class AccountsFileHandler: RecordHandler {
             WHERE h.code IS NULL ORDER BY s.line
             """
         ) { row in
-            session.problem(line: try row.int(0), element: "house",
-                    reason: "unknown house code: list the house in this file or register it first")
+            session.problem(
+                line: try row.int(0), element: "house",
+                reason: "unknown house code: list the house in this file or register it first")
         }
         try connection.query(
             """
@@ -140,8 +143,9 @@ final class AccountsFileHandler: RecordHandler {
             WHERE a.house_code <> s.house_code OR a.apartment <> s.apartment ORDER BY s.line
             """
         ) { row in
-            session.problem(line: try row.int(0), element: "account",
-                    reason: "this account is registered for a different premises")
+            session.problem(
+                line: try row.int(0), element: "account",
+                reason: "this account is registered for a different premises")
         }
         try connection.query(
             """
@@ -150,8 +154,9 @@ final class AccountsFileHandler: RecordHandler {
             ORDER BY s.line
             """
         ) { row in
-            session.problem(line: try row.int(0), element: "account",
-                    reason: "this premises is registered under another account")
+            session.problem(
+                line: try row.int(0), element: "account",
+                reason: "this premises is registered under another account")
         }
         if !session.hasProblems, !pendingBalances.isEmpty { try checkBalancesOpened() }
     }
@@ -164,7 +169,8 @@ final class AccountsFileHandler: RecordHandler {
         let table = "erc_import_balances"
         try connection.execute("DROP TABLE IF EXISTS \(table)")
         try connection.execute(
-            "CREATE TEMPORARY TABLE \(table) (account_number TEXT NOT NULL, service_code TEXT NOT NULL, line BIGINT NOT NULL)")
+            "CREATE TEMPORARY TABLE \(table) (account_number TEXT NOT NULL, service_code TEXT NOT NULL, line BIGINT NOT NULL)"
+        )
         try connection.bulkInsert(
             into: table, columns: ["account_number", "service_code", "line"],
             rows: pendingBalances.lazy.map { balance in
@@ -183,10 +189,11 @@ final class AccountsFileHandler: RecordHandler {
         ) { row in
             let earlier = try row.string(1)
             let since = try row.optionalString(3).map { " dating from \($0)" } ?? ""
-            session.problem(line: try row.int(0), element: "balance",
-                    reason: "this account and service carry an opening balance\(since) already, from file "
-                        + "\(earlier.isEmpty ? "?" : earlier) (line \(try row.optionalInt64(2) ?? 0)): a balance is carried in "
-                        + "once; correct it with a recalculation in a charges file")
+            session.problem(
+                line: try row.int(0), element: "balance",
+                reason: "this account and service carry an opening balance\(since) already, from file "
+                    + "\(earlier.isEmpty ? "?" : earlier) (line \(try row.optionalInt64(2) ?? 0)): a balance is carried in "
+                    + "once; correct it with a recalculation in a charges file")
         }
         try connection.execute("DROP TABLE \(table)")
     }
@@ -198,7 +205,8 @@ final class AccountsFileHandler: RecordHandler {
         else { return }
         balanceTotal += Money(kopecks: amount)
         guard balances.insert(account + "|" + service).inserted else {
-            session.problem(record, "balance", "duplicate balance: the same account and service appear earlier in the file")
+            session.problem(
+                record, "balance", "duplicate balance: the same account and service appear earlier in the file")
             return
         }
         if !services.contains(service) {
@@ -245,7 +253,8 @@ final class AccountsFileHandler: RecordHandler {
             session.problem(record, "service", "not a service of this principal")
         }
         guard privileges.insert([account, service, category, from.description].joined(separator: "|")).inserted else {
-            session.problem(record, "privilege", "duplicate privilege: the same account, service, category and day appear earlier")
+            session.problem(
+                record, "privilege", "duplicate privilege: the same account, service, category and day appear earlier")
             return
         }
         guard let principalId = session.principalId else { return }

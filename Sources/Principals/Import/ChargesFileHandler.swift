@@ -82,9 +82,10 @@ final class ChargesFileHandler: RecordHandler {
     /// and not replaced already (a correction names the latest file).
     private func checkReplaced(_ record: XMLRecord, _ fileId: String, period: BillingPeriod) throws {
         guard let principalId = session.principalId else { return }
-        guard let row = try connection.first(
-            "SELECT id, period FROM import_files WHERE principal_id = ? AND kind = 'charges' AND file_id = ?",
-            [principalId, fileId])
+        guard
+            let row = try connection.first(
+                "SELECT id, period FROM import_files WHERE principal_id = ? AND kind = 'charges' AND file_id = ?",
+                [principalId, fileId])
         else {
             session.problem(record, "replaces", "no charges file \(fileId) of this principal was imported")
             return
@@ -92,13 +93,16 @@ final class ChargesFileHandler: RecordHandler {
         let replacedPeriod = try row.optionalString(1) ?? ""
         guard replacedPeriod == period.description else {
             session.problem(
-                record, "replaces", "file \(fileId) holds the charges of \(replacedPeriod), not of \(period): a correction replaces a file of its own period")
+                record, "replaces",
+                "file \(fileId) holds the charges of \(replacedPeriod), not of \(period): a correction replaces a file of its own period"
+            )
             return
         }
         let id = try row.int64(0)
         if let later = try connection.first("SELECT file_id FROM import_files WHERE replaces = ?", [id]) {
             session.problem(
-                record, "replaces", "file \(fileId) was replaced by \(try later.string(0)) already: name the latest file")
+                record, "replaces",
+                "file \(fileId) was replaced by \(try later.string(0)) already: name the latest file")
             return
         }
         replaces = (id, fileId)
@@ -122,7 +126,9 @@ final class ChargesFileHandler: RecordHandler {
     /// Names a row whose account and service (and recalculated period) came earlier in the file.
     /// The key packs the 10-digit account (34 bits), the service's number (12), the kind (1) and
     /// the recalculated period (16): exact, no hashing collisions.
-    private func checkDuplicate(_ record: XMLRecord, _ account: String, _ service: String, recalculating: BillingPeriod?) {
+    private func checkDuplicate(
+        _ record: XMLRecord, _ account: String, _ service: String, recalculating: BillingPeriod?
+    ) {
         guard let number = UInt64(account) else { return }
         // Files list an account's rows together: only a new account goes into the set.
         if number != lastAccount {
@@ -133,8 +139,9 @@ final class ChargesFileHandler: RecordHandler {
         var key = number << 29 | serviceNumber << 17
         if let recalculating { key |= 1 << 16 | UInt64(recalculating.index & 0xFFFF) }
         if !keys.insert(key).inserted {
-            session.problem(line: record.line(of: "account"), element: record.name,
-                    reason: "duplicate row: the same account and service appear earlier in the file")
+            session.problem(
+                line: record.line(of: "account"), element: record.name,
+                reason: "duplicate row: the same account and service appear earlier in the file")
         }
     }
 
@@ -154,9 +161,12 @@ final class ChargesFileHandler: RecordHandler {
         let expected = Money.charge(volumeMilli: volume, tariff: Money(kopecks: tariff))
         if expected.kopecks != amount {
             session.problem(
-                record, "amount", "is not volume x tariff rounded to whole kopecks (expected \(expected.decimalString))")
+                record, "amount", "is not volume x tariff rounded to whole kopecks (expected \(expected.decimalString))"
+            )
         }
-        try stage(record, account, service, .charge, amount, volume: volume, tariff: Money(kopecks: tariff), forPeriod: nil, note: nil)
+        try stage(
+            record, account, service, .charge, amount, volume: volume, tariff: Money(kopecks: tariff), forPeriod: nil,
+            note: nil)
     }
 
     private func recalculation(_ record: XMLRecord) throws {
@@ -177,11 +187,14 @@ final class ChargesFileHandler: RecordHandler {
         if amount == 0 {
             session.problem(record, "amount", "a recalculation of zero changes nothing")
         }
-        try stage(record, account, service, .recalculation, amount, volume: nil, tariff: nil, forPeriod: forPeriod, note: reason)
+        try stage(
+            record, account, service, .recalculation, amount, volume: nil, tariff: nil, forPeriod: forPeriod,
+            note: reason)
     }
 
     private func stage(
-        _ record: XMLRecord, _ account: String, _ service: String, _ kind: Posting.Kind, _ amount: Int64, volume: Int64?,
+        _ record: XMLRecord, _ account: String, _ service: String, _ kind: Posting.Kind, _ amount: Int64,
+        volume: Int64?,
         tariff: Money?, forPeriod: BillingPeriod?, note: String?
     ) throws {
         guard let load, let constants, !session.hasProblems else { return }
@@ -204,7 +217,8 @@ final class ChargesFileHandler: RecordHandler {
         for (field, actual) in [("chargeTotal", counts.charges), ("recalculationTotal", counts.recalculations)] {
             if let said = record.fields[field].flatMap({ Int64($0) }), said != actual.kopecks {
                 session.problem(
-                    record, field, "says \(Money(kopecks: said).decimalString), the rows add up to \(actual.decimalString)")
+                    record, field,
+                    "says \(Money(kopecks: said).decimalString), the rows add up to \(actual.decimalString)")
             }
         }
         session.summary.rows = counts.rows
@@ -248,8 +262,9 @@ final class ChargesFileHandler: RecordHandler {
                 WHERE period = ? AND account_number IN (\(marks)) AND source_file = ? ORDER BY source_line
                 """, [period] + chunk.map { $0 as any SQLBindable } + [importId]
             ) { row in
-                session.problem(line: try row.int(0), element: "account",
-                        reason: "unknown account, or not one this principal serves")
+                session.problem(
+                    line: try row.int(0), element: "account",
+                    reason: "unknown account, or not one this principal serves")
             }
         }
         if !session.hasProblems, replaces == nil {
@@ -287,7 +302,8 @@ final class ChargesFileHandler: RecordHandler {
                     line,
                     ImportProblem(
                         file: session.file, line: line, element: "account",
-                        reason: "\(what) is in the journal already, from file \(earlier) (line \(try row.int(4))): a file "
+                        reason:
+                            "\(what) is in the journal already, from file \(earlier) (line \(try row.int(4))): a file "
                             + "that corrects it names that file in <replaces>"),
                     earlier
                 ))
@@ -295,10 +311,11 @@ final class ChargesFileHandler: RecordHandler {
         guard !found.isEmpty else { return }
         let earlierFiles = Set(found.map(\.earlier))
         if earlierFiles.count == 1, found.count == counts.rows, counts.rows > 1, let earlier = earlierFiles.first {
-            session.problem(line: found[0].line, element: "chargesFile",
-                    reason: "every one of its \(counts.rows) rows charges (or recalculates) an account, service and period "
-                        + "that file \(earlier) charged already: the same charges sent again under a new file id? A file "
-                        + "that corrects \(earlier) names it in <replaces>")
+            session.problem(
+                line: found[0].line, element: "chargesFile",
+                reason: "every one of its \(counts.rows) rows charges (or recalculates) an account, service and period "
+                    + "that file \(earlier) charged already: the same charges sent again under a new file id? A file "
+                    + "that corrects \(earlier) names it in <replaces>")
         } else {
             session.problems += found.map(\.problem)
         }
@@ -342,7 +359,8 @@ final class ChargesFileHandler: RecordHandler {
         ) { row in
             differences.append(
                 Posting(
-                    account: try row.string(0), principalId: principalId, serviceCode: try row.string(1), period: period,
+                    account: try row.string(0), principalId: principalId, serviceCode: try row.string(1),
+                    period: period,
                     kind: .recalculation, amount: try row.money(3), volumeMilli: try row.int64(4),
                     countsFrom: period.dueDate, forPeriod: try row.period(2), note: note,
                     source: .file(importId: importId, line: try row.optionalInt64(5))))

@@ -1,11 +1,11 @@
 import Core
+public import Storage
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-public import Storage
 
 /// Imports a principal's exchange file, all or nothing.
 ///
@@ -47,7 +47,9 @@ public struct ExchangeImporter {
                 problems: [
                     ImportProblem(
                         file: name, line: 0, element: "file",
-                        reason: "is \(info.st_size) bytes, more than the limit of \(maximumFileSize); split it or raise the limit")
+                        reason:
+                            "is \(info.st_size) bytes, more than the limit of \(maximumFileSize); split it or raise the limit"
+                    )
                 ])
         }
         let digest = FileDigestTask(path: path)
@@ -68,7 +70,8 @@ public struct ExchangeImporter {
             case .tariffs: TariffsFileHandler(session: session)
             case .charges: ChargesFileHandler(session: session)
             case .readings: ReadingsFileHandler(session: session, intake: readings)
-            default: throw ImportError(
+            default:
+                throw ImportError(
                     code: .unknownKind, file: name,
                     problems: [
                         ImportProblem(
@@ -111,7 +114,8 @@ public struct ExchangeImporter {
     static func sniffKind(path: String, name: String) throws(ImportError) -> ExchangeKind {
         if let (line, reason) = notXMLReason(path: path) {
             throw ImportError(
-                code: .invalid, file: name, problems: [ImportProblem(file: name, line: line, element: "file", reason: reason)])
+                code: .invalid, file: name,
+                problems: [ImportProblem(file: name, line: line, element: "file", reason: reason)])
         }
         if let line = doctypeLine(path: path) {
             throw ImportError(
@@ -141,7 +145,8 @@ public struct ExchangeImporter {
                 problems: [
                     ImportProblem(
                         file: name, line: 1, element: root.name,
-                        reason: "not an erc exchange file: expected one of \(known) in namespace \(ExchangeKind.namespace)")
+                        reason:
+                            "not an erc exchange file: expected one of \(known) in namespace \(ExchangeKind.namespace)")
                 ])
         }
         return kind

@@ -111,7 +111,8 @@ func doctypeLine(path: String) -> Int? {
     var index = bytes.startIndex
     func starts(_ text: String, at position: Int) -> Bool {
         let pattern = Array(text.utf8)
-        return position + pattern.count <= bytes.endIndex && bytes[position..<position + pattern.count].elementsEqual(pattern)
+        return position + pattern.count <= bytes.endIndex
+            && bytes[position..<position + pattern.count].elementsEqual(pattern)
     }
     func skip(until terminator: String) {
         while index < bytes.endIndex && !starts(terminator, at: index) {
@@ -125,8 +126,14 @@ func doctypeLine(path: String) -> Int? {
         if byte == 0x0A { line += 1 }
         if byte == UInt8(ascii: "<") {
             if starts("<!DOCTYPE", at: index) { return line }
-            if starts("<?", at: index) { skip(until: "?>"); continue }
-            if starts("<!--", at: index) { skip(until: "-->"); continue }
+            if starts("<?", at: index) {
+                skip(until: "?>")
+                continue
+            }
+            if starts("<!--", at: index) {
+                skip(until: "-->")
+                continue
+            }
             return nil  // the root element: no DOCTYPE can follow
         }
         index += 1
@@ -153,7 +160,8 @@ func notXMLReason(path: String) -> (line: Int, reason: String)? {
         case 0x20, 0x09, 0x0D: continue
         case UInt8(ascii: "<"): return nil
         default:
-            let start = String(decoding: bytes[index...].prefix(24), as: UTF8.self)
+            let start =
+                String(decoding: bytes[index...].prefix(24), as: UTF8.self)
                 .split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
             return (
                 line,

@@ -83,7 +83,8 @@ final class ImportSession {
         principalId = try connection.first("SELECT id FROM principals WHERE inn = ?", [inn]).map { try $0.int64(0) }
         guard let principalId else {
             if requirePrincipal {
-                problem(record, "principalInn", "no principal with this INN is registered; import its principal file first")
+                problem(
+                    record, "principalInn", "no principal with this INN is registered; import its principal file first")
             }
             return requirePrincipal ? false : true
         }

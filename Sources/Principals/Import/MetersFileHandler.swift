@@ -91,8 +91,9 @@ final class MetersFileHandler: RecordHandler {
             WHERE pa.account_number IS NULL ORDER BY m.account_line
             """, [principalId]
         ) { row in
-            session.problem(line: try row.int(0), element: "account",
-                    reason: "unknown account, or not one this principal serves")
+            session.problem(
+                line: try row.int(0), element: "account",
+                reason: "unknown account, or not one this principal serves")
         }
     }
 

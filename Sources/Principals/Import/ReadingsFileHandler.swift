@@ -28,7 +28,8 @@ final class ReadingsFileHandler: RecordHandler {
             return false
         }
         if intake == nil {
-            session.problem(record, "principalInn", "readings are taken by the center's intake, which this import was not given")
+            session.problem(
+                record, "principalInn", "readings are taken by the center's intake, which this import was not given")
             return false
         }
         services = codes
@@ -42,7 +43,8 @@ final class ReadingsFileHandler: RecordHandler {
             session.checkCount(record, "rowCount", "readings", count)
             if let said = record.fields["valueTotal"].flatMap({ parseScaled($0, scale: 3) }), said != valueTotal {
                 session.problem(
-                    record, "valueTotal", "says \(formatMilli(said)), the readings add up to \(formatMilli(valueTotal))")
+                    record, "valueTotal", "says \(formatMilli(said)), the readings add up to \(formatMilli(valueTotal))"
+                )
             }
         default: break
         }
@@ -102,8 +104,9 @@ final class ReadingsFileHandler: RecordHandler {
             """, [principalId]
         ) { row in
             if try row.int(2) != 0 {
-                session.problem(line: try row.int(0), element: "meter",
-                        reason: "no meter of this principal with this serial on this account and service")
+                session.problem(
+                    line: try row.int(0), element: "meter",
+                    reason: "no meter of this principal with this serial on this account and service")
             }
         }
         try session.connection.query(
@@ -113,8 +116,9 @@ final class ReadingsFileHandler: RecordHandler {
             WHERE r.value_milli >= \(capacityExpression) ORDER BY r.line
             """, [principalId]
         ) { row in
-            session.problem(line: try row.int(0), element: "value",
-                    reason: "has more integer digits than the meter's \(try row.int(1))")
+            session.problem(
+                line: try row.int(0), element: "value",
+                reason: "has more integer digits than the meter's \(try row.int(1))")
         }
         if !session.hasProblems, let intake, let importId = session.importId {
             try takeReadings(intake, principalId: principalId, importId: importId)
@@ -159,11 +163,12 @@ final class ReadingsFileHandler: RecordHandler {
 
     /// 10^digits x 1000 in SQL, for digits 1...9 (both dialects lack a portable integer power).
     private var capacityExpression: String {
-        "CASE m.digits " + (1...9).map { digits in
-            var capacity: Int64 = 1_000
-            for _ in 0..<digits { capacity *= 10 }
-            return "WHEN \(digits) THEN \(capacity)"
-        }.joined(separator: " ") + " END"
+        "CASE m.digits "
+            + (1...9).map { digits in
+                var capacity: Int64 = 1_000
+                for _ in 0..<digits { capacity *= 10 }
+                return "WHEN \(digits) THEN \(capacity)"
+            }.joined(separator: " ") + " END"
     }
 
     /// The readings are stored already (by the intake, during the checks).

@@ -1,5 +1,5 @@
-import Dispatch
 import Core
+import Dispatch
 import Storage
 import Synchronization
 

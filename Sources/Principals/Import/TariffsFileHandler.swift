@@ -42,7 +42,8 @@ final class TariffsFileHandler: RecordHandler {
                 "a two-component tariff gives both componentPrice and componentFactor")
         }
         guard seen.insert("\(service)|\(from)").inserted else {
-            session.problem(record, "tariff", "duplicate: the same service and effectiveFrom appear earlier in the file")
+            session.problem(
+                record, "tariff", "duplicate: the same service and effectiveFrom appear earlier in the file")
             return
         }
         if !services.contains(service) {

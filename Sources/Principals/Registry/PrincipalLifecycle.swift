@@ -43,7 +43,9 @@ public struct PrincipalLifecycle {
         guard current.next.contains(status) else {
             throw RegistryError(
                 code: .transition,
-                message: "principal \(try row.string(1)) is \(current); it can become \(current.next.map(\.rawValue).sorted().joined(separator: " or ").ifEmpty("nothing else"))")
+                message:
+                    "principal \(try row.string(1)) is \(current); it can become \(current.next.map(\.rawValue).sorted().joined(separator: " or ").ifEmpty("nothing else"))"
+            )
         }
         try connection.withTransaction {
             try connection.execute(

@@ -70,7 +70,8 @@ public struct PrincipalRegistry {
             if let agreement {
                 try store(agreement, principalId: id)
                 try PrincipalLifecycle(connection: connection).record(
-                    principalId: id, status: .active, on: agreement.effectiveFrom, reason: "agreement \(agreement.number)")
+                    principalId: id, status: .active, on: agreement.effectiveFrom,
+                    reason: "agreement \(agreement.number)")
             }
             return id
         }
@@ -104,7 +105,8 @@ public struct PrincipalRegistry {
 
     /// Moves a principal to `status` from `day` on.
     public func change(inn: String, to status: PrincipalStatus, on day: CalendarDate, reason: String?) throws {
-        try PrincipalLifecycle(connection: connection).record(principalId: id(of: inn), status: status, on: day, reason: reason)
+        try PrincipalLifecycle(connection: connection).record(
+            principalId: id(of: inn), status: status, on: day, reason: reason)
     }
 
     /// Every principal, by name.
@@ -153,7 +155,8 @@ public struct PrincipalRegistry {
         ).map { row in
             AgencyAgreement(
                 number: try row.string(0), signedOn: try row.date(1), effectiveFrom: try row.date(2),
-                fee: Self.fee(basisPoints: try row.optionalInt64(3), perPayment: try row.optionalInt64(4)) ?? .basisPoints(0),
+                fee: Self.fee(basisPoints: try row.optionalInt64(3), perPayment: try row.optionalInt64(4))
+                    ?? .basisPoints(0),
                 payoutSchedule: AgencyAgreement.PayoutSchedule(rawValue: try row.string(5)) ?? .monthly,
                 payee: AgencyAgreement.Payee(rawValue: try row.string(6)) ?? .center)
         }
@@ -199,17 +202,20 @@ public struct PrincipalRegistry {
         let history = try connection.all(
             "SELECT status, effective_on, reason FROM principal_status_history WHERE principal_id = ? ORDER BY id", [id]
         ).map {
-            PrincipalDetails.StatusChange(status: try $0.string(0), effectiveOn: try $0.string(1), reason: try $0.optionalString(2))
+            PrincipalDetails.StatusChange(
+                status: try $0.string(0), effectiveOn: try $0.string(1), reason: try $0.optionalString(2))
         }
         return PrincipalDetails(
             principal: principal, status: try row.string(13), agreements: try agreements(principalId: id),
             services: services, tariffs: tariffs, history: history,
-            houses: Int(try connection.scalar(
-                """
-                SELECT COUNT(DISTINCT a.house_code) FROM principal_accounts pa
-                JOIN accounts a ON a.number = pa.account_number WHERE pa.principal_id = ?
-                """, [id])),
-            accounts: Int(try connection.scalar("SELECT COUNT(*) FROM principal_accounts WHERE principal_id = ?", [id])),
+            houses: Int(
+                try connection.scalar(
+                    """
+                    SELECT COUNT(DISTINCT a.house_code) FROM principal_accounts pa
+                    JOIN accounts a ON a.number = pa.account_number WHERE pa.principal_id = ?
+                    """, [id])),
+            accounts: Int(
+                try connection.scalar("SELECT COUNT(*) FROM principal_accounts WHERE principal_id = ?", [id])),
             meters: Int(try connection.scalar("SELECT COUNT(*) FROM meters WHERE principal_id = ?", [id])))
     }
 }
@@ -222,6 +228,8 @@ extension Tariff {
         if let price = try row.optionalInt64(3), let factor = try row.optionalInt64(4) {
             component = Tariff.Component(price: Money(kopecks: price), factorMicro: factor)
         }
-        self.init(serviceCode: try row.string(0), effectiveFrom: try row.date(1), price: try row.money(2), component: component)
+        self.init(
+            serviceCode: try row.string(0), effectiveFrom: try row.date(1), price: try row.money(2),
+            component: component)
     }
 }

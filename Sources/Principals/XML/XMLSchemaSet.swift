@@ -16,7 +16,8 @@ final class XMLSchema {
             throw ImportError(code: .unreadable, file: name, problems: [])
         }
         defer { xmlSchemaFreeParserCtxt(parser) }
-        xmlSchemaSetParserStructuredErrors(parser, collectStructuredError, Unmanaged.passUnretained(collector).toOpaque())
+        xmlSchemaSetParserStructuredErrors(
+            parser, collectStructuredError, Unmanaged.passUnretained(collector).toOpaque())
         guard let schema = xmlSchemaParse(parser) else {
             throw ImportError(code: .unreadable, file: name, problems: collector.problems)
         }

@@ -8,7 +8,8 @@ extension EPDRenderer {
         let own = epd.principals.filter(\.paidToOwnAccount)
         let size: Float = 92
         // Three codes a row: the whole sum first, on the right.
-        let codes = [(epd.paymentQR(charset: charset), "Весь документ:", epd.total.formatted())]
+        let codes =
+            [(epd.paymentQR(charset: charset), "Весь документ:", epd.total.formatted())]
             + own.map { block in
                 let short = block.name.count > 26 ? String(block.name.prefix(25)) + "…" : block.name
                 return (epd.paymentQR(for: block, charset: charset), "\(short):", max(block.balance, .zero).formatted())
@@ -38,11 +39,16 @@ extension EPDRenderer {
         let payerX = payerLabelX + page.width(of: "Плательщик: ", size: 7)
         // Where each code goes (three a row, the whole sum first, on the right) and its caption.
         let places = codes.enumerated().map { index, code in
-            (x: EPDRenderer.right - size - Float(index % 3) * (size + 8), top: top - 10 - Float(index / 3) * (size + 22),
-             label: Array(page.wrapOnce(code.1, width: size - 2, size: 5.5).prefix(2)))
+            (
+                x: EPDRenderer.right - size - Float(index % 3) * (size + 8),
+                top: top - 10 - Float(index / 3) * (size + 22),
+                label: Array(page.wrapOnce(code.1, width: size - 2, size: 5.5).prefix(2))
+            )
         }
         let number = layout.pageCount
-        let key = "payment\n\(title)\n" + payeeLines.joined(separator: "\n") + "\n" + places.map { $0.label.joined(separator: " ") }.joined(separator: "\n")
+        let key =
+            "payment\n\(title)\n" + payeeLines.joined(separator: "\n") + "\n"
+            + places.map { $0.label.joined(separator: " ") }.joined(separator: "\n")
             + "\n\(sheet(number, continued: false))"
         try page.stamp(key, x: 0, y: top) { page in
             try page.dashedLine(x1: EPDRenderer.left, y: 0, x2: EPDRenderer.right)
@@ -111,7 +117,9 @@ extension EPDRenderer {
         (continued ? "продолжение на следующем листе · " : "") + "лист \(number)"
     }
 
-    func footerPlaces(_ epd: EPDDocument, on page: HaruPage) -> (words: String, accountX: Float, periodX: Float, totalX: Float) {
+    func footerPlaces(
+        _ epd: EPDDocument, on page: HaruPage
+    ) -> (words: String, accountX: Float, periodX: Float, totalX: Float) {
         let accountX = EPDRenderer.left + page.width(of: "ЛС ", size: 7)
         let periodX = accountX + page.width(of: EPDRenderer.accountTemplate, size: 7) + 4
         let words = "· \(epd.period.russianName) · итого к оплате, руб.:"

@@ -1,4 +1,5 @@
 public import Core
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,8 +29,10 @@ public struct EPDRenderer: Sendable {
     static let bottom: Float = 60
     /// Column right edges: unit, volume, tariff, charged, recalculated, privileges, due.
     static let columns:
-        (service: Float, unit: Float, volume: Float, tariff: Float, charged: Float, recalculated: Float,
-         privileges: Float, amount: Float) = (36, 258, 306, 352, 404, 454, 500, HaruPage.width - 40)
+        (
+            service: Float, unit: Float, volume: Float, tariff: Float, charged: Float, recalculated: Float,
+            privileges: Float, amount: Float
+        ) = (36, 258, 306, 352, 404, 454, 500, HaruPage.width - 40)
     /// What an account number's width is measured on: labels after an account are placed at the
     /// same x on every document (their forms are shared), and the font's digits are all as wide.
     static let accountTemplate = "0000000000"
@@ -144,8 +147,10 @@ public struct EPDRenderer: Sendable {
             let wrapped = layout.page.wrapOnce(
                 requisites, width: EPDRenderer.right - EPDRenderer.left - boldExtra, size: 6.6)
             let rows = block.lines.map { line in
-                (line: line, names: layout.page.wrapOnce(line.serviceName, width: c.unit - c.service - 50, size: 8),
-                 unit: EPDRenderer.printed(unit: line.unit), tariff: line.tariff.formatted())
+                (
+                    line: line, names: layout.page.wrapOnce(line.serviceName, width: c.unit - c.service - 50, size: 8),
+                    unit: EPDRenderer.printed(unit: line.unit), tariff: line.tariff.formatted()
+                )
             }
             let rowsHeight = rows.reduce(Float(0)) { $0 + Float($1.names.count) * 9.5 }
             let height = Float(wrapped.count) * 8 + rowsHeight + 11
@@ -162,7 +167,10 @@ public struct EPDRenderer: Sendable {
                     }
                 }
             }
-            func drawRow(_ row: (line: EPDDocument.Line, names: [String], unit: String, tariff: String), on page: HaruPage, y: Float) throws {
+            func drawRow(
+                _ row: (line: EPDDocument.Line, names: [String], unit: String, tariff: String), on page: HaruPage,
+                y: Float
+            ) throws {
                 for (index, name) in row.names.enumerated() {
                     try page.text(name, x: c.service + 8, y: y - Float(index) * 9.5, size: 8)
                 }
@@ -173,7 +181,10 @@ public struct EPDRenderer: Sendable {
                 try page.textRight("Итого по получателю:", right: c.privileges, y: y, size: 7.5, bold: true)
                 try page.line(x1: EPDRenderer.left, y1: y - 3, x2: EPDRenderer.right, y2: y - 3, width: 0.3)
             }
-            func drawFigures(_ row: (line: EPDDocument.Line, names: [String], unit: String, tariff: String), on page: HaruPage, y: Float) throws {
+            func drawFigures(
+                _ row: (line: EPDDocument.Line, names: [String], unit: String, tariff: String), on page: HaruPage,
+                y: Float
+            ) throws {
                 try page.textRight(formatMilli(row.line.volumeMilli), right: c.volume, y: y, size: 8)
                 try page.textRight(row.line.amount.formatted(), right: c.charged, y: y, size: 8)
                 try page.textRight(row.line.recalculated.formatted(), right: c.recalculated, y: y, size: 8)
@@ -183,7 +194,9 @@ public struct EPDRenderer: Sendable {
             if layout.y - height >= EPDRenderer.bottom {
                 // The whole block on this page: its form, then its figures in one text object.
                 let top = layout.y
-                let key = "block\n\(requisites)\n" + rows.map { "\($0.line.serviceName)|\($0.unit)|\($0.tariff)" }.joined(separator: "\n")
+                let key =
+                    "block\n\(requisites)\n"
+                    + rows.map { "\($0.line.serviceName)|\($0.unit)|\($0.tariff)" }.joined(separator: "\n")
                 try layout.page.stamp(key, x: 0, y: top) { page in
                     try drawRequisites(on: page, y: 0)
                     var y = -Float(wrapped.count) * 8
@@ -209,7 +222,8 @@ public struct EPDRenderer: Sendable {
             layout.y -= Float(wrapped.count) * 8
             for row in rows {
                 try layout.need(Float(row.names.count) * 9.5 + 1, renderer: self, table: true)
-                try layout.page.stamp("row\n\(row.line.serviceName)\n\(row.unit)\n\(row.tariff)", x: 0, y: layout.y) { page in
+                try layout.page.stamp("row\n\(row.line.serviceName)\n\(row.unit)\n\(row.tariff)", x: 0, y: layout.y) {
+                    page in
                     try drawRow(row, on: page, y: 0)
                 }
                 try drawFigures(row, on: layout.page, y: layout.y)
@@ -230,7 +244,10 @@ public struct EPDRenderer: Sendable {
         let c = EPDRenderer.columns
         let x: [Float] = [36, 156, 330, 390, 470]
         var columns: [(label: String, value: Money)] = [
-            (epd.opening.kopecks < 0 ? "Аванс на начало" : "Задолженность на начало", Money(kopecks: abs(epd.opening.kopecks))),
+            (
+                epd.opening.kopecks < 0 ? "Аванс на начало" : "Задолженность на начало",
+                Money(kopecks: abs(epd.opening.kopecks))
+            ),
             ("Начислено с перерасчётами и льготами", epd.charged),
             ("Пени", epd.penalties),
             ("Оплачено", epd.paid),
@@ -258,7 +275,9 @@ public struct EPDRenderer: Sendable {
     /// set of meters when they all fit on the page; the readings are written beside them.
     private func meters(_ epd: EPDDocument, _ layout: inout Layout) throws {
         guard !epd.meters.isEmpty else { return }
-        let x: (service: Float, serial: Float, previous: Float, current: Float, verified: Float) = (36, 196, 400, 492, 559)
+        let x: (service: Float, serial: Float, previous: Float, current: Float, verified: Float) = (
+            36, 196, 400, 492, 559
+        )
         func heading(on page: HaruPage, y: Float) throws {
             try page.text("Показания индивидуальных приборов учёта", x: EPDRenderer.left, y: y, size: 8.5, bold: true)
             try page.text("Услуга", x: x.service, y: y - 11, size: 7, bold: true)
@@ -274,7 +293,8 @@ public struct EPDRenderer: Sendable {
         // The unit goes with the service's name; a long name wraps, never cut.
         let names = epd.meters.map { meter in
             layout.page.wrapOnce(
-                meter.unit.isEmpty ? meter.serviceName : "\(meter.serviceName), \(EPDRenderer.printed(unit: meter.unit))",
+                meter.unit.isEmpty
+                    ? meter.serviceName : "\(meter.serviceName), \(EPDRenderer.printed(unit: meter.unit))",
                 width: x.serial - x.service - 6, size: 7)
         }
         func figures(_ meter: EPDDocument.MeterLine, on page: HaruPage, y: Float) throws {
@@ -286,7 +306,9 @@ public struct EPDRenderer: Sendable {
         let height = 21 + names.reduce(Float(0)) { $0 + Float($1.count) * 9 }
         if layout.y - height >= EPDRenderer.bottom {
             let top = layout.y
-            try layout.page.stamp("meters\n" + names.map { $0.joined(separator: " ") }.joined(separator: "\n"), x: 0, y: top) {
+            try layout.page.stamp(
+                "meters\n" + names.map { $0.joined(separator: " ") }.joined(separator: "\n"), x: 0, y: top
+            ) {
                 page in
                 try heading(on: page, y: 0)
                 var y: Float = -21
@@ -346,7 +368,9 @@ public struct EPDRenderer: Sendable {
         let ruleLines = layout.page.wrapOnce(rules, width: width, size: 7)
         try layout.need(Float(normLines.count + ruleLines.count) * 9 + 4, renderer: self)
         // One form for the norms and the rules under them.
-        try layout.page.stamp("reference\n" + (normLines + ruleLines).joined(separator: "\n"), x: EPDRenderer.left, y: layout.y) {
+        try layout.page.stamp(
+            "reference\n" + (normLines + ruleLines).joined(separator: "\n"), x: EPDRenderer.left, y: layout.y
+        ) {
             page in
             for (index, line) in (normLines + ruleLines).enumerated() {
                 try page.text(line, x: 0, y: -Float(index) * 9, size: 7)

@@ -195,7 +195,8 @@ struct HaruPage {
         let whole = abs(hundredths) / 100
         let fraction = abs(hundredths) % 100
         if fraction == 0 { return "\(sign)\(whole)" }
-        return fraction % 10 == 0 ? "\(sign)\(whole).\(fraction / 10)" : "\(sign)\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
+        return fraction % 10 == 0
+            ? "\(sign)\(whole).\(fraction / 10)" : "\(sign)\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     /// Draws what `draw` draws, at coordinates relative to (x, y). The first time the document

@@ -1,8 +1,9 @@
 import Billing
 public import Core
-public import Storage
 import Dispatch
+public import Storage
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -65,7 +66,8 @@ public struct RenderRun: Sendable {
             let problems = try BillingRuns(connection: connection).finalProblems(period)
             if !problems.isEmpty {
                 throw BillingError(
-                    code: .incomplete, message: "the ЕПД of \(period) are not rendered: " + problems.joined(separator: "; "),
+                    code: .incomplete,
+                    message: "the ЕПД of \(period) are not rendered: " + problems.joined(separator: "; "),
                     problems: problems)
             }
             return try DeliveryOrder(connection: connection).build(period: period)
@@ -88,7 +90,11 @@ public struct RenderRun: Sendable {
                         }
                         guard index < ranges.count else { break }
                         let rendered = try render(ranges[index], number: index + 1, on: connection) {
-                            progress(done.withLock { $0 += 1; return $0 })
+                            progress(
+                                done.withLock {
+                                    $0 += 1
+                                    return $0
+                                })
                         }
                         summary.documents += rendered.summary.documents
                         summary.pages += rendered.summary.pages
@@ -170,7 +176,9 @@ extension ManifestEntry {
     public static func csv(_ entries: [ManifestEntry]) -> String {
         var text = "\u{FEFF}file;first_page;last_page;account;address;total\r\n"
         for entry in entries {
-            let address = "\"" + entry.address.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+            let address =
+                "\"" + entry.address.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"")
+                + "\""
             let total = Money(kopecks: entry.total).formatted(groupSeparator: "")
             text += "\(entry.file);\(entry.firstPage);\(entry.lastPage);\(entry.account);\(address);\(total)\r\n"
         }

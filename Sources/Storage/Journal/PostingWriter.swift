@@ -63,9 +63,11 @@ public struct PostingWriter {
             return [
                 .text(posting.account), .integer(posting.principalId), .text(posting.serviceCode),
                 Self.cached(posting.period, &period), .text(posting.kind.rawValue), .integer(posting.amount.kopecks),
-                posting.volumeMilli.map(SQLValue.integer) ?? .null, posting.tariff.map { .integer($0.kopecks) } ?? .null,
+                posting.volumeMilli.map(SQLValue.integer) ?? .null,
+                posting.tariff.map { .integer($0.kopecks) } ?? .null,
                 cachedDay(posting.countsFrom), file, line,
-                posting.forPeriod.map { Self.cached($0, &forPeriod) } ?? .null, posting.note.map(SQLValue.text) ?? .null, run,
+                posting.forPeriod.map { Self.cached($0, &forPeriod) } ?? .null,
+                posting.note.map(SQLValue.text) ?? .null, run,
                 payment,
             ]
         }

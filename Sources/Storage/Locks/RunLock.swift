@@ -77,7 +77,9 @@ public final class RunLock {
             let key = Self.key(name)
             if wait {
                 try connection.execute("SELECT pg_advisory_lock(?, ?)", [Self.lockClass, key])
-            } else if try connection.scalar("SELECT CASE WHEN pg_try_advisory_lock(?, ?) THEN 1 ELSE 0 END", [Self.lockClass, key]) == 0 {
+            } else if try connection.scalar(
+                "SELECT CASE WHEN pg_try_advisory_lock(?, ?) THEN 1 ELSE 0 END", [Self.lockClass, key]) == 0
+            {
                 return nil
             }
             return RunLock(name: name, held: .postgres(connection))
@@ -108,13 +110,14 @@ public final class RunLock {
             return Holder(who: who, since: lines.count > 1 ? lines[1] : "")
         case .postgres(let url):
             let connection = try PostgresConnection(url: url)
-            guard let row = try connection.first(
-                """
-                SELECT COALESCE(a.application_name, ''), COALESCE(CAST(date_trunc('second', a.backend_start) AS TEXT), '')
-                FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
-                WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ? AND l.objid = ? AND l.objsubid = 2
-                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                """, [Self.lockClass, Self.key(name)])
+            guard
+                let row = try connection.first(
+                    """
+                    SELECT COALESCE(a.application_name, ''), COALESCE(CAST(date_trunc('second', a.backend_start) AS TEXT), '')
+                    FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+                    WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ? AND l.objid = ? AND l.objsubid = 2
+                      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    """, [Self.lockClass, Self.key(name)])
             else { return nil }
             let who = (try? row.string(0)) ?? ""
             return Holder(who: who.isEmpty ? "another session" : who, since: (try? row.string(1)) ?? "")

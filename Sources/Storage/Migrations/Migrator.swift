@@ -99,7 +99,9 @@ public struct Migrator {
     public func appliedVersions(file: String = #fileID, line: Int = #line) throws -> Set<Int> {
         guard try hasMigrationsTable(file: file, line: line) else { return [] }
         var versions: Set<Int> = []
-        try connection.query("SELECT version FROM erc_migrations", file: file, line: line) { versions.insert(try $0.int(0)) }
+        try connection.query("SELECT version FROM erc_migrations", file: file, line: line) {
+            versions.insert(try $0.int(0))
+        }
         return versions
     }
 

@@ -221,35 +221,35 @@ public enum Schema {
     /// triggers on it cost more than the whole import's validation, so it keeps none.
     static let journalWithoutForeignKeys = (
         sqlite: """
-            CREATE TABLE postings_v5 (
-                id INTEGER PRIMARY KEY,
-                account_number TEXT NOT NULL,
-                principal_id BIGINT NOT NULL,
-                service_code TEXT NOT NULL,
-                period TEXT NOT NULL,
-                kind TEXT NOT NULL,
-                amount BIGINT NOT NULL,
-                volume_milli BIGINT,
-                tariff BIGINT,
-                counts_from TEXT NOT NULL,
-                source_file BIGINT,
-                source_line INTEGER,
-                for_period TEXT,
-                note TEXT,
-                UNIQUE (source_file, source_line)
-            );
-            INSERT INTO postings_v5 SELECT id, account_number, principal_id, service_code, period, kind, amount,
-                volume_milli, tariff, counts_from, source_file, source_line, for_period, note FROM postings;
-            DROP TABLE postings;
-            ALTER TABLE postings_v5 RENAME TO postings;
-            CREATE INDEX postings_period_account ON postings (period, account_number);
-            CREATE INDEX postings_principal_period ON postings (principal_id, period);
-            """,
+        CREATE TABLE postings_v5 (
+            id INTEGER PRIMARY KEY,
+            account_number TEXT NOT NULL,
+            principal_id BIGINT NOT NULL,
+            service_code TEXT NOT NULL,
+            period TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            amount BIGINT NOT NULL,
+            volume_milli BIGINT,
+            tariff BIGINT,
+            counts_from TEXT NOT NULL,
+            source_file BIGINT,
+            source_line INTEGER,
+            for_period TEXT,
+            note TEXT,
+            UNIQUE (source_file, source_line)
+        );
+        INSERT INTO postings_v5 SELECT id, account_number, principal_id, service_code, period, kind, amount,
+            volume_milli, tariff, counts_from, source_file, source_line, for_period, note FROM postings;
+        DROP TABLE postings;
+        ALTER TABLE postings_v5 RENAME TO postings;
+        CREATE INDEX postings_period_account ON postings (period, account_number);
+        CREATE INDEX postings_principal_period ON postings (principal_id, period);
+        """,
         postgres: """
-            ALTER TABLE postings DROP CONSTRAINT IF EXISTS postings_account_number_fkey;
-            ALTER TABLE postings DROP CONSTRAINT IF EXISTS postings_principal_id_fkey;
-            ALTER TABLE postings DROP CONSTRAINT IF EXISTS postings_source_file_fkey;
-            """
+        ALTER TABLE postings DROP CONSTRAINT IF EXISTS postings_account_number_fkey;
+        ALTER TABLE postings DROP CONSTRAINT IF EXISTS postings_principal_id_fkey;
+        ALTER TABLE postings DROP CONSTRAINT IF EXISTS postings_source_file_fkey;
+        """
     )
 
     /// A billing run's work, cut into batches of premises that workers claim, so that a run can
@@ -342,36 +342,36 @@ public enum Schema {
     /// journal, migration 5).
     static let statementsWithoutForeignKeys = (
         sqlite: """
-            CREATE TABLE statements_v10 (
-                period TEXT NOT NULL, account_number TEXT NOT NULL, line_count INTEGER NOT NULL, total BIGINT NOT NULL,
-                as_of TEXT NOT NULL, opening BIGINT NOT NULL DEFAULT 0, charged BIGINT NOT NULL DEFAULT 0,
-                recalculated BIGINT NOT NULL DEFAULT 0, privileges BIGINT NOT NULL DEFAULT 0,
-                penalties BIGINT NOT NULL DEFAULT 0, paid BIGINT NOT NULL DEFAULT 0,
-                PRIMARY KEY (period, account_number)
-            );
-            INSERT INTO statements_v10 SELECT period, account_number, line_count, total, as_of, opening, charged,
-                recalculated, privileges, penalties, paid FROM statements;
-            CREATE TABLE statement_lines_v10 (
-                period TEXT NOT NULL, account_number TEXT NOT NULL, line_no INTEGER NOT NULL, principal_id BIGINT NOT NULL,
-                service_code TEXT NOT NULL, volume_milli BIGINT NOT NULL, tariff BIGINT NOT NULL, amount BIGINT NOT NULL,
-                opening BIGINT NOT NULL DEFAULT 0, recalculated BIGINT NOT NULL DEFAULT 0,
-                privileges BIGINT NOT NULL DEFAULT 0, penalties BIGINT NOT NULL DEFAULT 0, paid BIGINT NOT NULL DEFAULT 0,
-                closing BIGINT NOT NULL DEFAULT 0, method TEXT NOT NULL DEFAULT 'supplied',
-                PRIMARY KEY (period, account_number, line_no)
-            );
-            INSERT INTO statement_lines_v10 SELECT period, account_number, line_no, principal_id, service_code,
-                volume_milli, tariff, amount, opening, recalculated, privileges, penalties, paid, closing, method
-                FROM statement_lines;
-            DROP TABLE statement_lines;
-            DROP TABLE statements;
-            ALTER TABLE statements_v10 RENAME TO statements;
-            ALTER TABLE statement_lines_v10 RENAME TO statement_lines;
-            """,
+        CREATE TABLE statements_v10 (
+            period TEXT NOT NULL, account_number TEXT NOT NULL, line_count INTEGER NOT NULL, total BIGINT NOT NULL,
+            as_of TEXT NOT NULL, opening BIGINT NOT NULL DEFAULT 0, charged BIGINT NOT NULL DEFAULT 0,
+            recalculated BIGINT NOT NULL DEFAULT 0, privileges BIGINT NOT NULL DEFAULT 0,
+            penalties BIGINT NOT NULL DEFAULT 0, paid BIGINT NOT NULL DEFAULT 0,
+            PRIMARY KEY (period, account_number)
+        );
+        INSERT INTO statements_v10 SELECT period, account_number, line_count, total, as_of, opening, charged,
+            recalculated, privileges, penalties, paid FROM statements;
+        CREATE TABLE statement_lines_v10 (
+            period TEXT NOT NULL, account_number TEXT NOT NULL, line_no INTEGER NOT NULL, principal_id BIGINT NOT NULL,
+            service_code TEXT NOT NULL, volume_milli BIGINT NOT NULL, tariff BIGINT NOT NULL, amount BIGINT NOT NULL,
+            opening BIGINT NOT NULL DEFAULT 0, recalculated BIGINT NOT NULL DEFAULT 0,
+            privileges BIGINT NOT NULL DEFAULT 0, penalties BIGINT NOT NULL DEFAULT 0, paid BIGINT NOT NULL DEFAULT 0,
+            closing BIGINT NOT NULL DEFAULT 0, method TEXT NOT NULL DEFAULT 'supplied',
+            PRIMARY KEY (period, account_number, line_no)
+        );
+        INSERT INTO statement_lines_v10 SELECT period, account_number, line_no, principal_id, service_code,
+            volume_milli, tariff, amount, opening, recalculated, privileges, penalties, paid, closing, method
+            FROM statement_lines;
+        DROP TABLE statement_lines;
+        DROP TABLE statements;
+        ALTER TABLE statements_v10 RENAME TO statements;
+        ALTER TABLE statement_lines_v10 RENAME TO statement_lines;
+        """,
         postgres: """
-            ALTER TABLE statement_lines DROP CONSTRAINT IF EXISTS statement_lines_period_account_number_fkey;
-            ALTER TABLE statement_lines DROP CONSTRAINT IF EXISTS statement_lines_principal_id_fkey;
-            ALTER TABLE statements DROP CONSTRAINT IF EXISTS statements_account_number_fkey;
-            """
+        ALTER TABLE statement_lines DROP CONSTRAINT IF EXISTS statement_lines_period_account_number_fkey;
+        ALTER TABLE statement_lines DROP CONSTRAINT IF EXISTS statement_lines_principal_id_fkey;
+        ALTER TABLE statements DROP CONSTRAINT IF EXISTS statements_account_number_fkey;
+        """
     )
 
     /// Banks' registries of accepted payments, each the bank's payment order (number and date),
@@ -536,25 +536,25 @@ public enum Schema {
     /// first infomat key that uses each to claim.
     static let terminals = (
         sqlite: """
-            CREATE TABLE infomat_terminals (
-                terminal TEXT PRIMARY KEY,
-                key_id BIGINT,
-                registered_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT))
-            );
-            INSERT INTO infomat_terminals (terminal)
-            SELECT DISTINCT substr(operation_id, 1, instr(operation_id, '/') - 1) FROM payments
-            WHERE bank = 'infomat' AND instr(operation_id, '/') > 1;
-            """,
+        CREATE TABLE infomat_terminals (
+            terminal TEXT PRIMARY KEY,
+            key_id BIGINT,
+            registered_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT))
+        );
+        INSERT INTO infomat_terminals (terminal)
+        SELECT DISTINCT substr(operation_id, 1, instr(operation_id, '/') - 1) FROM payments
+        WHERE bank = 'infomat' AND instr(operation_id, '/') > 1;
+        """,
         postgres: """
-            CREATE TABLE infomat_terminals (
-                terminal TEXT PRIMARY KEY,
-                key_id BIGINT,
-                registered_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT))
-            );
-            INSERT INTO infomat_terminals (terminal)
-            SELECT DISTINCT split_part(operation_id, '/', 1) FROM payments
-            WHERE bank = 'infomat' AND strpos(operation_id, '/') > 1;
-            """
+        CREATE TABLE infomat_terminals (
+            terminal TEXT PRIMARY KEY,
+            key_id BIGINT,
+            registered_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT))
+        );
+        INSERT INTO infomat_terminals (terminal)
+        SELECT DISTINCT split_part(operation_id, '/', 1) FROM payments
+        WHERE bank = 'infomat' AND strpos(operation_id, '/') > 1;
+        """
     )
 
     static let bankStatementOrders = """

@@ -40,7 +40,7 @@ extension PostgresConnection {
             case .text(let text): return strdup(text)
             }
         }
-        defer { copies.forEach { free($0) } }
+        defer { for copy in copies { free(copy) } }
         let pointers = copies.map { $0.map { UnsafePointer($0) } }
         return try pointers.withUnsafeBufferPointer { buffer throws(StorageError) in
             try body(buffer.baseAddress, Int32(buffer.count))

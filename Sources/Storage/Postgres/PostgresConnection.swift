@@ -17,7 +17,8 @@ public final class PostgresConnection: TransactionDriver {
 
     package init(url: String, file: String = #fileID, line: Int = #line) throws(StorageError) {
         guard let conn = PQconnectdb(url) else {
-            throw StorageError(code: .connection, message: "libpq could not allocate a connection", file: file, line: line)
+            throw StorageError(
+                code: .connection, message: "libpq could not allocate a connection", file: file, line: line)
         }
         guard PQstatus(conn) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(conn)).trimmingSpaces()
@@ -75,7 +76,9 @@ public final class PostgresConnection: TransactionDriver {
     /// The name of the prepared statement for `converted`, preparing it on first use. A
     /// statement the server cannot prepare fails here, with the server's message, as it would
     /// when run.
-    private func prepare(_ converted: String, binds: Int, sql: String, at location: SourceLocation) throws(StorageError)
+    private func prepare(
+        _ converted: String, binds: Int, sql: String, at location: SourceLocation
+    ) throws(StorageError)
         -> String
     {
         if let name = prepared[converted] { return name }
@@ -114,7 +117,8 @@ public final class PostgresConnection: TransactionDriver {
     }
 
     private func fetch(
-        _ sql: String, _ binds: [SQLValue], at location: SourceLocation, singleRow: Bool, _ body: (SQLRow) throws -> Void
+        _ sql: String, _ binds: [SQLValue], at location: SourceLocation, singleRow: Bool,
+        _ body: (SQLRow) throws -> Void
     ) throws {
         let converted = PostgresConnection.numberedPlaceholders(sql)
         let name = try prepare(converted, binds: binds.count, sql: sql, at: location)
@@ -212,7 +216,8 @@ public final class PostgresConnection: TransactionDriver {
         if transactionDepth == 0 {
             try runScript("ROLLBACK", at: location)
         } else {
-            try runScript("ROLLBACK TO SAVEPOINT sp\(transactionDepth); RELEASE SAVEPOINT sp\(transactionDepth)", at: location)
+            try runScript(
+                "ROLLBACK TO SAVEPOINT sp\(transactionDepth); RELEASE SAVEPOINT sp\(transactionDepth)", at: location)
         }
     }
 }

@@ -44,7 +44,9 @@ public final class Database: Sendable {
 
     /// The database of one of erc's commands: at this build's schema, refused otherwise with
     /// the command to run (``DatabaseLocation/openExisting(file:line:)``); nothing is written.
-    public static func existing(_ location: DatabaseLocation, file: String = #fileID, line: Int = #line) throws -> Database {
+    public static func existing(
+        _ location: DatabaseLocation, file: String = #fileID, line: Int = #line
+    ) throws -> Database {
         let database = Database(location)
         database.give(back: try location.openExisting(file: file, line: line))
         return database
@@ -52,7 +54,9 @@ public final class Database: Sendable {
 
     /// Creates the database when it is missing and brings its schema up to date (`erc db
     /// migrate`, `erc demo`, tests).
-    public static func migrated(_ location: DatabaseLocation, file: String = #fileID, line: Int = #line) throws -> Database {
+    public static func migrated(
+        _ location: DatabaseLocation, file: String = #fileID, line: Int = #line
+    ) throws -> Database {
         let database = Database(location)
         database.give(back: try location.open(file: file, line: line))
         return database
@@ -60,7 +64,8 @@ public final class Database: Sendable {
 
     /// Creates the database at `location` when it is missing and applies pending migrations;
     /// returns the versions applied now (`erc db migrate`).
-    public static func migrate(_ location: DatabaseLocation, file: String = #fileID, line: Int = #line) throws -> [Int] {
+    public static func migrate(_ location: DatabaseLocation, file: String = #fileID, line: Int = #line) throws -> [Int]
+    {
         try Migrator(try location.connect(file: file, line: line)).migrate()
     }
 

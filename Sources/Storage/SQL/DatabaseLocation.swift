@@ -75,7 +75,8 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
         if !pending.isEmpty {
             throw StorageError(
                 code: .schemaMismatch,
-                message: "the schema of \(self) is at version \(applied.max() ?? 0), this erc needs \(known.max() ?? 0) "
+                message:
+                    "the schema of \(self) is at version \(applied.max() ?? 0), this erc needs \(known.max() ?? 0) "
                     + "(pending: \(pending.map(String.init).joined(separator: ", "))): \(migrate)",
                 file: file, line: line)
         }
@@ -90,7 +91,8 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
             guard Self.fileExists(path) else {
                 throw StorageError(
                     code: .noDatabase,
-                    message: "no database at \(path): `erc db migrate --db \(path)` creates one, `erc demo` a demo region",
+                    message:
+                        "no database at \(path): `erc db migrate --db \(path)` creates one, `erc demo` a demo region",
                     file: file, line: line)
             }
             var info = stat()
@@ -102,7 +104,8 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
                 // Opened, an empty file would be written to (the journal mode): refused as it is.
                 if info.st_size == 0 {
                     throw StorageError(
-                        code: .schemaMismatch, message: "\(path) is an empty file, with no erc schema: run `erc db migrate --db \(path)`",
+                        code: .schemaMismatch,
+                        message: "\(path) is an empty file, with no erc schema: run `erc db migrate --db \(path)`",
                         file: file, line: line)
                 }
             }
@@ -110,7 +113,8 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
                 return try SQLiteConnection(path: path, create: false, file: file, line: line)
             } catch let error where error.driverCode == "SQLITE 26" {
                 throw StorageError(
-                    code: .noDatabase, message: "\(path) is not an SQLite database (\(error.message))", file: file, line: line)
+                    code: .noDatabase, message: "\(path) is not an SQLite database (\(error.message))", file: file,
+                    line: line)
             }
         case .postgres(let url):
             return try PostgresConnection(url: url, file: file, line: line)

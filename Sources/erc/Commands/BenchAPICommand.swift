@@ -2,12 +2,13 @@ import API
 import ArgumentParser
 import Core
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Intake
 import Principals
 import Storage
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -66,8 +67,11 @@ struct APIBench: AsyncParsableCommand {
             FROM meters m WHERE m.digits >= 5 AND m.installed_on <= ? ORDER BY m.account_number, m.serial LIMIT ?
             """, [today, meters]
         ).map { (try $0.string(0), try $0.string(1), try $0.int64(2)) }
-        guard chosen.count == meters else { throw ValidationError("the database has only \(chosen.count) meters to read") }
-        let (key, token) = try KeyStore(connection: connection).create(name: "load \(getpid())", role: .channel, scope: "web")
+        guard chosen.count == meters else {
+            throw ValidationError("the database has only \(chosen.count) meters to read")
+        }
+        let (key, token) = try KeyStore(connection: connection).create(
+            name: "load \(getpid())", role: .channel, scope: "web")
         let run = "load\(getpid())x\(Int(Date().timeIntervalSince1970) % 100_000)"
 
         let server = try ServerProcess(location: location, writers: writers, folder: folder)
@@ -111,9 +115,11 @@ struct APIBench: AsyncParsableCommand {
                     Stored        %d readings, %d distinct keys; accepted keys %d: %@
                     Server        peak RSS %.1f MB
                     """, summary.requests, seconds, keys, summary.retries, summary.non2xx, Double(accepted) / seconds,
-                Double(summary.requests - summary.retries - summary.non2xx) / seconds, summary.p50 / 1000, summary.p90 / 1000,
+                Double(summary.requests - summary.retries - summary.non2xx) / seconds, summary.p50 / 1000,
+                summary.p90 / 1000,
                 summary.p99 / 1000, summary.max / 1000, sweep.sent, sweep.fresh, sweep.refused, stored, distinct,
-                keys - sweep.refused, stored == Int64(keys - sweep.refused) && distinct == stored ? "equal" : "DIFFERENT",
+                keys - sweep.refused,
+                stored == Int64(keys - sweep.refused) && distinct == stored ? "equal" : "DIFFERENT",
                 Double(server.peakRSSKiB()) / 1024))
         guard stored == Int64(keys - sweep.refused), distinct == stored, sweep.refused <= connections * threads else {
             throw ExitCode(1)
@@ -136,8 +142,11 @@ struct APIBench: AsyncParsableCommand {
                 switch words.first {
                 case "ERC-THREAD": threads.append((Int(words[1]) ?? 0, Int(words[2]) ?? 0, Int(words[3]) ?? 0))
                 case "ERC-LATENCY":
-                    (p50, p90, p99, max) = (Double(words[1]) ?? 0, Double(words[2]) ?? 0, Double(words[3]) ?? 0, Double(words[4]) ?? 0)
-                case "ERC-SUMMARY": (requests, durationMicros, non2xx) = (Int(words[1]) ?? 0, Int(words[2]) ?? 0, Int(words[3]) ?? 0)
+                    (p50, p90, p99, max) = (
+                        Double(words[1]) ?? 0, Double(words[2]) ?? 0, Double(words[3]) ?? 0, Double(words[4]) ?? 0
+                    )
+                case "ERC-SUMMARY":
+                    (requests, durationMicros, non2xx) = (Int(words[1]) ?? 0, Int(words[2]) ?? 0, Int(words[3]) ?? 0)
                 default: break
                 }
             }
@@ -278,7 +287,7 @@ final class ServerProcess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let cArgs = argv.map { strdup($0) } + [nil]
-        defer { cArgs.forEach { free($0) } }
+        defer { for argument in cArgs { free(argument) } }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ)
         guard rc == 0 else { throw ValidationError("cannot start erc serve: \(String(cString: strerror(rc)))") }

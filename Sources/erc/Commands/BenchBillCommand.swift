@@ -54,7 +54,8 @@ extension BenchCommand {
                 print("Reusing the region of \(premises) premises in \(location), its billing undone")
             } else {
                 guard held == 0 else {
-                    throw ValidationError("\(location) holds other premises: give an empty database, or --reuse one of this size")
+                    throw ValidationError(
+                        "\(location) holds other premises: give an empty database, or --reuse one of this size")
                 }
                 let region = SyntheticRegion(premises: premises, services: services, period: period)
                 try region.load(into: connection)
@@ -71,10 +72,14 @@ extension BenchCommand {
             let bill = try Measured.run(argv)
             guard bill.status == 0 else { throw ValidationError("erc bill failed") }
             let lines = try connection.scalar("SELECT COUNT(*) FROM statement_lines WHERE period = ?", [period])
-            print(String(format: "COPY of %d rows (the write limit)       %8.2f s  %10.0f rows/s", rows, copySeconds, Double(rows) / copySeconds))
             print(
                 String(
-                    format: "erc bill: %d premises, %d lines   %8.2f s  %10.0f rows/s  %8.0f premises/s  peak RSS %.1f MB",
+                    format: "COPY of %d rows (the write limit)       %8.2f s  %10.0f rows/s", rows, copySeconds,
+                    Double(rows) / copySeconds))
+            print(
+                String(
+                    format:
+                        "erc bill: %d premises, %d lines   %8.2f s  %10.0f rows/s  %8.0f premises/s  peak RSS %.1f MB",
                     premises, lines, bill.seconds, Double(lines) / bill.seconds, Double(premises) / bill.seconds,
                     Double(bill.maxRSSKiB) / 1024))
             print(String(format: "Ratio erc bill / COPY: %.2f", bill.seconds / copySeconds))
@@ -99,7 +104,8 @@ extension BenchCommand {
                 let line = index % services
                 batch.append([
                     .text("2026-10"), .text(account), .integer(Int64(line + 1)), .integer(Int64(line + 1)),
-                    .text("S\(line)"), .integer(1_000), .integer(100), .integer(100), .integer(0), .integer(0), .integer(0),
+                    .text("S\(line)"), .integer(1_000), .integer(100), .integer(100), .integer(0), .integer(0),
+                    .integer(0),
                     .integer(0), .integer(0), .integer(100), .text("supplied"),
                 ])
                 if batch.count == 50_000 || index == rows - 1 {

@@ -24,7 +24,8 @@ struct BenchCommand: ParsableCommand {
                 principals import` of it (validate, check, store), each as a child process, and \
                 reports wall time, rows/s, MB/s and peak resident memory.
                 """)
-        @Option(help: "Database (a postgres:// URL for the issue's figure; default: a new SQLite file in the work folder).")
+        @Option(
+            help: "Database (a postgres:// URL for the issue's figure; default: a new SQLite file in the work folder).")
         var db: String?
         @Option(help: "Rows in the charges file.") var rows = 1_000_000
         @Option(help: "Work folder (default: a new temporary folder, removed afterwards).") var work: String?
@@ -46,14 +47,19 @@ struct BenchCommand: ParsableCommand {
                 print("  " + describe(try importer.importFile(at: file)))
             }
             let schema = try schemaFile(in: folder)
-            let xmllint = try Measured.run(["/usr/bin/xmllint", "--stream", "--noout", "--nonet", "--schema", schema, files.charges])
+            let xmllint = try Measured.run([
+                "/usr/bin/xmllint", "--stream", "--noout", "--nonet", "--schema", schema, files.charges,
+            ])
             guard xmllint.status == 0 else { throw ValidationError("xmllint failed on the generated file") }
-            let erc = try Measured.run([CommandLine.arguments[0], "principals", "import", "--db", location.url, files.charges])
+            let erc = try Measured.run([
+                CommandLine.arguments[0], "principals", "import", "--db", location.url, files.charges,
+            ])
             guard erc.status == 0 else { throw ValidationError("erc import failed") }
             let megabytes = Double(bytes) / 1_048_576
             func line(_ name: String, _ m: Measured) -> String {
                 String(
-                    format: "%@ %8.2f s  %9.0f rows/s  %6.1f MB/s  peak RSS %6.1f MB", name.padding(toLength: 34, withPad: " ", startingAt: 0),
+                    format: "%@ %8.2f s  %9.0f rows/s  %6.1f MB/s  peak RSS %6.1f MB",
+                    name.padding(toLength: 34, withPad: " ", startingAt: 0),
                     m.seconds, Double(rows) / m.seconds, megabytes / m.seconds, Double(m.maxRSSKiB) / 1024)
             }
             print(String(format: "File: %d rows, %.1f MB", rows, megabytes))
@@ -93,7 +99,7 @@ struct Measured {
     static func run(_ argv: [String], quiet: Bool = false, stdoutPath: String? = nil) throws -> Measured {
         var pid: pid_t = 0
         let cArgs = argv.map { strdup($0) } + [nil]
-        defer { cArgs.forEach { free($0) } }
+        defer { for argument in cArgs { free(argument) } }
         let start = DispatchTime.now()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

@@ -27,10 +27,12 @@ extension BenchCommand {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { if work == nil { try? FileManager.default.removeItem(atPath: folder) } }
             // The binary is in .build/<triple>/<configuration>/ of the repository, ../shared beside it.
-            let ercFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            let candidates = ["../../../shared", "../../../../shared"].map {
-                ercFolder.appendingPathComponent("\($0)/perf/epd_ref.c").standardized.path
-            } + [FileManager.default.currentDirectoryPath + "/../shared/perf/epd_ref.c"]
+            let ercFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+                .deletingLastPathComponent()
+            let candidates =
+                ["../../../shared", "../../../../shared"].map {
+                    ercFolder.appendingPathComponent("\($0)/perf/epd_ref.c").standardized.path
+                } + [FileManager.default.currentDirectoryPath + "/../shared/perf/epd_ref.c"]
             let source = reference ?? candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
             guard FileManager.default.fileExists(atPath: source) else {
                 throw ValidationError("no C reference at \(source): give --reference PATH/epd_ref.c")
@@ -42,7 +44,10 @@ extension BenchCommand {
             let db = "\(folder)/bench.sqlite"
             print("Billing a demo region of \(documents) premises into \(db)")
             let demo = try Measured.run(
-                [CommandLine.arguments[0], "demo", "--premises", "\(documents)", "--db", db, "--out", "\(folder)/demo", "--no-render"],
+                [
+                    CommandLine.arguments[0], "demo", "--premises", "\(documents)", "--db", db, "--out",
+                    "\(folder)/demo", "--no-render",
+                ],
                 quiet: true)
             guard demo.status == 0 else { throw ValidationError("erc demo failed") }
 
@@ -83,12 +88,16 @@ extension BenchCommand {
             for run in runs {
                 print(
                     String(
-                        format: "erc receipts render, %d worker(s): %7.2f s  %7.1f documents/s  %6.0f bytes/document  peak RSS %.1f MB  (%.2fx the reference)",
+                        format:
+                            "erc receipts render, %d worker(s): %7.2f s  %7.1f documents/s  %6.0f bytes/document  peak RSS %.1f MB  (%.2fx the reference)",
                         run.workers, run.measured.seconds, n / run.measured.seconds, Double(run.bytes) / n,
                         Double(run.measured.maxRSSKiB) / 1024, c.seconds / run.measured.seconds))
             }
             if let one = runs.first, let all = runs.last {
-                print(String(format: "Documents on all cores / one: %.2fx; pages per document %.3f", one.measured.seconds / all.measured.seconds, Double(all.pages) / n))
+                print(
+                    String(
+                        format: "Documents on all cores / one: %.2fx; pages per document %.3f",
+                        one.measured.seconds / all.measured.seconds, Double(all.pages) / n))
             }
         }
 

@@ -21,12 +21,14 @@ extension BenchCommand {
 
         func run() throws {
             let connection = try DatabaseLocation(db).open()
-            guard let principal = try connection.first(
-                """
-                SELECT pr.inn FROM postings p JOIN principals pr ON pr.id = p.principal_id
-                WHERE p.period = ? AND p.kind = 'charge' GROUP BY pr.inn ORDER BY COUNT(*) DESC, pr.inn LIMIT 1
-                """, [period])?.string(0),
-                let account = try connection.first("SELECT MIN(account_number) FROM statements WHERE period = ?", [period])?
+            guard
+                let principal = try connection.first(
+                    """
+                    SELECT pr.inn FROM postings p JOIN principals pr ON pr.id = p.principal_id
+                    WHERE p.period = ? AND p.kind = 'charge' GROUP BY pr.inn ORDER BY COUNT(*) DESC, pr.inn LIMIT 1
+                    """, [period])?.string(0),
+                let account = try connection.first(
+                    "SELECT MIN(account_number) FROM statements WHERE period = ?", [period])?
                     .optionalString(0)
             else { throw ValidationError("\(db) has no billed period \(period): run erc bill first") }
             let p = "\(period)"
@@ -46,7 +48,9 @@ extension BenchCommand {
             ]
             let output = NSTemporaryDirectory() + "erc-bench-reconcile-\(getpid()).txt"
             defer { try? FileManager.default.removeItem(atPath: output) }
-            print("erc reconcile on \(DatabaseLocation(db)), period \(period), principal \(principal), account \(account)")
+            print(
+                "erc reconcile on \(DatabaseLocation(db)), period \(period), principal \(principal), account \(account)"
+            )
             for report in reports {
                 let measured = try Measured.run(
                     [CommandLine.arguments[0], "reconcile"] + report + ["--db", db], stdoutPath: output)
@@ -54,7 +58,8 @@ extension BenchCommand {
                 print(
                     String(
                         format: "%@ %8.2f s  peak RSS %6.1f MB  %8d lines  exit %d",
-                        report.joined(separator: " ").padding(toLength: 58, withPad: " ", startingAt: 0), measured.seconds,
+                        report.joined(separator: " ").padding(toLength: 58, withPad: " ", startingAt: 0),
+                        measured.seconds,
                         Double(measured.maxRSSKiB) / 1024, lines, measured.status))
             }
         }

@@ -74,10 +74,17 @@ func report(_ summary: BillingSummary) -> String {
             + "paid \(t.paid), opening \(t.opening), closing \(t.closing)",
     ]
     let columns = ["Principal", "Opening", "Charged", "Recalc.", "Privileges", "Penalties", "Paid", "Closing"]
-    lines.append(columns.enumerated().map { $0 == 0 ? $1.padding(toLength: 12, withPad: " ", startingAt: 0) : $1.leftPadded(to: 15) }.joined())
+    lines.append(
+        columns.enumerated().map {
+            $0 == 0 ? $1.padding(toLength: 12, withPad: " ", startingAt: 0) : $1.leftPadded(to: 15)
+        }.joined())
     for (inn, line) in summary.perPrincipal.sorted(by: { $0.key < $1.key }) {
-        let amounts = [line.opening, line.charged, line.recalculated, line.privileges, line.penalties, line.paid, line.closing]
-        lines.append(inn.padding(toLength: 12, withPad: " ", startingAt: 0) + amounts.map { $0.formatted().leftPadded(to: 15) }.joined())
+        let amounts = [
+            line.opening, line.charged, line.recalculated, line.privileges, line.penalties, line.paid, line.closing,
+        ]
+        lines.append(
+            inn.padding(toLength: 12, withPad: " ", startingAt: 0)
+                + amounts.map { $0.formatted().leftPadded(to: 15) }.joined())
     }
     return lines.joined(separator: "\n")
 }

@@ -13,7 +13,10 @@ struct DB: ParsableCommand {
 
         func run() throws {
             let applied = try Database.migrate(database.location)
-            print(applied.isEmpty ? "Schema is up to date." : "Applied migrations \(applied.map(String.init).joined(separator: ", ")).")
+            print(
+                applied.isEmpty
+                    ? "Schema is up to date."
+                    : "Applied migrations \(applied.map(String.init).joined(separator: ", ")).")
         }
     }
 

@@ -52,7 +52,8 @@ struct DemoCommand: ParsableCommand {
         var rows = 0
         var unchanged = 0
         try db.withConnection { connection in
-            let importer = ExchangeImporter(connection: connection, readings: ReadingsFileRules(today: period.next.firstDay))
+            let importer = ExchangeImporter(
+                connection: connection, readings: ReadingsFileRules(today: period.next.firstDay))
             for (index, file) in files.all.enumerated() {
                 let summary = try importer.importFile(at: file)
                 rows += summary.rows
@@ -65,7 +66,8 @@ struct DemoCommand: ParsableCommand {
             "   \(files.all.count) files, \(rows) records"
                 + (unchanged > 0 ? "; \(unchanged) already imported before, unchanged" : ""))
 
-        print("3. Recording \(files.payments.count) payments made during \(period) (as a bank registry would bring them)")
+        print(
+            "3. Recording \(files.payments.count) payments made during \(period) (as a bank registry would bring them)")
         var paid = Money.zero
         var repeated = 0
         try db.withConnection { connection in
@@ -74,7 +76,8 @@ struct DemoCommand: ParsableCommand {
                 let recorded = try book.record(
                     IncomingPayment(
                         source: "demo-bank", operationId: payment.operationId,
-                        account: try PersonalAccountNumber(payment.account), amount: payment.amount, paidOn: payment.paidOn))
+                        account: try PersonalAccountNumber(payment.account), amount: payment.amount,
+                        paidOn: payment.paidOn))
                 paid += payment.amount
                 if recorded.wasRecordedBefore { repeated += 1 }
             }

@@ -10,7 +10,8 @@ func exportFile(
     createdAt: String
 ) throws -> Int {
     let header = ExchangeHeader(
-        principalINN: inn, period: period, fileId: fileId ?? "ERC-\(kind.rawValue)-\(inn)-\(period)", createdAt: createdAt)
+        principalINN: inn, period: period, fileId: fileId ?? "ERC-\(kind.rawValue)-\(inn)-\(period)",
+        createdAt: createdAt)
     switch kind {
     case .payments:
         let file = try PaymentsFileWriter(path: path, header: header)

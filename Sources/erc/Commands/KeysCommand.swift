@@ -56,7 +56,10 @@ struct KeysCommand: ParsableCommand {
                 Table(
                     headers: ["Id", "Name", "Role", "Scope", "Token starts", "Created", "Revoked"],
                     rows: keys.map {
-                        [String($0.id), $0.name, $0.role.rawValue, $0.scope ?? "", $0.prefix + "…", $0.createdAt, $0.revokedAt ?? ""]
+                        [
+                            String($0.id), $0.name, $0.role.rawValue, $0.scope ?? "", $0.prefix + "…", $0.createdAt,
+                            $0.revokedAt ?? "",
+                        ]
                     }, rightAligned: [0]
                 ).text())
         }

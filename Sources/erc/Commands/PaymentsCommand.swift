@@ -6,7 +6,8 @@ import Storage
 
 struct PaymentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "payments", abstract: "Banks' registries of accepted payments and statements, and the suspense list.",
+        commandName: "payments",
+        abstract: "Banks' registries of accepted payments and statements, and the suspense list.",
         subcommands: [Import.self, Statement.self, Suspense.self])
 
     struct Statement: ParsableCommand {
@@ -28,7 +29,8 @@ struct PaymentsCommand: ParsableCommand {
                 let importer = BankStatementImporter(connection: connection, bank: bank)
                 try importEach(files) { file in
                     let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
-                    let (orders, added) = try importer.importFile(bytes: bytes, name: (file as NSString).lastPathComponent)
+                    let (orders, added) = try importer.importFile(
+                        bytes: bytes, name: (file as NSString).lastPathComponent)
                     print("\(file): \(orders) payment orders, \(added) new")
                 }
             }
@@ -91,16 +93,19 @@ struct PaymentsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let rows = try database.withConnection { try $0.all(
-                """
-                SELECT bank, operation_id, paid_on, account, payer, amount, reason FROM payment_suspense
-                ORDER BY paid_on, bank, operation_id
-                """
-            ).map {
-                Row(
-                    bank: try $0.string(0), operation: try $0.string(1), paidOn: try $0.string(2), account: try $0.string(3),
-                    payer: try $0.string(4), amount: try $0.money(5).formatted(), reason: try $0.string(6))
-            } }
+            let rows = try database.withConnection {
+                try $0.all(
+                    """
+                    SELECT bank, operation_id, paid_on, account, payer, amount, reason FROM payment_suspense
+                    ORDER BY paid_on, bank, operation_id
+                    """
+                ).map {
+                    Row(
+                        bank: try $0.string(0), operation: try $0.string(1), paidOn: try $0.string(2),
+                        account: try $0.string(3),
+                        payer: try $0.string(4), amount: try $0.money(5).formatted(), reason: try $0.string(6))
+                }
+            }
             let table = Table(
                 headers: ["Bank", "Operation", "Paid on", "Account", "Payer", "Amount", "Reason"],
                 rows: rows.map { [$0.bank, $0.operation, $0.paidOn, $0.account, $0.payer, $0.amount, $0.reason] },

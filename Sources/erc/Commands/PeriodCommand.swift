@@ -37,7 +37,10 @@ struct PeriodCommand: ParsableCommand {
 
         func run() throws {
             let closed = try database.withConnection { try PeriodLock(connection: $0).closed() }
-            print(closed.isEmpty ? "No period is closed." : closed.map { "\($0.period)  closed \($0.closedAt)" }.joined(separator: "\n"))
+            print(
+                closed.isEmpty
+                    ? "No period is closed."
+                    : closed.map { "\($0.period)  closed \($0.closedAt)" }.joined(separator: "\n"))
         }
     }
 }

@@ -57,7 +57,8 @@ extension PrincipalsCommand {
                         outcome = .rejected(error)
                     }
                     if let report {
-                        let path = files.count == 1 ? report : "\(report)/\(file.split(separator: "/").last!).report.xml"
+                        let path =
+                            files.count == 1 ? report : "\(report)/\(file.split(separator: "/").last!).report.xml"
                         try ImportReportFile.write(outcome, createdAt: CenterCalendar.nowStamp, to: path)
                     }
                 }
@@ -79,7 +80,10 @@ extension PrincipalsCommand {
                 Every file is validated against its XSD before the command reports success.
                 """)
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "What to write: \(ExchangeKind.allCases.filter { $0 != .importReport }.map(\.rawValue).joined(separator: ", ")).")
+        @Argument(
+            help:
+                "What to write: \(ExchangeKind.allCases.filter { $0 != .importReport }.map(\.rawValue).joined(separator: ", "))."
+        )
         var kind: String
         @Option(help: "The principal's INN.") var principal: String
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
@@ -101,7 +105,8 @@ extension PrincipalsCommand {
                 let rows: Int
                 do {
                     rows = try exportFile(
-                        connection: connection, kind: kind, inn: principal, period: period, path: partial, fileId: fileId,
+                        connection: connection, kind: kind, inn: principal, period: period, path: partial,
+                        fileId: fileId,
                         createdAt: CenterCalendar.nowStamp)
                     try ExchangeFileReader.validate(partial)
                     if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
@@ -110,7 +115,9 @@ extension PrincipalsCommand {
                     try? FileManager.default.removeItem(atPath: partial)
                     throw error
                 }
-                print("\(out): \(kind) of principal \(principal) for \(period), \(rows) rows, valid against \(kind.schemaFileName)")
+                print(
+                    "\(out): \(kind) of principal \(principal) for \(period), \(rows) rows, valid against \(kind.schemaFileName)"
+                )
             }
         }
     }
@@ -125,9 +132,10 @@ func describe(_ summary: ImportSummary) -> String {
         return "\(summary.file): principal \(summary.principalINN) registered with \(summary.rows) services"
     case .charges:
         let period = summary.period.map { " for \($0)" } ?? ""
-        let corrected = summary.replacedFileId.map {
-            "; replaces \($0): \(summary.differences) differences posted as recalculations, \(summary.difference) руб."
-        } ?? ""
+        let corrected =
+            summary.replacedFileId.map {
+                "; replaces \($0): \(summary.differences) differences posted as recalculations, \(summary.difference) руб."
+            } ?? ""
         return "\(summary.file): \(summary.rows) rows\(period), total \(summary.total) руб.\(corrected)"
     default:
         return "\(summary.file): \(summary.rows) \(summary.kind) of principal \(summary.principalINN)"

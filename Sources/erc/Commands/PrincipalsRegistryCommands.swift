@@ -7,7 +7,8 @@ extension PrincipalsCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a principal by hand: a draft, or active when an agreement is given.",
-            discussion: "Every requisite is checked (check digits, account keys against the BIC); all problems are listed.")
+            discussion:
+                "Every requisite is checked (check digits, account keys against the BIC); all problems are listed.")
         @OptionGroup var database: DatabaseOptions
         @Option var name: String
         @Option(help: "\(Principal.Kind.allCases.map(\.rawValue).joined(separator: ", "))") var kind: String
@@ -29,7 +30,8 @@ extension PrincipalsCommand {
         @Option(help: "Fee in basis points of money collected (150 = 1.50 %).") var feeBp: Int?
         @Option(help: "Or a fixed fee per payment, roubles (15,00).") var feePerPayment: String?
         @Option(help: "daily, weekly or monthly.") var payout = "monthly"
-        @Option(help: "center (pays to the center's account) or own (its own account, its own QR code).") var payee = "center"
+        @Option(help: "center (pays to the center's account) or own (its own account, its own QR code).") var payee =
+            "center"
 
         func principal() throws -> (Principal, AgencyAgreement?, [Service]) {
             var problems: [String] = []
@@ -50,7 +52,9 @@ extension PrincipalsCommand {
                 settlement = check { () throws(RequisiteError) in try BankAccount(account, bic: bic) }
             }
             let kind = Principal.Kind(rawValue: kind)
-            if kind == nil { problems.append("kind: one of \(Principal.Kind.allCases.map(\.rawValue).joined(separator: ", "))") }
+            if kind == nil {
+                problems.append("kind: one of \(Principal.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             if bankName.count > 45 { problems.append("bank name: at most 45 characters (the QR code's limit)") }
             var services: [Service] = []
             for text in service {
@@ -75,7 +79,9 @@ extension PrincipalsCommand {
                 let payeeValue = AgencyAgreement.Payee(rawValue: payee)
                 if payeeValue == nil { problems.append("payee: center or own") }
                 guard let signedOn, let effectiveFrom else {
-                    throw ValidationError((problems + ["agreement: --signed-on and --effective-from are required"]).joined(separator: "\n"))
+                    throw ValidationError(
+                        (problems + ["agreement: --signed-on and --effective-from are required"]).joined(
+                            separator: "\n"))
                 }
                 if let fee, let schedule, let payeeValue {
                     agreementValue = AgencyAgreement(
@@ -98,12 +104,15 @@ extension PrincipalsCommand {
             try database.withConnection {
                 try PrincipalRegistry(connection: $0).add(principal, agreement: agreement, services: services)
             }
-            print("Registered \(principal.name), INN \(principal.inn): \(agreement == nil ? "draft (no agreement yet)" : "active from \(agreement!.effectiveFrom)")")
+            print(
+                "Registered \(principal.name), INN \(principal.inn): \(agreement == nil ? "draft (no agreement yet)" : "active from \(agreement!.effectiveFrom)")"
+            )
         }
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List principals with status, services, accounts and fee.")
+        static let configuration = CommandConfiguration(
+            abstract: "List principals with status, services, accounts and fee.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
         @Option(help: "The day whose agreements count (default: today).") var asOf: CalendarDate?
@@ -119,14 +128,18 @@ extension PrincipalsCommand {
             let table = Table(
                 headers: ["INN", "Name", "Kind", "Status", "Since", "Services", "Accounts", "Fee", "Payee"],
                 rows: list.map {
-                    [$0.inn, $0.name, $0.kind, $0.status, $0.statusSince ?? "", String($0.services), String($0.accounts), $0.fee ?? "", $0.payee ?? ""]
+                    [
+                        $0.inn, $0.name, $0.kind, $0.status, $0.statusSince ?? "", String($0.services),
+                        String($0.accounts), $0.fee ?? "", $0.payee ?? "",
+                    ]
                 }, rightAligned: [5, 6])
             print(format == .csv ? table.csv() : table.text())
         }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one principal: requisites, agreements, services, tariffs, history.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one principal: requisites, agreements, services, tariffs, history.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The principal's INN.") var inn: String
         @Option(help: "text or json.") var format = "text"
@@ -141,7 +154,8 @@ extension PrincipalsCommand {
             var lines = [
                 "\(p.name) (\(p.kind.rawValue)), status \(details.status)",
                 "INN \(p.inn)  KPP \(p.kpp)  OGRN \(p.ogrn)",
-                "Address: \(p.address)", "Phone: \(p.phone)" + (p.email.map { "  E-mail: \($0)" } ?? "")
+                "Address: \(p.address)",
+                "Phone: \(p.phone)" + (p.email.map { "  E-mail: \($0)" } ?? "")
                     + (p.contactPerson.map { "  Contact: \($0)" } ?? ""),
                 "Bank: \(p.bankDetails.bankName), BIC \(p.bankDetails.bic), corr. \(p.bankDetails.correspondentAccount), account \(p.bankDetails.account)",
                 "Serves: \(details.houses) houses, \(details.accounts) accounts, \(details.meters) meters",
@@ -154,7 +168,8 @@ extension PrincipalsCommand {
             for service in details.services {
                 let tariffs = details.tariffs.filter { $0.serviceCode == service.code }
                     .map { "\($0.price) руб./\(service.unit) from \($0.effectiveFrom)" }.joined(separator: "; ")
-                lines.append("  \(service.code)  \(service.name) (\(service.unit))" + (tariffs.isEmpty ? "" : ": \(tariffs)"))
+                lines.append(
+                    "  \(service.code)  \(service.name) (\(service.unit))" + (tariffs.isEmpty ? "" : ": \(tariffs)"))
             }
             lines.append("History:")
             lines += details.history.map { "  \($0.effectiveOn) \($0.status)" + ($0.reason.map { " (\($0))" } ?? "") }
@@ -193,7 +208,8 @@ extension PrincipalsCommand {
     }
 
     struct Suspend: StatusChangeCommand {
-        static let configuration = CommandConfiguration(abstract: "Suspend a principal: its charges are not billed until resumed.")
+        static let configuration = CommandConfiguration(
+            abstract: "Suspend a principal: its charges are not billed until resumed.")
         static let target = PrincipalStatus.suspended
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The principal's INN.") var inn: String

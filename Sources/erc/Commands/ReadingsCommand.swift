@@ -29,8 +29,12 @@ struct ReadingsCommand: ParsableCommand {
         @Option(help: "Idempotency key of the request.") var key: String?
 
         func validate() throws {
-            guard MeterReading.Channel(rawValue: channel) != nil else { throw ValidationError("unknown --channel \(channel)") }
-            guard parseValue(value) != nil else { throw ValidationError("--value must be a number with up to 3 decimals") }
+            guard MeterReading.Channel(rawValue: channel) != nil else {
+                throw ValidationError("unknown --channel \(channel)")
+            }
+            guard parseValue(value) != nil else {
+                throw ValidationError("--value must be a number with up to 3 decimals")
+            }
         }
 
         func parseValue(_ text: String) -> Int64? { parseMilli(text) }
@@ -39,9 +43,12 @@ struct ReadingsCommand: ParsableCommand {
             let today = CenterCalendar.today
             let submission = ReadingSubmission(
                 account: account, meter: meter, valueMilli: parseValue(value)!, takenOn: takenOn ?? today,
-                channel: MeterReading.Channel(rawValue: channel)!, receivedAt: CenterCalendar.nowStamp, idempotencyKey: key)
+                channel: MeterReading.Channel(rawValue: channel)!, receivedAt: CenterCalendar.nowStamp,
+                idempotencyKey: key)
             do {
-                let ack = try database.withConnection { try ReadingIntake(connection: $0, today: today).submit(submission) }
+                let ack = try database.withConnection {
+                    try ReadingIntake(connection: $0, today: today).submit(submission)
+                }
                 var line = "accepted: acknowledgement \(ack.id), counts for \(ack.period)"
                 if let original = ack.duplicateOf { line += ", the same as reading \(original)" }
                 if !ack.flags.isEmpty { line += ", flags: \(ack.flags.map(\.rawValue).joined(separator: ", "))" }

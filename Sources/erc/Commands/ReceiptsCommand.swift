@@ -55,7 +55,8 @@ struct ReceiptsCommand: ParsableCommand {
             let path = out ?? "\(account.value)-\(period).pdf"
             var found = false
             try database.withConnection { connection in
-                try EPDLoader(connection: connection, center: .demo).forEachDocument(period: period, .account(account)) {
+                try EPDLoader(connection: connection, center: .demo).forEachDocument(period: period, .account(account))
+                {
                     try EPDRenderer().render($0, to: path)
                     found = true
                 }
@@ -79,7 +80,8 @@ func render(
     }
     let progress = Progress("rendering ЕПД \(period)", total: Int(count))
     let run = RenderRun(
-        database: database, period: period, outputDirectory: out, center: .demo, renderer: EPDRenderer(charset: charset),
+        database: database, period: period, outputDirectory: out, center: .demo,
+        renderer: EPDRenderer(charset: charset),
         workers: workers, documentsPerFile: documentsPerFile)
     let (summary, manifest) = try run.run { progress.update($0) }
     progress.finish()
@@ -90,6 +92,7 @@ func render(
 
 func describe(_ summary: RenderSummary, out: String) -> String {
     let perDocument = summary.documents > 0 ? summary.bytes / summary.documents : 0
-    return "Rendered \(summary.documents) ЕПД (\(summary.pages) pages, \(perDocument / 1024) KB each) in \(summary.files) "
+    return
+        "Rendered \(summary.documents) ЕПД (\(summary.pages) pages, \(perDocument / 1024) KB each) in \(summary.files) "
         + "files into \(out), with manifest.csv and manifest.json"
 }

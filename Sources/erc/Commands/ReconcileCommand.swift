@@ -1,8 +1,8 @@
 import ArgumentParser
 import Billing
-import Principals
 import Core
 import Foundation
+import Principals
 import Storage
 
 struct ReconcileCommand: ParsableCommand {
@@ -32,10 +32,13 @@ struct ReconcileCommand: ParsableCommand {
             let table = Table(
                 headers: ["Recipient", "INN", "KPP", "Account", "BIC", "Bank", "Amount", "Purpose"],
                 rows: payouts.filter { $0.payout.kopecks > 0 }.map {
-                    [$0.name, $0.inn, $0.kpp, $0.account, $0.bic, $0.bankName, $0.payout.decimalString,
-                     "Перечисление средств по агентскому договору \($0.agreement) за \(period.russianName), без НДС"]
+                    [
+                        $0.name, $0.inn, $0.kpp, $0.account, $0.bic, $0.bankName, $0.payout.decimalString,
+                        "Перечисление средств по агентскому договору \($0.agreement) за \(period.russianName), без НДС",
+                    ]
                 })
-            try Data(("\u{FEFF}" + table.csv(separator: ";")).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try Data(("\u{FEFF}" + table.csv(separator: ";")).utf8).write(
+                to: URL(fileURLWithPath: path), options: .atomic)
         }
 
         func run() throws {
@@ -46,12 +49,23 @@ struct ReconcileCommand: ParsableCommand {
                 let fees = payouts.reduce(Money.zero) { $0 + $1.fee }
                 let paid = payouts.reduce(Money.zero) { $0 + $1.payout }
                 do {
-                    let rows = payouts.map {
-                        [$0.inn, $0.name, $0.agreement, String($0.payments), $0.collected.formatted(), $0.fee.formatted(),
-                         $0.payout.formatted(), "\($0.account) \($0.bic)"]
-                    } + [["Total", "", "", String(payouts.reduce(0) { $0 + $1.payments }), collected.formatted(), fees.formatted(), paid.formatted(), ""]]
+                    let rows =
+                        payouts.map {
+                            [
+                                $0.inn, $0.name, $0.agreement, String($0.payments), $0.collected.formatted(),
+                                $0.fee.formatted(),
+                                $0.payout.formatted(), "\($0.account) \($0.bic)",
+                            ]
+                        } + [
+                            [
+                                "Total", "", "", String(payouts.reduce(0) { $0 + $1.payments }), collected.formatted(),
+                                fees.formatted(), paid.formatted(), "",
+                            ]
+                        ]
                     let table = Table(
-                        headers: ["INN", "Principal", "Agreement", "Payments", "Collected", "Fee", "Payout", "Account, BIC"],
+                        headers: [
+                            "INN", "Principal", "Agreement", "Payments", "Collected", "Fee", "Payout", "Account, BIC",
+                        ],
                         rows: rows, rightAligned: [3, 4, 5, 6])
                     try emit(table, json: payouts, name: "payouts", format: format, csv: csv)
                 }
@@ -82,15 +96,32 @@ struct ReconcileCommand: ParsableCommand {
 
         func run() throws {
             try database.withConnection { connection in
-                let report = try PrincipalSettlements(connection: connection, inn: principal).agentReport(period: period)
-                print("Agent's report to \(principal) for \(period), agreement \(report.agreementNumber), fee \(report.feeRule)")
-                let rows = report.lines.map {
-                    [$0.serviceCode, String($0.payments), $0.collected.formatted(), $0.fee.formatted(), $0.payout.formatted()]
-                } + [["Total", String(report.lines.reduce(0) { $0 + $1.payments }), report.collected.formatted(), report.fee.formatted(), report.payout.formatted()]]
-                print(Table(headers: ["Service", "Payments", "Collected", "Fee", "Payout"], rows: rows, rightAligned: [1, 2, 3, 4]).text())
+                let report = try PrincipalSettlements(connection: connection, inn: principal).agentReport(
+                    period: period)
+                print(
+                    "Agent's report to \(principal) for \(period), agreement \(report.agreementNumber), fee \(report.feeRule)"
+                )
+                let rows =
+                    report.lines.map {
+                        [
+                            $0.serviceCode, String($0.payments), $0.collected.formatted(), $0.fee.formatted(),
+                            $0.payout.formatted(),
+                        ]
+                    } + [
+                        [
+                            "Total", String(report.lines.reduce(0) { $0 + $1.payments }), report.collected.formatted(),
+                            report.fee.formatted(), report.payout.formatted(),
+                        ]
+                    ]
+                print(
+                    Table(
+                        headers: ["Service", "Payments", "Collected", "Fee", "Payout"], rows: rows,
+                        rightAligned: [1, 2, 3, 4]
+                    ).text())
                 if let xml {
                     _ = try exportFile(
-                        connection: connection, kind: .agentReport, inn: principal, period: period, path: xml, fileId: nil,
+                        connection: connection, kind: .agentReport, inn: principal, period: period, path: xml,
+                        fileId: nil,
                         createdAt: CenterCalendar.nowStamp)
                     print("Written \(xml)")
                 }
@@ -122,9 +153,17 @@ struct ReconcileCommand: ParsableCommand {
             var rows: [[String]] = []
             for (inn, line) in aging.sorted(by: { $0.key < $1.key }) {
                 total += line
-                rows.append([inn] + [line.notDue, line.upTo30, line.upTo90, line.upTo180, line.over180, line.total].map { $0.formatted() })
+                rows.append(
+                    [inn]
+                        + [line.notDue, line.upTo30, line.upTo90, line.upTo180, line.over180, line.total].map {
+                            $0.formatted()
+                        })
             }
-            rows.append(["Total"] + [total.notDue, total.upTo30, total.upTo90, total.upTo180, total.over180, total.total].map { $0.formatted() })
+            rows.append(
+                ["Total"]
+                    + [total.notDue, total.upTo30, total.upTo90, total.upTo180, total.over180, total.total].map {
+                        $0.formatted()
+                    })
             let table = Table(
                 headers: ["Principal", "Not due", "0-30", "31-90", "91-180", "Over 180", "Total"], rows: rows,
                 rightAligned: Set(1...6))
@@ -157,9 +196,12 @@ struct ReconcileCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             print(
-                "The books balance in \(period): \(principals) principals, every statement, payment and payout, to the kopeck.")
+                "The books balance in \(period): \(principals) principals, every statement, payment and payout, to the kopeck."
+            )
             for (inn, status, balance) in try ledger.inactiveBalances(period: period) {
-                print("  Not on the statements: principal \(inn) is \(status), its balance \(balance.formatted()) руб. stays in the journal.")
+                print(
+                    "  Not on the statements: principal \(inn) is \(status), its balance \(balance.formatted()) руб. stays in the journal."
+                )
             }
         }
     }
@@ -187,7 +229,10 @@ struct ReconcileCommand: ParsableCommand {
             var total = Billing.Turnover()
             for (_, line) in lines { total += line }
             func cells(_ key: String, _ t: Billing.Turnover) -> [String] {
-                [key] + [t.opening, t.charged, t.recalculated, t.privileges, t.penalties, t.paid, t.closing].map { $0.formatted() }
+                [key]
+                    + [t.opening, t.charged, t.recalculated, t.privileges, t.penalties, t.paid, t.closing].map {
+                        $0.formatted()
+                    }
             }
             let table = Table(
                 headers: [by, "Opening", "Charged", "Recalculated", "Privileges", "Penalties", "Paid", "Closing"],

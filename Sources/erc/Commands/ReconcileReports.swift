@@ -19,12 +19,15 @@ extension ReconcileCommand {
         @Option(help: "Only this principal (INN).") var principal: String?
         @Option(help: "Only debts of at least this many roubles.") var minDebt: String = "0.01"
         @Flag(help: "Show the debt by days past due.") var aging = false
-        @Option(help: "The day days past due are counted to (default: the 1st of the next month).") var asOf: CalendarDate?
+        @Option(help: "The day days past due are counted to (default: the 1st of the next month).") var asOf:
+            CalendarDate?
         @Option(help: "table, csv, json or xml.") var format: ReportFormat = .table
         @OptionGroup var csv: CSVOptions
 
         func validate() throws {
-            guard Money(parsing: minDebt) != nil else { throw ValidationError("--min-debt must be an amount in roubles") }
+            guard Money(parsing: minDebt) != nil else {
+                throw ValidationError("--min-debt must be an amount in roubles")
+            }
         }
 
         func run() throws {
@@ -36,8 +39,10 @@ extension ReconcileCommand {
                     line.debt.formatted(), line.penalties.formatted(),
                 ]
                 if aging {
-                    cells += [line.aging.notDue, line.aging.upTo30, line.aging.upTo90, line.aging.upTo180, line.aging.over180]
-                        .map { $0.formatted() }
+                    cells += [
+                        line.aging.notDue, line.aging.upTo30, line.aging.upTo90, line.aging.upTo180, line.aging.over180,
+                    ]
+                    .map { $0.formatted() }
                 }
                 return cells
             }
@@ -54,22 +59,27 @@ extension ReconcileCommand {
                 return
             }
             var lines: [DebtorLine] = []
-            try ledger.debtors(period: period, asOf: asOf, principal: principal, minimumDebt: minimum) { lines.append($0) }
+            try ledger.debtors(period: period, asOf: asOf, principal: principal, minimumDebt: minimum) {
+                lines.append($0)
+            }
             let debt = lines.reduce(Money.zero) { $0 + $1.debt }
             let penalties = lines.reduce(Money.zero) { $0 + $1.penalties }
             let table = Table(headers: headers, rows: lines.map(cells), rightAligned: Set(5..<headers.count))
             try emit(
                 table, json: lines, name: "debtors", format: format, csv: csv,
-                footer: "\(lines.count) debtors, debt \(debt.formatted()) руб., penalties \(penalties.formatted()) руб.")
+                footer: "\(lines.count) debtors, debt \(debt.formatted()) руб., penalties \(penalties.formatted()) руб."
+            )
         }
     }
 
     struct Act: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A reconciliation act (акт сверки) with a principal, for one premises or all, with running balance.")
+            abstract:
+                "A reconciliation act (акт сверки) with a principal, for one premises or all, with running balance.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "The principal's INN.") var principal: String
-        @Option(help: "One personal account (default: all the principal's premises, summed by day).") var account: String?
+        @Option(help: "One personal account (default: all the principal's premises, summed by day).") var account:
+            String?
         @Option(help: "First day, YYYY-MM-DD.") var from: CalendarDate
         @Option(help: "Last day, YYYY-MM-DD.") var to: CalendarDate
         @Option(help: "table, csv, json or xml.") var format: ReportFormat = .table
@@ -82,12 +92,18 @@ extension ReconcileCommand {
         func run() throws {
             let act = try ReceivablesLedger(database: try database.open()).act(
                 principal: principal, account: account, from: from, to: to)
-            let rows = [["", "balance before \(from.russian)", "", "", act.opening.formatted()]]
-                + act.entries.map { [$0.day.russian, $0.kind, $0.period.description, $0.amount.formatted(), $0.balance.formatted()] }
+            let rows =
+                [["", "balance before \(from.russian)", "", "", act.opening.formatted()]]
+                + act.entries.map {
+                    [$0.day.russian, $0.kind, $0.period.description, $0.amount.formatted(), $0.balance.formatted()]
+                }
                 + [["", "balance at \(to.russian)", "", "", act.closing.formatted()]]
-            let table = Table(headers: ["Day", "Movement", "Period", "Amount", "Balance"], rows: rows, rightAligned: [3, 4])
+            let table = Table(
+                headers: ["Day", "Movement", "Period", "Amount", "Balance"], rows: rows, rightAligned: [3, 4])
             if format == .table {
-                print("Reconciliation act: \(principal)\(account.map { ", account \($0)" } ?? ", all premises"), \(from.russian) - \(to.russian)")
+                print(
+                    "Reconciliation act: \(principal)\(account.map { ", account \($0)" } ?? ", all premises"), \(from.russian) - \(to.russian)"
+                )
             }
             try emit(table, json: act, name: "act", format: format, csv: csv)
         }
@@ -116,13 +132,17 @@ extension ReconcileCommand {
                 do {
                     let table = Table(
                         headers: [
-                            "Bank", "Order", "Date", "Lines", "Paid", "Transferred", "Fee", "Recorded", "Suspense", "Repeated",
+                            "Bank", "Order", "Date", "Lines", "Paid", "Transferred", "Fee", "Recorded", "Suspense",
+                            "Repeated",
                             "Statement",
                         ],
                         rows: registries.map {
-                            [$0.bank, $0.paymentOrder, $0.orderDate.russian, String($0.lines), $0.total.formatted(),
-                             $0.transferred.formatted(), $0.fee.formatted(), $0.recorded.formatted(), $0.suspense.formatted(),
-                             $0.repeated.formatted(), $0.statement?.formatted() ?? "not imported"]
+                            [
+                                $0.bank, $0.paymentOrder, $0.orderDate.russian, String($0.lines), $0.total.formatted(),
+                                $0.transferred.formatted(), $0.fee.formatted(), $0.recorded.formatted(),
+                                $0.suspense.formatted(),
+                                $0.repeated.formatted(), $0.statement?.formatted() ?? "not imported",
+                            ]
                         }, rightAligned: Set(3...10))
                     if registries.isEmpty && format == .table {
                         print("No registry in \(period).")
@@ -131,7 +151,9 @@ extension ReconcileCommand {
                     }
                 }
                 let differences = registries.flatMap { registry in
-                    registry.differences.map { "\(registry.bank) order \(registry.paymentOrder) of \(registry.orderDate.russian): \($0)" }
+                    registry.differences.map {
+                        "\(registry.bank) order \(registry.paymentOrder) of \(registry.orderDate.russian): \($0)"
+                    }
                 }
                 for difference in differences + orphans { Terminal.error(difference) }
                 if !differences.isEmpty || !orphans.isEmpty { throw ExitCode(1) }

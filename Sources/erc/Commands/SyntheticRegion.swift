@@ -65,11 +65,15 @@ struct SyntheticRegion {
             for index in start..<end {
                 let account = Self.account(index)
                 if index % 100 == 0 {
-                    houses.append([.text("H\(index / 100)"), .text("454000"), .text("Челябинск"), .text("ул. Тестовая"), .text("\(index / 100 + 1)")])
+                    houses.append([
+                        .text("H\(index / 100)"), .text("454000"), .text("Челябинск"), .text("ул. Тестовая"),
+                        .text("\(index / 100 + 1)"),
+                    ])
                 }
                 let area = Int64(random.int(2_800...9_800))
                 accounts.append([
-                    .text(account), .text("H\(index / 100)"), .integer(Int64(index % 100 / 25 + 1)), .text("\(index % 100 + 1)"),
+                    .text(account), .text("H\(index / 100)"), .integer(Int64(index % 100 / 25 + 1)),
+                    .text("\(index % 100 + 1)"),
                     .integer(area), .integer(Int64(random.int(1...5))), .text("Плательщик \(index + 1)"),
                 ])
                 for service in 0..<services {
@@ -79,8 +83,10 @@ struct SyntheticRegion {
                         let tariff = Int64(1_000 + service * 137)
                         postings.append(
                             Posting(
-                                account: account, principalId: Int64(service + 1), serviceCode: "S\(service)", period: period,
-                                kind: .charge, amount: Money.charge(volumeMilli: volume, tariff: Money(kopecks: tariff)),
+                                account: account, principalId: Int64(service + 1), serviceCode: "S\(service)",
+                                period: period,
+                                kind: .charge,
+                                amount: Money.charge(volumeMilli: volume, tariff: Money(kopecks: tariff)),
                                 volumeMilli: volume, tariff: Money(kopecks: tariff), countsFrom: period.firstDay,
                                 source: .unsourced))
                     }
@@ -88,9 +94,11 @@ struct SyntheticRegion {
                 if index % 10 == 0 {
                     postings.append(
                         Posting(
-                            account: account, principalId: Int64(services), serviceCode: "S\(services - 1)", period: period,
+                            account: account, principalId: Int64(services), serviceCode: "S\(services - 1)",
+                            period: period,
                             kind: .opening, amount: Money(kopecks: Int64(random.int(1_000...500_000))),
-                            countsFrom: period.firstDay, forPeriod: period.previous.previous.previous, source: .unsourced))
+                            countsFrom: period.firstDay, forPeriod: period.previous.previous.previous,
+                            source: .unsourced))
                 }
             }
             try connection.withTransaction {
@@ -98,9 +106,12 @@ struct SyntheticRegion {
                     into: "houses", columns: ["code", "postal_code", "city", "street", "number"], rows: houses)
                 try connection.bulkInsert(
                     into: "accounts",
-                    columns: ["number", "house_code", "entrance", "apartment", "area_centi", "residents", "owner_name"],
+                    columns: [
+                        "number", "house_code", "entrance", "apartment", "area_centi", "residents", "owner_name",
+                    ],
                     rows: accounts)
-                try connection.bulkInsert(into: "principal_accounts", columns: ["principal_id", "account_number"], rows: links)
+                try connection.bulkInsert(
+                    into: "principal_accounts", columns: ["principal_id", "account_number"], rows: links)
                 try PostingWriter(connection: connection).append(postings)
             }
             start = end

@@ -12,7 +12,8 @@ struct DatabaseOptions: ParsableArguments {
 
     func validate() throws {
         if let url, url.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw ValidationError("--db is empty: name an SQLite file or a postgres:// URL, or leave the option out for erc.sqlite")
+            throw ValidationError(
+                "--db is empty: name an SQLite file or a postgres:// URL, or leave the option out for erc.sqlite")
         }
     }
 

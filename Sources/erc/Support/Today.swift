@@ -4,7 +4,8 @@ import Storage
 
 /// The center's calendar: days are local to Asia/Yekaterinburg (UTC+5), the configured zone.
 enum CenterCalendar {
-    static let timeZone = TimeZone(identifier: ProcessInfo.processInfo.environment["ERC_TIME_ZONE"] ?? "Asia/Yekaterinburg")
+    static let timeZone =
+        TimeZone(identifier: ProcessInfo.processInfo.environment["ERC_TIME_ZONE"] ?? "Asia/Yekaterinburg")
         ?? TimeZone(secondsFromGMT: 5 * 3600)!
 
     /// Today in the center's zone: a default for commands a person runs, never read inside a

@@ -64,7 +64,8 @@ enum Region {
     static let files: Result<Files, any Error> = Result {
         let folder = try TemporaryDirectory("erc-region")
         let generated = try erc(
-            ["demo", "--premises", "\(premises)", "--seed", "7", "--files-only", "--out", folder.file("demo")], in: folder.path)
+            ["demo", "--premises", "\(premises)", "--seed", "7", "--files-only", "--out", folder.file("demo")],
+            in: folder.path)
         guard generated.status == 0 else { throw Failure("erc demo --files-only failed: \(generated.stderr)") }
         let exchange = folder.file("demo/exchange")
         let names = try FileManager.default.contentsOfDirectory(atPath: exchange)
