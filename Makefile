@@ -1,11 +1,11 @@
 # erc: two commands do everything on a fresh Debian machine (as root, or with sudo):
 #   make demo   install what is missing, build, run one month end to end on SQLite
-#   make test   the same, plus a throwaway PostgreSQL cluster, then every test
+#   make test   swift format lint, the same set-up plus a throwaway PostgreSQL cluster, then every test
 
 SWIFT ?= swift
 ERC := .build/debug/erc
 
-.PHONY: all setup build demo test test-sqlite clean
+.PHONY: all setup build demo test lint clean
 
 all: build
 
@@ -18,7 +18,10 @@ build: setup
 demo: build
 	$(ERC) demo
 
-test:
+lint:
+	scripts/validate.sh
+
+test: lint
 	scripts/setup.sh test
 	$(SWIFT) build --build-tests
 	scripts/with-postgres.sh $(SWIFT) test --skip-build

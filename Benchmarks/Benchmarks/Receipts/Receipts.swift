@@ -8,8 +8,9 @@ import Receipts
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration.maxDuration = .seconds(5)
 
-    Benchmark("render one ЕПД to a file", configuration: .init(metrics: [.wallClock, .throughput, .peakMemoryResident]))
-    { benchmark in
+    Benchmark(
+        "render one ЕПД to a file", configuration: .init(metrics: [.wallClock, .throughput, .peakMemoryResident])
+    ) { benchmark in
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("erc-bench-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let document = sampleDocument()
@@ -28,7 +29,8 @@ func sampleDocument() -> EPDDocument {
         ("Холодное водоснабжение", "м³", 11_420, 4_289), ("Водоотведение", "м³", 16_472, 3_184),
         ("Отопление", "Гкал", 1_040, 248_900), ("Горячее водоснабжение", "м³", 6_208, 22_341),
         ("Электроснабжение", "кВт·ч", 308_000, 528), ("Обращение с ТКО", "чел.", 4_000, 10_650),
-        ("Взнос на капитальный ремонт", "м²", 59_100, 1_345), ("Содержание и ремонт жилого помещения", "м²", 59_100, 2_850),
+        ("Взнос на капитальный ремонт", "м²", 59_100, 1_345),
+        ("Содержание и ремонт жилого помещения", "м²", 59_100, 2_850),
         ("Домофон", "шт.", 1_000, 6_500), ("Коллективная антенна", "шт.", 1_000, 12_000),
     ]
     var blocks: [EPDDocument.PrincipalBlock] = []
