@@ -1,7 +1,7 @@
 public import Foundation
 
 #if canImport(FoundationNetworking)
-public import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// An answer from erc's API, as a client sees it.
@@ -12,8 +12,9 @@ public struct HTTPAnswer: Sendable {
 
     /// The body as a JSON object (empty when it is not one).
     public var json: [String: any Sendable] {
-        ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]).map { $0.mapValues { $0 as! any Sendable } }
-            ?? [:]
+        // JSONSerialization gives property-list values (strings, numbers, arrays, dictionaries):
+        // all Sendable.
+        ((try? JSONSerialization.jsonObject(with: body)) as? [String: any Sendable]) ?? [:]
     }
 
     public subscript(key: String) -> String? {

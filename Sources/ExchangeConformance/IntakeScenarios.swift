@@ -1,5 +1,5 @@
-public import Billing
-public import Core
+import Billing
+import Core
 public import ERCTestSupport
 import Foundation
 import Intake

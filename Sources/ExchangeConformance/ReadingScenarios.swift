@@ -1,4 +1,4 @@
-public import Core
+import Core
 public import ERCTestSupport
 import Intake
 public import Storage

@@ -1,4 +1,4 @@
-public import Core
+import Core
 public import Storage
 
 /// Who holds an API key and what it may touch.

@@ -8,7 +8,7 @@ import Metrics
 import NIOCore
 import Prometheus
 import ServiceLifecycle
-public import Storage
+import Storage
 
 /// What every route shares: the database lanes, the key cache, the infomat sessions, the
 /// center's clock and reading rules, and the metrics registry.

@@ -1,6 +1,6 @@
 import Core
 import Foundation
-public import Hummingbird
+import Hummingbird
 import NIOConcurrencyHelpers
 
 /// Keys already looked up, for a few seconds: a kiosk sending readings every few milliseconds

@@ -101,7 +101,7 @@ extension ReceivablesLedger {
 
 /// What a pass premises by premises makes of one range of accounts: it takes the premises one
 /// by one and gives a result (sums per principal, debtor lines).
-protocol PremisesFolder {
+protocol PremisesFolder: SendableMetatype {
     associatedtype Result: Sendable
     mutating func add(account: String, owner: String, address: String, groups: [ServiceKey: [JournalEntry]]) throws
     var result: Result { get }

@@ -1,4 +1,4 @@
-public import Core
+import Core
 
 /// A principal's service on a premises: the unit of a statement line and of the ledger.
 public struct ServiceKey: Sendable, Hashable, Comparable {

@@ -1,4 +1,4 @@
-public import Core
+import Core
 public import Storage
 
 /// An idempotency key used before for a different request.

@@ -1,4 +1,4 @@
-public import Core
+import Core
 
 /// How one bank's registry of accepted payments is laid out, agreed per contract: the charset,
 /// and which `;`-separated field holds what. The default is the classic layout of DOMAIN.md 5.2:

@@ -1,4 +1,4 @@
-public import Core
+import Core
 
 /// Writes one exchange file of a kind, a record at a time (constant memory for files of
 /// millions of rows): the header on creation, records with the kind's `add` methods, and the

@@ -1,4 +1,4 @@
-public import Core
+import Core
 
 /// Writes the XML report of one import for the principal (`import-report-1.xsd`): accepted,
 /// already imported, or rejected with every problem.

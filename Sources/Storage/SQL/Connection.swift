@@ -1,4 +1,4 @@
-public import Core
+import Core
 
 /// The SQL dialect of a connection, for the few places the two drivers differ.
 public enum SQLDialect: String, Sendable {

@@ -101,7 +101,7 @@ extension PrincipalsCommand {
 
         func run() throws {
             let (principal, agreement, services) = try principal()
-            try database.withConnection {
+            _ = try database.withConnection {
                 try PrincipalRegistry(connection: $0).add(principal, agreement: agreement, services: services)
             }
             print(

@@ -46,8 +46,7 @@ extension ReconcileCommand {
                 }
                 return cells
             }
-            let ledger = try ReceivablesLedger(database: try database.open())
-                .reading()
+            let ledger = ReceivablesLedger(database: try database.open()).reading()
             let asOf = asOf ?? period.next.firstDay
             let minimum = Money(parsing: minDebt)!
             if format == .csv {
