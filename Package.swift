@@ -49,9 +49,6 @@ let package = Package(
         .systemLibrary(
             name: "CQREncode", pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"]), .brew(["qrencode"])]),
-        .systemLibrary(
-            name: "CCrypto", pkgConfig: "libcrypto",
-            providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
         // libhpdf 2.3.0 on Debian ships no .pc file: the module map links hpdf.
         .systemLibrary(name: "CHaru", providers: [.apt(["libhpdf-dev"]), .brew(["libharu"])]),
 
@@ -59,7 +56,7 @@ let package = Package(
         .target(name: "Core"),
         .target(name: "Storage", dependencies: ["Core", "CSQLite", "CLibPQ"]),
         .target(
-            name: "Principals", dependencies: ["Core", "Storage", "CLibXML2", "CCrypto"],
+            name: "Principals", dependencies: ["Core", "Storage", "CLibXML2"],
             // Schemas/ at the top of the repository, linked in and compiled into the binary.
             resources: [
                 "common", "principal", "accounts", "meters", "tariffs", "charges",

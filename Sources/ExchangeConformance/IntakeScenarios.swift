@@ -69,7 +69,7 @@ public enum IntakeScenarios {
             _ = try importer.importFile(
                 bytes: Array(statement([("92", "31.11.2026", "1,2,3")], end: false).utf8), name: "broken.txt")
             throw RoundTripFailure(kind: "statement", message: "a broken statement was accepted")
-        } catch let error as RegistryError {
+        } catch let error as BankFileError {
             try expect(
                 error.problems.map(\.field) == ["Дата", "Сумма", "КонецФайла"], "statement problems: \(error.problems)")
         }
@@ -164,7 +164,7 @@ public enum IntakeScenarios {
         do {
             _ = try importer.importFile(at: conflictPath)
             throw RoundTripFailure(kind: "registry import", message: "a conflicting registry was accepted")
-        } catch is RegistryError {}
+        } catch is BankFileError {}
         try expect(
             try connection.scalar("SELECT COUNT(*) FROM postings") == postingsAfter,
             "a refused registry stored postings")

@@ -18,25 +18,9 @@ struct ChargeCalculatorTests {
         }
     }
 
-    @Test("no reading: the average for three periods, then the norm")
-    func missingReadings() throws {
-        let recent: [Int64] = [9_000, 11_000, 10_500, 9_800, 10_200, 12_000, 8_000]
-        // The last six months: 11 000 + 10 500 + 9 800 + 10 200 + 12 000 + 8 000 = 61 500 / 6 = 10 250.
-        #expect(
-            try ChargeCalculator.volume(
-                .missingReading(
-                    recentVolumesMilli: recent, periodsWithoutReading: 1, normPerResidentMilli: 4_850, residents: 3))
-                == 10_250)
-        #expect(
-            try ChargeCalculator.volume(
-                .missingReading(
-                    recentVolumesMilli: recent, periodsWithoutReading: 3, normPerResidentMilli: 4_850, residents: 3))
-                == 10_250)
-        #expect(
-            try ChargeCalculator.volume(
-                .missingReading(
-                    recentVolumesMilli: recent, periodsWithoutReading: 4, normPerResidentMilli: 4_850, residents: 3))
-                == 14_550)
+    /// Without a reading the average, then the norm: `MeteredVolumeTests` (the rule billing uses).
+    @Test("norms, area and fixed volumes")
+    func volumes() throws {
         #expect(try ChargeCalculator.volume(.normPerResident(normMilli: 4_850, residents: 2)) == 9_700)
         #expect(try ChargeCalculator.volume(.perArea(areaCenti: 5_430)) == 54_300)
         #expect(try ChargeCalculator.volume(.fixed) == 1_000)
@@ -61,11 +45,7 @@ struct ChargeCalculatorTests {
         }
     }
 
-    @Test func zonesAndPrivileges() {
-        #expect(
-            ChargeCalculator.zoned([(210_000, Money(kopecks: 612)), (95_000, Money(kopecks: 318))]).map(\.kopecks) == [
-                128_520, 30_210,
-            ])
+    @Test func privileges() {
         // 50 % for one of three residents on 1 500.00: 250.00 off, as its own line.
         #expect(
             ChargeCalculator.privilege(charge: Money(kopecks: 150_000), entitledResidents: 1, residents: 3, percent: 50)

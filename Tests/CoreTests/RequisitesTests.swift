@@ -28,6 +28,18 @@ struct RequisitesTests {
         #expect(INN.completing("5001007322")?.value == "500100732259")
     }
 
+    @Test("the demo center's requisites pass their checks")
+    func demoCenter() throws {
+        let center = Center.demo
+        let bic = try BIC(center.bankDetails.bic.value)
+        #expect(try INN(center.inn.value) == center.inn)
+        #expect(try KPP(center.kpp.value) == center.kpp)
+        #expect(try BankAccount(center.bankDetails.account.value, bic: bic) == center.bankDetails.account)
+        #expect(
+            try BankAccount(correspondent: center.bankDetails.correspondentAccount.value, bic: bic)
+                == center.bankDetails.correspondentAccount)
+    }
+
     @Test func kpp() throws {
         _ = try KPP("770401001")
         _ = try KPP("7704AB001")

@@ -73,7 +73,7 @@ struct RegistryImporterTests {
             #expect(lines.contains("bad.txt:4: count: says 4 payments, the file has 3"))
         }
         // Bytes that are not in the bank's charset refuse the file.
-        #expect(throws: RegistryError.self) {
+        #expect(throws: BankFileError.self) {
             try BankRegistry.parse([0x98] + Array(text.utf8), layout: .classic(.cp1251), file: "x.txt")
         }
     }

@@ -242,6 +242,23 @@ struct ExchangeImporterTests {
         #expect(try importer.importFile(at: TestPaths.fixture("charges-valid.xml")).rows == 6)
     }
 
+    @Test("a schema that cannot be attached refuses the file and frees the reader once")
+    func aSchemaThatCannotBeAttached() throws {
+        // Before the fix the reader's handles were freed in the initialiser and again in
+        // deinit: glibc aborted the test process here ("double free detected").
+        for _ in 0..<3 {
+            do {
+                _ = try XMLRecordReader(
+                    path: TestPaths.fixture("charges-valid.xml"), displayName: "charges-valid.xml",
+                    schema: try ExchangeKind.charges.compiledSchema(), fault: .attachingSchema)
+                Issue.record("a reader without its schema was made")
+            } catch {
+                #expect(error.code == .unreadable)
+                #expect(error.problems.first?.reason == "cannot be validated: libxml2 did not take the schema")
+            }
+        }
+    }
+
     @Test func filesOverTheSizeLimitAreRefusedUnread() throws {
         try importValidRegistry()
         let small = ExchangeImporter(connection: connection, maximumFileSize: 1_000)

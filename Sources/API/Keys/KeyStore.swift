@@ -62,15 +62,17 @@ public struct KeyStore {
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) }
         let token = "erc_" + hexString(bytes)
         let id = try connection.withTransaction {
-            let id = try connection.first(
+            let id = try connection.one(
                 "INSERT INTO api_keys (name, role, scope, prefix, hash) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                [name, role.rawValue, scope, String(token.prefix(12)), Self.digestHex(token)])!.int64(0)
+                [name, role.rawValue, scope, String(token.prefix(12)), Self.digestHex(token)]
+            ).int64(0)
             for terminal in terminals where try claimTerminal(terminal, for: id) != id {
                 throw KeyError(message: "terminal \(terminal) belongs to another infomat key")
             }
             return id
         }
-        return (try key(id: id)!, token)
+        guard let key = try key(id: id) else { throw KeyError(message: "key \(id) was not stored") }
+        return (key, token)
     }
 
     /// The infomat key a payment terminal belongs to: the first key to use it (or the one it was

@@ -62,11 +62,9 @@ extension Routes {
                     """, [account, principal, principal]
                 ).map { row in
                     let dueDay = try row.int(9)
-                    let month = BillingPeriod(year: today.year, month: today.month)!
+                    let month = BillingPeriod(containing: today)
                     let period = today.day <= dueDay ? month : month.next
-                    let closesOn = CalendarDate(
-                        year: period.year, month: period.month,
-                        day: min(dueDay, CalendarDate.daysIn(year: period.year, month: period.month)))!
+                    let closesOn = period.day(dueDay)
                     let verifiedUntil = try row.date(8)
                     return MetersAnswer.Meter(
                         serial: try row.string(0), service: try row.string(1), serviceName: try row.string(2),

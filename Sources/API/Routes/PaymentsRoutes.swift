@@ -115,7 +115,7 @@ extension Routes {
                             principalINN: $0.principalINN, service: $0.serviceCode, period: "\($0.period)",
                             amount: $0.amount.kopecks, kind: $0.kind.rawValue)
                     }),
-                status: .created, headers: recorded.wasRecordedBefore ? [APIServer.replayedHeader: "true"] : [:])
+                status: .created, headers: APIServer.replayed(recorded.wasRecordedBefore))
         }
     }
 }

@@ -154,7 +154,7 @@ extension Routes {
                     channel: channel.rawValue, period: "\(ack.period)",
                     consumption: formatMilli(ack.consumptionMilli).replacingOccurrences(of: ",", with: "."),
                     flags: ack.flags.map(\.rawValue), duplicateOf: ack.duplicateOf),
-                status: .created, headers: ack.replayed ? [APIServer.replayedHeader: "true"] : [:])
+                status: .created, headers: APIServer.replayed(ack.replayed))
         }
     }
 }

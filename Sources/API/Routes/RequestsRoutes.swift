@@ -105,7 +105,7 @@ extension Routes {
             ) { try ServiceRequestDesk(connection: $0).open(new) }
             return try json(
                 RequestAnswer(opened.request), status: .created,
-                headers: opened.replayed ? [APIServer.replayedHeader: "true"] : [:])
+                headers: APIServer.replayed(opened.replayed))
         }
 
         routes.add(.get, "requests") { request, context in
@@ -178,7 +178,7 @@ extension Routes {
                     false
                 )
             }
-            return try json(RequestAnswer(updated), headers: retry ? [APIServer.replayedHeader: "true"] : [:])
+            return try json(RequestAnswer(updated), headers: APIServer.replayed(retry))
         }
     }
 }

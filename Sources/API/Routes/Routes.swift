@@ -113,7 +113,7 @@ enum Routes {
     /// The client's `Idempotency-Key`, kept per API key so two clients' keys never collide.
     /// A malformed one is added to `problems`.
     static func idempotencyKey(_ request: Request, key: APIKey, _ problems: inout [String]) -> String? {
-        guard let value = request.headers[APIServer.idempotencyHeader] else { return nil }
+        guard let name = APIServer.idempotencyHeader, let value = request.headers[name] else { return nil }
         guard isIdentifier(value, maxLength: 200) else {
             problems.append("Idempotency-Key must be 1 to 200 visible ASCII characters")
             return nil

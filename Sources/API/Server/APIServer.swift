@@ -83,9 +83,16 @@ public struct RouteDescription: Sendable, Hashable, CustomStringConvertible {
 /// and operators, with /health, /metrics and /openapi.json beside it.
 public enum APIServer {
     public static let maxBodyBytes = 16 * 1024
-    static let sessionHeader = HTTPField.Name("ERC-Session")!
-    static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
-    static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
+    // The names are valid tokens: `HTTPField.Name` takes them (the API tests send and read each).
+    static let sessionHeader = HTTPField.Name("ERC-Session")
+    static let idempotencyHeader = HTTPField.Name("Idempotency-Key")
+    static let replayedHeader = HTTPField.Name("Idempotent-Replayed")
+
+    /// `Idempotent-Replayed: true` when an answer repeats an earlier one.
+    static func replayed(_ replayed: Bool) -> HTTPFields {
+        guard replayed, let name = replayedHeader else { return [:] }
+        return [name: "true"]
+    }
 
     /// The router with every route, and the list of them.
     public static func router(services: APIServices) -> (Router<APIRequestContext>, [RouteDescription]) {

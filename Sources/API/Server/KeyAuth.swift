@@ -92,7 +92,7 @@ struct KeyAuthMiddleware: RouterMiddleware {
         guard let key else { throw Problem.unauthorized }
         var context = context
         context.key = key
-        if key.role == .infomat, let session = request.headers[APIServer.sessionHeader] {
+        if key.role == .infomat, let name = APIServer.sessionHeader, let session = request.headers[name] {
             context.sessionAccount = services.sessions.account(token: session, keyId: key.id, now: now)
         }
         return try await next(request, context)

@@ -139,9 +139,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                     detail: error.status.reasonPhrase)
             }
             return try problem.response(from: request, context: context)
-        } catch let error where Problem.refusal(error) != nil {
-            return try Problem.refusal(error)!.response(from: request, context: context)
         } catch {
+            if let refusal = Problem.refusal(error) { return try refusal.response(from: request, context: context) }
             context.logger.error(
                 "request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             return try Problem(

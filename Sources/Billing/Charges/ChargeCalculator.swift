@@ -5,10 +5,6 @@ public enum ChargeMethod: Sendable, Hashable {
     /// Individual meter: current minus previous reading (thousandths), rolling over at the
     /// meter's digit capacity.
     case metered(previousMilli: Int64, currentMilli: Int64, digits: Int)
-    /// No reading this period (Rules 354 p. 59-60): the average of the last months' volumes for
-    /// at most three periods in a row, then the norm x residents.
-    case missingReading(
-        recentVolumesMilli: [Int64], periodsWithoutReading: Int, normPerResidentMilli: Int64, residents: Int)
     /// No meter: a norm per resident.
     case normPerResident(normMilli: Int64, residents: Int)
     /// Per square metre of total area (maintenance, capital repair).
@@ -39,13 +35,6 @@ public enum ChargeCalculator {
                 throw ChargeError(reason: "a reading has more integer digits than the meter")
             }
             return current >= previous ? current - previous : capacity - previous + current
-        case .missingReading(let recent, let without, let norm, let residents):
-            if without <= 3, !recent.isEmpty {
-                let months = recent.suffix(6)
-                // The average rounded once, to thousandths of the unit.
-                return Money.rounded(numerator: months.reduce(0, +), denominator: Int64(months.count)).kopecks
-            }
-            return norm * Int64(residents)
         case .normPerResident(let norm, let residents):
             return norm * Int64(residents)
         case .perArea(let areaCenti):
@@ -82,11 +71,6 @@ public enum ChargeCalculator {
         weighted += Int128(current.microPrice) * Int128(day.days(until: period.lastDay) + 1)
         return Money.rounded(
             wideNumerator: Int128(volumeMilli) * weighted, denominator: Int128(days) * 1_000 * 1_000_000)
-    }
-
-    /// Day and night (two-zone) electricity: each zone's volume at its own tariff, one line each.
-    public static func zoned(_ zones: [(volumeMilli: Int64, tariff: Money)]) -> [Money] {
-        zones.map { Money.charge(volumeMilli: $0.volumeMilli, tariff: $0.tariff) }
     }
 
     /// A privilege: `percent` off the charge for the share of residents entitled to it, shown

@@ -21,20 +21,18 @@ public struct Center: Sendable, Hashable, Codable {
         self.bankDetails = bankDetails
     }
 
-    /// The synthetic center of the demo region (valid check digits, not a real organisation).
-    public static let demo: Center = {
-        let bic = try! BIC("047501602")
-        return Center(
-            name: "АО «ЕРЦ Челябинской области»",
-            inn: INN.completing("745300001")!,
-            kpp: try! KPP("745301001"),
-            address: "454091, г. Челябинск, ул. Кирова, д. 159",
-            phone: "+7 (351) 200-00-00",
-            website: "erc-demo.example",
-            bankDetails: BankDetails(
-                bankName: "ПАО СБЕРБАНК",
-                bic: bic,
-                correspondentAccount: try! BankAccount(correspondent: "30101810700000000602", bic: bic),
-                account: BankAccount.withKey("40702810072000000001", bic: bic)!))
-    }()
+    /// The synthetic center of the demo region (valid check digits, not a real organisation:
+    /// `RequisitesTests` checks each requisite).
+    public static let demo = Center(
+        name: "АО «ЕРЦ Челябинской области»",
+        inn: INN(known: "7453000019"),
+        kpp: KPP(known: "745301001"),
+        address: "454091, г. Челябинск, ул. Кирова, д. 159",
+        phone: "+7 (351) 200-00-00",
+        website: "erc-demo.example",
+        bankDetails: BankDetails(
+            bankName: "ПАО СБЕРБАНК",
+            bic: BIC(known: "047501602"),
+            correspondentAccount: BankAccount(known: "30101810700000000602"),
+            account: BankAccount(known: "40702810672000000001")))
 }

@@ -5,6 +5,14 @@
 public struct BIC: Sendable, Hashable, Codable, CustomStringConvertible {
     public let value: String
 
+    /// A value of erc's own that a test checks (the demo center's), taken as it is.
+    init(known value: String) {
+        self.value = value
+    }
+
+    /// The nine digits, as numbers (a BIC holds nothing else).
+    var digitValues: [Int] { value.utf8.map { Int($0) - 48 } }
+
     public init(_ text: String) throws(RequisiteError) {
         guard let d = digits(of: text), d.count == 9 else {
             throw RequisiteError(code: .format, field: "BIC", reason: "must be 9 digits")

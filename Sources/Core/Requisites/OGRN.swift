@@ -6,7 +6,7 @@ public struct OGRN: Sendable, Hashable, Codable, CustomStringConvertible {
         guard let d = digits(of: text), d.count == 13 || d.count == 15 else {
             throw RequisiteError(code: .format, field: "OGRN", reason: "must be 13 (OGRN) or 15 (OGRNIP) digits")
         }
-        guard OGRN.checkDigit(d.dropLast()) == d.last! else {
+        guard let last = d.last, OGRN.checkDigit(d.dropLast()) == last else {
             throw RequisiteError(code: .checkDigit, field: "OGRN", reason: "check digit does not match")
         }
         value = text

@@ -39,12 +39,12 @@ public struct SHA256: Sendable {
             pending.append(contentsOf: buffer[0..<take])
             offset = take
             if pending.count == 64 {
-                pending.withUnsafeBytes { compress($0.baseAddress!) }
+                pending.withUnsafeBytes { compress($0, at: 0) }
                 pending.removeAll(keepingCapacity: true)
             }
         }
         while buffer.count - offset >= 64 {
-            compress(buffer.baseAddress! + offset)
+            compress(buffer, at: offset)
             offset += 64
         }
         if offset < buffer.count {
@@ -58,23 +58,26 @@ public struct SHA256: Sendable {
         tail.append(0x80)
         if tail.count > 56 {
             tail += [UInt8](repeating: 0, count: 64 - tail.count)
-            tail.withUnsafeBytes { compress($0.baseAddress!) }
+            tail.withUnsafeBytes { compress($0, at: 0) }
             tail.removeAll()
         }
         tail += [UInt8](repeating: 0, count: 56 - tail.count)
         for shift in stride(from: 56, through: 0, by: -8) {
             tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
         }
-        tail.withUnsafeBytes { compress($0.baseAddress!) }
+        tail.withUnsafeBytes { compress($0, at: 0) }
         pending.removeAll()
         return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - $0 * 8)) } }
     }
 
-    private mutating func compress(_ block: UnsafeRawPointer) {
+    /// Compresses the 64 bytes of `buffer` from `offset` (the caller has them).
+    private mutating func compress(_ buffer: UnsafeRawBufferPointer, at offset: Int) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             for i in 0..<16 {
-                let b = block.advanced(by: i * 4).assumingMemoryBound(to: UInt8.self)
-                w[i] = UInt32(b[0]) << 24 | UInt32(b[1]) << 16 | UInt32(b[2]) << 8 | UInt32(b[3])
+                let at = offset + i * 4
+                w[i] =
+                    UInt32(buffer[at]) << 24 | UInt32(buffer[at + 1]) << 16 | UInt32(buffer[at + 2]) << 8
+                    | UInt32(buffer[at + 3])
             }
             @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
             for i in 16..<64 {

@@ -9,6 +9,15 @@ public struct BillingPeriod: Sendable, Hashable, Codable, Comparable, CustomStri
         self.month = month
     }
 
+    /// A period the caller knows is a month (a neighbour of a period, a constant of erc's).
+    init(known year: Int, _ month: Int) {
+        self.year = year
+        self.month = month
+    }
+
+    /// The first period erc keeps: January 2000.
+    public static let first = BillingPeriod(known: 2000, 1)
+
     /// Parses `YYYY-MM` (`2026-10`).
     public init?(_ text: String) {
         guard let parsed = parseISODate(text, withDay: false) else { return nil }
@@ -16,16 +25,24 @@ public struct BillingPeriod: Sendable, Hashable, Codable, Comparable, CustomStri
     }
 
     public var next: BillingPeriod {
-        month == 12 ? BillingPeriod(year: year + 1, month: 1)! : BillingPeriod(year: year, month: month + 1)!
+        month == 12 ? BillingPeriod(known: year + 1, 1) : BillingPeriod(known: year, month + 1)
     }
 
     public var previous: BillingPeriod {
-        month == 1 ? BillingPeriod(year: year - 1, month: 12)! : BillingPeriod(year: year, month: month - 1)!
+        month == 1 ? BillingPeriod(known: year - 1, 12) : BillingPeriod(known: year, month - 1)
     }
 
-    public var firstDay: CalendarDate { CalendarDate(year: year, month: month, day: 1)! }
-    public var lastDay: CalendarDate {
-        CalendarDate(year: year, month: month, day: CalendarDate.daysIn(year: year, month: month))!
+    public var firstDay: CalendarDate { CalendarDate(known: year, month, 1) }
+    public var lastDay: CalendarDate { CalendarDate(known: year, month, CalendarDate.daysIn(year: year, month: month)) }
+
+    /// The day `day` of the month, kept within it (the 31st of a 30-day month is its 30th).
+    public func day(_ day: Int) -> CalendarDate {
+        CalendarDate(known: year, month, max(1, min(day, CalendarDate.daysIn(year: year, month: month))))
+    }
+
+    /// The period a day falls in (the first period erc keeps for a day before 2000).
+    public init(containing day: CalendarDate) {
+        self = BillingPeriod(year: day.year, month: day.month) ?? .first
     }
 
     /// The day payment for this period is due, by the dated rules in `DueDateRule.schedule`.

@@ -17,6 +17,13 @@ public struct CalendarDate: Sendable, Hashable, Codable, Comparable, CustomStrin
         self.day = day
     }
 
+    /// A day the caller knows exists (a month's first or last day, a day a rule names).
+    init(known year: Int, _ month: Int, _ day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     /// Parses ISO `YYYY-MM-DD`.
     public init?(iso text: String) {
         guard let parsed = parseISODate(text, withDay: true) else { return nil }

@@ -10,13 +10,14 @@ public struct DueDateRule: Sendable, Hashable {
     public let dayOfNextMonth: Int
 
     public static let schedule: [DueDateRule] = [
-        DueDateRule(fromPeriod: BillingPeriod(year: 2000, month: 1)!, dayOfNextMonth: 10),
-        DueDateRule(fromPeriod: BillingPeriod(year: 2026, month: 3)!, dayOfNextMonth: 15),
+        DueDateRule(fromPeriod: .first, dayOfNextMonth: 10),
+        DueDateRule(fromPeriod: BillingPeriod(known: 2026, 3), dayOfNextMonth: 15),
     ]
 
     public static func dueDate(for period: BillingPeriod, schedule: [DueDateRule] = schedule) -> CalendarDate {
         let rule = schedule.last { $0.fromPeriod <= period } ?? schedule[0]
         let next = period.next
-        return CalendarDate(year: next.year, month: next.month, day: rule.dayOfNextMonth)!
+        // A rule's day exists in every month (it is at most the 28th).
+        return CalendarDate(known: next.year, next.month, min(rule.dayOfNextMonth, 28))
     }
 }

@@ -38,8 +38,9 @@ public struct BankRegistry: Sendable, Hashable {
     public var fee: Money
 }
 
-/// Problems with a registry, each with its line and field: the file is refused whole.
-public struct RegistryError: Error, Sendable, CustomStringConvertible {
+/// A bank's file (a registry of accepted payments, a statement) refused, with every problem and
+/// its line and field: the file is refused whole.
+public struct BankFileError: Error, Sendable, CustomStringConvertible {
     public struct Problem: Sendable, Hashable, CustomStringConvertible {
         public var line: Int
         public var field: String
@@ -58,15 +59,15 @@ extension BankRegistry {
     /// Reads `bytes` (a whole file) in `layout`; throws every problem found.
     public static func parse(
         _ bytes: [UInt8], layout: RegistryLayout, file: String
-    ) throws(RegistryError) -> BankRegistry {
-        var problems: [RegistryError.Problem] = []
+    ) throws(BankFileError) -> BankRegistry {
+        var problems: [BankFileError.Problem] = []
         func problem(_ line: Int, _ field: String, _ reason: String) {
             problems.append(.init(line: line, field: field, reason: reason))
         }
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) {
             guard layout.encoding == .utf8 else {
-                throw RegistryError(
+                throw BankFileError(
                     file: file,
                     problems: [
                         .init(
@@ -80,7 +81,7 @@ extension BankRegistry {
         switch layout.encoding {
         case .utf8:
             guard let decoded = String(validating: body, as: UTF8.self) else {
-                throw RegistryError(
+                throw BankFileError(
                     file: file,
                     problems: [.init(line: 1, field: "file", reason: "is not valid UTF-8, the bank's registry charset")]
                 )
@@ -88,7 +89,7 @@ extension BankRegistry {
             text = decoded
         case .cp1251:
             guard let decoded = CP1251.decode(body) else {
-                throw RegistryError(
+                throw BankFileError(
                     file: file,
                     problems: [
                         .init(
@@ -175,12 +176,12 @@ extension BankRegistry {
         }
         guard let summary else {
             problem(lines.count, "summary", "the file has no summary line (=count;paid;transferred;fee;order;date)")
-            throw RegistryError(file: file, problems: problems)
+            throw BankFileError(file: file, problems: problems)
         }
         let s = summary.fields.map { String($0).trimmingSpaces }
         guard s.count >= 6 else {
             problem(summary.line, "summary", "has \(s.count) fields, it needs 6")
-            throw RegistryError(file: file, problems: problems)
+            throw BankFileError(file: file, problems: problems)
         }
         let lineCount = lines.filter { !$0.isEmpty && !$0.hasPrefix("=") }.count
         if Int(s[0]) != lineCount { problem(summary.line, "count", "says \(s[0]) payments, the file has \(lineCount)") }
@@ -219,7 +220,7 @@ extension BankRegistry {
             problems.sort { $0.line < $1.line }
         }
         guard problems.isEmpty, let orderDate, totals.count == 3 else {
-            throw RegistryError(file: file, problems: problems)
+            throw BankFileError(file: file, problems: problems)
         }
         return BankRegistry(
             payments: payments, paymentOrder: s[4], paymentOrderDate: orderDate, total: totals[0],

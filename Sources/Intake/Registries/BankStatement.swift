@@ -23,16 +23,16 @@ public struct BankStatement: Sendable, Hashable {
     /// Reads a statement, UTF-8 or CP1251 (Cyrillic CP1251 text is never valid UTF-8, so the
     /// bytes tell, whatever the `Кодировка=` line says); every problem is listed with its line,
     /// and a file with one is refused whole.
-    public static func parse(_ bytes: [UInt8], file: String) throws(RegistryError) -> BankStatement {
+    public static func parse(_ bytes: [UInt8], file: String) throws(BankFileError) -> BankStatement {
         guard let text = String(validating: bytes, as: UTF8.self) ?? CP1251.decode(bytes) else {
-            throw RegistryError(
+            throw BankFileError(
                 file: file, problems: [.init(line: 1, field: "file", reason: "neither UTF-8 nor CP1251 text")])
         }
-        var problems: [RegistryError.Problem] = []
+        var problems: [BankFileError.Problem] = []
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
             .map { line in String(line.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()) }
         guard lines.first == "1CClientBankExchange" else {
-            throw RegistryError(
+            throw BankFileError(
                 file: file, problems: [.init(line: 1, field: "file", reason: "not a 1CClientBankExchange statement")])
         }
         var orders: [Order] = []
@@ -65,11 +65,11 @@ public struct BankStatement: Sendable, Hashable {
             problems.append(.init(line: section!.line, field: "СекцияДокумент", reason: "no КонецДокумента"))
         }
         if !ended { problems.append(.init(line: lines.count, field: "КонецФайла", reason: "the file is cut short")) }
-        guard problems.isEmpty else { throw RegistryError(file: file, problems: problems) }
+        guard problems.isEmpty else { throw BankFileError(file: file, problems: problems) }
         return BankStatement(orders: orders)
     }
 
-    private static func order(_ f: [String: String], line: Int, _ problems: inout [RegistryError.Problem]) -> Order? {
+    private static func order(_ f: [String: String], line: Int, _ problems: inout [BankFileError.Problem]) -> Order? {
         let before = problems.count
         let number = f["Номер"] ?? ""
         if number.isEmpty { problems.append(.init(line: line, field: "Номер", reason: "missing")) }

@@ -41,7 +41,7 @@ public struct RegistryImporter {
     public func importFile(at path: String) throws -> RegistryImportSummary {
         let name = URL(fileURLWithPath: path).lastPathComponent
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw RegistryError(file: name, problems: [.init(line: 0, field: "file", reason: "cannot be read")])
+            throw BankFileError(file: name, problems: [.init(line: 0, field: "file", reason: "cannot be read")])
         }
         let bytes = [UInt8](data)
         let registry = try BankRegistry.parse(bytes, layout: layout, file: name)
@@ -130,7 +130,7 @@ public struct RegistryImporter {
         let given = Set(registry.payments.map { "\($0.operationId)|\($0.paid.kopecks)" })
         // Payments recorded through an earlier registry are not linked to this one: compare what is held.
         if !held.isEmpty && held != given {
-            throw RegistryError(
+            throw BankFileError(
                 file: file,
                 problems: [
                     .init(

@@ -65,7 +65,7 @@ public enum ExchangeKind: String, Sendable, CaseIterable, CustomStringConvertibl
     static let commonSchema = (name: "common-1.xsd", bytes: PackageResources.common_1_xsd)
     public static var commonSchemaBytes: [UInt8] { PackageResources.common_1_xsd }
 
-    func compiledSchema() throws(ImportError) -> XMLSchema {
+    package func compiledSchema() throws(ImportError) -> XMLSchema {
         try XMLSchema(path: EmbeddedSchemas.path(of: self))
     }
 }

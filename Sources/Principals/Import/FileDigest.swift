@@ -1,4 +1,3 @@
-import CCrypto
 import Core
 import Dispatch
 
@@ -8,27 +7,21 @@ import Glibc
 import Darwin
 #endif
 
-/// The SHA-256 of a file and its size, read in chunks, with OpenSSL's libcrypto (several
-/// times faster than a portable implementation on large files).
+/// The SHA-256 of a file (Core's, the one SHA-256 of erc) and its size, read in chunks.
 func fileDigest(path: String) -> (sha256: String, size: Int)? {
     guard let handle = fopen(path, "rb") else { return nil }
     defer { fclose(handle) }
-    guard let context = EVP_MD_CTX_new() else { return nil }
-    defer { EVP_MD_CTX_free(context) }
-    guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else { return nil }
+    var hasher = SHA256()
     var buffer = [UInt8](repeating: 0, count: 1 << 18)
     var size = 0
     while true {
         let read = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
         if read == 0 { break }
         size += read
-        guard buffer.withUnsafeBytes({ EVP_DigestUpdate(context, $0.baseAddress, read) }) == 1 else { return nil }
+        buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<read])) }
     }
     guard ferror(handle) == 0 else { return nil }
-    var digest = [UInt8](repeating: 0, count: 32)
-    var length: UInt32 = 0
-    guard EVP_DigestFinal_ex(context, &digest, &length) == 1, length == 32 else { return nil }
-    return (hexString(digest), size)
+    return (hexString(hasher.finalize()), size)
 }
 
 /// A file's SHA-256 computed on another thread while the file is parsed: an import needs the

@@ -16,7 +16,7 @@ enum EmbeddedSchemas {
         var hasher = SHA256()
         for (_, bytes) in all { hasher.update(bytes) }
         let tag = String(hexString(hasher.finalize()).prefix(16))
-        let base = String(cString: getenv("TMPDIR") ?? strdup("/tmp"))
+        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
         let folder = "\(base)/erc-schemas-\(tag)"
         mkdir(folder, 0o755)
         for (name, bytes) in all {

@@ -52,7 +52,14 @@ struct XMLRecord: Sendable {
 /// Hardened: no network (`XML_PARSE_NONET`), no entity expansion, no DTD loading; a document
 /// with a DOCTYPE is refused before anything in it is used, and nesting deeper than the
 /// exchange formats need is refused.
-final class XMLRecordReader {
+package final class XMLRecordReader {
+    /// A failure forced on a path that must clean up after itself, for its test.
+    package enum Fault: Sendable {
+        case none
+        /// The validation context cannot be attached to the reader.
+        case attachingSchema
+    }
+
     private let reader: xmlTextReaderPtr
     private var validation: xmlSchemaValidCtxtPtr?
     private let collector: ProblemCollector
@@ -61,8 +68,10 @@ final class XMLRecordReader {
     let file: String
     static let maximumDepth = 8
 
-    /// Opens `path`; `displayName` is how problems name the file.
-    init(path: String, displayName: String, schema: XMLSchema?) throws(ImportError) {
+    /// Opens `path`; `displayName` is how problems name the file. Once the reader is opened,
+    /// every handle is a stored property, so a failure after that frees them in `deinit` (and
+    /// only there).
+    package init(path: String, displayName: String, schema: XMLSchema?, fault: Fault = .none) throws(ImportError) {
         xmlInitParser()
         file = displayName
         self.schema = schema
@@ -79,15 +88,24 @@ final class XMLRecordReader {
         xmlTextReaderSetStructuredErrorHandler(reader, collectStructuredError, context)
         if let schema {
             guard let validation = xmlSchemaNewValidCtxt(schema.raw) else {
-                xmlFreeTextReader(reader)
-                throw ImportError(code: .unreadable, file: displayName, problems: [])
+                throw ImportError(
+                    code: .unreadable, file: displayName,
+                    problems: [
+                        ImportProblem(
+                            file: displayName, line: 0, element: "file", reason: "cannot be validated: out of memory")
+                    ])
             }
             self.validation = validation
             xmlSchemaSetValidStructuredErrors(validation, collectStructuredError, context)
-            guard xmlTextReaderSchemaValidateCtxt(reader, validation, 0) == 0 else {
-                xmlSchemaFreeValidCtxt(validation)
-                xmlFreeTextReader(reader)
-                throw ImportError(code: .unreadable, file: displayName, problems: [])
+            let attached = fault == .attachingSchema ? -1 : xmlTextReaderSchemaValidateCtxt(reader, validation, 0)
+            guard attached == 0 else {
+                throw ImportError(
+                    code: .unreadable, file: displayName,
+                    problems: [
+                        ImportProblem(
+                            file: displayName, line: 0, element: "file",
+                            reason: "cannot be validated: libxml2 did not take the schema")
+                    ])
             }
         }
     }

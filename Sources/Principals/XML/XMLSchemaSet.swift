@@ -3,7 +3,7 @@ import CLibXML2
 /// A compiled XSD, owning the `xmlSchemaPtr`; freed in `deinit`.
 ///
 /// Compiled from the bytes built into erc (Schemas/), never from the network.
-final class XMLSchema {
+package final class XMLSchema {
     let raw: xmlSchemaPtr
     let name: String
 

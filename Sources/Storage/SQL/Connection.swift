@@ -137,6 +137,19 @@ extension Connection {
         return first
     }
 
+    /// The one row a query must give (an aggregate, an `INSERT ... RETURNING`); a query that
+    /// gives none is a storage error naming where it was run.
+    public func one(
+        _ sql: String, _ binds: [any SQLBindable] = [], file: String = #fileID, line: Int = #line
+    ) throws -> SQLRow {
+        guard let row = try first(sql, binds, file: file, line: line) else {
+            throw StorageError(
+                code: .decoding, message: "the statement gave no row", sql: sql,
+                at: SourceLocation(file: file, line: line))
+        }
+        return row
+    }
+
     /// The integer in the first column of the first row (a count, a sum, an id); 0 for NULL.
     public func scalar(
         _ sql: String, _ binds: [any SQLBindable] = [], file: String = #fileID, line: Int = #line

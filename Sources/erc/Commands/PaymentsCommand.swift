@@ -126,7 +126,7 @@ func importEach(_ files: [String], _ body: (String) throws -> Void) throws {
     for file in files {
         do {
             try body(file)
-        } catch let error as RegistryError {
+        } catch let error as BankFileError {
             rejected += 1
             Terminal.error(error.description)
         }
