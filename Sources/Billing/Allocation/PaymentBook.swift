@@ -194,7 +194,8 @@ public struct PaymentBook {
         var weights: [PaymentAllocator.Slice] = []
         let latest = entries.values.flatMap { $0 }.filter { $0.kind == .charge }.map(\.period).max()
         for (key, list) in entries.sorted(by: { $0.key < $1.key }) {
-            let inn = inns[key.principalId]!
+            // Every key's principal was read with its entries.
+            guard let inn = inns[key.principalId] else { continue }
             let debt = DebtSlices(list)
             for slice in debt.slices where slice.outstanding.kopecks > 0 {
                 slices.append(

@@ -36,13 +36,20 @@ public enum ChargeCalculator {
             }
             return current >= previous ? current - previous : capacity - previous + current
         case .normPerResident(let norm, let residents):
-            return norm * Int64(residents)
+            return normVolume(normMilli: norm, residents: residents)
         case .perArea(let areaCenti):
-            return areaCenti * 10
+            return areaVolume(areaCenti: areaCenti)
         case .fixed:
-            return 1_000
+            return fixedVolume
         }
     }
+
+    /// The norm x residents, thousandths of the unit.
+    public static func normVolume(normMilli: Int64, residents: Int) -> Int64 { normMilli * Int64(residents) }
+    /// The area in m², thousandths (from hundredths).
+    public static func areaVolume(areaCenti: Int64) -> Int64 { areaCenti * 10 }
+    /// One unit.
+    public static let fixedVolume: Int64 = 1_000
 
     /// The charge for `volumeMilli` in `period` when `tariffs` (of this service) change on their
     /// effective dates: each tariff weighs by the days of the month it is in force.

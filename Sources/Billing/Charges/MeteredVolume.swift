@@ -60,7 +60,7 @@ public enum MeteredVolume {
         // A meter installed before 2000 counts from the first period erc keeps.
         let installed =
             BillingPeriod(year: meter.installedOn.year, month: meter.installedOn.month)
-            ?? BillingPeriod(year: 2000, month: 1)!
+            ?? .first
         var points: [(period: BillingPeriod, value: Int64)] = [(installed, meter.initialMilli)]
         points += byPeriod.values.sorted { $0.period < $1.period }.filter { $0.period >= installed }
             .map { ($0.period, $0.valueMilli) }

@@ -75,7 +75,8 @@ extension ReceivablesLedger {
             }
             if let failure = failures.first { throw failure }
             let done = results.state.withLock { $0 }
-            for index in wave.indices { try emit(done[index]!) }
+            // Every range of the wave has its result (a failure was thrown above).
+            for index in wave.indices { if let result = done[index] { try emit(result) } }
             start += wave.count
         }
     }

@@ -63,7 +63,8 @@ public struct PenaltyRules: Sendable, Hashable {
 
     func isMoratorium(_ day: CalendarDate) -> Bool { moratoria.contains { $0.contains(day) } }
 
-    private static func day(_ iso: String) -> CalendarDate { CalendarDate(iso: iso)! }
+    /// A day of the rules below (each one a valid ISO day, as `PenaltyCalculatorTests` shows).
+    private static func day(_ iso: String) -> CalendarDate { CalendarDate(iso: iso) ?? .clamped(2000, 1, 1) }
 
     /// The rules as of the end of 2026 (DOMAIN.md section 3.2): key rates from 2024, the 9.5 %
     /// cap of ПП 474/1681/2479/2382/329 through 31.12.2026, the 2020 COVID moratorium and the 2022

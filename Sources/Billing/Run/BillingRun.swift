@@ -183,10 +183,10 @@ public struct BillingRun {
                 }
                 try connection.execute("UPDATE billing_runs SET status = 'abandoned' WHERE id = ?", [id])
             }
-            let id = try connection.first(
+            let id = try connection.one(
                 "INSERT INTO billing_runs (period, as_of, status, worker, premises) VALUES (?, ?, 'running', ?, ?) RETURNING id",
                 [period, asOf, holder.who, premises]
-            )!.int64(0)
+            ).int64(0)
             // One ordered pass over the period's premises, cut every `batchSize` accounts; only
             // the boundaries are kept (a driver cannot write while a query streams).
             var boundaries: [(first: String, last: String)] = []
@@ -213,9 +213,9 @@ public struct BillingRun {
 
     /// The run's result, read from the statements themselves.
     func summary(on connection: any Connection, runId: Int64) throws -> BillingSummary {
-        let totals = try connection.first(
+        let totals = try connection.one(
             "SELECT COUNT(*), COALESCE(SUM(total), 0), COALESCE(SUM(line_count), 0) FROM statements WHERE period = ?",
-            [period])!
+            [period])
         var perPrincipal: [String: Turnover] = [:]
         var all = Turnover()
         try connection.query(

@@ -186,11 +186,10 @@ struct PremisesBill: Sendable {
             var recalculation: Int64 = 0
             switch rule.calculation {
             case .supplied: break
-            case .perArea: volume = try! ChargeCalculator.volume(.perArea(areaCenti: inputs.areaCenti))
-            case .fixed: volume = try! ChargeCalculator.volume(.fixed)
+            case .perArea: volume = ChargeCalculator.areaVolume(areaCenti: inputs.areaCenti)
+            case .fixed: volume = ChargeCalculator.fixedVolume
             case .perResident:
-                volume = try! ChargeCalculator.volume(
-                    .normPerResident(normMilli: rule.normMilli ?? 0, residents: inputs.residents))
+                volume = ChargeCalculator.normVolume(normMilli: rule.normMilli ?? 0, residents: inputs.residents)
             case .metered:
                 let billed = entries.filter { $0.runId != nil && ($0.kind == .charge || $0.kind == .recalculation) }
                 let firstBilled = billed.map(\.period).min() ?? period

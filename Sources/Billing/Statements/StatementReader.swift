@@ -49,9 +49,16 @@ public struct StatementReader {
                 + Array(statements.binds.dropFirst(selection.isRange ? 1 : 0))
         ) { row in
             let number = try row.string(0)
-            if current?.premises.account.value != number {
-                if let done = current { try body(done) }
-                current = BilledStatement(
+            var held = current.take()
+            if let done = held, done.premises.account.value != number {
+                try body(done)
+                held = nil
+            }
+            var statement: BilledStatement
+            if let open = held.take() {
+                statement = open
+            } else {
+                statement = BilledStatement(
                     period: period,
                     premises: BilledStatement.Premises(
                         account: try PersonalAccountNumber(number), ownerName: try row.string(1),
@@ -62,21 +69,22 @@ public struct StatementReader {
                     meters: meters[number] ?? [])
             }
             let inn = try row.string(11)
-            if current!.principals.last?.inn != inn {
+            if statement.principals.last?.inn != inn {
                 let id = try row.int64(27)
-                current!.principals.append(
+                statement.principals.append(
                     BilledStatement.Principal(
                         id: id, name: try row.string(10), inn: inn, kpp: try row.string(12),
-                        bankName: try row.string(13),
-                        bic: try row.string(14), account: try row.string(15), correspondentAccount: try row.string(28),
-                        phone: try row.string(16), paidToOwnAccount: ownPayees.contains(id), lines: []))
+                        bankName: try row.string(13), bic: try row.string(14), account: try row.string(15),
+                        correspondentAccount: try row.string(28), phone: try row.string(16),
+                        paidToOwnAccount: ownPayees.contains(id), lines: []))
             }
-            current!.principals[current!.principals.count - 1].lines.append(
+            statement.principals[statement.principals.count - 1].lines.append(
                 BilledStatement.Line(
                     serviceName: try row.string(17), unit: try row.string(18), volumeMilli: try row.int64(19),
                     tariff: try row.money(20), amount: try row.money(21), recalculated: try row.money(22),
                     privileges: try row.money(23), closing: try row.money(29), normMilli: try row.optionalInt64(30),
                     readingsDueDay: try row.int(31)))
+            current = statement
         }
         if let done = current { try body(done) }
     }
@@ -152,14 +160,14 @@ public struct StatementReader {
             guard meters[key] != nil else { return }
             let reading = BilledStatement.Reading(valueMilli: try row.int64(3), takenOn: try row.date(4))
             if try row.period(2) == period {
-                meters[key]!.line.current = reading
+                meters[key]?.line.current = reading
             } else {
-                meters[key]!.line.previous = reading
+                meters[key]?.line.previous = reading
             }
         }
         var result: [String: [BilledStatement.Meter]] = [:]
         for key in ordered {
-            let held = meters[key]!
+            guard let held = meters[key] else { continue }
             result[held.account, default: []].append(held.line)
         }
         return result

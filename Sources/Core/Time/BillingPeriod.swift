@@ -15,6 +15,11 @@ public struct BillingPeriod: Sendable, Hashable, Codable, Comparable, CustomStri
         self.month = month
     }
 
+    /// A period for a constant or a generated one, kept within the periods erc keeps; never nil.
+    public static func clamped(_ year: Int, _ month: Int) -> BillingPeriod {
+        BillingPeriod(known: max(2000, min(year, 2999)), max(1, min(month, 12)))
+    }
+
     /// The first period erc keeps: January 2000.
     public static let first = BillingPeriod(known: 2000, 1)
 

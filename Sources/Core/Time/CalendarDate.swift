@@ -24,6 +24,13 @@ public struct CalendarDate: Sendable, Hashable, Codable, Comparable, CustomStrin
         self.day = day
     }
 
+    /// A day for a constant or a generated one: the month kept within 1...12 and the day within
+    /// the month (`clamped(2026, 2, 30)` is 2026-02-28); never nil.
+    public static func clamped(_ year: Int, _ month: Int, _ day: Int) -> CalendarDate {
+        let month = max(1, min(month, 12))
+        return CalendarDate(known: max(1, min(year, 9999)), month, max(1, min(day, daysIn(year: year, month: month))))
+    }
+
     /// Parses ISO `YYYY-MM-DD`.
     public init?(iso text: String) {
         guard let parsed = parseISODate(text, withDay: true) else { return nil }

@@ -57,12 +57,13 @@ public struct BankStatement: Sendable, Hashable {
                 if let order = order(open.fields, line: open.line, &problems) { orders.append(order) }
             } else if line == "КонецФайла" {
                 ended = true
-            } else if section != nil, let equals = line.firstIndex(of: "=") {
-                section!.fields[String(line[..<equals])] = String(line[line.index(after: equals)...])
+            } else if var open = section, let equals = line.firstIndex(of: "=") {
+                open.fields[String(line[..<equals])] = String(line[line.index(after: equals)...])
+                section = open
             }
         }
-        if section != nil {
-            problems.append(.init(line: section!.line, field: "СекцияДокумент", reason: "no КонецДокумента"))
+        if let open = section {
+            problems.append(.init(line: open.line, field: "СекцияДокумент", reason: "no КонецДокумента"))
         }
         if !ended { problems.append(.init(line: lines.count, field: "КонецФайла", reason: "the file is cut short")) }
         guard problems.isEmpty else { throw BankFileError(file: file, problems: problems) }
@@ -77,8 +78,8 @@ public struct BankStatement: Sendable, Hashable {
         if date == nil {
             problems.append(.init(line: line, field: "Дата", reason: "'\(f["Дата"] ?? "")' is not a date DD.MM.YYYY"))
         }
-        let amount = f["Сумма"].flatMap { Money(parsing: $0) }
-        if amount == nil || amount!.kopecks <= 0 {
+        let amount = f["Сумма"].flatMap { Money(parsing: $0) }.flatMap { $0.kopecks > 0 ? $0 : nil }
+        if amount == nil {
             problems.append(.init(line: line, field: "Сумма", reason: "'\(f["Сумма"] ?? "")' is not an amount"))
         }
         guard problems.count == before, let date, let amount else { return nil }

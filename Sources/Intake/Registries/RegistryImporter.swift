@@ -61,7 +61,7 @@ public struct RegistryImporter {
                 summary.alreadyImported = true
                 return
             }
-            let registryId = try connection.first(
+            let registryId = try connection.one(
                 """
                 INSERT INTO bank_registries (bank, payment_order, order_date, file_name, sha256, payments, total,
                                              transferred, fee)
@@ -70,7 +70,8 @@ public struct RegistryImporter {
                 [
                     bank, registry.paymentOrder, registry.paymentOrderDate, name, sha, registry.payments.count,
                     registry.total, registry.transferred, registry.fee,
-                ])!.int64(0)
+                ]
+            ).int64(0)
             let book = PaymentBook(connection: connection)
             func note(_ payment: BankRegistry.Payment, _ outcome: String, _ paymentId: Int64?) throws {
                 try connection.execute(

@@ -33,6 +33,6 @@ public struct RegistryLayout: Sendable, Hashable {
     public static func classic(_ encoding: Encoding) -> RegistryLayout { RegistryLayout(encoding: encoding) }
 
     var requiredFields: Int {
-        [date, time, operationId, account, payer, address, period, paid, transferred, fee].max()! + 1
+        max(date, time, operationId, account, payer, address, period, paid, transferred, fee) + 1
     }
 }

@@ -155,14 +155,14 @@ public struct ServiceRequestDesk {
                             "this idempotency key opened request \(try held.string(0)) for something else: use a new key for a new request"
                     )
                 }
-                return (try find(number: try held.string(0))!, true)
+                return (try stored(try held.string(0)), true)
             }
             guard try connection.scalar("SELECT COUNT(*) FROM accounts WHERE number = ?", [request.account]) > 0 else {
                 throw ServiceRequestError(
                     code: .accountNotFound, message: "no premises has account \(request.account.value)")
             }
             let (principal, service) = try route(request, principal: only)
-            let id = try connection.first(
+            let id = try connection.one(
                 """
                 INSERT INTO service_requests (number, kind, account_number, principal_id, service_code, meter_serial,
                     details, contact, channel, status, idempotency_key, created_at, updated_at)
@@ -174,7 +174,8 @@ public struct ServiceRequestDesk {
                     request.contact, request.channel.rawValue, ServiceRequest.Status.new.rawValue,
                     request.idempotencyKey,
                     request.receivedAt, request.receivedAt,
-                ])!.int64(0)
+                ]
+            ).int64(0)
             let number =
                 "SR-\(request.receivedAt.prefix(4))-" + String(repeating: "0", count: max(0, 6 - String(id).count))
                 + String(id)
@@ -182,7 +183,7 @@ public struct ServiceRequestDesk {
             try connection.execute(
                 "INSERT INTO service_request_history (request_id, status, comment, changed_at, changed_by) VALUES (?, ?, ?, ?, ?)",
                 [id, ServiceRequest.Status.new.rawValue, nil as String?, request.receivedAt, request.sender])
-            return (try find(number: number)!, false)
+            return (try stored(number), false)
         }
     }
 
@@ -223,6 +224,14 @@ public struct ServiceRequestDesk {
                 message: "no principal supplies service \(service) to account \(request.account.value)")
         }
         return (try first.int64(0), service)
+    }
+
+    /// A request this desk has just stored or read: not finding it is a storage fault.
+    private func stored(_ number: String) throws -> ServiceRequest {
+        guard let request = try find(number: number) else {
+            throw ServiceRequestError(code: .requestNotFound, message: "request \(number) was not stored")
+        }
+        return request
     }
 
     public func find(number: String) throws -> ServiceRequest? {
@@ -280,7 +289,7 @@ public struct ServiceRequestDesk {
                 throw ServiceRequestError(code: .requestNotFound, message: "no request \(number)")
             }
             let current = ServiceRequest.Status(rawValue: try row.string(1)) ?? .new
-            if current == status { return try find(number: number)! }
+            if current == status { return try stored(number) }
             guard current.next.contains(status) else {
                 let allowed = current.next.map(\.rawValue).joined(separator: ", ")
                 throw ServiceRequestError(
@@ -295,7 +304,7 @@ public struct ServiceRequestDesk {
             try connection.execute(
                 "INSERT INTO service_request_history (request_id, status, comment, changed_at, changed_by) VALUES (?, ?, ?, ?, ?)",
                 [try row.int64(0), status.rawValue, comment, stamp, sender])
-            return try find(number: number)!
+            return try stored(number)
         }
     }
 }

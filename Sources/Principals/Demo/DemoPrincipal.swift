@@ -25,68 +25,78 @@ struct DemoPrincipal {
         ("ПАО СБЕРБАНК", "047501602"), ("ПАО ЧЕЛЯБИНВЕСТБАНК", "047501779"), ("АО АЛЬФА-БАНК", "047501837"),
     ]
 
-    static func bank(_ index: Int) -> BankDetails {
+    static func bank(_ index: Int) throws -> BankDetails {
         let (name, code) = banks[index % banks.count]
-        let bic = try! BIC(code)
-        let corr = BankAccount.withKey("30101810000000000\(code.suffix(3))", bic: bic)!
-        let account = BankAccount.withKey("40702810\(pad(index + 1, 12))", bic: bic)!
+        let bic = try BIC(code)
+        let corr = try generated(BankAccount.withKey("30101810000000000\(code.suffix(3))", bic: bic), "account")
+        let account = try generated(BankAccount.withKey("40702810\(pad(index + 1, 12))", bic: bic), "account")
         return BankDetails(bankName: name, bic: bic, correspondentAccount: corr, account: account)
+    }
+
+    /// A requisite completed with its check digits; nil only if the pattern it was made from
+    /// had the wrong length, which a test of the roster would catch.
+    static func generated<Value>(_ value: Value?, _ field: String) throws -> Value {
+        guard let value else {
+            throw RequisiteError(code: .format, field: field, reason: "the demo's pattern has the wrong length")
+        }
+        return value
     }
 
     static func make(
         _ index: Int, name: String, kind: Principal.Kind, services: [DemoService],
         serves: @escaping @Sendable (DemoRegion.House, Int) -> Bool
-    ) -> DemoPrincipal {
-        let inn = INN.completing("745\(pad(100_000 + index * 37, 6))")!
-        let ogrn = OGRN.completing("1027400\(pad(10_000 + index * 13, 5))")!
+    ) throws -> DemoPrincipal {
+        let inn = try generated(INN.completing("745\(pad(100_000 + index * 37, 6))"), "INN")
+        let ogrn = try generated(OGRN.completing("1027400\(pad(10_000 + index * 13, 5))"), "OGRN")
         // Utilities pay a share of the money collected; small companies a fee per payment. The
         // gas company is paid into its own account and has a QR code of its own on the ЕПД.
         let fee: AgencyAgreement.Fee = index < 6 ? .basisPoints(100 + index * 25) : .perPayment(Money(kopecks: 1_500))
         let agreement = AgencyAgreement(
-            number: "АД-\(pad(index + 1, 3))/2026", signedOn: CalendarDate(iso: "2025-12-15")!,
-            effectiveFrom: CalendarDate(iso: "2026-01-01")!, fee: fee,
+            number: "АД-\(pad(index + 1, 3))/2026", signedOn: .clamped(2025, 12, 15),
+            effectiveFrom: .clamped(2026, 1, 1), fee: fee,
             payoutSchedule: index < 6 ? .daily : .weekly, payee: kind == .gas ? .own : .center)
         return DemoPrincipal(
-            name: name, kind: kind, inn: inn, kpp: try! KPP("745\(pad(index % 7 + 1, 1))01001"), ogrn: ogrn,
+            name: name, kind: kind, inn: inn, kpp: try KPP("745\(pad(index % 7 + 1, 1))01001"), ogrn: ogrn,
             address: "г. Челябинск, \(DemoNames.streets[index % DemoNames.streets.count].street), д. \(index + 3)",
-            phone: "+7 (351) \(pad(200 + index, 3))-\(pad(10 + index, 2))-\(pad(40 + index, 2))", bank: bank(index),
+            phone: "+7 (351) \(pad(200 + index, 3))-\(pad(10 + index, 2))-\(pad(40 + index, 2))", bank: try bank(index),
             services: services, serves: serves, agreement: agreement)
     }
 
     /// The roster: 6 region-wide utilities and funds, 30 management companies, 8 intercom
     /// companies and 2 antenna operators.
-    static func roster() -> [DemoPrincipal] {
+    static func roster() throws -> [DemoPrincipal] {
         var list: [DemoPrincipal] = [
-            make(0, name: "МУП «ПОВВ» (Водоканал)", kind: .water, services: [.coldWater, .sewage]) { _, _ in true },
-            make(1, name: "АО «УСТЭК-Челябинск»", kind: .heating, services: [.heating, .hotWater]) { _, _ in true },
-            make(
+            try make(0, name: "МУП «ПОВВ» (Водоканал)", kind: .water, services: [.coldWater, .sewage]) { _, _ in true },
+            try make(1, name: "АО «УСТЭК-Челябинск»", kind: .heating, services: [.heating, .hotWater]) { _, _ in true },
+            try make(
                 2, name: "ООО «Уралэнергосбыт»", kind: .electricity,
                 services: [.electricity, .electricityDay, .electricityNight]
             ) { _, _ in true },
-            make(3, name: "ООО «Газпром межрегионгаз Челябинск»", kind: .gas, services: [.gas]) { house, _ in
+            try make(3, name: "ООО «Газпром межрегионгаз Челябинск»", kind: .gas, services: [.gas]) { house, _ in
                 house.hasGas
             },
-            make(4, name: "ООО «Центр коммунального сервиса»", kind: .waste, services: [.waste]) { _, _ in true },
-            make(
+            try make(4, name: "ООО «Центр коммунального сервиса»", kind: .waste, services: [.waste]) { _, _ in true },
+            try make(
                 5, name: "СНОФ «Региональный оператор капитального ремонта Челябинской области»", kind: .capitalRepair,
                 services: [.capitalRepair]
             ) { _, _ in true },
         ]
         for (offset, name) in DemoNames.managementCompanies.enumerated() {
             list.append(
-                make(6 + offset, name: "ООО «УК \(name)»", kind: .management, services: [.maintenance]) { _, index in
+                try make(6 + offset, name: "ООО «УК \(name)»", kind: .management, services: [.maintenance]) {
+                    _, index in
                     index % 30 == offset
                 })
         }
         for (offset, name) in DemoNames.intercomCompanies.enumerated() {
             list.append(
-                make(36 + offset, name: "ООО «\(name)»", kind: .intercom, services: [.intercom]) { _, index in
+                try make(36 + offset, name: "ООО «\(name)»", kind: .intercom, services: [.intercom]) { _, index in
                     index % 8 == offset
                 })
         }
         for offset in 0..<2 {
             list.append(
-                make(44 + offset, name: "ООО «Антенна-\(offset + 1)»", kind: .antenna, services: [.antenna]) {
+                try make(44 + offset, name: "ООО «Антенна-\(offset + 1)»", kind: .antenna, services: [.antenna]) {
                     _, index in index % 3 != 0 && index % 2 == offset
                 })
         }

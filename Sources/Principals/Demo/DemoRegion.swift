@@ -36,8 +36,11 @@ public struct DemoRegion: Sendable {
         var residents: Int
         var owner: String
 
+        /// The account as a number, for seeding this premises' random values.
+        var key: UInt64 { account.utf8.reduce(0) { $0 &* 10 &+ UInt64($1 &- 48) } }
+
         /// One premises in five has a two-zone (day/night) electricity meter.
-        var hasTwoZoneMeter: Bool { UInt64(account)! % 5 == 2 }
+        var hasTwoZoneMeter: Bool { key % 5 == 2 }
 
         func record(houseCode: String, principal: DemoPrincipal) throws -> Premises {
             Premises(
@@ -103,7 +106,7 @@ public struct DemoRegion: Sendable {
     /// `directory`.
     public func write(to directory: String) throws -> Files {
         let (houses, flats) = layout()
-        let principals = DemoPrincipal.roster()
+        let principals = try DemoPrincipal.roster()
         let createdAt = "\(period.next.firstDay)T00:00:00+05:00"
         var files = Files(houseCount: houses.count, premisesCount: flats.count, principalCount: principals.count)
         for principal in principals {
@@ -136,7 +139,7 @@ public struct DemoRegion: Sendable {
             // Some premises carry a debt (or an advance) into the period, some of it months old;
             // half of the debtors pay part of it during the period.
             for flat in served {
-                var random = SeededRandom(seed: seed ^ 0xBA1A ^ UInt64(flat.account)!)
+                var random = SeededRandom(seed: seed ^ 0xBA1A ^ flat.key)
                 guard random.int(0...9) == 0, let service = principal.services.first else { continue }
                 var amount = Int64(random.int(-20_000...350_000))
                 if amount == 0 { amount = 100 }
@@ -152,19 +155,19 @@ public struct DemoRegion: Sendable {
                         DemoPayment(
                             operationId: "\(inn)-\(flat.account)-\(period)", account: flat.account,
                             amount: Money(kopecks: max(100, amount * Int64(random.int(20...100)) / 100)),
-                            paidOn: CalendarDate(year: period.year, month: period.month, day: random.int(1...28))!))
+                            paidOn: period.day(random.int(1...28))))
                 }
             }
             // A privilege for one resident of one premises in twenty, on the metered services.
             for flat in served {
-                var random = SeededRandom(seed: seed ^ 0x1E6A ^ UInt64(flat.account)!)
+                var random = SeededRandom(seed: seed ^ 0x1E6A ^ flat.key)
                 guard random.int(0...19) == 0 else { continue }
                 for service in principal.services where service.calculation == .metered {
                     try registry.add(
                         Privilege(
                             account: try PersonalAccountNumber(flat.account), serviceCode: service.code,
                             category: random.int(0...1) == 0 ? "VETERAN" : "DISABLED", residents: 1, percent: 50,
-                            from: CalendarDate(iso: "2026-01-01")!))
+                            from: .clamped(2026, 1, 1)))
                 }
             }
             try registry.finish()
@@ -173,16 +176,17 @@ public struct DemoRegion: Sendable {
             let meters = try MetersFileWriter(path: "\(directory)/meters-\(inn).xml", header: header("M-\(inn)-1"))
             for flat in served {
                 for (serviceIndex, service) in principal.services.enumerated()
-                where service.meterPrefix != nil && service.metersOn(flat) {
+                where service.metersOn(flat) {
+                    guard let prefix = service.meterPrefix else { continue }
                     var random = SeededRandom(
-                        seed: seed ^ UInt64(serviceIndex + 1) &* 0x51ED_27 ^ UInt64(flat.account)!)
-                    let installed = CalendarDate(
-                        year: random.int(2019...2025), month: random.int(1...12), day: random.int(1...28))!
-                    let verified = CalendarDate(
-                        year: installed.year + service.verificationYears, month: installed.month, day: installed.day)!
+                        seed: seed ^ UInt64(serviceIndex + 1) &* 0x51ED_27 ^ flat.key)
+                    let installed = CalendarDate.clamped(
+                        random.int(2019...2025), random.int(1...12), random.int(1...28))
+                    let verified = CalendarDate.clamped(
+                        installed.year + service.verificationYears, installed.month, installed.day)
                     try meters.add(
                         Meter(
-                            serial: "\(service.meterPrefix!)\(flat.account)",
+                            serial: "\(prefix)\(flat.account)",
                             account: try PersonalAccountNumber(flat.account),
                             principalINN: inn, serviceCode: service.code, digits: service.unit == "кВт·ч" ? 6 : 5,
                             installedOn: installed, verifiedUntil: verified,
@@ -201,11 +205,11 @@ public struct DemoRegion: Sendable {
                     numerator: (service.component?.price.kopecks ?? 0) * 100, denominator: 111)
                 try tariffs.add(
                     Tariff(
-                        serviceCode: service.code, effectiveFrom: CalendarDate(iso: "2025-07-01")!, price: earlier,
+                        serviceCode: service.code, effectiveFrom: .clamped(2025, 7, 1), price: earlier,
                         component: earlierComponent))
                 try tariffs.add(
                     Tariff(
-                        serviceCode: service.code, effectiveFrom: CalendarDate(iso: "2026-07-01")!,
+                        serviceCode: service.code, effectiveFrom: .clamped(2026, 7, 1),
                         price: Money(kopecks: service.tariff), component: service.component))
             }
             try tariffs.finish()
@@ -222,7 +226,7 @@ public struct DemoRegion: Sendable {
                 let account = try PersonalAccountNumber(flat.account)
                 for (serviceIndex, service) in principal.services.enumerated() where service.calculation == .supplied {
                     var random = SeededRandom(
-                        seed: seed ^ UInt64(serviceIndex + 101) &* 0x9E37 ^ UInt64(flat.account)! ^ UInt64(period.index)
+                        seed: seed ^ UInt64(serviceIndex + 101) &* 0x9E37 ^ flat.key ^ UInt64(period.index)
                     )
                     let volume = service.volume(flat, houses[flat.house], &random)
                     guard volume > 0 else { continue }
@@ -269,11 +273,12 @@ extension DemoRegion {
         for flat in served {
             for (serviceIndex, service) in principal.services.enumerated()
             where service.calculation == .metered && service.metersOn(flat) {
+                guard let prefix = service.meterPrefix else { continue }
                 var meterRandom = SeededRandom(
-                    seed: seed ^ UInt64(serviceIndex + 1) &* 0x51ED_27 ^ UInt64(flat.account)!)
+                    seed: seed ^ UInt64(serviceIndex + 1) &* 0x51ED_27 ^ flat.key)
                 _ = (meterRandom.int(2019...2025), meterRandom.int(1...12), meterRandom.int(1...28))
                 var value = Int64(meterRandom.int(0...900)) * 1_000
-                var random = SeededRandom(seed: seed ^ 0x8EAD ^ UInt64(serviceIndex + 7) &* 31 ^ UInt64(flat.account)!)
+                var random = SeededRandom(seed: seed ^ 0x8EAD ^ UInt64(serviceIndex + 7) &* 31 ^ flat.key)
                 let stop = random.int(0...99)
                 let lastSent = stop < 4 ? 6 : stop < 16 ? random.int(1...2) : 0
                 var month = period
@@ -283,11 +288,11 @@ extension DemoRegion {
                     value += service.volume(flat, houses[flat.house], &random)
                     guard back >= lastSent else { continue }
                     let capacity: Int64 = service.unit == "кВт·ч" ? 1_000_000_000 : 100_000_000
-                    let taken = CalendarDate(year: month.year, month: month.month, day: 20)!
+                    let taken = month.day(20)
                     try file.add(
                         MeterReading(
                             account: try PersonalAccountNumber(flat.account),
-                            meterSerial: "\(service.meterPrefix!)\(flat.account)",
+                            meterSerial: "\(prefix)\(flat.account)",
                             serviceCode: service.code, valueMilli: value % capacity, takenOn: taken,
                             channel: .principal,
                             receivedAt: "\(taken)T12:00:00+05:00"))

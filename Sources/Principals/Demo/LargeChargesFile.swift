@@ -6,7 +6,8 @@ public import Core
 public struct LargeChargesFile: Sendable {
     public var rows: Int
     public var period: BillingPeriod
-    public static let inn = INN.completing("745399999")!
+    /// The big principal's INN (745399999 with its check digit).
+    public static let inn = "7453999993"
 
     public init(rows: Int, period: BillingPeriod) {
         self.rows = rows
@@ -22,19 +23,19 @@ public struct LargeChargesFile: Sendable {
     static let services = (1...10).map { Service(code: "S\($0)", name: "Услуга \($0)", unit: "м³") }
 
     public func write(to directory: String) throws -> Files {
-        let inn = LargeChargesFile.inn.value
+        let inn = LargeChargesFile.inn
         let createdAt = "\(period.next.firstDay)T00:00:00+05:00"
         func header(_ id: String) -> ExchangeHeader {
             ExchangeHeader(principalINN: inn, period: period, fileId: id, createdAt: createdAt)
         }
-        let bank = DemoPrincipal.bank(0)
+        let bank = try DemoPrincipal.bank(0)
         let principal = Principal(
-            inn: LargeChargesFile.inn, kpp: try KPP("745301001"), ogrn: OGRN.completing("102740009999")!,
+            inn: try INN(inn), kpp: try KPP("745301001"),
+            ogrn: try DemoPrincipal.generated(OGRN.completing("102740009999"), "OGRN"),
             name: "ООО «Большой поставщик»", kind: .water, bankDetails: bank, address: "г. Челябинск",
             phone: "+7 (351) 000-00-00")
         let agreement = AgencyAgreement(
-            number: "АД-LOAD", signedOn: CalendarDate(iso: "2025-12-01")!,
-            effectiveFrom: CalendarDate(iso: "2026-01-01")!,
+            number: "АД-LOAD", signedOn: .clamped(2025, 12, 1), effectiveFrom: .clamped(2026, 1, 1),
             fee: .basisPoints(100), payoutSchedule: .daily, payee: .center)
         let onboarding = try PrincipalFileWriter(
             path: "\(directory)/principal-load.xml", header: header("P-LOAD"), principal: principal,

@@ -66,7 +66,7 @@ final class ChargesFileHandler: RecordHandler {
             try checkReplaced(record, named, period: period)
         }
         try session.recordImport(period: period)
-        guard session.importId != nil else { return false }
+        guard let principalId = session.principalId, let importId = session.importId else { return false }
         if replaces != nil {
             rowsTable = Self.replacementStaging
             try PostingWriter(connection: connection).createStaging(rowsTable)
@@ -74,7 +74,7 @@ final class ChargesFileHandler: RecordHandler {
         let load = BackgroundLoad(connection: connection, table: rowsTable)
         load.start()
         self.load = load
-        constants = (period, period.dueDate, session.principalId!, session.importId!)
+        constants = (period, period.dueDate, principalId, importId)
         return true
     }
 

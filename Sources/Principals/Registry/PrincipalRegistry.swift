@@ -51,7 +51,7 @@ public struct PrincipalRegistry {
                 throw RegistryError(code: .exists, message: "a principal with INN \(principal.inn) is registered")
             }
             let bank = principal.bankDetails
-            let id = try connection.first(
+            let id = try connection.one(
                 """
                 INSERT INTO principals (inn, kpp, ogrn, name, kind, bank_name, bic, corr_account, account, address,
                                         phone, email, contact_person, status)
@@ -61,7 +61,8 @@ public struct PrincipalRegistry {
                     principal.inn.value, principal.kpp.value, principal.ogrn.value, principal.name,
                     principal.kind.rawValue, bank.bankName, bank.bic.value, bank.correspondentAccount.value,
                     bank.account.value, principal.address, principal.phone, principal.email, principal.contactPerson,
-                ])!.int64(0)
+                ]
+            ).int64(0)
             for service in services {
                 try connection.execute(
                     "INSERT INTO services (principal_id, code, name, unit) VALUES (?, ?, ?, ?)",
@@ -165,12 +166,12 @@ public struct PrincipalRegistry {
     /// One principal in full.
     public func show(inn: String) throws -> PrincipalDetails {
         let id = try id(of: inn)
-        let row = try connection.first(
+        let row = try connection.one(
             """
             SELECT inn, kpp, ogrn, name, kind, bank_name, bic, corr_account, account, address, phone, email,
                    contact_person, status
             FROM principals WHERE id = ?
-            """, [id])!
+            """, [id])
         let bic = try BIC(try row.string(6))
         let principal = Principal(
             inn: try INN(try row.string(0)), kpp: try KPP(try row.string(1)), ogrn: try OGRN(try row.string(2)),

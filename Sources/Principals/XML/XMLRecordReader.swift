@@ -208,20 +208,21 @@ package final class XMLRecordReader {
                     inField = !empty
                 }
             case textNode, cdata:
-                guard inField, record != nil else { continue }
-                let index = record!.fields.values.count - 1
-                record!.fields.values[index] += string(xmlTextReaderConstValue(reader))
+                guard inField, var open = record.take() else { continue }
+                let index = open.fields.values.count - 1
+                open.fields.values[index] += string(xmlTextReaderConstValue(reader))
                 // Element lines stop at 65535 in libxml2; text nodes keep the real one
                 // (XML_PARSE_BIG_LINES), so past that the value's line stands in.
-                if record!.fields.lines[index] >= 65_535 {
+                if open.fields.lines[index] >= 65_535 {
                     let line = currentLine()
                     collector.currentLine = line
-                    record!.fields.lines[index] = line
-                    if record!.line >= 65_535 && !record!.lineFixed {
-                        record!.line = line
-                        record!.lineFixed = true
+                    open.fields.lines[index] = line
+                    if open.line >= 65_535 && !open.lineFixed {
+                        open.line = line
+                        open.lineFixed = true
                     }
                 }
+                record = open
             case endElement:
                 if depth == 2 {
                     inField = false

@@ -48,26 +48,42 @@ final class HaruDocument {
 
     let raw: HPDF_Doc
     let textState = TextState()
-    private let errors = HaruErrorBox()
-    private(set) var regular: FontPair!
-    private(set) var bold: FontPair!
+    private let errors: HaruErrorBox
+    private(set) var regular: FontPair
+    private(set) var bold: FontPair
     /// The Resources dictionary of every page and form.
-    private(set) var resources: HPDF_Dict!
+    let resources: HPDF_Dict
     /// Forms drawn so far, by the caller's key.
     var forms: [String: HPDF_Dict] = [:]
     /// Text wrapped so far, by width, size, weight and text (``HaruPage/wrapOnce(_:width:size:bold:)``).
     var wrapped: [String: [String]] = [:]
 
     init(regularFont: String, boldFont: String) throws(PDFError) {
+        let errors = HaruErrorBox()
         guard let doc = HPDF_New(recordHaruError, Unmanaged.passUnretained(errors).toOpaque()) else {
             throw PDFError(errorNumber: 0, detailNumber: 0, operation: "creating a PDF document")
         }
-        raw = doc
-        try check(HPDF_SetCompressionMode(doc, UInt32(HPDF_COMP_ALL)), "turning compression on")
-        try check(HPDF_UseUTFEncodings(doc), "enabling UTF-8 encodings")
-        regular = try loadFont(regularFont)
-        bold = try loadFont(boldFont)
+        // Until every property is set `deinit` does not run: a failure frees the document here.
+        func failure(_ operation: String) -> PDFError {
+            let (errorNumber, detailNumber) = errors.error ?? (0, 0)
+            HPDF_Free(doc)
+            return PDFError(errorNumber: errorNumber, detailNumber: detailNumber, operation: operation)
+        }
+        guard HPDF_SetCompressionMode(doc, UInt32(HPDF_COMP_ALL)) == HPDF_OK, errors.error == nil else {
+            throw failure("turning compression on")
+        }
+        guard HPDF_UseUTFEncodings(doc) == HPDF_OK, errors.error == nil else {
+            throw failure("enabling UTF-8 encodings")
+        }
+        guard let regular = Self.loadFont(regularFont, in: doc) else {
+            throw failure("loading the font \(regularFont)")
+        }
+        guard let bold = Self.loadFont(boldFont, in: doc) else { throw failure("loading the font \(boldFont)") }
         guard let resources = erc_resources_new(doc) else { throw failure("making the shared resources") }
+        raw = doc
+        self.errors = errors
+        self.regular = regular
+        self.bold = bold
         self.resources = resources
     }
 
@@ -77,7 +93,7 @@ final class HaruDocument {
 
     /// The font to write `bytes` of text with: CP1251 when `cp1251`, else UTF-8.
     func font(bold isBold: Bool, cp1251: Bool) throws(PDFError) -> HPDF_Font {
-        let pair = isBold ? bold! : regular!
+        let pair = isBold ? bold : regular
         if cp1251 { return pair.cp1251 }
         if let font = pair.utf8 { return font }
         guard let font = HPDF_GetFont(raw, pair.name, "UTF-8") else { throw failure("loading a UTF-8 font") }
@@ -85,12 +101,9 @@ final class HaruDocument {
         return font
     }
 
-    private func loadFont(_ path: String) throws(PDFError) -> FontPair {
-        guard let name = HPDF_LoadTTFontFromFile(raw, path, HPDF_TRUE),
-            let font = HPDF_GetFont(raw, name, "CP1251")
-        else {
-            throw failure("loading the font \(path)")
-        }
+    private static func loadFont(_ path: String, in doc: HPDF_Doc) -> FontPair? {
+        guard let name = HPDF_LoadTTFontFromFile(doc, path, HPDF_TRUE), let font = HPDF_GetFont(doc, name, "CP1251")
+        else { return nil }
         return FontPair(name: String(cString: name), cp1251: font)
     }
 

@@ -52,7 +52,7 @@ struct QRSymbol {
         version = Int(code.pointee.version)
         let rowBytes = (width + 7) / 8
         var bits = [UInt8](repeating: 0xFF, count: rowBytes * width)
-        let data = code.pointee.data!
+        guard let data = code.pointee.data else { throw QRCodeError(errno: EINVAL, payloadBytes: bytes.count) }
         for y in 0..<width {
             for x in 0..<width where data[y * width + x] & 1 == 1 {
                 bits[y * rowBytes + x / 8] &= ~(0x80 >> UInt8(x % 8))

@@ -41,8 +41,8 @@ public final class PostgresConnection: TransactionDriver {
                 code: .connection, message: String(cString: PQerrorMessage(handle)).trimmingSpaces(), sql: sql,
                 at: location)
         }
-        func field(_ code: Character) -> String? {
-            PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
+        func field(_ code: Unicode.Scalar) -> String? {
+            PQresultErrorField(result, Int32(code.value)).map { String(cString: $0) }
         }
         let state = field("C")
         let message = field("M") ?? String(cString: PQresultErrorMessage(result)).trimmingSpaces()

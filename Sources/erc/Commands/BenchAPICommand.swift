@@ -52,7 +52,7 @@ struct APIBench: AsyncParsableCommand {
         if try connection.scalar("SELECT COUNT(*) FROM meters") < Int64(meters) {
             let premises = meters / 2 + 50
             print("Loading a generated region of \(premises) premises into \(location)")
-            let files = try DemoRegion(premisesCount: premises, seed: 5, period: BillingPeriod(year: 2026, month: 10)!)
+            let files = try DemoRegion(premisesCount: premises, seed: 5, period: BillingPeriod.clamped(2026, 10))
                 .write(to: folder)
             let importer = ExchangeImporter(connection: connection, readings: ReadingsFileRules(today: today))
             for file in files.all { _ = try importer.importFile(at: file) }
@@ -232,7 +232,9 @@ struct APIBench: AsyncParsableCommand {
                 work.append(("\(run)-\(thread)-\(n)", body))
             }
         }
-        let url = URL(string: "http://127.0.0.1:\(port)/v1/readings")!
+        guard let url = URL(string: "http://127.0.0.1:\(port)/v1/readings") else {
+            throw ValidationError("no URL for port \(port)")
+        }
         let progress = Progress("sending every key again", total: work.count)
         var (sent, new, refused) = (0, 0, 0)
         try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
@@ -249,7 +251,9 @@ struct APIBench: AsyncParsableCommand {
                     request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
                     request.httpBody = Data(body.utf8)
                     let (data, response) = try await session.data(for: request)
-                    let http = response as! HTTPURLResponse
+                    guard let http = response as? HTTPURLResponse else {
+                        throw ValidationError("\(key): the answer is not HTTP")
+                    }
                     if http.statusCode != 201, http.statusCode != 422 {
                         print("\(key): \(http.statusCode) \(String(decoding: data, as: UTF8.self))")
                     }

@@ -37,7 +37,7 @@ extension BenchCommand {
             defer { if work == nil { try? FileManager.default.removeItem(atPath: folder) } }
             let location = DatabaseLocation(db ?? "\(folder)/bench.sqlite")
             let connection = try location.open()
-            let period = BillingPeriod(year: 2026, month: 10)!
+            let period = BillingPeriod.clamped(2026, 10)
             let clock = ContinuousClock()
             var started = clock.now
             let held = try connection.scalar("SELECT COUNT(*) FROM accounts")

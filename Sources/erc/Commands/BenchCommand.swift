@@ -35,7 +35,7 @@ struct BenchCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { if work == nil { try? FileManager.default.removeItem(atPath: folder) } }
             let location = DatabaseLocation(db ?? "\(folder)/bench.sqlite")
-            let period = BillingPeriod(year: 2026, month: 10)!
+            let period = BillingPeriod.clamped(2026, 10)
 
             print("Generating \(rows) charge rows in \(folder)")
             let files = try LargeChargesFile(rows: rows, period: period).write(to: folder)

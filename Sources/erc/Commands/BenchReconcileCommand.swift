@@ -17,7 +17,7 @@ extension BenchCommand {
                 PostgreSQL database stays as it is).
                 """)
         @Option(help: "A billed database: an SQLite file or a postgres:// URL.") var db: String
-        @Option(help: "Billing period, YYYY-MM.") var period = BillingPeriod(year: 2026, month: 10)!
+        @Option(help: "Billing period, YYYY-MM.") var period = BillingPeriod.clamped(2026, 10)
 
         func run() throws {
             let connection = try DatabaseLocation(db).open()

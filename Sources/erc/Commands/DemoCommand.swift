@@ -22,7 +22,7 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Number of premises.") var premises = 1_000
     @Option(help: "Seed of the synthetic region.") var seed: UInt64 = 1
-    @Option(help: "Billing period, YYYY-MM.") var period = BillingPeriod(year: 2026, month: 10)!
+    @Option(help: "Billing period, YYYY-MM.") var period = BillingPeriod.clamped(2026, 10)
     @Option(help: "Folder for the generated files and the ЕПД.") var out = "erc-demo"
     @Option(help: "Worker threads for rendering (default: every core).") var workers: Int?
     @Flag(help: "Only write the principals' files (one set per principal kind), import nothing.") var filesOnly = false

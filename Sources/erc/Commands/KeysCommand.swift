@@ -13,7 +13,7 @@ struct KeysCommand: ParsableCommand {
             abstract: "Make a key and print its token once: only its SHA-256 is stored.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Who holds it (a kiosk's place, a system's name).") var name: String
-        @Option(help: "infomat, channel, principal or operator.") var role: String
+        @Option(help: "infomat, channel, principal or operator.") var role: APIKey.Role
         @Option(help: "Its scope: the principal's INN, the kiosk id or the channel name.") var scope: String?
         @Option(
             help: ArgumentHelp(
@@ -21,17 +21,11 @@ struct KeysCommand: ParsableCommand {
                 valueName: "id"))
         var terminal: [String] = []
 
-        func validate() throws {
-            guard APIKey.Role(rawValue: role) != nil else {
-                throw ValidationError("--role is infomat, channel, principal or operator")
-            }
-        }
-
         func run() throws {
             do {
                 let (key, token) = try database.withConnection {
                     try KeyStore(connection: $0).create(
-                        name: name, role: APIKey.Role(rawValue: role)!, scope: scope, terminals: terminal)
+                        name: name, role: role, scope: scope, terminals: terminal)
                 }
                 let terminals = terminal.isEmpty ? "" : ", terminals \(terminal.joined(separator: ", "))"
                 print("key \(key.id) (\(key.role.rawValue)\(key.scope.map { ", \($0)" } ?? "")\(terminals)): \(token)")

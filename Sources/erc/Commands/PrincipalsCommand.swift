@@ -58,7 +58,8 @@ extension PrincipalsCommand {
                     }
                     if let report {
                         let path =
-                            files.count == 1 ? report : "\(report)/\(file.split(separator: "/").last!).report.xml"
+                            files.count == 1
+                            ? report : "\(report)/\(URL(fileURLWithPath: file).lastPathComponent).report.xml"
                         try ImportReportFile.write(outcome, createdAt: CenterCalendar.nowStamp, to: path)
                     }
                 }
@@ -84,21 +85,18 @@ extension PrincipalsCommand {
             help:
                 "What to write: \(ExchangeKind.allCases.filter { $0 != .importReport }.map(\.rawValue).joined(separator: ", "))."
         )
-        var kind: String
+        var kind: ExchangeKind
         @Option(help: "The principal's INN.") var principal: String
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
         @Option(help: "Output file.") var out: String
         @Option(help: "The file id in the header (default: ERC-<kind>-<inn>-<period>).") var fileId: String?
 
         func validate() throws {
-            guard let kind = ExchangeKind(rawValue: kind), kind != .importReport else {
-                throw ValidationError("unknown kind '\(kind)'")
-            }
+            guard kind != .importReport else { throw ValidationError("an import report is not exported") }
         }
 
         func run() throws {
             try database.withConnection { connection in
-                let kind = ExchangeKind(rawValue: kind)!
                 // Written beside the target and moved into place only when complete and valid, so a
                 // failed export leaves no file behind.
                 let partial = out + ".partial"

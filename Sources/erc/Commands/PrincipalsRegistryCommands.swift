@@ -105,7 +105,7 @@ extension PrincipalsCommand {
                 try PrincipalRegistry(connection: $0).add(principal, agreement: agreement, services: services)
             }
             print(
-                "Registered \(principal.name), INN \(principal.inn): \(agreement == nil ? "draft (no agreement yet)" : "active from \(agreement!.effectiveFrom)")"
+                "Registered \(principal.name), INN \(principal.inn): \(agreement.map { "active from \($0.effectiveFrom)" } ?? "draft (no agreement yet)")"
             )
         }
     }

@@ -25,25 +25,26 @@ struct ReadingsCommand: ParsableCommand {
         @Option(help: "The value shown, with a decimal point (123.45).") var value: String
         @Option(help: "The day the reading was taken (default: today).") var takenOn: CalendarDate?
         @Option(help: "infomat, web, bot, messenger, contact-center, ivr, principal or bank.")
-        var channel: String = "contact-center"
+        var channel: MeterReading.Channel = .contactCenter
         @Option(help: "Idempotency key of the request.") var key: String?
 
         func validate() throws {
-            guard MeterReading.Channel(rawValue: channel) != nil else {
-                throw ValidationError("unknown --channel \(channel)")
-            }
-            guard parseValue(value) != nil else {
-                throw ValidationError("--value must be a number with up to 3 decimals")
-            }
+            _ = try valueMilli()
         }
 
-        func parseValue(_ text: String) -> Int64? { parseMilli(text) }
+        /// The value in thousandths of the unit.
+        func valueMilli() throws -> Int64 {
+            guard let milli = parseMilli(value) else {
+                throw ValidationError("--value must be a number with up to 3 decimals")
+            }
+            return milli
+        }
 
         func run() throws {
             let today = CenterCalendar.today
             let submission = ReadingSubmission(
-                account: account, meter: meter, valueMilli: parseValue(value)!, takenOn: takenOn ?? today,
-                channel: MeterReading.Channel(rawValue: channel)!, receivedAt: CenterCalendar.nowStamp,
+                account: account, meter: meter, valueMilli: try valueMilli(), takenOn: takenOn ?? today,
+                channel: channel, receivedAt: CenterCalendar.nowStamp,
                 idempotencyKey: key)
             do {
                 let ack = try database.withConnection {

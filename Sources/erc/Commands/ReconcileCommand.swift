@@ -211,20 +211,14 @@ struct ReconcileCommand: ParsableCommand {
             abstract: "The turnover of receivables (оборотно-сальдовая ведомость) of a period.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
-        @Option(help: "principal, service, house or account.") var by = "principal"
+        @Option(help: "principal, service, house or account.") var by: ReceivablesLedger.Grouping = .principal
         @Option(help: "Only this principal (INN).") var principal: String?
         @Option(help: "table, csv, json or xml.") var format: ReportFormat = .table
         @OptionGroup var csv: CSVOptions
 
-        func validate() throws {
-            guard ReceivablesLedger.Grouping(rawValue: by) != nil else {
-                throw ValidationError("--by is principal, service, house or account")
-            }
-        }
-
         func run() throws {
             let lines = try ReceivablesLedger(database: try database.open())
-                .turnover(period: period, by: ReceivablesLedger.Grouping(rawValue: by)!, principal: principal)
+                .turnover(period: period, by: by, principal: principal)
                 .sorted { $0.key < $1.key }
             var total = Billing.Turnover()
             for (_, line) in lines { total += line }
@@ -235,7 +229,9 @@ struct ReconcileCommand: ParsableCommand {
                     }
             }
             let table = Table(
-                headers: [by, "Opening", "Charged", "Recalculated", "Privileges", "Penalties", "Paid", "Closing"],
+                headers: [
+                    by.rawValue, "Opening", "Charged", "Recalculated", "Privileges", "Penalties", "Paid", "Closing",
+                ],
                 rows: lines.map { cells($0.key, $0.value) } + [cells("Total", total)], rightAligned: Set(1...7))
             try emit(
                 table, json: Dictionary(uniqueKeysWithValues: lines.map { ($0.key, $0.value) }), name: "turnover",

@@ -25,9 +25,15 @@ extension ReconcileCommand {
         @OptionGroup var csv: CSVOptions
 
         func validate() throws {
-            guard Money(parsing: minDebt) != nil else {
+            _ = try minimum()
+        }
+
+        /// `--min-debt` as money.
+        func minimum() throws -> Money {
+            guard let money = Money(parsing: minDebt) else {
                 throw ValidationError("--min-debt must be an amount in roubles")
             }
+            return money
         }
 
         func run() throws {
@@ -48,7 +54,7 @@ extension ReconcileCommand {
             }
             let ledger = ReceivablesLedger(database: try database.open()).reading()
             let asOf = asOf ?? period.next.firstDay
-            let minimum = Money(parsing: minDebt)!
+            let minimum = try minimum()
             if format == .csv {
                 // Line by line as the ranges are read: a region's debtors need not fit in memory.
                 print((csv.bom ? "\u{FEFF}" : "") + Table.csvLine(headers, separator: csv.separator.text))

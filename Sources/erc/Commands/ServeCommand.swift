@@ -35,17 +35,10 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "Infomat sessions one key may open: BURST/Ns, that many at once, then one every N seconds.",
             valueName: "rate"))
-    var sessionsPerKey = SessionLimits().perKey.description
+    var sessionsPerKey = SessionLimits().perKey
     @Option(
         help: ArgumentHelp("Infomat sessions for one account, from any key: BURST/Ns.", valueName: "rate"))
-    var sessionsPerAccount = SessionLimits().perAccount.description
-
-    func validate() throws {
-        for (name, text) in [("--sessions-per-key", sessionsPerKey), ("--sessions-per-account", sessionsPerAccount)]
-        where Rate(text) == nil {
-            throw ValidationError("\(name) \(text): a rate is BURST/Ns, such as 20/6s")
-        }
-    }
+    var sessionsPerAccount = SessionLimits().perAccount
 
     func run() async throws {
         var logger = Logger(label: "erc.serve")
@@ -53,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         let pool = try DatabasePool(location: database.location, writers: writers, readers: readers)
         let services = APIServices(
             pool: pool, clock: CenterClock(utcOffsetSeconds: CenterCalendar.timeZone.secondsFromGMT()),
-            sessionLimits: SessionLimits(perKey: Rate(sessionsPerKey)!, perAccount: Rate(sessionsPerAccount)!))
+            sessionLimits: SessionLimits(perKey: sessionsPerKey, perAccount: sessionsPerAccount))
         let location = database.location
         try await APIServer.serve(services: services, host: host, port: port, logger: logger) { bound in
             print("erc serve: listening on http://\(host):\(bound) (\(location))")

@@ -1,6 +1,9 @@
+public import API
 public import ArgumentParser
+public import Billing
 public import Core
 public import Intake
+public import Principals
 
 extension BillingPeriod: ExpressibleByArgument {
     public init?(argument: String) {
@@ -40,3 +43,13 @@ extension PaymentQR.Charset: ExpressibleByArgument {
 }
 
 extension RegistryLayout.Encoding: ExpressibleByArgument {}
+extension APIKey.Role: ExpressibleByArgument {}
+extension MeterReading.Channel: ExpressibleByArgument {}
+extension ExchangeKind: ExpressibleByArgument {}
+extension ReceivablesLedger.Grouping: ExpressibleByArgument {}
+
+extension Rate: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(argument)
+    }
+}

@@ -6,15 +6,15 @@ import Storage
 enum CenterCalendar {
     static let timeZone =
         TimeZone(identifier: ProcessInfo.processInfo.environment["ERC_TIME_ZONE"] ?? "Asia/Yekaterinburg")
-        ?? TimeZone(secondsFromGMT: 5 * 3600)!
+        ?? TimeZone(secondsFromGMT: 5 * 3600) ?? .gmt
+
+    /// The center's clock in the configured zone.
+    static var clock: CenterClock { CenterClock(utcOffsetSeconds: timeZone.secondsFromGMT()) }
 
     /// Today in the center's zone: a default for commands a person runs, never read inside a
     /// computation.
     static var today: CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+        clock.day(atEpochSeconds: Int64(Date().timeIntervalSince1970))
     }
 
     /// Now as ISO 8601 with the zone's offset, for `createdAt` in files erc writes.
