@@ -20,6 +20,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "erc", targets: ["erc"]),
+        // The benchmarks that need a whole database or child processes (they run erc beside them).
+        .executable(name: "erc-bench", targets: ["erc-bench"]),
         // Libraries for the benchmarks package in Benchmarks/.
         .library(name: "ERCModules", targets: ["Core", "Storage", "Principals", "Billing", "Receipts"]),
         .library(name: "ERCTestSupport", targets: ["ERCTestSupport"]),
@@ -56,19 +58,25 @@ let package = Package(
         .target(name: "Core"),
         .target(name: "Storage", dependencies: ["Core", "CSQLite", "CLibPQ"]),
         .target(
-            name: "Principals", dependencies: ["Core", "Storage", "CLibXML2"],
+            name: "Principals",
+            dependencies: ["Core", "Storage", "CLibXML2", .product(name: "Logging", package: "swift-log")],
             // Schemas/ at the top of the repository, linked in and compiled into the binary.
             resources: [
                 "common", "principal", "accounts", "meters", "tariffs", "charges",
                 "readings", "payments", "agent-report", "debtors", "import-report",
             ].map { .embedInCode("Schemas/\($0)-1.xsd") }),
-        .target(name: "Billing", dependencies: ["Core", "Storage", "Principals"]),
+        .target(
+            name: "Billing",
+            dependencies: ["Core", "Storage", "Principals", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Receipts", dependencies: ["Core", "Storage", "Billing", "CHaru", "CQREncode"],
             // DejaVu Sans cut to the ЕПД's characters, composites decomposed (scripts/make-fonts.py).
             exclude: ["Fonts/LICENSE-DejaVu.txt"],
             resources: [.embedInCode("Fonts/ERCSans.ttf"), .embedInCode("Fonts/ERCSans-Bold.ttf")]),
         .target(name: "Intake", dependencies: ["Core", "Storage", "Principals", "Billing"]),
+        // The generated demo region (and the big principal of the import benchmark): exchange
+        // files written with the principals' writers, for `erc demo`, tests and benchmarks.
+        .target(name: "Demo", dependencies: ["Core", "Principals"]),
         .target(name: "Contact", dependencies: ["Core", "Storage"]),
         .target(
             name: "API",
@@ -85,10 +93,27 @@ let package = Package(
             ],
             // The OpenAPI document in Docs/, linked in and served at /openapi.json.
             resources: [.embedInCode("Docs/openapi.json")]),
+        // What both executables share: progress lines, the center's calendar, logging set-up, and
+        // the domain's values as command-line arguments.
+        .target(
+            name: "CommandLineSupport",
+            dependencies: [
+                "Core", "Storage", "Principals", "Billing", "Receipts", "Intake", "API",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "erc",
             dependencies: [
-                "Core", "Storage", "Principals", "Billing", "Receipts", "Intake", "Contact", "API",
+                "Core", "Storage", "Principals", "Billing", "Receipts", "Intake", "Contact", "API", "Demo",
+                "CommandLineSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "erc-bench",
+            dependencies: [
+                "Core", "Storage", "Principals", "Billing", "Receipts", "Intake", "API", "Demo", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -97,7 +122,7 @@ let package = Package(
         .target(name: "ERCTestSupport", dependencies: ["Core", "Storage"]),
         .target(
             name: "ExchangeConformance",
-            dependencies: ["Core", "Storage", "Principals", "Billing", "Intake", "ERCTestSupport"]),
+            dependencies: ["Core", "Storage", "Principals", "Billing", "Intake", "Demo", "ERCTestSupport"]),
 
         .target(
             name: "APIConformance",
@@ -119,13 +144,19 @@ let package = Package(
             dependencies: [
                 "Principals", "Core", "Storage", "Billing", "Intake", "ExchangeConformance", "ERCTestSupport",
             ]),
+        .testTarget(name: "DemoTests", dependencies: ["Demo", "Core", "Principals", "ERCTestSupport"]),
         .testTarget(name: "BillingTests", dependencies: ["Billing", "Core"]),
         .testTarget(name: "APITests", dependencies: ["API", "APIConformance", "Core", "Storage", "ERCTestSupport"]),
         .testTarget(
             name: "IntakeTests",
             dependencies: ["Intake", "Billing", "Core", "Storage", "ExchangeConformance", "ERCTestSupport"]),
         .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Core", "ERCTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["erc", "Core", "Storage", "ERCTestSupport"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "erc", "erc-bench", "Core", "Storage", "CommandLineSupport", "ERCTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )
 

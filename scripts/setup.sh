@@ -2,12 +2,12 @@
 # Installs the Debian packages erc needs, only those that are missing.
 #   scripts/setup.sh build   C libraries and the font (for `make build`, `make demo`)
 #   scripts/setup.sh test    the above, plus a PostgreSQL server and the tools tests check output with
-#   scripts/setup.sh bench   the above, plus wrk for `erc bench api`
+#   scripts/setup.sh bench   the above, plus wrk for `erc-bench api`
 set -euo pipefail
 
 build_pkgs=(pkg-config libpq-dev libhpdf-dev libqrencode-dev libxml2-dev libsqlite3-dev fonts-dejavu-core)
 test_pkgs=(postgresql poppler-utils zbar-tools libxml2-utils netpbm)
-# The load generator of `erc bench api`.
+# The load generator of `erc-bench api`.
 bench_pkgs=(wrk)
 
 want=("${build_pkgs[@]}")

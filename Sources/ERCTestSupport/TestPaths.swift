@@ -18,10 +18,24 @@ public enum TestPaths {
     /// `.build/debug/erc`.
     public static var ercBinary: String {
         if let path = ProcessInfo.processInfo.environment["ERC_BIN"] { return path }
+        return built("erc")
+    }
+
+    /// The `erc-bench` executable of this build, found as ``ercBinary`` is (its folder when
+    /// `$ERC_BIN` is set).
+    public static var benchBinary: String {
+        if let path = ProcessInfo.processInfo.environment["ERC_BIN"] {
+            return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("erc-bench").path
+        }
+        return built("erc-bench")
+    }
+
+    /// An executable of this build: beside the test bundle, else in `.build/debug/`.
+    static func built(_ name: String) -> String {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("erc").path
+            .appendingPathComponent(name).path
         if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        return repository.appendingPathComponent(".build/debug/erc").path
+        return repository.appendingPathComponent(".build/debug/\(name)").path
     }
 }
 

@@ -1,8 +1,9 @@
 public import Billing
 public import Core
+public import Demo
 public import ERCTestSupport
 import Intake
-public import Principals
+import Principals
 public import Storage
 
 /// Billing checked on a generated region, the same on every driver: the invariants of the books,

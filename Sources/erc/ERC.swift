@@ -1,5 +1,6 @@
 import ArgumentParser
 import Billing
+import CommandLineSupport
 import Storage
 
 @main
@@ -20,6 +21,10 @@ struct ERC: AsyncParsableCommand {
             schema up to date (erc demo too); every other command refuses a missing database or \
             a schema that is not this build's.
 
+            Logging goes to standard error at the level ERC_LOG_LEVEL names (default notice); -v \
+            logs what the libraries do (debug: a billing run's and an import's phase timings), -vv \
+            everything (trace). The benchmarks are a program of their own: erc-bench --help.
+
             Exit status: 0 done; 1 a check found differences (reconcile); 64 a usage error; 65 \
             data refused (a file, a reading, a period that cannot be billed or closed); 66 no \
             database, or its schema is not this build's; 75 another process is billing now (try \
@@ -28,12 +33,13 @@ struct ERC: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, DB.self, PrincipalsCommand.self, ReadingsCommand.self, PaymentsCommand.self,
             BillCommand.self, PeriodCommand.self, ReceiptsCommand.self, ReconcileCommand.self, KeysCommand.self,
-            ServeCommand.self, BenchCommand.self,
+            ServeCommand.self,
         ]
     )
 
     /// Runs the command; the domain's refusals print their message and exit with their status.
     static func main() async {
+        CommandLogging.bootstrap()
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {

@@ -9,7 +9,7 @@ import Synchronization
 struct BatchBiller: Sendable {
     let context: BillingContext
     let runId: Int64
-    /// Time spent reading and computing, and writing, when `ERC_TRACE` is set.
+    /// Time spent reading and computing, and writing, when the run logs at debug level.
     var trace: BillingTrace?
 
     var period: BillingPeriod { context.period }
@@ -146,7 +146,7 @@ struct BatchBiller: Sendable {
     }
 }
 
-/// Where a billing run's time goes, printed to standard error at the end when `ERC_TRACE` is set.
+/// Where a billing run's time goes, logged at the end at debug level.
 final class BillingTrace: Sendable {
     private let state = Mutex<(read: Duration, written: Duration)>((.zero, .zero))
     private let phases = Mutex<[Duration]>(Array(repeating: .zero, count: 5))
@@ -166,8 +166,11 @@ final class BillingTrace: Sendable {
     var report: String {
         let steps = phases.withLock { $0 }
         return state.withLock {
-            "billing trace: read and computed \($0.read), written \($0.written) (summed over workers); writing: "
-                + zip(["postings", "deletes", "statements", "lines", "commit"], steps).map { "\($0) \($1)" }
+            "read and computed \($0.read.loggedMilliseconds), written \($0.written.loggedMilliseconds) "
+                + "(summed over workers); writing: "
+                + zip(["postings", "deletes", "statements", "lines", "commit"], steps).map {
+                    "\($0) \($1.loggedMilliseconds)"
+                }
                 .joined(separator: ", ")
         }
     }

@@ -1,5 +1,6 @@
 public import Core
 import Dispatch
+public import Logging
 public import Storage
 import Synchronization
 
@@ -48,6 +49,8 @@ public struct BillingRun {
     public var waitForLock = false
     /// Told who holds the lock before a run that waits for it starts waiting.
     public var waiting: (RunLock.Holder) -> Void = { _ in }
+    /// At debug level, where the run's time went (reading and computing, each step of writing).
+    public var logger = Logger(label: "erc.billing")
 
     public init(database: Database, period: BillingPeriod, asOf: CalendarDate) {
         self.database = database
@@ -69,8 +72,8 @@ public struct BillingRun {
             let (runId, batches) = try prepare(on: connection)
             var biller = BatchBiller(
                 context: try BatchReader(connection: connection).context(period: period, asOf: asOf), runId: runId)
-            if getenv("ERC_TRACE") != nil { biller.trace = BillingTrace() }
-            defer { if let trace = biller.trace { _ = (trace.report + "\n").withCString { write(2, $0, strlen($0)) } } }
+            if logger.logLevel <= .debug { biller.trace = BillingTrace() }
+            defer { if let trace = biller.trace { logger.debug("\(trace.report)", metadata: ["period": "\(period)"]) } }
             if workers > 1 {
                 try parallel(biller, runId: runId, batches: batches, progress: progress)
             } else {

@@ -92,7 +92,9 @@ public struct CalendarDate: Sendable, Hashable, Codable, Comparable, CustomStrin
     }
 }
 
-func pad(_ value: Int, _ width: Int) -> String {
+/// `value` in decimal with leading zeros to `width` digits (numbers, dates and accounts in
+/// files and on documents).
+package func pad(_ value: Int, _ width: Int) -> String {
     let text = String(value)
     return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
 }

@@ -29,3 +29,11 @@ public struct CenterClock: Sendable, Hashable {
 
     private func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }
+
+extension Duration {
+    /// Milliseconds with one decimal, for logs: "12.5 ms".
+    public var loggedMilliseconds: String {
+        let tenths = components.seconds * 10_000 + components.attoseconds / 100_000_000_000_000
+        return "\(tenths / 10).\(abs(tenths % 10)) ms"
+    }
+}

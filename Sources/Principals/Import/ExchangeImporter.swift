@@ -1,4 +1,5 @@
 import Core
+public import Logging
 public import Storage
 
 #if canImport(Glibc)
@@ -21,6 +22,8 @@ public struct ExchangeImporter {
     /// Where a readings file's readings go: the rules of every channel (Intake). Without it a
     /// readings file is refused.
     public var readings: (any ReadingsFileIntake)?
+    /// At debug level, each phase of an import and its time.
+    public var logger = Logger(label: "erc.import")
 
     public static let defaultMaximumFileSize: Int64 = 8 << 30
 
@@ -79,7 +82,7 @@ public struct ExchangeImporter {
                             reason: "a file the center sends (\(kind)), not one it imports")
                     ])
             }
-        let trace = PhaseTrace(enabled: getenv("ERC_TRACE") != nil)
+        let trace = PhaseTrace(logger: logger, file: name)
         return try connection.withTransaction {
             trace.mark("start")
             let dispatcher = RecordDispatcher(handler: handler, session: session)
@@ -173,22 +176,23 @@ extension RecordHandler {
     func finishChecks() throws {}
 }
 
-/// Phase timings on standard error when `ERC_TRACE` is set, for benchmarks.
+/// Phase timings of one import, logged at debug level.
 final class PhaseTrace {
-    let enabled: Bool
+    let logger: Logger
+    let file: String
     let clock = ContinuousClock()
     var last: ContinuousClock.Instant
 
-    init(enabled: Bool) {
-        self.enabled = enabled
+    init(logger: Logger, file: String) {
+        self.logger = logger
+        self.file = file
         last = clock.now
     }
 
     func mark(_ phase: String) {
-        guard enabled else { return }
+        guard logger.logLevel <= .debug else { return }
         let now = clock.now
-        let line = "trace: \(phase): \(now - last)\n"
-        _ = line.withCString { write(2, $0, strlen($0)) }
+        logger.debug("\(phase): \((now - last).loggedMilliseconds)", metadata: ["file": "\(file)"])
         last = now
     }
 }

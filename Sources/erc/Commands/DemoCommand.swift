@@ -1,6 +1,8 @@
 import ArgumentParser
 import Billing
+import CommandLineSupport
 import Core
+import Demo
 import Foundation
 import Intake
 import Principals

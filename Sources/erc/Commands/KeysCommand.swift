@@ -1,5 +1,6 @@
 import API
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Storage
 

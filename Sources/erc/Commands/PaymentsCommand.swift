@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Core
 import Foundation
 import Intake
@@ -41,13 +42,13 @@ struct PaymentsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import banks' registries of accepted payments, each all or nothing.",
             discussion: """
-                The classic layout (DOMAIN.md 5.2): date;time;branch;sub-branch;cashier;operation \\
-                id;account;payer;address;period MMYY;paid;transferred;fee[;CounterId_N:..;CounterVal_N:..], \\
-                then =count;paid;transferred;fee;payment order;order date. Every line and the summary \\
-                are checked first; one problem refuses the file (exit 65, every problem listed, \\
-                nothing stored). Payments for known accounts are recorded and allocated to the \\
-                principals (idempotent by bank and operation id), payments for unknown accounts go \\
-                to the suspense list (erc payments suspense), readings passed with payments are \\
+                The classic layout (DOMAIN.md 5.2): date;time;branch;sub-branch;cashier;operation \
+                id;account;payer;address;period MMYY;paid;transferred;fee[;CounterId_N:..;CounterVal_N:..], \
+                then =count;paid;transferred;fee;payment order;order date. Every line and the summary \
+                are checked first; one problem refuses the file (exit 65, every problem listed, \
+                nothing stored). Payments for known accounts are recorded and allocated to the \
+                principals (idempotent by bank and operation id), payments for unknown accounts go \
+                to the suspense list (erc payments suspense), readings passed with payments are \
                 stored where the meter is on that account. The same payment order again adds nothing.
                 """)
         @OptionGroup var database: DatabaseOptions

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Billing
+import CommandLineSupport
 import Core
 import Storage
 

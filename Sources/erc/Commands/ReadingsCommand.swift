@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Core
 import Foundation
 import Intake
@@ -12,11 +13,11 @@ struct ReadingsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Take one meter reading, as the contact center or a channel's integration sends it.",
             discussion: """
-                The meter must be on the account; the value may not be below the previous reading \\
-                unless the counter rolled over, and the consumption must be under the service's \\
-                ceiling (30 m³ of water, 3,000 kWh a month); a reading after the service's readings \\
-                day counts for the next period; a meter past its verification date is accepted and \\
-                flagged. Prints the acknowledgement id; a refusal prints its code and reason (exit \\
+                The meter must be on the account; the value may not be below the previous reading \
+                unless the counter rolled over, and the consumption must be under the service's \
+                ceiling (30 m³ of water, 3,000 kWh a month); a reading after the service's readings \
+                day counts for the next period; a meter past its verification date is accepted and \
+                flagged. Prints the acknowledgement id; a refusal prints its code and reason (exit \
                 65). --key makes a retry answer the same and store nothing.
                 """)
         @OptionGroup var database: DatabaseOptions

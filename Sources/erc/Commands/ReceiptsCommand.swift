@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Core
 import Foundation
 import Receipts

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Billing
+import CommandLineSupport
 import Core
 import Foundation
 import Intake
@@ -10,8 +11,8 @@ extension ReconcileCommand {
         static let configuration = CommandConfiguration(
             abstract: "Debtors at the end of a period, per premises and principal, for collection work.",
             discussion: """
-                Unpaid debt (payments applied to the period they were allocated to, else the \\
-                oldest), the oldest period owed, unpaid penalties, and with --aging the debt by days \\
+                Unpaid debt (payments applied to the period they were allocated to, else the \
+                oldest), the oldest period owed, unpaid penalties, and with --aging the debt by days \
                 past due on --as-of: not due, 0-30, 31-90, 91-180, over 180.
                 """)
         @OptionGroup var database: DatabaseOptions

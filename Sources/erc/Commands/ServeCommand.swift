@@ -1,5 +1,6 @@
 import API
 import ArgumentParser
+import CommandLineSupport
 import Core
 import Foundation
 import Logging
@@ -30,7 +31,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one and prints it).") var port = 8080
     @Option(help: "Database connections for writes (PostgreSQL; SQLite always has one writer).") var writers: Int?
     @Option(help: "Database connections for reads (meters, ЕПД, keys).") var readers: Int?
-    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(
+        help: ArgumentHelp(
+            "The server's log level: trace, debug, info, notice, warning, error, critical (default: info, or lower with ERC_LOG_LEVEL or -v).",
+            valueName: "level"))
+    var logLevel: Logger.Level?
     @Option(
         help: ArgumentHelp(
             "Infomat sessions one key may open: BURST/Ns, that many at once, then one every N seconds.",
@@ -42,7 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         var logger = Logger(label: "erc.serve")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        logger.logLevel =
+            logLevel ?? min(.info, CommandLogging.processLevel)
         let pool = try DatabasePool(location: database.location, writers: writers, readers: readers)
         let services = APIServices(
             pool: pool, clock: CenterClock(utcOffsetSeconds: CenterCalendar.timeZone.secondsFromGMT()),

@@ -1,14 +1,17 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Storage
 
-/// `--db`, shared by every command that touches the database.
+/// `--db`, shared by every command that touches the database, with `-v` (logging).
 struct DatabaseOptions: ParsableArguments {
+
     @Option(
         name: .customLong("db"),
         help: ArgumentHelp(
             "SQLite file or postgres:// URL (default: $ERC_DATABASE_URL, else erc.sqlite).", valueName: "url"))
     var url: String?
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if let url, url.trimmingCharacters(in: .whitespaces).isEmpty {

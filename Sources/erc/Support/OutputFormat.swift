@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 
 /// How a listing is printed: a table for a person, CSV or JSON for machines.

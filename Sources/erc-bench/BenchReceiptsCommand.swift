@@ -1,18 +1,19 @@
 import ArgumentParser
+import CommandLineSupport
 import Core
 import Foundation
 import Storage
 
-extension BenchCommand {
+extension ERCBench {
     struct ReceiptsBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "receipts",
             abstract: "Time erc receipts render against the plain C reference renderer, side by side.",
             discussion: """
-                Builds the C reference (gcc -O2 epd_ref.c -lhpdf -lqrencode), bills a demo region \\
-                of --documents premises into a new SQLite file, then, in one run, times \\
-                `epd_ref N 0 1 DIR` (one file of N pages, one QR code each) and `erc receipts \\
-                render` into print batches on one worker and on every core, each as a child \\
+                Builds the C reference (gcc -O2 epd_ref.c -lhpdf -lqrencode), bills a demo region \
+                of --documents premises into a new SQLite file, then, in one run, times \
+                `epd_ref N 0 1 DIR` (one file of N pages, one QR code each) and `erc receipts \
+                render` into print batches on one worker and on every core, each as a child \
                 process, and reports documents/s, the ratios, bytes per document and peak memory.
                 """)
         @Option(help: "Documents to render.") var documents = 10_000
@@ -26,9 +27,8 @@ extension BenchCommand {
             let folder = work ?? NSTemporaryDirectory() + "erc-bench-\(getpid())"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { if work == nil { try? FileManager.default.removeItem(atPath: folder) } }
-            // The binary is in .build/<triple>/<configuration>/ of the repository, ../shared beside it.
-            let ercFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-                .deletingLastPathComponent()
+            // This program is in .build/<triple>/<configuration>/ of the repository, ../shared beside it.
+            let ercFolder = ERCBench.folder
             let candidates =
                 ["../../../shared", "../../../../shared"].map {
                     ercFolder.appendingPathComponent("\($0)/perf/epd_ref.c").standardized.path
@@ -45,7 +45,7 @@ extension BenchCommand {
             print("Billing a demo region of \(documents) premises into \(db)")
             let demo = try Measured.run(
                 [
-                    CommandLine.arguments[0], "demo", "--premises", "\(documents)", "--db", db, "--out",
+                    try ERCBench.ercBinary(), "demo", "--premises", "\(documents)", "--db", db, "--out",
                     "\(folder)/demo", "--no-render",
                 ],
                 quiet: true)
@@ -63,7 +63,7 @@ extension BenchCommand {
                 try? FileManager.default.removeItem(atPath: out)
                 let erc = try Measured.run(
                     [
-                        CommandLine.arguments[0], "receipts", "render", "--db", db, "--period", "2026-10", "--out", out,
+                        try ERCBench.ercBinary(), "receipts", "render", "--db", db, "--period", "2026-10", "--out", out,
                         "--workers", "\(workers)", "--batch-size", "\(batchSize)", "--charset",
                         charset == .utf8 ? "utf8" : "cp1251",
                     ], quiet: true)

@@ -1,6 +1,8 @@
 import API
 import ArgumentParser
+import CommandLineSupport
 import Core
+import Demo
 import Foundation
 import Intake
 import Principals
@@ -284,7 +286,7 @@ final class ServerProcess {
 
     init(location: DatabaseLocation, writers: Int?, folder: String) throws {
         let log = "\(folder)/serve.log"
-        var argv = [CommandLine.arguments[0], "serve", "--db", location.url, "--port", "0", "--log-level", "warning"]
+        var argv = [try ERCBench.ercBinary(), "serve", "--db", location.url, "--port", "0", "--log-level", "warning"]
         if let writers { argv += ["--writers", "\(writers)"] }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

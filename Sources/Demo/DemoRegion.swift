@@ -1,4 +1,5 @@
 public import Core
+import Principals
 
 /// A deterministic synthetic region: houses on real-sounding streets of Chelyabinsk, premises
 /// with personal accounts and owners, 46 principals with valid requisites, their services,
@@ -302,9 +303,4 @@ extension DemoRegion {
         try file.finish()
         return file.path
     }
-}
-
-func pad(_ value: Int, _ width: Int) -> String {
-    let text = String(value)
-    return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
 }

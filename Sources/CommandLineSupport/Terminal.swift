@@ -1,21 +1,21 @@
 import Foundation
 
 /// Writes to standard error: progress and problems, so standard output stays for results.
-enum Terminal {
-    static let isInteractive = isatty(STDERR_FILENO) == 1
+public enum Terminal {
+    public static let isInteractive = isatty(STDERR_FILENO) == 1
 
-    static func error(_ text: String) {
+    public static func error(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    static func status(_ text: String) {
+    public static func status(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }
 
 /// A progress line on standard error: redrawn in place on a terminal, a line every tenth of
 /// the way otherwise. Thread-safe, so parallel workers can report.
-final class Progress: @unchecked Sendable {
+public final class Progress: @unchecked Sendable {
     // Invariant: every mutable field is read and written with `lock` held.
     private let lock = NSLock()
     private let label: String
@@ -24,20 +24,20 @@ final class Progress: @unchecked Sendable {
     private var lastDrawn = Date.distantPast
     private var lastTenth = -1
 
-    init(_ label: String, total: Int) {
+    public init(_ label: String, total: Int) {
         self.label = label
         self.total = max(total, 1)
     }
 
     /// Updates when the total is learnt along the way.
-    func update(_ done: Int, of total: Int) {
+    public func update(_ done: Int, of total: Int) {
         lock.lock()
         self.total = max(total, 1)
         lock.unlock()
         update(done)
     }
 
-    func update(_ done: Int) {
+    public func update(_ done: Int) {
         lock.lock()
         defer { lock.unlock() }
         let elapsed = Date().timeIntervalSince(start)
@@ -56,7 +56,7 @@ final class Progress: @unchecked Sendable {
         }
     }
 
-    func finish() {
+    public func finish() {
         if Terminal.isInteractive { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import CommandLineSupport
 import Core
+import Demo
 import Foundation
 import Principals
 import Storage
@@ -8,10 +10,55 @@ import Storage
 import Glibc
 #endif
 
-struct BenchCommand: ParsableCommand {
+@main
+struct ERCBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmarks that need a whole database or child processes.",
+        commandName: "erc-bench", abstract: "Benchmarks of erc that need a whole database or child processes.",
+        discussion: """
+            Each benchmark prepares its data, then times erc (the binary beside this one, or \
+            $ERC_BIN) as a child process against a reference: xmllint, COPY, the C renderer, wrk. \
+            Build both in release first: swift build -c release.
+            """,
         subcommands: [ImportBench.self, BillBench.self, ReceiptsBench.self, ReconcileBench.self, APIBench.self])
+
+    /// The erc binary the benchmarks run: $ERC_BIN, else the one in this program's folder.
+    static func ercBinary() throws -> String {
+        let path =
+            ProcessInfo.processInfo.environment["ERC_BIN"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? folder.appendingPathComponent("erc").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw ValidationError("no erc at \(path): build it (swift build -c release) or set ERC_BIN")
+        }
+        return path
+    }
+
+    /// The folder of this program (symbolic links resolved).
+    static var folder: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
+    static func main() async {
+        CommandLogging.bootstrap()
+        do {
+            var command = try parseAsRoot()
+            // Every benchmark runs erc: a missing one is said before any data is prepared.
+            if !(command is ERCBench) {
+                do {
+                    _ = try ercBinary()
+                } catch {
+                    Terminal.error("Error: \(error)")
+                    exit(withError: ExitCode(66))
+                }
+            }
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 
     struct ImportBench: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -52,7 +99,7 @@ struct BenchCommand: ParsableCommand {
             ])
             guard xmllint.status == 0 else { throw ValidationError("xmllint failed on the generated file") }
             let erc = try Measured.run([
-                CommandLine.arguments[0], "principals", "import", "--db", location.url, files.charges,
+                try ERCBench.ercBinary(), "principals", "import", "--db", location.url, files.charges,
             ])
             guard erc.status == 0 else { throw ValidationError("erc import failed") }
             let megabytes = Double(bytes) / 1_048_576

@@ -1,4 +1,5 @@
 public import Core
+import Principals
 
 /// The files of one big principal for load tests: an onboarding package with ten services, an
 /// accounts registry, and a charges file of `rows` rows (ten services for each of `rows / 10`

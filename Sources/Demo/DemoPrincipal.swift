@@ -1,4 +1,5 @@
 import Core
+import Principals
 
 /// One of the demo region's 46 principals, with valid synthetic requisites.
 struct DemoPrincipal {

@@ -1,19 +1,20 @@
 import ArgumentParser
+import CommandLineSupport
 import Core
 import Foundation
 import Storage
 
-extension BenchCommand {
+extension ERCBench {
     struct ReconcileBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "reconcile",
             abstract: "Time every reconciliation report on a billed database, each as a child process.",
             discussion: """
-                Runs erc reconcile check, turnover (by principal, by service, by house for one \\
-                principal), payouts, aging, debtors of 3,000 roubles and more (one principal, all), act (one principal, one \\
-                premises) and bank on --db for --period, one after another, and reports each one's \\
-                wall time, peak resident memory and lines of output. Use it on the database a \\
-                billing benchmark left (erc bench bill --work DIR keeps its SQLite file; a \\
+                Runs erc reconcile check, turnover (by principal, by service, by house for one \
+                principal), payouts, aging, debtors of 3,000 roubles and more (one principal, all), act (one principal, one \
+                premises) and bank on --db for --period, one after another, and reports each one's \
+                wall time, peak resident memory and lines of output. Use it on the database a \
+                billing benchmark left (erc bench bill --work DIR keeps its SQLite file; a \
                 PostgreSQL database stays as it is).
                 """)
         @Option(help: "A billed database: an SQLite file or a postgres:// URL.") var db: String
@@ -53,7 +54,7 @@ extension BenchCommand {
             )
             for report in reports {
                 let measured = try Measured.run(
-                    [CommandLine.arguments[0], "reconcile"] + report + ["--db", db], stdoutPath: output)
+                    [try ERCBench.ercBinary(), "reconcile"] + report + ["--db", db], stdoutPath: output)
                 let lines = (try? String(contentsOfFile: output, encoding: .utf8))?.split(separator: "\n").count ?? 0
                 print(
                     String(

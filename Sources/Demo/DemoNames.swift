@@ -1,4 +1,5 @@
 import Core
+import Principals
 
 /// Real-sounding names of a Chelyabinsk region: streets with their postal codes, and people.
 enum DemoNames {

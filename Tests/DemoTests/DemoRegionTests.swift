@@ -1,4 +1,5 @@
 import Core
+import Demo
 import ERCTestSupport
 import Foundation
 import Principals

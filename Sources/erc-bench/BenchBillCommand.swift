@@ -1,9 +1,10 @@
 import ArgumentParser
+import CommandLineSupport
 import Core
 import Foundation
 import Storage
 
-extension BenchCommand {
+extension ERCBench {
     struct BillBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bill",
@@ -67,7 +68,7 @@ extension BenchCommand {
             try copyReference(rows: rows, connection: connection)
             let copySeconds = seconds(clock.now - started)
 
-            var argv = [CommandLine.arguments[0], "bill", "--db", location.url, "--period", "\(period)"]
+            var argv = [try ERCBench.ercBinary(), "bill", "--db", location.url, "--period", "\(period)"]
             if let workers { argv += ["--workers", "\(workers)"] }
             let bill = try Measured.run(argv)
             guard bill.status == 0 else { throw ValidationError("erc bill failed") }
