@@ -55,11 +55,13 @@ let package = Package(
         .systemLibrary(name: "CHaru", providers: [.apt(["libhpdf-dev"]), .brew(["libharu"])]),
 
         // Layers, following the arrows in ARCHITECTURE.md.
+        // Blocking work in parallel: a task group on threads of its own, bounded channels.
+        .target(name: "Batches"),
         .target(name: "Core"),
         .target(name: "Storage", dependencies: ["Core", "CSQLite", "CLibPQ"]),
         .target(
             name: "Principals",
-            dependencies: ["Core", "Storage", "CLibXML2", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Core", "Storage", "Batches", "CLibXML2", .product(name: "Logging", package: "swift-log")],
             // Schemas/ at the top of the repository, linked in and compiled into the binary.
             resources: [
                 "common", "principal", "accounts", "meters", "tariffs", "charges",
@@ -67,9 +69,11 @@ let package = Package(
             ].map { .embedInCode("Schemas/\($0)-1.xsd") }),
         .target(
             name: "Billing",
-            dependencies: ["Core", "Storage", "Principals", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "Core", "Storage", "Principals", "Batches", .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(
-            name: "Receipts", dependencies: ["Core", "Storage", "Billing", "CHaru", "CQREncode"],
+            name: "Receipts", dependencies: ["Core", "Storage", "Billing", "Batches", "CHaru", "CQREncode"],
             // DejaVu Sans cut to the ЕПД's characters, composites decomposed (scripts/make-fonts.py).
             exclude: ["Fonts/LICENSE-DejaVu.txt"],
             resources: [.embedInCode("Fonts/ERCSans.ttf"), .embedInCode("Fonts/ERCSans-Bold.ttf")]),
@@ -131,6 +135,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        .testTarget(name: "BatchesTests", dependencies: ["Batches"]),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageConformance", "ERCTestSupport"]),
         .testTarget(

@@ -134,11 +134,13 @@ public enum APIServer {
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let (router, _) = router(services: services)
-        return Application(
+        var app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "erc"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
+        app.addServices(Checkpointer(pool: services.pool, logger: logger))
+        return app
     }
 }
 

@@ -1,5 +1,3 @@
-import Foundation
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 public import Storage
@@ -18,8 +16,8 @@ public final class DatabasePool: Sendable {
     private let reads: Database
     private let writeThreads: NIOThreadPool
     private let readThreads: NIOThreadPool
-    /// SQLite: the checkpointer's thread runs while this is true.
-    private let checkpointing = NIOLockedValueBox(false)
+    /// SQLite: a connection of its own and a thread of its own for ``checkpoint()``.
+    private let checkpoints: (database: Database, thread: NIOThreadPool)?
 
     /// Opens the database (refusing one whose schema is not this build's: `erc db migrate`
     /// brings it up to date) and starts the threads. `writers` overrides the write lane's size
@@ -39,26 +37,32 @@ public final class DatabasePool: Sendable {
         readThreads = NIOThreadPool(numberOfThreads: max(1, readers ?? 2))
         writeThreads.start()
         readThreads.start()
-        if case .sqlite = location { startCheckpoints() }
+        if case .sqlite = location {
+            let thread = NIOThreadPool(numberOfThreads: 1)
+            thread.start()
+            checkpoints = (Database(location), thread)
+        } else {
+            checkpoints = nil
+        }
     }
+
+    /// Whether the database needs ``checkpoint()`` (SQLite, whose writer here never checkpoints).
+    public var needsCheckpoints: Bool { checkpoints != nil }
 
     /// On SQLite a commit that fills the write-ahead log past its limit copies it into the
     /// database file and syncs, inside that request: a stall of tens of milliseconds now and
-    /// then. Here the writer never does it; a thread of its own does, every second, without
-    /// blocking the writer or readers (PASSIVE).
-    private func startCheckpoints() {
-        checkpointing.withLockedValue { $0 = true }
-        let running = checkpointing
-        let database = Database(location)
-        let thread = Thread {
-            while running.withLockedValue({ $0 }) {
-                Thread.sleep(forTimeInterval: 1)
-                try? database.withConnection { try $0.executeScript("PRAGMA wal_checkpoint(PASSIVE)") }
+    /// then. Here the writer never does it; this copies what the log holds into the database
+    /// without blocking the writer or readers (PASSIVE), on a connection and a thread of its
+    /// own. Returns the log's frames and those copied (SQLite's answer); nothing on PostgreSQL.
+    @discardableResult
+    public func checkpoint() async throws -> (logged: Int64, copied: Int64)? {
+        guard let (database, thread) = checkpoints else { return nil }
+        return try await thread.runIfActive {
+            try database.withConnection { connection in
+                let row = try connection.one("PRAGMA wal_checkpoint(PASSIVE)")
+                return (try row.int64(1), try row.int64(2))
             }
-            database.close()
         }
-        thread.name = "erc-sqlite-checkpoints"
-        thread.start()
     }
 
     /// Runs `body` with a connection of the lane, on one of its threads; the connection is
@@ -71,9 +75,12 @@ public final class DatabasePool: Sendable {
     }
 
     public func shutdown() async {
-        checkpointing.withLockedValue { $0 = false }
         try? await writeThreads.shutdownGracefully()
         try? await readThreads.shutdownGracefully()
+        if let (database, thread) = checkpoints {
+            try? await thread.shutdownGracefully()
+            database.close()
+        }
         writes.close()
         reads.close()
     }

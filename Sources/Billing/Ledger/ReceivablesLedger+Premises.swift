@@ -1,7 +1,6 @@
+import Batches
 import Core
-import Dispatch
 import Storage
-import Synchronization
 
 extension ReceivablesLedger {
     /// One premises at a time, the journal up to `period` grouped by principal and service, in
@@ -9,76 +8,58 @@ extension ReceivablesLedger {
     /// whole (one buffered query on the journal's account index) and folded by a folder from
     /// `make`, which gets each premises with its account, owner and postal address when
     /// `withAddress` (else empty), and its groups; `emit` gets the folders' results in account
-    /// order. With ``workers`` above one, as many ranges as workers are read at once, each on a
-    /// connection of its own. `principal` (an INN) keeps one principal's postings.
+    /// order, on this thread. With ``workers`` above one, that many tasks of a ``BatchRunner``
+    /// read ranges at once, each on a connection of its own, at most two ranges a worker ahead
+    /// of `emit`. `principal` (an INN) keeps one principal's postings.
     func forEachRange<Folder: PremisesFolder>(
         through period: BillingPeriod, principal: String? = nil, withAddress: Bool = false,
         _ make: @escaping @Sendable () -> Folder, emit: (Folder.Result) throws -> Void
     ) throws {
-        try withConnections(workers) { connections in
-            try forEachRange(
-                on: connections, through: period, principal: principal, withAddress: withAddress, make, emit: emit)
-        }
-    }
-
-    private func forEachRange<Folder: PremisesFolder>(
-        on connections: [any Connection], through period: BillingPeriod, principal: String?, withAddress: Bool,
-        _ make: @escaping @Sendable () -> Folder, emit: (Folder.Result) throws -> Void
-    ) throws {
-        let connection = connections[0]
-        let bounds = try connection.all(
-            """
-            SELECT number FROM (SELECT number, ROW_NUMBER() OVER (ORDER BY number) AS rn FROM accounts) t
-            WHERE rn % ? = 1 ORDER BY number
-            """, [rangeSize]
-        ).map { try $0.string(0) }
-        // [first, next first); the last one up to "~", after every account number (digits).
-        let ranges = bounds.indices.map { (bounds[$0], $0 + 1 < bounds.count ? bounds[$0 + 1] : "~") }
-        let scanners = connections.map(RangeScanner.init)
-        if connections.count > 1, connection.dialect == .postgres {
-            // Each range is a small index scan: planned for its own bounds, without JIT; the
-            // connections go back to the database as they came.
-            for connection in connections {
-                try connection.executeScript("SET jit = off; SET plan_cache_mode = force_custom_plan")
+        let (ranges, principalId) = try withConnection { connection in
+            let bounds = try connection.all(
+                """
+                SELECT number FROM (SELECT number, ROW_NUMBER() OVER (ORDER BY number) AS rn FROM accounts) t
+                WHERE rn % ? = 1 ORDER BY number
+                """, [rangeSize]
+            ).map { try $0.string(0) }
+            // [first, next first); the last one up to "~", after every account number (digits).
+            let ranges = bounds.indices.map { (bounds[$0], $0 + 1 < bounds.count ? bounds[$0 + 1] : "~") }
+            let principalId = try principal.map { inn in
+                try connection.first("SELECT id FROM principals WHERE inn = ?", [inn]).map { try $0.int64(0) } ?? -1
             }
+            return (ranges, principalId)
         }
-        defer {
-            if connections.count > 1, connection.dialect == .postgres {
-                for connection in connections { try? connection.executeScript("RESET jit; RESET plan_cache_mode") }
+        let scan = RangeScan(
+            query: Self.premisesQuery(principal: principalId != nil), period: period, principal: principalId,
+            withAddress: withAddress)
+        guard case .database(let database) = source, workers > 1, ranges.count > 1 else {
+            try withConnection { connection in
+                for range in ranges { try emit(try scan.fold(range, on: connection, make)) }
             }
+            return
         }
-        let principalId = try principal.map { inn in
-            try connection.first("SELECT id FROM principals WHERE inn = ?", [inn]).map { try $0.int64(0) } ?? -1
-        }
-        let query = Self.premisesQuery(principal: principalId != nil)
-        var start = 0
-        while start < ranges.count {
-            let wave = Array(ranges[start..<min(start + scanners.count, ranges.count)])
-            let results = WaveResults<Folder.Result>()
-            let failures = FailureBox()
-            let read: @Sendable (Int) -> Void = { index in
-                do {
-                    var folder = make()
-                    try scanners[index].scan(
-                        query, period: period, principal: principalId, range: wave[index], withAddress: withAddress
-                    ) { try folder.add(account: $0, owner: $1, address: $2, groups: $3) }
-                    let result = folder.result
-                    results.state.withLock { $0[index] = result }
-                } catch {
-                    failures.record(error)
+        let workers = min(workers, ranges.count)
+        let results = OrderedResults<Folder.Result>(count: ranges.count, window: workers * 2)
+        _ = try BatchRunner(name: "erc-ledger").run(
+            tasks: workers, closingOnFailure: [results],
+            { _ in
+                try database.withConnection { connection in
+                    // Each range is a small index scan: planned for its own bounds, without JIT;
+                    // the connection goes back to the database as it came.
+                    let postgres = connection.dialect == .postgres
+                    if postgres {
+                        try connection.executeScript("SET jit = off; SET plan_cache_mode = force_custom_plan")
+                    }
+                    defer { if postgres { try? connection.executeScript("RESET jit; RESET plan_cache_mode") } }
+                    while let index = results.claim() {
+                        try Task.checkCancellation()
+                        results.deliver(index, try scan.fold(ranges[index], on: connection, make))
+                    }
                 }
-            }
-            if wave.count == 1 {
-                read(0)
-            } else {
-                DispatchQueue.concurrentPerform(iterations: wave.count, execute: read)
-            }
-            if let failure = failures.first { throw failure }
-            let done = results.state.withLock { $0 }
-            // Every range of the wave has its result (a failure was thrown above).
-            for index in wave.indices { if let result = done[index] { try emit(result) } }
-            start += wave.count
-        }
+            },
+            whileRunning: {
+                while let result = try results.next() { try emit(result) }
+            })
     }
 
     static func premisesQuery(principal: Bool) -> String {
@@ -108,25 +89,27 @@ protocol PremisesFolder: SendableMetatype {
     var result: Result { get }
 }
 
-/// The results of one wave of ranges, by their place in it.
-final class WaveResults<Result: Sendable>: Sendable {
-    let state = Mutex<[Int: Result]>([:])
-}
+/// How a pass reads one range of the journal: its query and what it binds.
+struct RangeScan: Sendable {
+    let query: String
+    let period: BillingPeriod
+    let principal: Int64?
+    let withAddress: Bool
 
-/// One connection reading ranges of the journal. Each worker of a pass has its own and uses
-/// it alone, one range at a time, which is what makes handing it to the worker's thread safe.
-final class RangeScanner: @unchecked Sendable {
-    let connection: any Connection
-
-    init(_ connection: any Connection) {
-        self.connection = connection
+    /// A new folder's result over the premises of `range`, read on `connection`.
+    func fold<Folder: PremisesFolder>(
+        _ range: (String, String), on connection: any Connection, _ make: () -> Folder
+    ) throws -> Folder.Result {
+        var folder = make()
+        try scan(range, on: connection) { try folder.add(account: $0, owner: $1, address: $2, groups: $3) }
+        return folder.result
     }
 
     /// The premises of `range` ([first, next first)), each with its groups, and with its
     /// owner and postal address when `withAddress` (read for the range in a query of its own, not
     /// repeated on every posting).
     func scan(
-        _ query: String, period: BillingPeriod, principal: Int64?, range: (String, String), withAddress: Bool,
+        _ range: (String, String), on connection: any Connection,
         _ body: (String, String, String, [ServiceKey: [JournalEntry]]) throws -> Void
     ) throws {
         var premises: [String: (owner: String, address: String)] = [:]

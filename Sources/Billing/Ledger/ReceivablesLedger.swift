@@ -103,14 +103,6 @@ public struct ReceivablesLedger {
         }
     }
 
-    /// Runs `body` with `count` connections at once (one when the source is a connection).
-    func withConnections<T>(_ count: Int, _ body: ([any Connection]) throws -> T) throws -> T {
-        switch source {
-        case .database(let database) where count > 1: try database.withConnections(count, body)
-        default: try withConnection { try body([$0]) }
-        }
-    }
-
     /// The turnover of `period` by `grouping`, from one pass over the journal; `principal` (an
     /// INN) keeps one principal's postings only.
     public func turnover(

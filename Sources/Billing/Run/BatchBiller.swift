@@ -19,6 +19,9 @@ struct BatchBiller: Sendable {
         on connection: any Connection, runId: Int64, batches: Int, progress: (_ done: Int, _ batches: Int) -> Void
     ) throws {
         while true {
+            // Another worker failed: the run stops, its claimed batches go back to pending when
+            // it is run again.
+            try Task.checkCancellation()
             // The status test in the outer WHERE makes a concurrent claim of the same batch miss.
             guard
                 let claimed = try connection.first(

@@ -1,5 +1,5 @@
+import Batches
 public import Core
-import Dispatch
 public import Logging
 public import Storage
 import Synchronization
@@ -99,22 +99,19 @@ public struct BillingRun {
         return lock
     }
 
-    /// Runs `workers` workers at once, each on a connection of its own.
+    /// Runs `workers` workers at once, each on a connection of its own; the first to fail stops
+    /// the others before their next batch.
     private func parallel(
         _ biller: BatchBiller, runId: Int64, batches: Int, progress: @Sendable (_ done: Int, _ batches: Int) -> Void
     ) throws {
-        let failures = FailureBox()
         let database = database
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            do {
+        try withoutActuallyEscaping(progress) { progress in
+            _ = try BatchRunner(name: "erc-billing").map(workers) { _ in
                 try database.withConnection {
                     try biller.work(on: $0, runId: runId, batches: batches, progress: progress)
                 }
-            } catch {
-                failures.record(error)
             }
         }
-        if let failure = failures.first { throw failure }
     }
 
     /// One writer (this connection) and one reader of its own, on two cores: the reader computes
@@ -129,38 +126,29 @@ public struct BillingRun {
             [runId]
         ).map { BatchBiller.Batch(number: try $0.int(0), first: try $0.string(1), last: try $0.string(2)) }
         var done = batches - pending.count
-        let channel = BatchChannel<(BatchBiller.Batch, BatchBiller.Rows, Duration)>(capacity: 2)
-        let failures = FailureBox()
-        let reader = DispatchGroup()
+        let computed = BatchChannel<(BatchBiller.Batch, BatchBiller.Rows, Duration)>(capacity: 2)
         let database = database
-        DispatchQueue.global().async(group: reader) {
-            do {
-                try database.withConnection { readConnection in
-                    let clock = ContinuousClock()
-                    for batch in pending {
-                        let started = clock.now
-                        let rows = try biller.compute(on: readConnection, from: batch.first, through: batch.last)
-                        guard channel.put((batch, rows, clock.now - started)) else { break }
-                    }
+        let reader: @Sendable () throws -> Void = {
+            try database.withConnection { readConnection in
+                let clock = ContinuousClock()
+                for batch in pending {
+                    let started = clock.now
+                    let rows = try biller.compute(on: readConnection, from: batch.first, through: batch.last)
+                    try computed.send((batch, rows, clock.now - started))
                 }
-            } catch {
-                failures.record(error)
             }
-            channel.close()
+            computed.finish()
         }
-        defer {
-            channel.close()
-            reader.wait()
+        try BatchRunner(name: "erc-billing").run([reader], closingOnFailure: [computed]) {
+            let clock = ContinuousClock()
+            while let (batch, rows, computing) = try computed.next() {
+                let started = clock.now
+                try biller.write(rows, of: batch, on: connection)
+                biller.trace?.add(read: computing, written: clock.now - started)
+                done += 1
+                progress(done, batches)
+            }
         }
-        let clock = ContinuousClock()
-        while let (batch, rows, computing) = channel.take() {
-            let started = clock.now
-            try biller.write(rows, of: batch, on: connection)
-            biller.trace?.add(read: computing, written: clock.now - started)
-            done += 1
-            progress(done, batches)
-        }
-        if let failure = failures.first { throw failure }
     }
 
     /// Resumes the unfinished run of this period and day, or starts one: statements of premises
@@ -239,11 +227,4 @@ public struct BillingRun {
             postingsAdded: Int(try connection.scalar("SELECT COUNT(*) FROM postings WHERE run_id = ?", [runId])))
     }
 
-}
-
-/// The first error of parallel workers.
-final class FailureBox: Sendable {
-    private let state = Mutex<(any Error)?>(nil)
-    func record(_ error: any Error) { state.withLock { if $0 == nil { $0 = error } } }
-    var first: (any Error)? { state.withLock { $0 } }
 }

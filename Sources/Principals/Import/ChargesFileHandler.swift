@@ -12,9 +12,9 @@ import Storage
 /// row (a row of the earlier file it leaves out counts as zero) is posted, as a recalculation
 /// of the period with that file as its reason.
 ///
-/// Rows stream into the journal in bulk (COPY on PostgreSQL) on a second thread while this one
-/// parses and validates, so both cores work and memory stays flat but for one 8-byte key a row
-/// (for duplicates). Checks of a row run as it is read; whether the principal serves each
+/// Rows go into the journal in bulk (COPY on PostgreSQL), 10,000 at a time, while a task of the
+/// import's run parses and validates the file ahead, so both cores work and memory stays flat
+/// but for one 8-byte key a row (for duplicates). Checks of a row run as it is read; whether the principal serves each
 /// account then runs as one set query over the file's postings, naming every bad line. Any problem rolls the transaction back, so nothing is stored. A posting's source line
 /// is the line of its row's `account`.
 final class ChargesFileHandler: RecordHandler {
@@ -30,7 +30,8 @@ final class ChargesFileHandler: RecordHandler {
     var accounts: Set<UInt64> = []
     var lastAccount: UInt64 = .max
     var batch: [Posting] = []
-    var load: BackgroundLoad?
+    /// Where the rows go once the header is good: the journal's writer (into `rowsTable`).
+    var writer: PostingWriter?
     /// Values every row repeats, made once.
     var constants: (period: BillingPeriod, countsFrom: CalendarDate, principal: Int64, importId: Int64)?
     var counts = (rows: 0, charges: Money.zero, recalculations: Money.zero)
@@ -60,7 +61,7 @@ final class ChargesFileHandler: RecordHandler {
         }
         services = try session.serviceCodes()
         // About 150 bytes a row: room for the keys up front, so the set never rehashes.
-        keys.reserveCapacity(Int(session.digest.expectedSize / 150))
+        keys.reserveCapacity(Int(session.fileSize / 150))
         for (number, code) in services.sorted().enumerated() { serviceNumbers[code] = UInt64(number) }
         if let named = record.fields["replaces"] {
             try checkReplaced(record, named, period: period)
@@ -71,9 +72,7 @@ final class ChargesFileHandler: RecordHandler {
             rowsTable = Self.replacementStaging
             try PostingWriter(connection: connection).createStaging(rowsTable)
         }
-        let load = BackgroundLoad(connection: connection, table: rowsTable)
-        load.start()
-        self.load = load
+        writer = PostingWriter(connection: connection)
         constants = (period, period.dueDate, principalId, importId)
         return true
     }
@@ -197,7 +196,7 @@ final class ChargesFileHandler: RecordHandler {
         volume: Int64?,
         tariff: Money?, forPeriod: BillingPeriod?, note: String?
     ) throws {
-        guard let load, let constants, !session.hasProblems else { return }
+        guard let writer, let constants, !session.hasProblems else { return }
         batch.append(
             Posting(
                 account: account, principalId: constants.principal, serviceCode: service, period: constants.period,
@@ -205,7 +204,7 @@ final class ChargesFileHandler: RecordHandler {
                 countsFrom: constants.countsFrom, forPeriod: forPeriod, note: note,
                 source: .file(importId: constants.importId, line: Int64(record.line(of: "account")))))
         if batch.count >= Self.batchSize {
-            load.pipe.put(batch)
+            _ = try writer.append(batch, into: rowsTable)
             batch = []
             batch.reserveCapacity(Self.batchSize)
         }
@@ -225,13 +224,12 @@ final class ChargesFileHandler: RecordHandler {
         session.summary.total = counts.charges + counts.recalculations
     }
 
-    /// Hands the last rows over, waits for the loading thread and throws what it threw.
+    /// Writes the last rows.
     func endOfFile() throws {
-        guard let load else { return }
-        if !batch.isEmpty { load.pipe.put(batch) }
+        guard let writer else { return }
+        if !batch.isEmpty, !session.hasProblems { _ = try writer.append(batch, into: rowsTable) }
         batch = []
-        self.load = nil
-        _ = try load.wait()
+        self.writer = nil
     }
 
     /// Checks the file's accounts against the registry: the distinct accounts go to a temporary

@@ -1,3 +1,4 @@
+import Batches
 import Core
 public import Logging
 public import Storage
@@ -55,16 +56,16 @@ public struct ExchangeImporter {
                     )
                 ])
         }
-        let digest = FileDigestTask(path: path)
         let kind: ExchangeKind
         do {
             kind = try Self.sniffKind(path: path, name: name)
         } catch var error {
-            error.sha256 = digest.wait()?.sha256
+            error.sha256 = fileDigest(path: path)?.sha256
             throw error
         }
-        let reader = try XMLRecordReader(path: path, displayName: name, schema: try kind.compiledSchema())
-        let session = ImportSession(connection: connection, file: name, digest: digest, kind: kind)
+        let digest = BatchValue<FileChecksum>()
+        let session = ImportSession(
+            connection: connection, file: name, digest: digest, fileSize: Int64(info.st_size), kind: kind)
         let handler: any RecordHandler =
             switch kind {
             case .principal: PrincipalFileHandler(session: session)
@@ -85,15 +86,25 @@ public struct ExchangeImporter {
         let trace = PhaseTrace(logger: logger, file: name)
         return try connection.withTransaction {
             trace.mark("start")
-            let dispatcher = RecordDispatcher(handler: handler, session: session)
-            dispatcher.start()
-            reader.forEachRecord(stop: { dispatcher.stopRequested }) { dispatcher.put($0) }
-            try dispatcher.finish()
-            let skipping = dispatcher.skipping
+            // Two tasks: one parses and validates the file (libxml2) and sends its records in
+            // batches, one hashes it; the handler takes the records on this thread, where its
+            // connection and session stay.
+            let records = BatchChannel<[XMLRecord]>(capacity: 8)
+            let (outputs, skipping) = try BatchRunner(name: "erc-import").run(
+                tasks: 2, closingOnFailure: [records, digest],
+                { task -> [ImportProblem] in
+                    guard task == 0 else {
+                        if let checksum = fileDigest(path: path) { digest.set(checksum) } else { digest.close() }
+                        return []
+                    }
+                    return try Self.parse(path: path, name: name, kind: kind, into: records)
+                },
+                whileRunning: { try Self.dispatch(records, to: handler, session: session) })
+            let readerProblems = outputs[0]
             trace.mark("read, validated and loaded")
-            if reader.problems.isEmpty && !skipping { try handler.finishChecks() }
+            if readerProblems.isEmpty && !skipping { try handler.finishChecks() }
             trace.mark("set checks")
-            let problems = (reader.problems + session.problems).sorted { $0.line < $1.line }
+            let problems = (readerProblems + session.problems).sorted { $0.line < $1.line }
             guard problems.isEmpty else {
                 let reused = problems.contains { $0.element == "fileId" }
                 throw session.error(code: reused ? .fileIdReused : .invalid, problems: problems)
@@ -111,6 +122,57 @@ public struct ExchangeImporter {
             }
             return session.summary
         }
+    }
+
+    /// Parses and validates the file, sending its records in batches of 256; stops early when
+    /// the receiver closes `records` (it needs no more). Returns the file's faults the parser
+    /// and the schema found.
+    static func parse(
+        path: String, name: String, kind: ExchangeKind, into records: BatchChannel<[XMLRecord]>
+    ) throws -> [ImportProblem] {
+        let reader = try XMLRecordReader(path: path, displayName: name, schema: try kind.compiledSchema())
+        var batch: [XMLRecord] = []
+        batch.reserveCapacity(256)
+        var stopped = false
+        func send() {
+            do {
+                try records.send(batch)
+            } catch {
+                stopped = true
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
+        reader.forEachRecord(stop: { stopped }) { record in
+            batch.append(record)
+            if batch.count >= 256 { send() }
+        }
+        if !stopped, !batch.isEmpty { send() }
+        records.finish()
+        return reader.problems
+    }
+
+    /// Hands the records to the file's handler; returns whether the header said the rest needs
+    /// no processing (the records are then only drained, so the parser still reports the
+    /// file's faults). A file imported before stops the parser at once.
+    static func dispatch(
+        _ records: BatchChannel<[XMLRecord]>, to handler: any RecordHandler, session: ImportSession
+    ) throws -> Bool {
+        var skipping = false
+        reading: while let batch = try records.next() {
+            for record in batch where !skipping {
+                if record.name == "header" {
+                    skipping = try !handler.header(record)
+                    if session.alreadyImported {
+                        records.close()
+                        break reading
+                    }
+                } else {
+                    try handler.record(record)
+                }
+            }
+        }
+        try handler.endOfFile()
+        return skipping
     }
 
     /// Reads only the root element to tell the kind of file (refusing a DOCTYPE on the way).
@@ -163,7 +225,7 @@ protocol RecordHandler: AnyObject {
     /// header is unusable).
     func header(_ record: XMLRecord) throws -> Bool
     func record(_ record: XMLRecord) throws
-    /// Called once reading stops, however it stopped: ends background work on the connection.
+    /// Called once the records end (not after a failure): stores what the handler holds back.
     func endOfFile() throws
     /// Checks that need the whole file (set queries over staged rows); adds problems.
     func finishChecks() throws

@@ -1,5 +1,4 @@
 import Core
-import Dispatch
 
 #if canImport(Glibc)
 import Glibc
@@ -7,8 +6,14 @@ import Glibc
 import Darwin
 #endif
 
+/// A file's SHA-256 (hex) and size.
+struct FileChecksum: Sendable {
+    var sha256: String
+    var size: Int
+}
+
 /// The SHA-256 of a file (Core's, the one SHA-256 of erc) and its size, read in chunks.
-func fileDigest(path: String) -> (sha256: String, size: Int)? {
+func fileDigest(path: String) -> FileChecksum? {
     guard let handle = fopen(path, "rb") else { return nil }
     defer { fclose(handle) }
     var hasher = SHA256()
@@ -21,34 +26,7 @@ func fileDigest(path: String) -> (sha256: String, size: Int)? {
         buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<read])) }
     }
     guard ferror(handle) == 0 else { return nil }
-    return (hexString(hasher.finalize()), size)
-}
-
-/// A file's SHA-256 computed on another thread while the file is parsed: an import needs the
-/// checksum only when the file id was seen before, and to record it at the end.
-final class FileDigestTask: @unchecked Sendable {
-    // Invariant: `result` is written once by the worker before `group.leave()`, and read only
-    // after `group.wait()`.
-    private let group = DispatchGroup()
-    private var result: (sha256: String, size: Int)?
-    /// The file's size when the task started (without waiting for the hash).
-    let expectedSize: Int64
-
-    init(path: String) {
-        var info = stat()
-        expectedSize = stat(path, &info) == 0 ? Int64(info.st_size) : 0
-        group.enter()
-        DispatchQueue.global().async { [self] in
-            result = fileDigest(path: path)
-            group.leave()
-        }
-    }
-
-    /// The checksum, or nil when the file could not be read.
-    func wait() -> (sha256: String, size: Int)? {
-        group.wait()
-        return result
-    }
+    return FileChecksum(sha256: hexString(hasher.finalize()), size: size)
 }
 
 /// The last path component, for messages.

@@ -1,3 +1,4 @@
+import Batches
 public import Core
 import Storage
 
@@ -27,7 +28,10 @@ public struct ImportSummary: Sendable, Hashable {
 final class ImportSession {
     let connection: any Connection
     let file: String
-    let digest: FileDigestTask
+    /// The file's checksum, computed by a task of the import's run while the file is read.
+    let digest: BatchValue<FileChecksum>
+    /// The file's size when its import started.
+    let fileSize: Int64
     let kind: ExchangeKind
     var problems: [ImportProblem] = []
     var summary: ImportSummary
@@ -36,17 +40,20 @@ final class ImportSession {
     var principalId: Int64?
     var importId: Int64?
 
-    init(connection: any Connection, file: String, digest: FileDigestTask, kind: ExchangeKind) {
+    init(
+        connection: any Connection, file: String, digest: BatchValue<FileChecksum>, fileSize: Int64, kind: ExchangeKind
+    ) {
         self.connection = connection
         self.file = file
         self.digest = digest
+        self.fileSize = fileSize
         self.kind = kind
         summary = ImportSummary(
             kind: kind, file: file, fileId: "", principalINN: "", period: nil, rows: 0, total: .zero,
             alreadyImported: false)
     }
 
-    /// The file's checksum (waits for the hashing thread).
+    /// The file's checksum (waits for the task hashing it; empty if the file could not be read).
     var sha256: String { digest.wait()?.sha256 ?? "" }
 
     /// The error for the problems found, with what was read of the header.

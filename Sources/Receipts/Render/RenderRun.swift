@@ -1,6 +1,6 @@
+import Batches
 import Billing
 public import Core
-import Dispatch
 public import Storage
 import Synchronization
 
@@ -76,14 +76,16 @@ public struct RenderRun: Sendable {
         let ranges = stride(from: 1, through: count, by: unit).map { $0...min($0 + unit - 1, count) }
         let next = Mutex(0)
         let done = Mutex(0)
-        let results = ResultBox(count: workers)
         let database = database
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            do {
-                let outcome = try database.withConnection { connection in
+        // Each worker claims the next range until none is left; the first to fail stops the
+        // others before their next range.
+        let outcomes = try withoutActuallyEscaping(progress) { progress in
+            try BatchRunner(name: "erc-render").map(workers) { _ in
+                try database.withConnection { connection in
                     var summary = RenderSummary()
                     var entries: [ManifestEntry] = []
                     while true {
+                        try Task.checkCancellation()
                         let index = next.withLock { value in
                             defer { value += 1 }
                             return value
@@ -104,15 +106,11 @@ public struct RenderRun: Sendable {
                     }
                     return (summary, entries)
                 }
-                results.set(worker, .success(outcome))
-            } catch {
-                results.set(worker, .failure(error))
             }
         }
         var total = RenderSummary()
         var manifest: [ManifestEntry] = []
-        for result in results.all() {
-            let (summary, entries) = try result.get()
+        for (summary, entries) in outcomes {
             total.documents += summary.documents
             total.pages += summary.pages
             total.bytes += summary.bytes

@@ -98,17 +98,6 @@ public final class Database: Sendable {
         }
     }
 
-    /// Lends `count` connections at once, for workers that each keep one through a pass; all go
-    /// back when `body` returns.
-    public func withConnections<T>(
-        _ count: Int, file: String = #fileID, line: Int = #line, _ body: ([any Connection]) throws -> T
-    ) throws -> T {
-        var lent: [Held] = []
-        defer { for held in lent { give(back: held.connection) } }
-        for _ in 0..<max(1, count) { lent.append(try borrow(file: file, line: line)) }
-        return try body(lent.map(\.connection))
-    }
-
     /// How many connections work of this kind uses at once on this driver.
     public func parallelism(for work: Work) -> Int {
         switch (work, location) {
