@@ -126,7 +126,9 @@ let package = Package(
         .target(name: "ERCTestSupport", dependencies: ["Core", "Storage"]),
         .target(
             name: "ExchangeConformance",
-            dependencies: ["Core", "Storage", "Principals", "Billing", "Intake", "Demo", "ERCTestSupport"]),
+            dependencies: [
+                "Core", "Storage", "Principals", "Billing", "Intake", "Demo", "Batches", "ERCTestSupport",
+            ]),
 
         .target(
             name: "APIConformance",

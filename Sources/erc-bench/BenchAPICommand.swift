@@ -92,7 +92,7 @@ struct APIBench: AsyncParsableCommand {
             ], stdoutPath: output)
         let text = try String(contentsOfFile: output, encoding: .utf8)
         guard measured.status == 0, let summary = WrkSummary(text) else {
-            throw ValidationError("wrk failed (\(measured.status)):\n\(text)")
+            throw BenchFailure("wrk failed (\(measured.status)):\n\(text)")
         }
 
         // Every key wrk generated, once more: a client whose answer was lost sends it again.
@@ -235,7 +235,7 @@ struct APIBench: AsyncParsableCommand {
             }
         }
         guard let url = URL(string: "http://127.0.0.1:\(port)/v1/readings") else {
-            throw ValidationError("no URL for port \(port)")
+            throw BenchFailure("no URL for port \(port)")
         }
         let progress = Progress("sending every key again", total: work.count)
         var (sent, new, refused) = (0, 0, 0)
@@ -254,7 +254,7 @@ struct APIBench: AsyncParsableCommand {
                     request.httpBody = Data(body.utf8)
                     let (data, response) = try await session.data(for: request)
                     guard let http = response as? HTTPURLResponse else {
-                        throw ValidationError("\(key): the answer is not HTTP")
+                        throw BenchFailure("\(key): the answer is not HTTP")
                     }
                     if http.statusCode != 201, http.statusCode != 422 {
                         print("\(key): \(http.statusCode) \(String(decoding: data, as: UTF8.self))")
@@ -268,7 +268,7 @@ struct APIBench: AsyncParsableCommand {
                 switch status {
                 case 201: if isNew { new += 1 }
                 case 422: refused += 1
-                default: throw ValidationError("a key sent again was answered \(status)")
+                default: throw BenchFailure("a key sent again was answered \(status)")
                 }
                 if sent % 1000 == 0 { progress.update(sent) }
                 add()
@@ -296,7 +296,7 @@ final class ServerProcess {
         defer { for argument in cArgs { free(argument) } }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ)
-        guard rc == 0 else { throw ValidationError("cannot start erc serve: \(String(cString: strerror(rc)))") }
+        guard rc == 0 else { throw BenchFailure("cannot start erc serve: \(String(cString: strerror(rc)))") }
         self.pid = pid
         var port = 0
         for _ in 0..<300 where port == 0 {
@@ -308,7 +308,7 @@ final class ServerProcess {
         }
         guard port > 0 else {
             kill(pid, SIGTERM)
-            throw ValidationError("erc serve did not start: see \(log)")
+            throw BenchFailure("erc serve did not start: see \(log)")
         }
         self.port = port
     }

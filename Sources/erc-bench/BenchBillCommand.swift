@@ -60,7 +60,10 @@ extension ERCBench {
                 }
                 let region = SyntheticRegion(premises: premises, services: services, period: period)
                 try region.load(into: connection)
-                print("Loaded \(premises) premises x \(services) services in \(seconds(clock.now - started)) s")
+                print(
+                    String(
+                        format: "Loaded %d premises x %d services in %.1f s", premises, services,
+                        seconds(clock.now - started)))
             }
 
             let rows = premises * services
@@ -71,7 +74,7 @@ extension ERCBench {
             var argv = [try ERCBench.ercBinary(), "bill", "--db", location.url, "--period", "\(period)"]
             if let workers { argv += ["--workers", "\(workers)"] }
             let bill = try Measured.run(argv)
-            guard bill.status == 0 else { throw ValidationError("erc bill failed") }
+            guard bill.status == 0 else { throw BenchFailure("erc bill failed (exit \(bill.status))") }
             let lines = try connection.scalar("SELECT COUNT(*) FROM statement_lines WHERE period = ?", [period])
             print(
                 String(

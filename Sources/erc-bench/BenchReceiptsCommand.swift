@@ -39,7 +39,7 @@ extension ERCBench {
             }
             let binary = "\(folder)/epd_ref"
             let gcc = try Measured.run(["/usr/bin/gcc", "-O2", source, "-o", binary, "-lhpdf", "-lqrencode"])
-            guard gcc.status == 0 else { throw ValidationError("gcc could not build \(source)") }
+            guard gcc.status == 0 else { throw BenchFailure("gcc could not build \(source) (exit \(gcc.status))") }
 
             let db = "\(folder)/bench.sqlite"
             print("Billing a demo region of \(documents) premises into \(db)")
@@ -49,12 +49,12 @@ extension ERCBench {
                     "\(folder)/demo", "--no-render",
                 ],
                 quiet: true)
-            guard demo.status == 0 else { throw ValidationError("erc demo failed") }
+            guard demo.status == 0 else { throw BenchFailure("erc demo failed (exit \(demo.status))") }
 
             let referenceOut = "\(folder)/reference"
             try FileManager.default.createDirectory(atPath: referenceOut, withIntermediateDirectories: true)
             let c = try Measured.run([binary, "\(documents)", "0", "1", referenceOut], quiet: true)
-            guard c.status == 0 else { throw ValidationError("epd_ref failed") }
+            guard c.status == 0 else { throw BenchFailure("epd_ref failed (exit \(c.status))") }
             let referenceBytes = fileSize("\(referenceOut)/batch.pdf")
 
             var runs: [(workers: Int, measured: Measured, bytes: Int, pages: Int)] = []
@@ -67,7 +67,7 @@ extension ERCBench {
                         "--workers", "\(workers)", "--batch-size", "\(batchSize)", "--charset",
                         charset == .utf8 ? "utf8" : "cp1251",
                     ], quiet: true)
-                guard erc.status == 0 else { throw ValidationError("erc receipts render failed") }
+                guard erc.status == 0 else { throw BenchFailure("erc receipts render failed (exit \(erc.status))") }
                 let files = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".pdf") }
                 let bytes = files.reduce(0) { $0 + fileSize("\(out)/\($1)") }
                 let manifest = try String(contentsOfFile: "\(out)/manifest.csv", encoding: .utf8)

@@ -26,7 +26,10 @@ struct ERCBench: AsyncParsableCommand {
         let path =
             ProcessInfo.processInfo.environment["ERC_BIN"].flatMap { $0.isEmpty ? nil : $0 }
             ?? folder.appendingPathComponent("erc").path
-        guard FileManager.default.isExecutableFile(atPath: path) else {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
+            FileManager.default.isExecutableFile(atPath: path)
+        else {
             throw ValidationError("no erc at \(path): build it (swift build -c release) or set ERC_BIN")
         }
         return path
@@ -97,11 +100,13 @@ struct ERCBench: AsyncParsableCommand {
             let xmllint = try Measured.run([
                 "/usr/bin/xmllint", "--stream", "--noout", "--nonet", "--schema", schema, files.charges,
             ])
-            guard xmllint.status == 0 else { throw ValidationError("xmllint failed on the generated file") }
+            guard xmllint.status == 0 else {
+                throw BenchFailure("xmllint failed on the generated file (exit \(xmllint.status))")
+            }
             let erc = try Measured.run([
                 try ERCBench.ercBinary(), "principals", "import", "--db", location.url, files.charges,
             ])
-            guard erc.status == 0 else { throw ValidationError("erc import failed") }
+            guard erc.status == 0 else { throw BenchFailure("erc principals import failed (exit \(erc.status))") }
             let megabytes = Double(bytes) / 1_048_576
             func line(_ name: String, _ m: Measured) -> String {
                 String(
@@ -135,6 +140,16 @@ extension DatabaseLocation {
     }
 }
 
+/// A benchmark that could not finish (a child failed, a tool is missing): said with what failed,
+/// exit status 1, no usage text.
+struct BenchFailure: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
 /// A child process's wall time and peak resident memory (wait4's rusage).
 struct Measured {
     var status: Int32
@@ -157,7 +172,7 @@ struct Measured {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
         let rc = posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ)
-        guard rc == 0 else { throw ValidationError("cannot start \(argv[0]): \(String(cString: strerror(rc)))") }
+        guard rc == 0 else { throw BenchFailure("cannot start \(argv[0]): \(String(cString: strerror(rc)))") }
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Billing
 import CommandLineSupport
+import Foundation
+import Receipts
 import Storage
 
 @main
@@ -23,12 +25,13 @@ struct ERC: AsyncParsableCommand {
 
             Logging goes to standard error at the level ERC_LOG_LEVEL names (default notice); -v \
             logs what the libraries do (debug: a billing run's and an import's phase timings), -vv \
-            everything (trace). The benchmarks are a program of their own: erc-bench --help.
+            at trace level too (the service's checkpoints). The benchmarks are a program of their own: erc-bench --help.
 
             Exit status: 0 done; 1 a check found differences (reconcile); 64 a usage error; 65 \
             data refused (a file, a reading, a period that cannot be billed or closed); 66 no \
-            database, or its schema is not this build's; 75 another process is billing now (try \
-            again, or erc bill --wait).
+            database, or its schema is not this build's; 73 an output file or folder cannot be \
+            written; 74 standard output could not be written; 75 another process is billing now \
+            (try again, or erc bill --wait).
             """,
         subcommands: [
             DemoCommand.self, DB.self, PrincipalsCommand.self, ReadingsCommand.self, PaymentsCommand.self,
@@ -40,6 +43,7 @@ struct ERC: AsyncParsableCommand {
     /// Runs the command; the domain's refusals print their message and exit with their status.
     static func main() async {
         CommandLogging.bootstrap()
+        var failure: (any Error)?
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {
@@ -48,11 +52,22 @@ struct ERC: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            if let status = exitStatus(for: error) {
-                Terminal.error("Error: \(message(of: error))")
+            failure = error
+        }
+        // Results that did not reach standard output (a full disk, a closed file) are a failure,
+        // not a silent success: flushing every stream reports what standard output still held.
+        let unwritten = fflush(nil) != 0
+        if let failure {
+            if let status = exitStatus(for: failure) {
+                Terminal.error("Error: \(message(of: failure))")
                 exit(withError: ExitCode(status))
             }
-            exit(withError: error)
+            exit(withError: failure)
+        }
+        if unwritten {
+            Terminal.error(
+                "Error: the results could not be written to standard output: \(String(cString: strerror(errno)))")
+            exit(withError: ExitCode(74))
         }
     }
 
@@ -63,6 +78,7 @@ struct ERC: AsyncParsableCommand {
         case let error as BillingError: error.code == .runInProgress ? 75 : 65
         case let error as StorageError where error.code == .noDatabase || error.code == .schemaMismatch: 66
         case let error as StorageError where error.code == .connection: 66
+        case is RenderOutputError, is PDFError, is OutputError: 73
         default: nil
         }
     }

@@ -53,6 +53,14 @@ struct HelpTextTests {
         }
     }
 
+    @Test(arguments: ["65536", "99999"])
+    func aPortThatIsNoTCPPortIsAUsageError(port: String) throws {
+        let serve = try ProcessRunner.run(
+            TestPaths.ercBinary, ["serve", "--db", "/nonexistent/erc.sqlite", "--port", port])
+        #expect(serve.status == 64)
+        #expect(serve.stderr.contains("--port \(port) is not a TCP port"), "\(serve.stderr)")
+    }
+
     @Test func theWalkFindsTheCommandsAccountantsUse() throws {
         let commands = Set(try Self.helps(TestPaths.ercBinary).map(\.command))
         for command in [

@@ -154,7 +154,8 @@ struct MonthEndToEndTests {
         #expect(unbilled.status != 0)
         #expect(unbilled.stderr.contains("run erc bill --period 2026-10 first"))
         let help = try erc(["--help"], in: folder)
-        for command in ["demo", "db", "principals", "payments", "bill", "period", "receipts", "reconcile", "bench"] {
+        for command in ["demo", "db", "principals", "payments", "bill", "period", "receipts", "reconcile", "erc-bench"]
+        {
             #expect(help.stdout.contains(command))
         }
     }
@@ -201,6 +202,41 @@ struct MonthEndToEndTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".pdf") }.sorted()
         #expect(files == (1...6).map { "epd-2026-10-0000\($0).pdf" })
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).allSatisfy { !$0.hasSuffix(".part") })
+
+        // Again with bigger batches into the same folder: the earlier run's later files go, so
+        // no document is in the folder twice beside the new manifest.
+        let again = try erc(
+            ["receipts", "render", "--db", db, "--period", "2026-10", "--out", out, "--batch-size", "20"], in: folder)
+        #expect(again.status == 0, "\(again.stderr)")
+        let rerendered = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".pdf") }
+        #expect(rerendered.sorted() == ["epd-2026-10-00001.pdf", "epd-2026-10-00002.pdf"])
+    }
+
+    @Test("a print run that cannot write says where and why (exit 73), and leaves none of its files")
+    func printRunThatCannotWrite() throws {
+        let folder = try TemporaryDirectory("erc-e2e")
+        let db = folder.file("erc.sqlite")
+        let demo = try erc(
+            ["demo", "--premises", "30", "--seed", "4", "--db", db, "--out", folder.file("demo"), "--no-render"],
+            in: folder)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        // The output is a file.
+        try Data("x".utf8).write(to: URL(fileURLWithPath: folder.file("a-file")))
+        let onFile = try erc(
+            ["receipts", "render", "--db", db, "--period", "2026-10", "--out", folder.file("a-file")], in: folder)
+        #expect(onFile.status == 73, "\(onFile.stderr)")
+        #expect(onFile.stderr.contains("cannot write into \(folder.file("a-file")): it is a file, not a folder"))
+        // The third batch's name is taken by a folder: the run fails there, and the batches it
+        // finished go too.
+        let out = folder.file("print")
+        try FileManager.default.createDirectory(
+            atPath: "\(out)/epd-2026-10-00003.pdf", withIntermediateDirectories: true)
+        let blocked = try erc(
+            ["receipts", "render", "--db", db, "--period", "2026-10", "--out", out, "--batch-size", "10"], in: folder)
+        #expect(blocked.status == 73, "\(blocked.stderr)")
+        #expect(blocked.stderr.contains("epd-2026-10-00003.pdf"), "\(blocked.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: out)
+        #expect(left == ["epd-2026-10-00003.pdf"], "\(left)")
     }
 
     @Test("the accountants' reports on a demo region, and check catching a corrupted posting")

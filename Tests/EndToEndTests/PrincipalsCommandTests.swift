@@ -62,6 +62,44 @@ struct PrincipalsCommandTests {
             try erc(["principals", "list", "--format", "csv"], in: folder).stdout.split(separator: "\n").count == 1)
     }
 
+    @Test("a report that cannot be written is said before anything is imported (exit 73)")
+    func unwritableReport() throws {
+        let folder = try TemporaryDirectory("erc-cli")
+        #expect(try erc(["db", "migrate"], in: folder).status == 0)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: folder.file("a-file")))
+        let principal = TestPaths.fixture("principal-valid.xml")
+        for report in [folder.file("a-file/report.xml"), folder.file("a-file")] {
+            let refused = try erc(
+                ["principals", "import", "--report", report, principal, TestPaths.fixture("accounts-valid.xml")],
+                in: folder)
+            #expect(refused.status == 73, "\(refused.stderr)")
+            #expect(refused.stderr.contains("cannot write \(folder.file("a-file"))"), "\(refused.stderr)")
+        }
+        #expect(
+            try erc(["principals", "list", "--format", "csv"], in: folder).stdout.split(separator: "\n").count == 1,
+            "nothing was imported")
+        // A folder for several reports is made when missing.
+        let made = try erc(
+            [
+                "principals", "import", "--report", folder.file("reports/today"), principal,
+                TestPaths.fixture("accounts-valid.xml"),
+            ], in: folder)
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.file("reports/today/principal-valid.xml.report.xml")))
+    }
+
+    @Test("results that cannot reach standard output fail the command (exit 74)")
+    func unwritableOutput() throws {
+        let folder = try TemporaryDirectory("erc-cli")
+        #expect(try erc(["db", "migrate"], in: folder).status == 0)
+        #expect(try erc(Self.add, in: folder).status == 0)
+        let full = try ProcessRunner.run(
+            "/bin/sh", ["-c", "\"$0\" principals list --db erc.sqlite > /dev/full", TestPaths.ercBinary],
+            environment: ["ERC_DATABASE_URL": ""], currentDirectory: folder.path)
+        #expect(full.status == 74, "\(full.stderr)")
+        #expect(full.stderr.contains("could not be written to standard output"), "\(full.stderr)")
+    }
+
     @Test func importWritesAReportAndExportValidates() throws {
         let folder = try TemporaryDirectory("erc-cli")
         #expect(try erc(["db", "migrate"], in: folder).status == 0)

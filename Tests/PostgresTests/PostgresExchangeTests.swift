@@ -15,6 +15,13 @@ struct PostgresExchangeTests {
         try ExchangeRoundTrip.run(on: try database.location.open(), in: folder)
     }
 
+    @Test("the same charges under two ids at once: stored once; the same file twice: stored once")
+    func concurrentImports() throws {
+        let database = try PostgresTestServer.createDatabase()
+        let folder = try TemporaryDirectory("erc-pg-race")
+        try ConcurrentImports.run(database.location, in: folder)
+    }
+
     @Test("a rejected charges file stores nothing (staged with COPY, checked with set queries)")
     func rejectedFileStoresNothing() throws {
         let database = try PostgresTestServer.createDatabase()

@@ -201,6 +201,32 @@ struct ExchangeImporterTests {
         #expect(missing.code == .unreadable)
     }
 
+    @Test("a well-formedness error deep in a file is named at its own line, with libxml2's reason")
+    func malformedDeepInTheFile() throws {
+        try importValidRegistry()
+        var text = try String(contentsOfFile: TestPaths.fixture("charges-valid.xml"), encoding: .utf8)
+        let header = try #require(text.range(of: "</header>\n")).upperBound
+        // Past the parser's first chunk: the header ends on line 8, the bad row is on line 1009.
+        let padding = String(repeating: "  <!-- padding -->\n", count: 1_000)
+        text.insert(contentsOf: padding + "  <charge><account>7400000001</charge>\n", at: header)
+        let path = folder.file("malformed-deep.xml")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let error = try rejected(path)
+        #expect(
+            error.problems.contains { $0.line == 1009 && $0.reason.contains("mismatch") }, "\(lines(error))")
+    }
+
+    @Test("a folder, a device and a pipe are refused at once, not read (/dev/zero never ends)")
+    func notRegularFiles() throws {
+        let pipe = folder.file("pipe.xml")
+        #expect(mkfifo(pipe, 0o600) == 0)
+        for path in ["/dev/zero", folder.path, pipe] {
+            let error = try rejected(path)
+            #expect(error.code == .unreadable)
+            #expect(lines(error).count == 1 && lines(error)[0].contains("is not a regular file"), "\(lines(error))")
+        }
+    }
+
     @Test("an empty file, white space and a file that is not XML are named for what they are")
     func emptyAndNotXML() throws {
         let cases: [(String, String, String)] = [
@@ -404,5 +430,15 @@ struct ExchangeImporterTests {
             let onDisk = try ProcessRunner.run("cat", [TestPaths.schema(kind.schemaFileName)]).stdoutData
             #expect(Array(onDisk) == kind.schemaBytes, "\(kind.schemaFileName) differs")
         }
+    }
+}
+
+/// Two imports of one principal's files at once, each on a connection of its own.
+@Suite("Concurrent imports on SQLite")
+struct ConcurrentImportTests {
+    @Test("the same charges under two ids at once: stored once; the same file twice: stored once")
+    func sameChargesTwiceAtOnce() throws {
+        let folder = try TemporaryDirectory("erc-race")
+        try ConcurrentImports.run(.sqlite(path: folder.file("erc.sqlite")), in: folder)
     }
 }

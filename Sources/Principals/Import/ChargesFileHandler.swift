@@ -134,14 +134,28 @@ final class ChargesFileHandler: RecordHandler {
             accounts.insert(number)
             lastAccount = number
         }
-        guard let serviceNumber = serviceNumbers[service] else { return }
-        var key = number << 29 | serviceNumber << 17
-        if let recalculating { key |= 1 << 16 | UInt64(recalculating.index & 0xFFFF) }
+        guard let key = key(number, service, recalculating: recalculating) else { return }
         if !keys.insert(key).inserted {
             session.problem(
                 line: record.line(of: "account"), element: record.name,
                 reason: "duplicate row: the same account and service appear earlier in the file")
         }
+    }
+
+    /// A row's key: the account, the service's number, the kind and the period recalculated.
+    private func key(_ account: UInt64, _ service: String, recalculating: BillingPeriod?) -> UInt64? {
+        guard let serviceNumber = serviceNumbers[service] else { return nil }
+        var key = account << 29 | serviceNumber << 17
+        if let recalculating { key |= 1 << 16 | UInt64(recalculating.index & 0xFFFF) }
+        return key
+    }
+
+    /// The key of a posting read back (columns: account, service, kind, period recalculated).
+    private func key(of row: SQLRow) throws -> UInt64? {
+        guard let account = UInt64(try row.string(0)) else { return nil }
+        let recalculating =
+            try row.string(2) == "recalculation" ? try row.optionalString(3).flatMap(BillingPeriod.init) : nil
+        return key(account, try row.string(1), recalculating: recalculating)
     }
 
     private func charge(_ record: XMLRecord) throws {
@@ -273,49 +287,64 @@ final class ChargesFileHandler: RecordHandler {
     /// Names every row whose charge (account, service, period) or recalculation (the same and the
     /// period recalculated) another file put in the journal already. When every row repeats one
     /// earlier file, that is said once: the same file sent again under a new id.
+    ///
+    /// Only the principal's other charges files of the period can hold such rows: their keys are
+    /// read by file (the journal's source index) and matched against this file's keys in memory,
+    /// so the check costs one pass over those files, whatever the planner knows of the journal
+    /// (a join of the journal with itself, planned without statistics for the rows this
+    /// transaction added, could take hours on a million rows).
     private func checkAlreadyInJournal(principalId: Int64, importId: Int64) throws {
-        var found: [(line: Int, problem: ImportProblem, earlier: String)] = []
+        guard let period else { return }
+        var files: [Int64: String] = [:]
+        try connection.query(
+            "SELECT id, file_id FROM import_files WHERE principal_id = ? AND kind = 'charges' AND period = ? AND id <> ?",
+            [principalId, period, importId]
+        ) { files[try $0.int64(0)] = try $0.string(1) }
+        guard !files.isEmpty else { return }
+        // Each repeated key: the earlier files holding it, with the first line there.
+        var repeated: [UInt64: [Int64: Int]] = [:]
+        for file in files.keys.sorted() {
+            try connection.query(
+                """
+                SELECT account_number, service_code, kind, for_period, source_line FROM postings
+                WHERE source_file = ? AND principal_id = ? AND period = ? AND kind IN ('charge', 'recalculation')
+                """, [file, principalId, period]
+            ) { row in
+                guard let key = try key(of: row), keys.contains(key) else { return }
+                let line = try row.int(4)
+                repeated[key, default: [:]][file] = min(line, repeated[key]?[file] ?? line)
+            }
+        }
+        guard !repeated.isEmpty else { return }
+        let earlierFiles = Set(repeated.values.flatMap(\.keys))
+        if earlierFiles.count == 1, repeated.count == counts.rows, counts.rows > 1, let earlier = earlierFiles.first {
+            let first = try connection.scalar("SELECT MIN(source_line) FROM postings WHERE source_file = ?", [importId])
+            let name = files[earlier] ?? ""
+            session.problem(
+                line: Int(first), element: "chargesFile",
+                reason: "every one of its \(counts.rows) rows charges (or recalculates) an account, service and period "
+                    + "that file \(name) charged already: the same charges sent again under a new file id? A file "
+                    + "that corrects \(name) names it in <replaces>")
+            return
+        }
         try connection.query(
             """
-            SELECT n.source_line, n.kind, n.for_period, f.file_id, MIN(o.source_line)
-            FROM postings n
-            JOIN postings o ON o.account_number = n.account_number AND o.period = n.period
-                AND o.principal_id = n.principal_id AND o.service_code = n.service_code AND o.kind = n.kind
-                AND COALESCE(o.for_period, '') = COALESCE(n.for_period, '')
-                AND o.source_file IS NOT NULL AND o.source_file <> n.source_file
-            JOIN import_files f ON f.id = o.source_file
-            WHERE n.source_file = ? AND n.principal_id = ?
-            GROUP BY n.source_line, n.kind, n.for_period, f.file_id
-            ORDER BY n.source_line
-            """, [importId, principalId]
+            SELECT account_number, service_code, kind, for_period, source_line FROM postings
+            WHERE source_file = ? ORDER BY source_line
+            """, [importId]
         ) { row in
-            let line = try row.int(0)
-            let earlier = try row.string(3)
+            guard let key = try key(of: row), let earlier = repeated[key] else { return }
+            let line = try row.int(4)
             let what =
-                try row.string(1) == "charge"
-                ? "a charge of this account and service for \(period.map(String.init(describing:)) ?? "")"
-                : "a recalculation of this account and service for \(try row.optionalString(2) ?? "")"
-            found.append(
-                (
-                    line,
-                    ImportProblem(
-                        file: session.file, line: line, element: "account",
-                        reason:
-                            "\(what) is in the journal already, from file \(earlier) (line \(try row.int(4))): a file "
-                            + "that corrects it names that file in <replaces>"),
-                    earlier
-                ))
-        }
-        guard !found.isEmpty else { return }
-        let earlierFiles = Set(found.map(\.earlier))
-        if earlierFiles.count == 1, found.count == counts.rows, counts.rows > 1, let earlier = earlierFiles.first {
-            session.problem(
-                line: found[0].line, element: "chargesFile",
-                reason: "every one of its \(counts.rows) rows charges (or recalculates) an account, service and period "
-                    + "that file \(earlier) charged already: the same charges sent again under a new file id? A file "
-                    + "that corrects \(earlier) names it in <replaces>")
-        } else {
-            session.problems += found.map(\.problem)
+                try row.string(2) == "charge"
+                ? "a charge of this account and service for \(period)"
+                : "a recalculation of this account and service for \(try row.optionalString(3) ?? "")"
+            for (file, earlierLine) in earlier.sorted(by: { $0.key < $1.key }) {
+                session.problem(
+                    line: line, element: "account",
+                    reason: "\(what) is in the journal already, from file \(files[file] ?? "") (line \(earlierLine)): "
+                        + "a file that corrects it names that file in <replaces>")
+            }
         }
     }
 

@@ -45,7 +45,17 @@ public struct ExchangeImporter {
                 problems: [ImportProblem(file: name, line: 0, element: "file", reason: "cannot be opened or read")])
         }
         var info = stat()
-        if stat(path, &info) == 0, Int64(info.st_size) > maximumFileSize {
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            // A folder, a device (/dev/zero never ends) or a pipe: nothing to read as a file.
+            throw ImportError(
+                code: .unreadable, file: name,
+                problems: [
+                    ImportProblem(
+                        file: name, line: 0, element: "file",
+                        reason: "is not a regular file (a folder, a device or a pipe): name an exchange file")
+                ])
+        }
+        if Int64(info.st_size) > maximumFileSize {
             throw ImportError(
                 code: .invalid, file: name,
                 problems: [

@@ -87,7 +87,15 @@ final class ImportSession {
         summary.principalINN = inn
         summary.fileId = fileId
         summary.period = record.fields["period"].flatMap(BillingPeriod.init)
-        principalId = try connection.first("SELECT id FROM principals WHERE inn = ?", [inn]).map { try $0.int64(0) }
+        // One import of a principal's files at a time: on PostgreSQL the principal's row stays
+        // locked until this import commits or rolls back, so a second one (the same file, or the
+        // same charges under a new id, sent twice at once) waits, then sees what the first stored
+        // and is refused or found imported already. SQLite's single writer does the same. (NO KEY:
+        // rows that only refer to the principal, a billing run's postings, are not held up.)
+        let lock = connection.dialect == .postgres ? " FOR NO KEY UPDATE" : ""
+        principalId = try connection.first("SELECT id FROM principals WHERE inn = ?\(lock)", [inn]).map {
+            try $0.int64(0)
+        }
         guard let principalId else {
             if requirePrincipal {
                 problem(

@@ -73,6 +73,8 @@ package final class XMLRecordReader {
     /// only there).
     package init(path: String, displayName: String, schema: XMLSchema?, fault: Fault = .none) throws(ImportError) {
         xmlInitParser()
+        // The last error is per thread: none from an earlier file read on this one.
+        xmlResetLastError()
         file = displayName
         self.schema = schema
         collector = ProblemCollector(file: displayName)
@@ -182,7 +184,14 @@ package final class XMLRecordReader {
             let rc = xmlTextReaderRead(reader)
             if rc != 1 {
                 if rc < 0 && collector.problems.isEmpty {
-                    collector.add(line: collector.currentLine, element: "document", reason: "the XML cannot be read")
+                    // A fatal error past the parser's first chunk reaches libxml2's last error
+                    // (this thread's) but not always the reader's handler: its line and reason.
+                    if let last = xmlGetLastError(), last.pointee.code != 0 {
+                        collectStructuredError(Unmanaged.passUnretained(collector).toOpaque(), last)
+                    } else {
+                        collector.add(
+                            line: collector.currentLine, element: "document", reason: "the XML cannot be read")
+                    }
                 }
                 break
             }

@@ -1,5 +1,11 @@
 import CHaru
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A libharu error: the library's error and detail numbers, and what erc was doing.
 public struct PDFError: Error, Sendable, CustomStringConvertible {
     public var errorNumber: UInt
@@ -7,8 +13,20 @@ public struct PDFError: Error, Sendable, CustomStringConvertible {
     public var operation: String
 
     public var description: String {
-        "libharu error 0x\(String(errorNumber, radix: 16, uppercase: true)) (detail \(detailNumber))"
-            + " - while \(operation)"
+        let code = "libharu error 0x\(String(errorNumber, radix: 16, uppercase: true)) (detail \(detailNumber))"
+        let reason = String(cString: strerror(Int32(clamping: detailNumber)))
+        switch (errorNumber, detailNumber) {
+        case (0, 1...):
+            // Not libharu's: moving the finished file into place; the detail is the system's error.
+            return "\(operation): \(reason)"
+        case (0x1017, _):
+            // The file could not be opened: the detail is the system's error number.
+            return "\(operation): \(reason) (\(code))"
+        case (0x1016, _), (0x1066, 0x1016):
+            return "\(operation): the file could not be written; is the disk full? (\(code))"
+        default:
+            return "\(code) - while \(operation)"
+        }
     }
 }
 

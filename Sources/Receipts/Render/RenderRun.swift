@@ -28,6 +28,14 @@ public struct ManifestEntry: Sendable, Hashable, Codable {
     public var total: Int64
 }
 
+/// The output folder cannot be made or written into.
+public struct RenderOutputError: Error, Sendable, CustomStringConvertible {
+    public var folder: String
+    public var reason: String
+
+    public var description: String { "cannot write into \(folder): \(reason)" }
+}
+
 /// Renders a period's ЕПД in delivery order (Billing's `DeliveryOrder`) on every core: print-house batches
 /// of `documentsPerFile` documents per PDF (`epd-<period>-00001.pdf`, ...), or one PDF per
 /// premises (`<account>.pdf`). Each worker borrows a connection of its own, claims the next range of
@@ -72,42 +80,55 @@ public struct RenderRun: Sendable {
             }
             return try DeliveryOrder(connection: connection).build(period: period)
         }
+        try prepareOutput()
         let unit = documentsPerFile ?? 200
         let ranges = stride(from: 1, through: count, by: unit).map { $0...min($0 + unit - 1, count) }
         let next = Mutex(0)
         let done = Mutex(0)
+        // The files this run completed: removed again if the run fails, so that a folder never
+        // holds part of a print run without its manifest.
+        let written = Mutex<[String]>([])
         let database = database
         // Each worker claims the next range until none is left; the first to fail stops the
         // others before their next range.
-        let outcomes = try withoutActuallyEscaping(progress) { progress in
-            try BatchRunner(name: "erc-render").map(workers) { _ in
-                try database.withConnection { connection in
-                    var summary = RenderSummary()
-                    var entries: [ManifestEntry] = []
-                    while true {
-                        try Task.checkCancellation()
-                        let index = next.withLock { value in
-                            defer { value += 1 }
-                            return value
+        let outcomes: [(RenderSummary, [ManifestEntry])]
+        do {
+            outcomes = try withoutActuallyEscaping(progress) { progress in
+                try BatchRunner(name: "erc-render").map(workers) { _ in
+                    try database.withConnection { connection in
+                        var summary = RenderSummary()
+                        var entries: [ManifestEntry] = []
+                        while true {
+                            try Task.checkCancellation()
+                            let index = next.withLock { value in
+                                defer { value += 1 }
+                                return value
+                            }
+                            guard index < ranges.count else { break }
+                            let rendered = try render(
+                                ranges[index], number: index + 1, on: connection, written: written
+                            ) {
+                                progress(
+                                    done.withLock {
+                                        $0 += 1
+                                        return $0
+                                    })
+                            }
+                            summary.documents += rendered.summary.documents
+                            summary.pages += rendered.summary.pages
+                            summary.bytes += rendered.summary.bytes
+                            summary.files += rendered.summary.files
+                            entries += rendered.entries
                         }
-                        guard index < ranges.count else { break }
-                        let rendered = try render(ranges[index], number: index + 1, on: connection) {
-                            progress(
-                                done.withLock {
-                                    $0 += 1
-                                    return $0
-                                })
-                        }
-                        summary.documents += rendered.summary.documents
-                        summary.pages += rendered.summary.pages
-                        summary.bytes += rendered.summary.bytes
-                        summary.files += rendered.summary.files
-                        entries += rendered.entries
+                        return (summary, entries)
                     }
-                    return (summary, entries)
                 }
             }
+        } catch {
+            for name in written.withLock({ $0 }) { unlink("\(outputDirectory)/\(name)") }
+            throw error
         }
+        if documentsPerFile != nil { removeStaleBatches(after: ranges.count) }
         var total = RenderSummary()
         var manifest: [ManifestEntry] = []
         for (summary, entries) in outcomes {
@@ -127,8 +148,57 @@ public struct RenderRun: Sendable {
         return "epd-\(period)-\(String(repeating: "0", count: max(0, 5 - digits.count)))\(digits).pdf"
     }
 
+    /// Makes the output folder if it is missing and checks that files can be written into it,
+    /// before anything is rendered.
+    private func prepareOutput() throws {
+        var info = stat()
+        if stat(outputDirectory, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFDIR else {
+                throw RenderOutputError(folder: outputDirectory, reason: "it is a file, not a folder")
+            }
+        } else if mkdir(outputDirectory, 0o755) != 0, !makeFolders(outputDirectory) {
+            throw RenderOutputError(folder: outputDirectory, reason: String(cString: strerror(errno)))
+        }
+        let probe = "\(outputDirectory)/.erc-write-check-\(getpid())"
+        let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else {
+            throw RenderOutputError(folder: outputDirectory, reason: String(cString: strerror(errno)))
+        }
+        close(descriptor)
+        unlink(probe)
+    }
+
+    /// `mkdir -p`: every missing folder of `path`.
+    private func makeFolders(_ path: String) -> Bool {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            prefix += "/\(part)"
+            if mkdir(prefix, 0o755) != 0, errno != EEXIST { return false }
+        }
+        return true
+    }
+
+    /// Removes this period's batch files numbered after `count`: a run into a folder that held
+    /// a run with smaller batches would otherwise leave that run's later files, repeating
+    /// documents, beside the new manifest.
+    private func removeStaleBatches(after count: Int) {
+        guard let folder = opendir(outputDirectory) else { return }
+        defer { closedir(folder) }
+        let prefix = "epd-\(period)-"
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasPrefix(prefix), name.hasSuffix(".pdf"),
+                let number = Int(name.dropFirst(prefix.count).dropLast(4)), number > count
+            else { continue }
+            unlink("\(outputDirectory)/\(name)")
+        }
+    }
+
     private func render(
-        _ range: ClosedRange<Int>, number: Int, on connection: any Connection, documentDone: () -> Void
+        _ range: ClosedRange<Int>, number: Int, on connection: any Connection, written: borrowing Mutex<[String]>,
+        documentDone: () -> Void
     ) throws -> (summary: RenderSummary, entries: [ManifestEntry]) {
         var summary = RenderSummary()
         var entries: [ManifestEntry] = []
@@ -137,6 +207,7 @@ public struct RenderRun: Sendable {
             try loader.forEachDocument(period: period, .delivery(range)) { epd in
                 let name = "\(epd.account.value).pdf"
                 let pages = try renderer.render(epd, to: "\(outputDirectory)/\(name)")
+                written.withLock { $0.append(name) }
                 entries.append(entry(epd, file: name, first: 1, last: pages))
                 summary.pages += pages
                 summary.bytes += fileSize("\(outputDirectory)/\(name)")
@@ -156,6 +227,7 @@ public struct RenderRun: Sendable {
             documentDone()
         }
         try renderer.save(document, to: "\(outputDirectory)/\(name)")
+        written.withLock { $0.append(name) }
         summary.bytes = fileSize("\(outputDirectory)/\(name)")
         summary.files = 1
         return (summary, entries)

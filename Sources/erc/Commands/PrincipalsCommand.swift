@@ -40,12 +40,34 @@ extension PrincipalsCommand {
         var maxFileSize = Int(ExchangeImporter.defaultMaximumFileSize >> 20)
         @Argument(help: "XML files to import, in order.") var files: [String]
 
+        /// Where the report of `file` goes: `report` itself for one file that is not a folder,
+        /// else `<file>.report.xml` in the folder `report`.
+        func reportPath(of file: String, into report: String, asFolder: Bool) -> String {
+            asFolder ? "\(report)/\(URL(fileURLWithPath: file).lastPathComponent).report.xml" : report
+        }
+
         func run() throws {
+            // The reports' destination is checked before anything is imported.
+            var reportsInFolder = files.count > 1
+            if let report {
+                var isFolder: ObjCBool = false
+                if files.count == 1,
+                    !FileManager.default.fileExists(atPath: report, isDirectory: &isFolder)
+                        || !isFolder.boolValue
+                {
+                    let folder = URL(fileURLWithPath: report).deletingLastPathComponent().path
+                    try OutputFolder.prepare(folder)
+                } else {
+                    try OutputFolder.prepare(report)
+                    reportsInFolder = true
+                }
+            }
             try database.withConnection { connection in
                 let importer = ExchangeImporter(
                     connection: connection, maximumFileSize: Int64(maxFileSize) << 20,
                     readings: ReadingsFileRules(today: CenterCalendar.today))
                 var rejected = 0
+                var unreported = 0
                 for file in files {
                     let outcome: ImportReportFile.Outcome
                     do {
@@ -58,11 +80,19 @@ extension PrincipalsCommand {
                         outcome = .rejected(error)
                     }
                     if let report {
-                        let path =
-                            files.count == 1
-                            ? report : "\(report)/\(URL(fileURLWithPath: file).lastPathComponent).report.xml"
-                        try ImportReportFile.write(outcome, createdAt: CenterCalendar.nowStamp, to: path)
+                        let path = reportPath(of: file, into: report, asFolder: reportsInFolder)
+                        do {
+                            try ImportReportFile.write(outcome, createdAt: CenterCalendar.nowStamp, to: path)
+                        } catch {
+                            // The import stands (or was refused) either way: only its report is missing.
+                            unreported += 1
+                            let done = if case .imported = outcome { "was imported" } else { "was rejected" }
+                            Terminal.error("\(file) \(done), but its report could not be written to \(path): \(error)")
+                        }
                     }
+                }
+                if unreported > 0 {
+                    throw OutputError(path: report ?? "", reason: "\(unreported) of \(files.count) reports not written")
                 }
                 if rejected > 0 {
                     Terminal.error("\(rejected) of \(files.count) files rejected.")

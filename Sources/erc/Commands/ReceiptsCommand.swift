@@ -75,7 +75,6 @@ func render(
     database: Database, period: BillingPeriod, out: String, workers: Int?, documentsPerFile: Int?,
     charset: PaymentQR.Charset = .utf8
 ) throws -> RenderSummary {
-    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     let count = try database.withConnection {
         try $0.scalar("SELECT COUNT(*) FROM statements WHERE period = ?", [period])
     }

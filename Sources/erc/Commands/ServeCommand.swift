@@ -45,6 +45,12 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("Infomat sessions for one account, from any key: BURST/Ns.", valueName: "rate"))
     var sessionsPerAccount = SessionLimits().perAccount
 
+    func validate() throws {
+        guard (0...65_535).contains(port) else {
+            throw ValidationError("--port \(port) is not a TCP port: give 1-65535, or 0 for a free one")
+        }
+    }
+
     func run() async throws {
         var logger = Logger(label: "erc.serve")
         logger.logLevel =
