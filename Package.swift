@@ -65,7 +65,7 @@ let package = Package(
             // Schemas/ at the top of the repository, linked in and compiled into the binary.
             resources: [
                 "common", "principal", "accounts", "meters", "tariffs", "charges",
-                "readings", "payments", "agent-report", "debtors", "import-report",
+                "readings", "payments", "agent-report", "debtors", "import-report", "center", "rates",
             ].map { .embedInCode("Schemas/\($0)-1.xsd") }),
         .target(
             name: "Billing",
@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "Core", "Storage", "Receipts", "Intake", "Contact",
+                "Core", "Storage", "Principals", "Receipts", "Intake", "Contact",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -152,16 +152,16 @@ let package = Package(
                 "Principals", "Core", "Storage", "Billing", "Intake", "ExchangeConformance", "ERCTestSupport",
             ]),
         .testTarget(name: "DemoTests", dependencies: ["Demo", "Core", "Principals", "ERCTestSupport"]),
-        .testTarget(name: "BillingTests", dependencies: ["Billing", "Core"]),
+        .testTarget(name: "BillingTests", dependencies: ["Billing", "Core", "Storage"]),
         .testTarget(name: "APITests", dependencies: ["API", "APIConformance", "Core", "Storage", "ERCTestSupport"]),
         .testTarget(
             name: "IntakeTests",
             dependencies: ["Intake", "Billing", "Core", "Storage", "ExchangeConformance", "ERCTestSupport"]),
-        .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Core", "ERCTestSupport"]),
+        .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Core", "Demo", "ERCTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "erc", "erc-bench", "Core", "Storage", "CommandLineSupport", "ERCTestSupport",
+                "erc", "erc-bench", "Core", "Demo", "Storage", "CommandLineSupport", "ERCTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
     ]

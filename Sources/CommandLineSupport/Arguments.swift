@@ -17,6 +17,12 @@ extension CalendarDate: ExpressibleByArgument {
     }
 }
 
+extension RateRow.Kind: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(rawValue: argument)
+    }
+}
+
 extension PersonalAccountNumber: ExpressibleByArgument {
     public init?(argument: String) {
         try? self.init(argument)
@@ -25,11 +31,7 @@ extension PersonalAccountNumber: ExpressibleByArgument {
 
 extension PaymentQR.Charset: ExpressibleByArgument {
     public init?(argument: String) {
-        switch argument.lowercased() {
-        case "utf8", "utf-8", "st00012": self = .utf8
-        case "cp1251", "windows-1251", "st00011": self = .cp1251
-        default: return nil
-        }
+        self.init(name: argument)
     }
 
     /// The name `--help` shows for a default (not the flag byte of the payload's header).

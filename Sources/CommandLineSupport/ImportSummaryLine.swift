@@ -15,6 +15,10 @@ public func describe(_ summary: ImportSummary) -> String {
                 "; replaces \($0): \(summary.differences) differences posted as recalculations, \(summary.difference) руб."
             } ?? ""
         return "\(summary.file): \(summary.rows) rows\(period), total \(summary.total) руб.\(corrected)"
+    case .center:
+        return "\(summary.file): \(summary.rows) version(s) of the center's requisites (INN \(summary.principalINN))"
+    case .rates:
+        return "\(summary.file): \(summary.rows) rate rows of the center \(summary.principalINN)"
     default:
         return "\(summary.file): \(summary.rows) \(summary.kind) of principal \(summary.principalINN)"
     }

@@ -20,6 +20,7 @@ public enum BillingScenarios {
         throws -> DemoRegion.Files
     {
         let files = try DemoRegion(premisesCount: premises, seed: seed, period: period).write(to: folder.path)
+        try CenterBook(connection: connection).set(.demo, from: period.firstDay, source: "test region")
         let importer = ExchangeImporter(
             connection: connection, readings: ReadingsFileRules(today: period.next.firstDay))
         for file in files.all { _ = try importer.importFile(at: file) }

@@ -20,7 +20,8 @@ extension ERCBench {
         @Option(help: "The C reference's source (default: ../shared/perf/epd_ref.c beside the repository).")
         var reference: String?
         @Option(help: "Documents per print file.") var batchSize = 1_000
-        @Option(help: "Charset of erc's payment QR codes: utf8 or cp1251.") var charset: PaymentQR.Charset = .utf8
+        @Option(help: "Charset of erc's payment QR codes: cp1251 (as erc prints batches by default) or utf8.")
+        var charset: PaymentQR.Charset = .cp1251
         @Option(help: "Work folder (default: a new temporary folder, removed afterwards).") var work: String?
 
         func run() throws {

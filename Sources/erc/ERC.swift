@@ -2,6 +2,7 @@ import ArgumentParser
 import Billing
 import CommandLineSupport
 import Foundation
+import Principals
 import Receipts
 import Storage
 
@@ -31,10 +32,11 @@ struct ERC: AsyncParsableCommand {
             data refused (a file, a reading, a period that cannot be billed or closed); 66 no \
             database, or its schema is not this build's; 73 an output file or folder cannot be \
             written; 74 standard output could not be written; 75 another process is billing now \
-            (try again, or erc bill --wait).
+            (try again, or erc bill --wait); 78 the center's requisites are not set (erc center set).
             """,
         subcommands: [
-            DemoCommand.self, DB.self, PrincipalsCommand.self, ReadingsCommand.self, PaymentsCommand.self,
+            DemoCommand.self, DB.self, CenterCommand.self, RatesCommand.self, PrincipalsCommand.self,
+            ReadingsCommand.self, PaymentsCommand.self,
             BillCommand.self, PeriodCommand.self, ReceiptsCommand.self, ReconcileCommand.self, KeysCommand.self,
             ServeCommand.self,
         ]
@@ -79,6 +81,7 @@ struct ERC: AsyncParsableCommand {
         case let error as StorageError where error.code == .noDatabase || error.code == .schemaMismatch: 66
         case let error as StorageError where error.code == .connection: 66
         case is RenderOutputError, is PDFError, is OutputError: 73
+        case is CenterNotSetError: 78
         default: nil
         }
     }

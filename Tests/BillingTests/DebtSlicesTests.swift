@@ -1,4 +1,5 @@
 import Core
+import Storage
 import Testing
 
 @testable import Billing
@@ -52,8 +53,11 @@ struct DebtSlicesTests {
             kind: .opening, period: october, amount: Money(kopecks: 50_000), day: october.firstDay, forPeriod: july)
         let slices = DebtSlices([opening, charge(october, 1_000)])
         #expect(slices.slices.map(\.origin) == [july, october])
-        // July falls due on 15 August: on 1 November that is 78 days overdue.
-        let aging = slices.aging(asOf: day("2026-11-01"))
+        // July falls due on 15 August, a Saturday, so on Monday 17 August: on 1 November that is
+        // 76 days overdue.
+        let calendar = PenaltyRules(rows: Schema.shippedRates).calendar
+        #expect(calendar.dueDate(for: july) == day("2026-08-17"))
+        let aging = slices.aging(asOf: day("2026-11-01"), calendar: calendar)
         #expect(aging.upTo90 == Money(kopecks: 50_000))
         #expect(aging.notDue == Money(kopecks: 1_000))
         #expect(aging.total == slices.balance)
@@ -73,9 +77,10 @@ struct DebtSlicesTests {
     }
 
     @Test func thePenaltyOfASliceStopsAtEachPartPaid() {
-        // 10 000 due on 15 August 2026 (the July bill), paid in full on 14 November (day 91).
-        let slices = DebtSlices([charge(july, 1_000_000), payment("2026-11-14", 1_000_000, for: july, note: "debt")])
-        let calculator = PenaltyCalculator()
+        // 10 000 due on 15 August 2026 (the July bill), a Saturday, so on Monday 17 August; paid in
+        // full on 16 November (day 91).
+        let slices = DebtSlices([charge(july, 1_000_000), payment("2026-11-16", 1_000_000, for: july, note: "debt")])
+        let calculator = PenaltyCalculator(rules: PenaltyRules(rows: Schema.shippedRates))
         let paid = slices.accruedPenalty(before: october, asOf: day("2026-12-01"), calculator: calculator)
         let unpaid = DebtSlices([charge(july, 1_000_000)]).accruedPenalty(
             before: october, asOf: day("2026-12-01"), calculator: calculator)

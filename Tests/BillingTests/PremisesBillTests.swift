@@ -1,4 +1,5 @@
 import Core
+import Storage
 import Testing
 
 @testable import Billing
@@ -26,8 +27,21 @@ struct PremisesBillTests {
                 ]
             }
         }
-        return BillingContext(
-            period: period, asOf: CalendarDate(iso: "2026-11-01")!, principals: principals, tariffs: tariffs)
+        var context = BillingContext(
+            period: period, asOf: CalendarDate(iso: "2026-11-01")!, principals: principals, tariffs: tariffs,
+            penaltyRules: PenaltyRules(rows: Schema.shippedRates))
+        // Half the journals are billed after a change of the rates: a lower cap from June 2026.
+        if random.int(0...1) == 1 {
+            context.penaltyRecalculation = .init(
+                rules: PenaltyRules(
+                    rows: Schema.shippedRates + [
+                        RateRow(
+                            kind: .rateCap, from: CalendarDate(iso: "2026-06-01")!,
+                            through: CalendarDate(iso: "2026-12-31")!, value: 700, basis: "test")
+                    ]),
+                asOf: CalendarDate(iso: "2026-10-01")!, reason: "test")
+        }
+        return context
     }
 
     func inputs(_ random: inout SeededRandom) -> PremisesInputs {
@@ -112,7 +126,8 @@ struct PremisesBillTests {
             inputs.entries[posting.key, default: []].append(
                 JournalEntry(
                     kind: posting.kind, period: period, amount: posting.amount, volumeMilli: posting.volumeMilli,
-                    tariff: posting.tariff, day: period.firstDay, note: posting.note, runId: 1))
+                    tariff: posting.tariff, day: period.firstDay, forPeriod: posting.forPeriod, note: posting.note,
+                    runId: 1))
         }
         let second = PremisesBill(inputs, context: context)
         #expect(second.postings.isEmpty)

@@ -18,13 +18,30 @@ struct PeriodTests {
         #expect(BillingPeriod(text) == nil)
     }
 
-    @Test("due date: the 10th up to February 2026, the 15th from March 2026 (177-FZ)")
+    @Test("due date: the day of the row in force for the period, moved off weekends and holidays")
     func dueDates() {
-        #expect(BillingPeriod("2025-10")!.dueDate.description == "2025-11-10")
-        #expect(BillingPeriod("2026-02")!.dueDate.description == "2026-03-10")
-        #expect(BillingPeriod("2026-03")!.dueDate.description == "2026-04-15")
-        #expect(BillingPeriod("2026-10")!.dueDate.description == "2026-11-15")
-        #expect(BillingPeriod("2026-12")!.dueDate.description == "2027-01-15")
+        func day(_ iso: String) -> CalendarDate { CalendarDate(iso: iso)! }
+        let calendar = LegalCalendar(rows: [
+            RateRow(kind: .dueDay, from: day("2000-01-01"), value: 10, basis: "old"),
+            RateRow(kind: .dueDay, from: day("2026-02-01"), value: 15, basis: "new"),
+            RateRow(kind: .nonWorkingDay, from: day("2026-05-11"), basis: "holiday"),
+            RateRow(kind: .nonWorkingDay, from: day("2026-04-15"), through: day("2026-04-16"), basis: "two days off"),
+            RateRow(kind: .workingDay, from: day("2026-08-15"), basis: "a working Saturday"),
+        ])
+        #expect(calendar.dueDate(for: BillingPeriod("2025-10")!) == day("2025-11-10"))
+        #expect(calendar.dueDate(for: BillingPeriod("2026-01")!) == day("2026-02-10"))
+        // 15.03.2026 is a Sunday.
+        #expect(calendar.dueDate(for: BillingPeriod("2026-02")!) == day("2026-03-16"))
+        // 15 and 16.04.2026 (Wednesday, Thursday) are days off by the row: Friday the 17th.
+        #expect(calendar.dueDate(for: BillingPeriod("2026-03")!) == day("2026-04-17"))
+        // 15.05.2026 is a Friday; the holiday on the 11th does not matter.
+        #expect(calendar.dueDate(for: BillingPeriod("2026-04")!) == day("2026-05-15"))
+        // 15.08.2026 is a Saturday made a working day.
+        #expect(calendar.dueDate(for: BillingPeriod("2026-07")!) == day("2026-08-15"))
+        #expect(calendar.dueDate(for: BillingPeriod("2026-10")!) == day("2026-11-16"))
+        // Without rows: the 10th, moved off a weekend.
+        #expect(LegalCalendar(rows: []).dueDate(for: BillingPeriod("2026-09")!) == day("2026-10-12"))
+        #expect(day("2026-11-30").weekday == 1 && day("2026-11-29").weekday == 7)
     }
 
     @Test func calendarDaysCount() throws {

@@ -28,16 +28,43 @@ struct RequisitesTests {
         #expect(INN.completing("5001007322")?.value == "500100732259")
     }
 
-    @Test("the demo center's requisites pass their checks")
-    func demoCenter() throws {
-        let center = Center.demo
-        let bic = try BIC(center.bankDetails.bic.value)
-        #expect(try INN(center.inn.value) == center.inn)
-        #expect(try KPP(center.kpp.value) == center.kpp)
-        #expect(try BankAccount(center.bankDetails.account.value, bic: bic) == center.bankDetails.account)
-        #expect(
-            try BankAccount(correspondent: center.bankDetails.correspondentAccount.value, bic: bic)
-                == center.bankDetails.correspondentAccount)
+    @Test("a center's requisites are checked field by field, every problem named")
+    func centerFields() throws {
+        var fields = CenterFields()
+        fields.name = "АО «Расчётный центр»"
+        fields.inn = "7453000019"
+        fields.kpp = "745301001"
+        fields.ogrn = "1027400000011"
+        fields.address = "454091, г. Челябинск, ул. Кирова, д. 159"
+        fields.phone = "+7 (351) 200-00-00"
+        fields.email = "info@example.org"
+        fields.website = "example.org"
+        fields.bankName = "ПАО СБЕРБАНК"
+        fields.bic = "047501602"
+        fields.correspondentAccount = "30101810700000000602"
+        fields.account = "40702810672000000001"
+        fields.paymentWays = "в банках по QR-коду"
+        fields.readingWays = "в личном кабинете"
+        let center = try fields.checked().get()
+        #expect(center.bankDetails.account.value == "40702810672000000001")
+        #expect(CenterFields(center) == fields)
+        // A wrong check digit in the INN and in the account, an empty phone, a 12-digit INN: each named.
+        var bad = fields
+        bad.inn = "7453000018"
+        bad.account = "40702810672000000002"
+        bad.phone = " "
+        guard case .failure(let problems) = bad.checked() else {
+            Issue.record("accepted \(bad)")
+            return
+        }
+        #expect(problems.problems.map(\.field) == ["inn", "account", "phone"])
+        bad = fields
+        bad.inn = "500100732259"
+        guard case .failure(let person) = bad.checked() else {
+            Issue.record("accepted a person's INN")
+            return
+        }
+        #expect(person.problems.map(\.field) == ["inn"])
     }
 
     @Test func kpp() throws {

@@ -1,4 +1,5 @@
 import Core
+import Demo
 import ERCTestSupport
 import Foundation
 import Storage
@@ -312,9 +313,16 @@ struct MonthEndToEndTests {
         // Three premises: 1 715,77 charged, 1 199,50 carried in, -21,45 recalculated.
         #expect(bill.stdout.contains("3 statements, 6 lines, to pay 2 893,82 руб."))
         let out = folder.file("one.pdf")
-        let show = try erc(
-            ["receipts", "show", "--db", db, "--account", "7400000003", "--period", "2026-10", "--out", out], in: folder
-        )
+        let arguments = [
+            "receipts", "show", "--db", db, "--account", "7400000003", "--period", "2026-10", "--out", out,
+        ]
+        // No ЕПД without the center's own requisites: the message names the command to run.
+        let unset = try erc(arguments, in: folder)
+        #expect(unset.status == 78 && unset.stderr.contains("erc center set"), "\(unset.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let center = try erc(["center", "import", "--db", db, TestPaths.fixture("center-valid.xml")], in: folder)
+        #expect(center.status == 0, "\(center.stderr)")
+        let show = try erc(arguments, in: folder)
         #expect(show.status == 0, "\(show.stderr)")
         let text = try ProcessRunner.run("pdftotext", ["-layout", out, "-"]).stdout
         #expect(text.contains("7400000003"))

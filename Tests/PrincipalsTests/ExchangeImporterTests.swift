@@ -416,6 +416,9 @@ struct ExchangeImporterTests {
             ("principal-valid.xml", "principal-1.xsd", true), ("accounts-valid.xml", "accounts-1.xsd", true),
             ("meters-valid.xml", "meters-1.xsd", true), ("tariffs-valid.xml", "tariffs-1.xsd", true),
             ("charges-valid.xml", "charges-1.xsd", true), ("charges-schema-errors.xml", "charges-1.xsd", false),
+            // The center's own files: the bad ones are well-formed and valid, their faults are of meaning.
+            ("center-valid.xml", "center-1.xsd", true), ("center-bad-requisites.xml", "center-1.xsd", true),
+            ("rates-key-rate-cut.xml", "rates-1.xsd", true), ("rates-bad.xml", "rates-1.xsd", true),
         ]
         for (fixture, schema, valid) in cases {
             let result = try ProcessRunner.run(

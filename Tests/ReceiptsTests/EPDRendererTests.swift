@@ -1,4 +1,5 @@
 import Core
+import Demo
 import ERCTestSupport
 import Foundation
 import Receipts
@@ -31,6 +32,64 @@ struct EPDRendererTests {
             ownerName: "Иванов Иван Иванович", address: "454091, г. Челябинск, ул. Кирова, д. 10, кв. 1",
             postalCode: "454091", street: "ул. Кирова", houseNumber: "10", entrance: 1, apartment: "1",
             areaCenti: 5_430, residents: 3, center: .demo, principals: blocks)
+    }
+
+    /// `epd` with the first principal's debt carried in and penalties, a privilege and a
+    /// recalculation on its first line, and the reasons of two recalculations.
+    static func withDebtAndRecalculations(_ epd: EPDDocument) -> EPDDocument {
+        var epd = epd
+        epd.principals[0].lines[0].opening = Money(kopecks: 123_456)
+        epd.principals[0].lines[0].penalties = Money(kopecks: 1_234)
+        epd.principals[0].lines[0].privileges = Money(kopecks: 10_000)
+        epd.principals[0].lines[0].recalculated = Money(kopecks: -2_145)
+        epd.principals[0].lines[0].closing =
+            Money(kopecks: 123_456 + 1_234) + epd.principals[0].lines[0].due
+        epd.opening = Money(kopecks: 123_456)
+        epd.penalties = Money(kopecks: 1_234)
+        epd.recalculations = [
+            EPDDocument.Recalculation(
+                principalName: "ООО «Поставщик 1»", serviceName: "Услуга 1.1 Холодное водоснабжение", isPenalty: false,
+                amount: Money(kopecks: -2_145), reason: "по показаниям прибора учёта"),
+            EPDDocument.Recalculation(
+                principalName: "ООО «Поставщик 1»", serviceName: "Услуга 1.1 Холодное водоснабжение", isPenalty: true,
+                amount: Money(kopecks: -65),
+                reason: "перерасчёт пени на 01.11.2026: ключевая ставка 14 % → 9 % с 27.07.2026 (решение от 24.07.2026)"
+            ),
+        ]
+        epd.dueDate = CalendarDate(iso: "2026-11-16")!
+        return epd
+    }
+
+    @Test("the page shows each principal's debt and penalties, privileges, recalculations and their reasons")
+    func debtPenaltiesAndRecalculationsOnThePage() throws {
+        let folder = try TemporaryDirectory("erc-epd")
+        let epd = Self.withDebtAndRecalculations(Self.document())
+        let pdf = folder.file("epd.pdf")
+        #expect(try EPDRenderer().render(epd, to: pdf) == 1)
+        let text = try ProcessRunner.run("pdftotext", [pdf, "-"]).stdout.replacingOccurrences(of: "\n", with: " ")
+        // The first principal: 1 234,56 carried in, 12,34 penalties, and what is owed to it in all.
+        let block = epd.principals[0]
+        #expect(block.balance == Money(kopecks: 123_456 + 1_234 + 48_980 + 48_981 - 10_000 - 2_145))
+        #expect(
+            text.contains(
+                "Долг на начало 1 234,56 руб., пени 12,34 руб.; всего к оплате получателю "
+                    + "\(block.balance.formatted()) руб."), "\(text)")
+        // Only a principal with debt or penalties has it.
+        #expect(text.components(separatedBy: "Долг на начало").count == 2)
+        // The privilege and the recalculation in their columns, and the line's total.
+        #expect(text.contains("100,00") && text.contains("-21,45"))
+        #expect(text.contains(block.lines[0].due.formatted()))
+        #expect(text.contains("Перерасчёты и их основания"))
+        #expect(
+            text.contains(
+                "По показаниям прибора учёта: ООО «Поставщик 1», «Услуга 1.1 Холодное водоснабжение» -21,45 руб."),
+            "\(text)")
+        #expect(
+            text.contains(
+                "Перерасчёт пени на 01.11.2026: ключевая ставка 14 % → 9 % с 27.07.2026 (решение от 24.07.2026): "
+                    + "ООО «Поставщик 1», пени по услуге «Услуга 1.1 Холодное водоснабжение» -0,65 руб."), "\(text)")
+        #expect(text.contains("Оплатить до 16.11.2026"))
+        #expect(text.contains(Center.demo.paymentWays))
     }
 
     func text(of pdf: String) throws -> String {
@@ -152,7 +211,7 @@ struct EPDRendererTests {
     @Test("a page looks as the reviewed picture in Fixtures/epd-page-1.png, within a tolerance")
     func lookslikeTheReviewedPicture() throws {
         let folder = try TemporaryDirectory("erc-epd")
-        var epd = Self.document(principals: 4, linesEach: 2)
+        var epd = Self.withDebtAndRecalculations(Self.document(principals: 4, linesEach: 2))
         epd.meters = [
             EPDDocument.MeterLine(
                 serviceName: "Холодное водоснабжение", serial: "CW-0001", unit: "м³",

@@ -92,19 +92,23 @@ extension Routes {
             return try json(MetersAnswer(account: account.value, today: "\(today)", meters: meters))
         }
 
-        routes.add(.get, "accounts/:account/epd/:period") { _, context in
+        routes.add(.get, "accounts/:account/epd/:period") { request, context in
             let key = try context.requireKey()
             try Scope.require(.infomat, .channel, .operator, key: key, what: "the whole ЕПД")
             let account = try accountParameter(context)
             guard let text = context.parameters.get("period"), let period = BillingPeriod(text) else {
                 throw Problem.invalid(["the period in the path must be YYYY-MM"])
             }
+            // The single copy's QR code is UTF-8 (ST00012) unless the caller asks for CP1251.
+            let charsetText = request.uri.queryParameters.get("charset") ?? "utf8"
+            guard let charset = PaymentQR.Charset(name: charsetText) else {
+                throw Problem.invalid(["charset must be utf8 or cp1251"])
+            }
             _ = try await Scope.check(account: account.value, context: context, services: services)
             let pdf = try await services.pool.run(.read) { connection -> [UInt8]? in
                 var bytes: [UInt8]?
-                try EPDLoader(connection: connection, center: .demo).forEachDocument(period: period, .account(account))
-                {
-                    bytes = try EPDRenderer().pdf($0)
+                try EPDLoader(connection: connection).forEachDocument(period: period, .account(account)) {
+                    bytes = try EPDRenderer(charset: charset).pdf($0)
                 }
                 return bytes
             }

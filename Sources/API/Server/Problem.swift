@@ -3,6 +3,7 @@ import Foundation
 public import Hummingbird
 import Intake
 import Logging
+import Principals
 
 /// An error answered as problem details (RFC 9457, `application/problem+json`): a stable code
 /// a program can branch on, a title, and a message a person can act on. Messages never carry a
@@ -86,6 +87,10 @@ public struct Problem: Error, HTTPResponseError, Sendable, CustomStringConvertib
             return .unprocessable(ReadingRejection.Code.keyReused.rawValue, conflict.description)
         case let error as BillingError:
             return .unprocessable(error.code.description.replacingOccurrences(of: " ", with: "-"), error.message)
+        case let error as CenterNotSetError:
+            return Problem(
+                .serviceUnavailable, code: "center-not-set", title: "The center's requisites are not set",
+                detail: error.description)
         case let error as ServiceRequestError:
             switch error.code {
             case .requestNotFound: return .notFound(error.code.rawValue, error.message)

@@ -92,12 +92,12 @@ public struct DebtSlices: Sendable, Hashable {
     /// The unpaid debt of `entries` by days past due on `asOf`, the oldest period with debt
     /// left, and the unpaid penalties. The common case (debts of one period only, nothing paid,
     /// no penalty) is summed without building slices.
-    static func aging(of entries: [JournalEntry], asOf: CalendarDate) -> Aging {
-        summary(of: entries, asOf: asOf).aging
+    static func aging(of entries: [JournalEntry], asOf: CalendarDate, calendar: LegalCalendar) -> Aging {
+        summary(of: entries, asOf: asOf, calendar: calendar).aging
     }
 
     static func summary(
-        of entries: [JournalEntry], asOf: CalendarDate
+        of entries: [JournalEntry], asOf: CalendarDate, calendar: LegalCalendar
     ) -> (
         aging: Aging, oldest: BillingPeriod?, penalties: Money
     ) {
@@ -107,12 +107,13 @@ public struct DebtSlices: Sendable, Hashable {
         {
             let sum = entries.reduce(Money.zero) { $0 + $1.amount }
             guard sum.kopecks > 0 else { return (aging, nil, .zero) }
-            aging.add(sum, daysOverdue: origin.dueDate.days(until: asOf))
+            aging.add(sum, daysOverdue: calendar.dueDate(for: origin).days(until: asOf))
             return (aging, origin, .zero)
         }
         let slices = DebtSlices(entries, through: asOf)
         return (
-            slices.aging(asOf: asOf), slices.slices.first(where: { $0.outstanding.kopecks > 0 })?.origin,
+            slices.aging(asOf: asOf, calendar: calendar),
+            slices.slices.first(where: { $0.outstanding.kopecks > 0 })?.origin,
             slices.penaltiesOutstanding
         )
     }
@@ -129,16 +130,17 @@ public struct DebtSlices: Sendable, Hashable {
         slices.filter { $0.origin < period }.reduce(Money.zero) { sum, slice in
             sum
                 + calculator.penalty(
-                    debt: slice.debt, dueDate: slice.origin.dueDate, payments: slice.payments.filter { $0.day <= asOf },
+                    debt: slice.debt, dueDate: calculator.rules.calendar.dueDate(for: slice.origin),
+                    payments: slice.payments.filter { $0.day <= asOf },
                     asOf: asOf)
         }
     }
 
     /// The unpaid debt by days past its due date on `asOf`.
-    public func aging(asOf: CalendarDate) -> Aging {
+    public func aging(asOf: CalendarDate, calendar: LegalCalendar) -> Aging {
         var aging = Aging()
         for slice in slices where slice.outstanding.kopecks > 0 {
-            aging.add(slice.outstanding, daysOverdue: slice.origin.dueDate.days(until: asOf))
+            aging.add(slice.outstanding, daysOverdue: calendar.dueDate(for: slice.origin).days(until: asOf))
         }
         return aging
     }

@@ -25,9 +25,13 @@ extension ReceivablesLedger {
         _ body: (DebtorLine) throws -> Void
     ) throws {
         let inns = try principalINNs()
+        let calendar = try legalCalendar()
         try forEachRange(
             through: period, principal: principal, withAddress: true,
-            { DebtorsFolder(inns: inns, period: period, asOf: asOf, minimumDebt: minimumDebt) }
+            {
+                DebtorsFolder(
+                    inns: inns, calendar: calendar, period: period, asOf: asOf, minimumDebt: minimumDebt)
+            }
         ) { lines in
             for line in lines { try body(line) }
         }
@@ -37,6 +41,7 @@ extension ReceivablesLedger {
 /// The debtors of one range of premises, in account order, then principal INN.
 struct DebtorsFolder: PremisesFolder {
     let inns: [Int64: String]
+    let calendar: LegalCalendar
     let period: BillingPeriod
     let asOf: CalendarDate
     let minimumDebt: Money
@@ -46,7 +51,7 @@ struct DebtorsFolder: PremisesFolder {
         var lines: [String: DebtorLine] = [:]
         for (key, entries) in groups {
             let inn = inns[key.principalId] ?? "?"
-            let debt = DebtSlices.summary(of: entries, asOf: asOf)
+            let debt = DebtSlices.summary(of: entries, asOf: asOf, calendar: calendar)
             var line =
                 lines[inn]
                 ?? DebtorLine(

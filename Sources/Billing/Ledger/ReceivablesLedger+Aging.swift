@@ -8,8 +8,9 @@ extension ReceivablesLedger {
     /// payer designated them, else oldest first (`DebtSlices`).
     public func aging(period: BillingPeriod, asOf: CalendarDate) throws -> [String: Aging] {
         let inns = try principalINNs()
+        let calendar = try legalCalendar()
         var result: [String: Aging] = [:]
-        try forEachRange(through: period, { AgingFolder(inns: inns, asOf: asOf) }) { part in
+        try forEachRange(through: period, { AgingFolder(inns: inns, calendar: calendar, asOf: asOf) }) { part in
             for (inn, aging) in part { result[inn, default: Aging()] += aging }
         }
         return result
@@ -19,12 +20,14 @@ extension ReceivablesLedger {
 /// The aging of one range of premises, per principal INN.
 struct AgingFolder: PremisesFolder {
     let inns: [Int64: String]
+    let calendar: LegalCalendar
     let asOf: CalendarDate
     var result: [String: Aging] = [:]
 
     mutating func add(account: String, owner: String, address: String, groups: [ServiceKey: [JournalEntry]]) {
         for (key, entries) in groups {
-            result[inns[key.principalId] ?? "?", default: Aging()] += DebtSlices.aging(of: entries, asOf: asOf)
+            result[inns[key.principalId] ?? "?", default: Aging()] += DebtSlices.aging(
+                of: entries, asOf: asOf, calendar: calendar)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Batches
 import Core
+import Principals
 import Storage
 
 extension ReceivablesLedger {
@@ -78,6 +79,11 @@ extension ReceivablesLedger {
             try $0.query("SELECT id, inn FROM principals") { inns[try $0.int64(0)] = try $0.string(1) }
         }
         return inns
+    }
+
+    /// The due-date calendar of the rates in force.
+    func legalCalendar() throws -> LegalCalendar {
+        try withConnection { try RatesBook(connection: $0).calendar() }
     }
 }
 

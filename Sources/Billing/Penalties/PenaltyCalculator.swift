@@ -2,25 +2,26 @@ public import Core
 
 /// Penalties (пени) on housing and utility debt, Housing Code art. 155 p. 14 and 14.1.
 ///
-/// A debt slice (one principal, service and period) falls due on its due date; from day 31 after
-/// it the unpaid amount accrues 1/300 of the rate a day, from day 91 1/130 (for ЖКУ; a
-/// capital-repair contribution stays at 1/300). Each part of the slice takes the rate on the
-/// day it was paid (the calculation day for what is unpaid); moratorium days accrue nothing.
-/// The amount is summed exactly and rounded once per slice, half away from zero.
+/// A debt slice (one principal, service and period) falls due on its due date; after the days
+/// of grace (30: from day 31) the unpaid amount accrues 1/300 of the rate a day, from day 91
+/// 1/130 (for ЖКУ; a capital-repair contribution stays at 1/300). Each part of the slice takes
+/// the rate of the day it was paid (the calculation day for what is unpaid), as ``PenaltyRules``
+/// prices it; moratorium days accrue nothing. The amount is summed exactly and rounded once per
+/// slice, half away from zero.
 public struct PenaltyCalculator: Sendable {
     public enum Scale: Sendable, Hashable {
-        /// 1/300 from `graceDays + 1`, 1/130 from day 91.
+        /// 1/300 after the days of grace, 1/130 from day 91.
         case housingAndUtilities
-        /// 1/300 from `graceDays + 1`, no escalation (art. 155 p. 14.1).
+        /// 1/300 after the days of grace, no escalation (art. 155 p. 14.1).
         case capitalRepair
     }
 
     public var rules: PenaltyRules
     public var scale: Scale
-    /// Days after the due date without penalty (30: the penalty starts on day 31). Per principal.
-    public var graceDays: Int
+    /// Days after the due date without penalty; nil: as the rules' grace-days rows say.
+    public var graceDays: Int?
 
-    public init(rules: PenaltyRules = .current, scale: Scale = .housingAndUtilities, graceDays: Int = 30) {
+    public init(rules: PenaltyRules, scale: Scale = .housingAndUtilities, graceDays: Int? = nil) {
         self.rules = rules
         self.scale = scale
         self.graceDays = graceDays
@@ -56,17 +57,22 @@ public struct PenaltyCalculator: Sendable {
         return Money(kopecks: Int64(quotient + (remainder * 2 >= denominator ? 1 : 0)))
     }
 
-    /// amount x rate x sum of day weights, for the days from the end of grace to `until`.
+    /// amount x sum over the days from the end of grace to `until` of rate x day weight.
     private func weight(amount: Int64, dueDate: CalendarDate, until: CalendarDate, paid: Bool) -> Int128 {
-        let lastDay = paid && !rules.countPaymentDay ? until.adding(days: -1) : until
+        let lastDay = paid && !rules.countsPaymentDay(until) ? until.adding(days: -1) : until
         let lastIndex = dueDate.days(until: lastDay)
-        guard lastIndex > graceDays else { return 0 }
-        var days: Int128 = 0
-        for index in (graceDays + 1)...lastIndex {
+        let grace = graceDays ?? rules.graceDays(dueOn: dueDate)
+        guard lastIndex > grace else { return 0 }
+        var sum: Int128 = 0
+        let flat = rules.rate(on: until)
+        // Only a payment after a cap's window prices its days differently from one another.
+        let uniform = rules.caps.allSatisfy { ($0.through ?? $0.from) >= until || ($0.through ?? $0.from) < dueDate }
+        for index in (grace + 1)...lastIndex {
             let day = dueDate.adding(days: index)
             if rules.isMoratorium(day) { continue }
-            days += scale == .housingAndUtilities && index > 90 ? 30 : 13
+            let rate = uniform ? flat : rules.rate(forDay: day, paidOn: until)
+            sum += Int128(rate) * (scale == .housingAndUtilities && index > 90 ? 30 : 13)
         }
-        return Int128(amount) * Int128(rules.rate(on: until)) * days
+        return Int128(amount) * sum
     }
 }

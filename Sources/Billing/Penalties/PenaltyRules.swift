@@ -1,88 +1,60 @@
 public import Core
 
-/// The data penalties are computed from, all with dates: key rates, the cap on the rate, and
-/// moratorium windows in which no penalty accrues. New law is a new row, never an edited
-/// constant.
+/// The data penalties are computed from, all dated rows (``RateRow``): key rates, the cap on the
+/// rate, moratorium windows, the due-date calendar, days of grace, whether the payment day
+/// counts, and how a debt paid after a cap's window is priced. New law is a new row, never an
+/// edited constant: the defaults are rows the migrations ship, changed by `erc rates import`.
 public struct PenaltyRules: Sendable, Hashable {
-    /// The Bank of Russia key rate (= refinancing rate since 2016) from a day on, in basis points.
-    public struct KeyRate: Sendable, Hashable {
-        public var from: CalendarDate
-        public var basisPoints: Int
-        public init(from: CalendarDate, basisPoints: Int) {
-            self.from = from
-            self.basisPoints = basisPoints
-        }
+    public var rows: [RateRow]
+    public private(set) var calendar: LegalCalendar
+    var keyRates: [RateRow]
+    var caps: [RateRow]
+    var moratoria: [RateRow]
+
+    public init(rows: [RateRow]) {
+        self.rows = rows
+        calendar = LegalCalendar(rows: rows)
+        keyRates = rows.filter { $0.kind == .keyRate }.sorted { $0.from < $1.from }
+        caps = rows.filter { $0.kind == .rateCap }.sorted { $0.from < $1.from }
+        moratoria = rows.filter { $0.kind == .moratorium }
     }
 
-    /// A cap on the rate used for penalties: min(cap, key rate) for payment days in the window.
-    public struct RateCap: Sendable, Hashable {
-        public var from: CalendarDate
-        public var through: CalendarDate
-        public var basisPoints: Int
-        public init(from: CalendarDate, through: CalendarDate, basisPoints: Int) {
-            self.from = from
-            self.through = through
-            self.basisPoints = basisPoints
-        }
+    /// The value of the latest row of `kind` in force on `day`.
+    func setting(_ kind: RateRow.Kind, on day: CalendarDate) -> Int? {
+        rows.filter { $0.kind == kind && $0.from <= day }.max { $0.from < $1.from }?.value
     }
 
-    /// Days on which no penalty accrues.
-    public struct Moratorium: Sendable, Hashable {
-        public var from: CalendarDate
-        public var through: CalendarDate
-        public var reason: String
-        public init(from: CalendarDate, through: CalendarDate, reason: String) {
-            self.from = from
-            self.through = through
-            self.reason = reason
-        }
-        func contains(_ day: CalendarDate) -> Bool { from <= day && day <= through }
+    /// The Bank of Russia key rate on `day`, in basis points.
+    public func keyRate(on day: CalendarDate) -> Int {
+        keyRates.last { $0.from <= day }?.value ?? 0
     }
 
-    public var keyRates: [KeyRate]
-    public var caps: [RateCap]
-    public var moratoria: [Moratorium]
-    /// Whether the day of payment counts as a day of delay ("по день фактической оплаты").
-    public var countPaymentDay: Bool
-
-    public init(keyRates: [KeyRate], caps: [RateCap], moratoria: [Moratorium], countPaymentDay: Bool = true) {
-        self.keyRates = keyRates.sorted { $0.from < $1.from }
-        self.caps = caps
-        self.moratoria = moratoria
-        self.countPaymentDay = countPaymentDay
-    }
-
-    /// The rate in basis points for a payment made (or a debt valued) on `day`.
+    /// The rate in basis points for a payment made (or a debt valued) on `day`: min(cap, key
+    /// rate) while a cap is in force on that day, the key rate otherwise.
     public func rate(on day: CalendarDate) -> Int {
-        let key = keyRates.last { $0.from <= day }?.basisPoints ?? 0
-        if let cap = caps.first(where: { $0.from <= day && day <= $0.through }) {
-            return min(cap.basisPoints, key)
-        }
+        let key = keyRate(on: day)
+        if let cap = caps.last(where: { $0.covers(day) }) { return min(cap.value ?? key, key) }
         return key
     }
 
-    func isMoratorium(_ day: CalendarDate) -> Bool { moratoria.contains { $0.contains(day) } }
+    /// The rate for one day of delay `day` of a debt paid (or valued) on `paidOn`. Under a cap on
+    /// the payment day, the capped rate; a payment after a cap's window prices the window's days
+    /// at min(cap, key rate on the payment day) and the later days at that key rate (the
+    /// literal reading of the decree, the default), or the whole delay at the key rate.
+    func rate(forDay day: CalendarDate, paidOn: CalendarDate) -> Int {
+        let capped = rate(on: paidOn)
+        let key = keyRate(on: paidOn)
+        guard capped == key, setting(.afterCap, on: paidOn) ?? 0 == 0,
+            let cap = caps.last(where: { $0.covers(day) && ($0.through ?? $0.from) < paidOn })
+        else { return capped }
+        return min(cap.value ?? key, key)
+    }
 
-    /// A day of the rules below (each one a valid ISO day, as `PenaltyCalculatorTests` shows).
-    private static func day(_ iso: String) -> CalendarDate { CalendarDate(iso: iso) ?? .clamped(2000, 1, 1) }
+    func isMoratorium(_ day: CalendarDate) -> Bool { moratoria.contains { $0.covers(day) } }
 
-    /// The rules as of the end of 2026 (DOMAIN.md section 3.2): key rates from 2024, the 9.5 %
-    /// cap of ПП 474/1681/2479/2382/329 through 31.12.2026, the 2020 COVID moratorium and the 2022
-    /// bankruptcy moratorium (which covered only debts that arose before 01.04.2022; applied to
-    /// all here, a simplification for debts of that time).
-    public static let current = PenaltyRules(
-        keyRates: [
-            KeyRate(from: day("2022-02-28"), basisPoints: 2_000),
-            KeyRate(from: day("2023-12-18"), basisPoints: 1_600),
-            KeyRate(from: day("2024-10-28"), basisPoints: 2_100),
-            KeyRate(from: day("2025-06-09"), basisPoints: 2_000),
-            KeyRate(from: day("2025-07-28"), basisPoints: 1_800),
-            KeyRate(from: day("2025-09-15"), basisPoints: 1_700),
-            KeyRate(from: day("2025-10-27"), basisPoints: 1_650),
-        ],
-        caps: [RateCap(from: day("2022-02-28"), through: day("2026-12-31"), basisPoints: 950)],
-        moratoria: [
-            Moratorium(from: day("2020-04-06"), through: day("2020-12-31"), reason: "ПП РФ 02.04.2020 № 424"),
-            Moratorium(from: day("2022-04-01"), through: day("2022-10-01"), reason: "ПП РФ 28.03.2022 № 497"),
-        ])
+    /// Days of grace for a debt falling due on `dueDate` (30 unless a row says otherwise).
+    public func graceDays(dueOn dueDate: CalendarDate) -> Int { setting(.graceDays, on: dueDate) ?? 30 }
+
+    /// Whether the day of payment `day` counts as a day of delay ("по день фактической оплаты").
+    public func countsPaymentDay(_ day: CalendarDate) -> Bool { setting(.paymentDay, on: day) ?? 1 == 1 }
 }

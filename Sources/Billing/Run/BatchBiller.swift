@@ -124,7 +124,8 @@ struct BatchBiller: Sendable {
                     Posting(
                         account: inputs.account, principalId: posting.key.principalId, serviceCode: posting.key.service,
                         period: period, kind: posting.kind, amount: posting.amount, volumeMilli: posting.volumeMilli,
-                        tariff: posting.tariff, countsFrom: firstDay, note: posting.note, source: .run(runId)))
+                        tariff: posting.tariff, countsFrom: firstDay, forPeriod: posting.forPeriod, note: posting.note,
+                        source: .run(runId)))
             }
             guard !bill.lines.isEmpty else { continue }
             var total = Turnover()

@@ -1,4 +1,5 @@
 import Core
+import Principals
 import Storage
 
 /// Reads what a billing run needs: once per run the principals and tariffs, and per batch of
@@ -7,7 +8,7 @@ import Storage
 struct BatchReader {
     let connection: any Connection
 
-    func context(period: BillingPeriod, asOf: CalendarDate) throws -> BillingContext {
+    func context(period: BillingPeriod, asOf: CalendarDate, ratesRevision: Int64) throws -> BillingContext {
         var principals: [Int64: BillingContext.PrincipalInfo] = [:]
         try connection.query("SELECT id, inn, status, kind FROM principals") { row in
             principals[try row.int64(0)] = BillingContext.PrincipalInfo(
@@ -32,7 +33,27 @@ struct BatchReader {
                     serviceCode: service, effectiveFrom: try row.date(2), price: try row.money(3), component: component)
             )
         }
-        return BillingContext(period: period, asOf: asOf, principals: principals, tariffs: tariffs)
+        let rates = RatesBook(connection: connection)
+        var context = BillingContext(
+            period: period, asOf: asOf, principals: principals, tariffs: tariffs,
+            penaltyRules: PenaltyRules(rows: try rates.rows(revision: ratesRevision)))
+        // The rates the previous period's statements were billed with: when they changed since,
+        // the penalties posted as of that run's day are recalculated under the rates now.
+        if let last = try connection.first(
+            """
+            SELECT as_of, rates_revision FROM billing_runs
+            WHERE period = ? AND status = 'finished' AND rates_revision IS NOT NULL ORDER BY id DESC
+            """, [period.previous]),
+            let old = try last.optionalInt64(1), old != ratesRevision
+        {
+            let reason = try rates.changes(since: old)
+            if !reason.isEmpty {
+                context.penaltyRecalculation = BillingContext.PenaltyRecalculation(
+                    rules: PenaltyRules(rows: try rates.rows(revision: old)), asOf: try last.date(0),
+                    reason: "перерасчёт пени на \(try last.date(0).russian): \(reason)")
+            }
+        }
+        return context
     }
 
     /// The inputs of every premises from `first` through `last`, in account order.

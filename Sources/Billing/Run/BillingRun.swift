@@ -1,6 +1,7 @@
 import Batches
 public import Core
 public import Logging
+import Principals
 public import Storage
 import Synchronization
 
@@ -69,9 +70,12 @@ public struct BillingRun {
             defer { lock.release() }
             try runs.checkBillable(period, asOf: asOf)
             try runs.checkTariffs(period)
-            let (runId, batches) = try prepare(on: connection)
+            let revision = try RatesBook(connection: connection).currentRevision()
+            let (runId, batches) = try prepare(on: connection, ratesRevision: revision)
             var biller = BatchBiller(
-                context: try BatchReader(connection: connection).context(period: period, asOf: asOf), runId: runId)
+                context: try BatchReader(connection: connection).context(
+                    period: period, asOf: asOf, ratesRevision: revision),
+                runId: runId)
             if logger.logLevel <= .debug { biller.trace = BillingTrace() }
             defer { if let trace = biller.trace { logger.debug("\(trace.report)", metadata: ["period": "\(period)"]) } }
             if workers > 1 {
@@ -156,15 +160,22 @@ public struct BillingRun {
     /// billing lock held, so an unfinished run is one whose process is gone: its claimed batches
     /// go back to pending. A run that premises were registered after is started anew, so that
     /// its batches cover them.
-    func prepare(on connection: any Connection) throws -> (runId: Int64, batches: Int) {
+    func prepare(on connection: any Connection, ratesRevision: Int64) throws -> (runId: Int64, batches: Int) {
         try connection.withTransaction {
             let premises = try connection.scalar("SELECT COUNT(*) FROM accounts")
             if let open = try connection.first(
-                "SELECT id, as_of, premises FROM billing_runs WHERE period = ? AND status = 'running' ORDER BY id DESC",
+                """
+                SELECT id, as_of, premises, rates_revision FROM billing_runs WHERE period = ? AND status = 'running'
+                ORDER BY id DESC
+                """,
                 [period])
             {
                 let id = try open.int64(0)
-                if try open.string(1) == asOf.description, try open.optionalInt64(2) == premises {
+                // Resumed only on the same day, premises and rates: a run whose batches used other
+                // rates is started anew.
+                if try open.string(1) == asOf.description, try open.optionalInt64(2) == premises,
+                    try open.optionalInt64(3) == ratesRevision
+                {
                     try connection.execute(
                         "UPDATE billing_batches SET status = 'pending' WHERE run_id = ? AND status = 'claimed'", [id])
                     try connection.execute("UPDATE billing_runs SET worker = ? WHERE id = ?", [holder.who, id])
@@ -175,8 +186,11 @@ public struct BillingRun {
                 try connection.execute("UPDATE billing_runs SET status = 'abandoned' WHERE id = ?", [id])
             }
             let id = try connection.one(
-                "INSERT INTO billing_runs (period, as_of, status, worker, premises) VALUES (?, ?, 'running', ?, ?) RETURNING id",
-                [period, asOf, holder.who, premises]
+                """
+                INSERT INTO billing_runs (period, as_of, status, worker, premises, rates_revision)
+                VALUES (?, ?, 'running', ?, ?, ?) RETURNING id
+                """,
+                [period, asOf, holder.who, premises, ratesRevision]
             ).int64(0)
             // One ordered pass over the period's premises, cut every `batchSize` accounts; only
             // the boundaries are kept (a driver cannot write while a query streams).

@@ -27,7 +27,17 @@ struct BillingContext: Sendable {
     var asOf: CalendarDate
     var principals: [Int64: PrincipalInfo]
     var tariffs: [ServiceKey: [Tariff]]
-    var penaltyRules = PenaltyRules.current
+    var penaltyRules: PenaltyRules
+    /// Set when the rates changed since the previous period was billed.
+    var penaltyRecalculation: PenaltyRecalculation?
+
+    /// The penalties posted as of the previous period's run (`asOf`), recalculated from the
+    /// rates it used (`rules`) to the rates now, for `reason`.
+    struct PenaltyRecalculation: Sendable {
+        var rules: PenaltyRules
+        var asOf: CalendarDate
+        var reason: String
+    }
 }
 
 /// Everything the run reads about one premises.
@@ -62,6 +72,34 @@ struct RunPosting: Sendable, Hashable {
     var volumeMilli: Int64
     var tariff: Money
     var note: String?
+    /// For a recalculation of penalties: the period whose penalties it recalculates.
+    var forPeriod: BillingPeriod?
+
+    /// What a run posts for a line, each summed and compared on its own: the four kinds, and
+    /// penalties recalculated when the rates change apart from the month's accrual.
+    enum Slot: Hashable, CaseIterable {
+        case charge, recalculation, privilege, penalty, penaltyRecalculation
+
+        var kind: JournalEntry.Kind {
+            switch self {
+            case .charge: .charge
+            case .recalculation: .recalculation
+            case .privilege: .privilege
+            case .penalty, .penaltyRecalculation: .penalty
+            }
+        }
+
+        /// The slot of a run's posting: a penalty naming a period recalculates that period's.
+        init?(_ entry: JournalEntry) {
+            switch entry.kind {
+            case .charge: self = .charge
+            case .recalculation: self = .recalculation
+            case .privilege: self = .privilege
+            case .penalty: self = entry.forPeriod == nil ? .penalty : .penaltyRecalculation
+            case .opening, .payment: return nil
+            }
+        }
+    }
 }
 
 /// One line of a statement: a principal's service on the premises, with its whole balance.
@@ -110,21 +148,26 @@ struct PremisesBill: Sendable {
         for key in keys {
             guard let principal = context.principals[key.principalId] else { continue }
             let entries = inputs.entries[key] ?? []
-            var proposed: [JournalEntry.Kind: RunPosting] = [:]
+            var proposed: [RunPosting.Slot: RunPosting] = [:]
             if principal.isActive {
                 proposed = Self.propose(key, inputs, entries, principal, context)
             }
             // Only the difference from what earlier runs posted for the period is posted.
-            var held: [JournalEntry.Kind: (amount: Money, volume: Int64)] = [:]
+            var held: [RunPosting.Slot: (amount: Money, volume: Int64, forPeriod: BillingPeriod?)] = [:]
             for entry in entries where entry.runId != nil && entry.period == period {
-                let sum = held[entry.kind] ?? (.zero, 0)
-                held[entry.kind] = (sum.amount + entry.amount, sum.volume + entry.volumeMilli)
+                guard let slot = RunPosting.Slot(entry) else { continue }
+                let sum = held[slot] ?? (.zero, 0, nil)
+                held[slot] = (sum.amount + entry.amount, sum.volume + entry.volumeMilli, entry.forPeriod)
             }
             var added: [JournalEntry] = []
-            for kind in [JournalEntry.Kind.charge, .recalculation, .privilege, .penalty] {
+            for slot in RunPosting.Slot.allCases {
+                let have = held[slot] ?? (.zero, 0, nil)
                 let want =
-                    proposed[kind] ?? RunPosting(key: key, kind: kind, amount: .zero, volumeMilli: 0, tariff: .zero)
-                let have = held[kind] ?? (.zero, 0)
+                    proposed[slot]
+                    ?? RunPosting(
+                        key: key, kind: slot.kind, amount: .zero, volumeMilli: 0, tariff: .zero,
+                        note: slot == .penaltyRecalculation ? "перерасчёт пени отменён: ставки вернулись" : nil,
+                        forPeriod: have.forPeriod)
                 guard want.amount != have.amount || want.volumeMilli != have.volume else { continue }
                 var difference = want
                 difference.amount = want.amount - have.amount
@@ -132,8 +175,9 @@ struct PremisesBill: Sendable {
                 postings.append(difference)
                 added.append(
                     JournalEntry(
-                        kind: kind, period: period, amount: difference.amount, volumeMilli: difference.volumeMilli,
-                        day: period.firstDay, note: difference.note, runId: 0))
+                        kind: slot.kind, period: period, amount: difference.amount,
+                        volumeMilli: difference.volumeMilli, day: period.firstDay, forPeriod: difference.forPeriod,
+                        note: difference.note, runId: 0))
             }
             guard principal.isActive else { continue }
             var line = StatementLine(key: key, inn: principal.inn)
@@ -171,9 +215,9 @@ struct PremisesBill: Sendable {
         _ key: ServiceKey, _ inputs: PremisesInputs, _ entries: [JournalEntry],
         _ principal: BillingContext.PrincipalInfo,
         _ context: BillingContext
-    ) -> [JournalEntry.Kind: RunPosting] {
+    ) -> [RunPosting.Slot: RunPosting] {
         let period = context.period
-        var proposed: [JournalEntry.Kind: RunPosting] = [:]
+        var proposed: [RunPosting.Slot: RunPosting] = [:]
         let tariffs = context.tariffs[key] ?? []
         func amount(_ volume: Int64) -> Money {
             (try? ChargeCalculator.amount(volumeMilli: volume, tariffs: tariffs, period: period)) ?? .zero
@@ -244,12 +288,29 @@ struct PremisesBill: Sendable {
             proposed[.privilege] = RunPosting(
                 key: key, kind: .privilege, amount: privilege, volumeMilli: 0, tariff: .zero)
         }
-        // Penalties accrued as of the run's day, less those posted in earlier periods.
-        let slices = DebtSlices(
-            entries.filter { !($0.kind == .penalty && $0.period == period && $0.runId != nil) }, through: context.asOf)
+        // Penalties accrued as of the run's day, less those posted in earlier periods and less the
+        // recalculation of those when the rates changed: the month's own accrual.
+        let withoutOwnPenalties = entries.filter { !($0.kind == .penalty && $0.period == period && $0.runId != nil) }
+        let slices = DebtSlices(withoutOwnPenalties, through: context.asOf)
         let calculator = PenaltyCalculator(rules: context.penaltyRules, scale: principal.penaltyScale)
         let posted = entries.filter { $0.kind == .penalty && $0.period < period }.reduce(Money.zero) { $0 + $1.amount }
-        let penalty = slices.accruedPenalty(before: period, asOf: context.asOf, calculator: calculator) - posted
+        var recalculated = Money.zero
+        if let change = context.penaltyRecalculation {
+            // The previous period's penalties as of its run's day, under the rates it used and
+            // under the rates now, on the same debts and payments: the difference is the rates'.
+            let earlier = DebtSlices(withoutOwnPenalties.filter { $0.period < period }, through: change.asOf)
+            let old = PenaltyCalculator(rules: change.rules, scale: principal.penaltyScale)
+            recalculated =
+                earlier.accruedPenalty(before: period.previous, asOf: change.asOf, calculator: calculator)
+                - earlier.accruedPenalty(before: period.previous, asOf: change.asOf, calculator: old)
+            if recalculated != .zero {
+                proposed[.penaltyRecalculation] = RunPosting(
+                    key: key, kind: .penalty, amount: recalculated, volumeMilli: 0, tariff: .zero,
+                    note: change.reason, forPeriod: period.previous)
+            }
+        }
+        let penalty =
+            slices.accruedPenalty(before: period, asOf: context.asOf, calculator: calculator) - posted - recalculated
         if penalty != .zero {
             proposed[.penalty] = RunPosting(key: key, kind: .penalty, amount: penalty, volumeMilli: 0, tariff: .zero)
         }

@@ -29,6 +29,12 @@ public struct BilledStatement: Sendable, Hashable {
         public var privileges: Money
         /// The line's balance at the end of the period.
         public var closing: Money
+        /// Debt (positive) or advance (negative) the line carried into the period.
+        public var opening: Money
+        /// Penalties posted in the period (the month's accrual and any recalculation of them).
+        public var penalties: Money
+        /// Money received for it in the period (positive).
+        public var paid: Money
         /// The norm per resident a month, thousandths of the unit.
         public var normMilli: Int64?
         /// The service's readings day.
@@ -76,4 +82,16 @@ public struct BilledStatement: Sendable, Hashable {
     public var penalties: Money
     public var principals: [Principal]
     public var meters: [Meter]
+    /// The period's recalculations with their reasons (Раздел 6 of the ЕПД).
+    public var recalculations: [Recalculation] = []
+
+    /// A recalculation posted in the period: a principal's service, the sum, and why.
+    public struct Recalculation: Sendable, Hashable {
+        public var principalName: String
+        public var serviceName: String
+        /// Whether it recalculates penalties (when the rates changed), not a charge.
+        public var isPenalty: Bool
+        public var amount: Money
+        public var reason: String
+    }
 }

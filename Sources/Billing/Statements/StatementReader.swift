@@ -26,6 +26,7 @@ public struct StatementReader {
         let statements = scope(selection, period: period, alias: "s")
         let ownPayees = try self.ownPayees(on: period.lastDay)
         let meters = try self.meters(period: period, selection)
+        let recalculations = try self.recalculations(period: period, selection)
         var current: BilledStatement?
         try connection.query(
             """
@@ -34,7 +35,7 @@ public struct StatementReader {
                    p.name, p.inn, p.kpp, p.bank_name, p.bic, p.account, p.phone,
                    COALESCE(sv.name, l.service_code), COALESCE(sv.unit, ''), l.volume_milli, l.tariff, l.amount,
                    l.recalculated, l.privileges, s.opening, s.paid, s.penalties, p.id, p.corr_account, l.closing,
-                   sv.norm_milli, COALESCE(sv.readings_due_day, 25)
+                   sv.norm_milli, COALESCE(sv.readings_due_day, 25), l.opening, l.penalties, l.paid
             FROM statements s
             \(statements.join)
             JOIN accounts a ON a.number = s.account_number
@@ -66,7 +67,7 @@ public struct StatementReader {
                         houseNumber: try row.string(5), entrance: try row.int(6), apartment: try row.string(7),
                         areaCenti: try row.int64(8), residents: try row.int(9)),
                     opening: try row.money(24), paid: try row.money(25), penalties: try row.money(26), principals: [],
-                    meters: meters[number] ?? [])
+                    meters: meters[number] ?? [], recalculations: recalculations[number] ?? [])
             }
             let inn = try row.string(11)
             if statement.principals.last?.inn != inn {
@@ -82,7 +83,8 @@ public struct StatementReader {
                 BilledStatement.Line(
                     serviceName: try row.string(17), unit: try row.string(18), volumeMilli: try row.int64(19),
                     tariff: try row.money(20), amount: try row.money(21), recalculated: try row.money(22),
-                    privileges: try row.money(23), closing: try row.money(29), normMilli: try row.optionalInt64(30),
+                    privileges: try row.money(23), closing: try row.money(29), opening: try row.money(32),
+                    penalties: try row.money(33), paid: try row.money(34), normMilli: try row.optionalInt64(30),
                     readingsDueDay: try row.int(31)))
             current = statement
         }
@@ -122,6 +124,37 @@ public struct StatementReader {
 
     /// The selected premises' meters by account, each with its last reading before the period
     /// and its last reading of the period.
+    /// The period's penalties recalculated when the rates changed (a penalty posting naming the
+    /// period it recalculates), with their reasons, summed per principal, service and reason.
+    /// (The charges' recalculations are on their lines; their reasons are not listed yet.)
+    private func recalculations(
+        period: BillingPeriod, _ selection: Selection
+    ) throws -> [String: [BilledStatement.Recalculation]] {
+        let selected = scope(selection, period: period, alias: "x")
+        var result: [String: [BilledStatement.Recalculation]] = [:]
+        try connection.query(
+            """
+            SELECT x.account_number, pr.name, COALESCE(sv.name, x.service_code), x.kind, x.note, SUM(x.amount)
+            FROM postings x \(selected.join)
+            JOIN principals pr ON pr.id = x.principal_id
+            LEFT JOIN services sv ON sv.principal_id = x.principal_id AND sv.code = x.service_code
+            WHERE x.period = ? AND x.note IS NOT NULL
+              AND x.kind = 'penalty' AND x.for_period IS NOT NULL \(selected.filter)
+            GROUP BY x.account_number, pr.name, COALESCE(sv.name, x.service_code), x.kind, x.note
+            HAVING SUM(x.amount) <> 0
+            ORDER BY x.account_number, x.kind, pr.name, COALESCE(sv.name, x.service_code), x.note
+            """,
+            (selection.isRange ? [period] : []) + [period]
+                + Array(selected.binds.dropFirst(selection.isRange ? 1 : 0))
+        ) { row in
+            result[try row.string(0), default: []].append(
+                BilledStatement.Recalculation(
+                    principalName: try row.string(1), serviceName: try row.string(2),
+                    isPenalty: try row.string(3) == "penalty", amount: try row.money(5), reason: try row.string(4)))
+        }
+        return result
+    }
+
     private func meters(period: BillingPeriod, _ selection: Selection) throws -> [String: [BilledStatement.Meter]] {
         let selected = scope(selection, period: period, alias: "m")
         var meters: [String: (account: String, line: BilledStatement.Meter)] = [:]

@@ -11,6 +11,16 @@ public struct PaymentQR: Sendable, Hashable {
         case utf8 = 0x32
         /// `ST00013`: KOI8-R, accepted when parsing only when the text is ASCII.
         case koi8r = 0x33
+
+        /// The charset erc writes by its name: utf8 (or utf-8, st00012), cp1251 (or
+        /// windows-1251, st00011), any case.
+        public init?(name: String) {
+            switch name.lowercased() {
+            case "utf8", "utf-8", "st00012": self = .utf8
+            case "cp1251", "windows-1251", "st00011": self = .cp1251
+            default: return nil
+            }
+        }
     }
 
     public struct Field: Sendable, Hashable {

@@ -3,7 +3,7 @@ public struct KPP: Sendable, Hashable, Codable, CustomStringConvertible {
     public let value: String
 
     /// A value of erc's own that a test checks (the demo center's), taken as it is.
-    init(known value: String) {
+    package init(known value: String) {
         self.value = value
     }
 

@@ -2,6 +2,11 @@
 public struct OGRN: Sendable, Hashable, Codable, CustomStringConvertible {
     public let value: String
 
+    /// A value of erc's own that a test checks (the demo center's), taken as it is.
+    package init(known value: String) {
+        self.value = value
+    }
+
     public init(_ text: String) throws(RequisiteError) {
         guard let d = digits(of: text), d.count == 13 || d.count == 15 else {
             throw RequisiteError(code: .format, field: "OGRN", reason: "must be 13 (OGRN) or 15 (OGRNIP) digits")

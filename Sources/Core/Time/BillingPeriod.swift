@@ -50,9 +50,6 @@ public struct BillingPeriod: Sendable, Hashable, Codable, Comparable, CustomStri
         self = BillingPeriod(year: day.year, month: day.month) ?? .first
     }
 
-    /// The day payment for this period is due, by the dated rules in `DueDateRule.schedule`.
-    public var dueDate: CalendarDate { DueDateRule.dueDate(for: self) }
-
     /// A sequence number of the month, for ordering and storage: `year * 12 + month - 1`.
     public var index: Int { year * 12 + month - 1 }
 

@@ -73,7 +73,9 @@ final class ChargesFileHandler: RecordHandler {
             try PostingWriter(connection: connection).createStaging(rowsTable)
         }
         writer = PostingWriter(connection: connection)
-        constants = (period, period.dueDate, principalId, importId)
+        constants = (
+            period, try RatesBook(connection: connection).calendar().dueDate(for: period), principalId, importId
+        )
         return true
     }
 
@@ -357,6 +359,7 @@ final class ChargesFileHandler: RecordHandler {
             return
         }
         let note = "по файлу \(session.summary.fileId), заменившему \(replaces.fileId)"
+        let dueDate = try RatesBook(connection: connection).calendar().dueDate(for: period)
         // One key per line of the statement: charges and the differences that replaced them are
         // the period's own (for_period = the period), recalculations keep the period they correct.
         let key = "CASE WHEN kind = 'charge' THEN period ELSE for_period END"
@@ -389,7 +392,7 @@ final class ChargesFileHandler: RecordHandler {
                     account: try row.string(0), principalId: principalId, serviceCode: try row.string(1),
                     period: period,
                     kind: .recalculation, amount: try row.money(3), volumeMilli: try row.int64(4),
-                    countsFrom: period.dueDate, forPeriod: try row.period(2), note: note,
+                    countsFrom: dueDate, forPeriod: try row.period(2), note: note,
                     source: .file(importId: importId, line: try row.optionalInt64(5))))
         }
         try PostingWriter(connection: connection).append(differences)

@@ -25,6 +25,9 @@ public struct ExchangeImporter {
     public var readings: (any ReadingsFileIntake)?
     /// At debug level, each phase of an import and its time.
     public var logger = Logger(label: "erc.import")
+    /// The kinds this importer takes (default: a principal's files); another kind is refused
+    /// with the command that takes it.
+    public var accepts: Set<ExchangeKind> = Set(ExchangeKind.inbound + [.readings])
 
     public static let defaultMaximumFileSize: Int64 = 8 << 30
 
@@ -73,6 +76,18 @@ public struct ExchangeImporter {
             error.sha256 = fileDigest(path: path)?.sha256
             throw error
         }
+        guard accepts.contains(kind) else {
+            let command =
+                switch kind {
+                case .center: "a center file: import it with erc center import"
+                case .rates: "a rates file: import it with erc rates import"
+                case _ where kind.isImported: "a principal's file: import it with erc principals import"
+                default: "a file the center sends (\(kind)), not one it imports"
+                }
+            throw ImportError(
+                code: .unknownKind, file: name,
+                problems: [ImportProblem(file: name, line: 1, element: kind.rootElement, reason: command)])
+        }
         let digest = BatchValue<FileChecksum>()
         let session = ImportSession(
             connection: connection, file: name, digest: digest, fileSize: Int64(info.st_size), kind: kind)
@@ -84,6 +99,8 @@ public struct ExchangeImporter {
             case .tariffs: TariffsFileHandler(session: session)
             case .charges: ChargesFileHandler(session: session)
             case .readings: ReadingsFileHandler(session: session, intake: readings)
+            case .center: CenterFileHandler(session: session)
+            case .rates: RatesFileHandler(session: session)
             default:
                 throw ImportError(
                     code: .unknownKind, file: name,

@@ -24,11 +24,21 @@ public enum ExchangeKind: String, Sendable, CaseIterable, CustomStringConvertibl
     case debtors
     /// The result of importing one of its files.
     case importReport = "import-report"
+    // Inbound, the center's own (a header with the center's INN and no period).
+    /// The center's requisites, dated (`erc center import`).
+    case center
+    /// The legal rates, dated rows (`erc rates import`).
+    case rates
 
     public static let namespace = "urn:erc:exchange:1"
 
     public static let inbound: [ExchangeKind] = [.principal, .accounts, .meters, .tariffs, .charges]
     public static let outbound: [ExchangeKind] = [.readings, .payments, .agentReport, .debtors, .importReport]
+    /// The center's own files, recorded without a principal.
+    public static let settings: [ExchangeKind] = [.center, .rates]
+
+    /// Whether the file is the center's own (its header names the center, not a principal).
+    public var isSettings: Bool { ExchangeKind.settings.contains(self) }
 
     public var isInbound: Bool { ExchangeKind.inbound.contains(self) }
     /// Whether `erc principals import` takes this kind.
@@ -59,6 +69,8 @@ public enum ExchangeKind: String, Sendable, CaseIterable, CustomStringConvertibl
         case .agentReport: PackageResources.agent_report_1_xsd
         case .debtors: PackageResources.debtors_1_xsd
         case .importReport: PackageResources.import_report_1_xsd
+        case .center: PackageResources.center_1_xsd
+        case .rates: PackageResources.rates_1_xsd
         }
     }
 

@@ -39,6 +39,8 @@ final class ImportSession {
     var alreadyImported = false
     var principalId: Int64?
     var importId: Int64?
+    /// For the center's own files: their row in `settings_files`.
+    var settingsFileId: Int64?
 
     init(
         connection: any Connection, file: String, digest: BatchValue<FileChecksum>, fileSize: Int64, kind: ExchangeKind
@@ -164,7 +166,54 @@ final class ImportSession {
         ).map { try $0.int64(0) }
     }
 
+    /// Handles the header of one of the center's own files (center, rates): the center's INN
+    /// must be one the center has had (`innsAllowed`; nil: any, for a center file when none is
+    /// set), and the file id is checked against earlier files of the kind. Records the file in
+    /// `settings_files`. Returns false when the rest of the file needs no processing.
+    func beginSettings(header record: XMLRecord, innsAllowed: Set<String>?) throws -> Bool {
+        let inn = record.fields["centerInn"] ?? ""
+        let fileId = record.fields["fileId"] ?? ""
+        summary.principalINN = inn
+        summary.fileId = fileId
+        // One import of the center's files at a time, as for a principal's files.
+        if connection.dialect == .postgres {
+            try connection.execute("LOCK TABLE settings_files IN SHARE ROW EXCLUSIVE MODE")
+        }
+        let previous = try connection.first(
+            "SELECT sha256 FROM settings_files WHERE kind = ? AND file_id = ?", [kind.rawValue, fileId]
+        ).map { try $0.string(0) }
+        if let previous {
+            if previous == sha256 {
+                alreadyImported = true
+            } else {
+                problem(record, "fileId", "this file id was used by a different file; give a new file a new id")
+            }
+            return false
+        }
+        if let innsAllowed, !innsAllowed.contains(inn) {
+            let known = innsAllowed.sorted().joined(separator: ", ")
+            problem(
+                record, "centerInn",
+                innsAllowed.isEmpty
+                    ? "no center is set: set it first (erc center set, or erc center import of a center file)"
+                    : "is not the center's INN (\(known))")
+            return false
+        }
+        settingsFileId = try connection.one(
+            """
+            INSERT INTO settings_files (kind, file_id, sha256, center_inn, created_at, file_name, row_count)
+            VALUES (?, ?, '', ?, ?, ?, 0) RETURNING id
+            """, [kind.rawValue, fileId, inn, record.fields["createdAt"] ?? "", file]
+        ).int64(0)
+        return true
+    }
+
     func finishImport() throws {
+        if let settingsFileId {
+            try connection.execute(
+                "UPDATE settings_files SET row_count = ?, sha256 = ? WHERE id = ?",
+                [summary.rows, sha256, settingsFileId])
+        }
         guard let importId else { return }
         try connection.execute(
             "UPDATE import_files SET row_count = ?, total = ?, sha256 = ? WHERE id = ?",

@@ -31,6 +31,10 @@ public struct EPDDocument: Sendable, Hashable {
         public var due: Money { amount + recalculated - privileges }
         /// The line's balance at the end of the period (with debt, penalties and payments).
         public var closing: Money?
+        /// Debt (positive) or advance (negative) the line carried into the period.
+        public var opening = Money.zero
+        /// Penalties posted in the period.
+        public var penalties = Money.zero
         /// The consumption norm per resident a month, thousandths of the unit, for the reference.
         public var normMilli: Int64?
     }
@@ -83,6 +87,10 @@ public struct EPDDocument: Sendable, Hashable {
         /// What is owed to it at the end of the period: its lines' closing balances (their due
         /// amounts when the statement gives no balance).
         public var balance: Money { lines.reduce(.zero) { $0 + ($1.closing ?? $1.due) } }
+        /// Debt (positive) or advance (negative) carried into the period, for this principal.
+        public var opening: Money { lines.reduce(.zero) { $0 + $1.opening } }
+        /// Penalties posted in the period for this principal.
+        public var penalties: Money { lines.reduce(.zero) { $0 + $1.penalties } }
 
         public init(
             name: String, inn: String, kpp: String, bankName: String, bic: String, account: String, phone: String,
@@ -124,6 +132,28 @@ public struct EPDDocument: Sendable, Hashable {
     public var meters: [MeterLine] = []
     /// The last day of the month readings count for this period.
     public var readingsDueDay = 25
+    /// The day payment falls due (the rates' calendar; the loader sets it).
+    public var dueDate: CalendarDate
+    /// The period's recalculations with their reasons (Раздел 6).
+    public var recalculations: [Recalculation] = []
+
+    /// A recalculation of a principal's service, and why.
+    public struct Recalculation: Sendable, Hashable {
+        public var principalName: String
+        public var serviceName: String
+        /// A recalculation of penalties (the rates changed), not of a charge.
+        public var isPenalty: Bool
+        public var amount: Money
+        public var reason: String
+
+        public init(principalName: String, serviceName: String, isPenalty: Bool, amount: Money, reason: String) {
+            self.principalName = principalName
+            self.serviceName = serviceName
+            self.isPenalty = isPenalty
+            self.amount = amount
+            self.reason = reason
+        }
+    }
 
     public init(
         period: BillingPeriod, account: PersonalAccountNumber, ownerName: String, address: String,
@@ -143,6 +173,7 @@ public struct EPDDocument: Sendable, Hashable {
         self.residents = residents
         self.center = center
         self.principals = principals
+        dueDate = LegalCalendar(rows: []).dueDate(for: period)
     }
 
     /// Due for the period's services: charged + recalculations - privileges.
@@ -152,7 +183,6 @@ public struct EPDDocument: Sendable, Hashable {
     public var balance: Money { opening + charged + penalties - paid }
     /// What to pay: the balance, or nothing when it is an advance.
     public var total: Money { max(balance, .zero) }
-    public var dueDate: CalendarDate { period.dueDate }
 
     /// The GOST R 56042-2014 payload for paying the whole document to the center's account.
     public func paymentQR(charset: PaymentQR.Charset = .utf8) -> PaymentQR {

@@ -1,9 +1,15 @@
 import Billing
 public import Core
+import Principals
 public import Storage
 
 /// Billed statements as ЕПД documents: Billing's ``StatementReader`` reads them, this maps each
-/// to the document with the center's requisites, streaming one at a time.
+/// to the document with the center's requisites and the due date of the rates, streaming one at
+/// a time.
+///
+/// The requisites are the center's as in force on the first day of the month after the period
+/// (the month the ЕПД is delivered and paid in), from ``CenterBook``; a period with none in force
+/// is refused with ``CenterNotSetError``, which names the command that sets them.
 public struct EPDLoader {
     public enum Selection: Sendable, Hashable {
         case account(PersonalAccountNumber)
@@ -18,23 +24,38 @@ public struct EPDLoader {
         }
     }
 
+    let connection: any Connection
     let reader: StatementReader
-    let center: Center
+    /// Requisites given by the caller instead of the stored ones (tests, benchmarks).
+    let fixedCenter: Center?
 
-    public init(connection: any Connection, center: Center) {
+    public init(connection: any Connection, center: Center? = nil) {
+        self.connection = connection
         reader = StatementReader(connection: connection)
-        self.center = center
+        fixedCenter = center
+    }
+
+    /// The center's requisites for the ЕПД of `period`, or the error that says how to set them.
+    public func center(for period: BillingPeriod) throws -> Center {
+        if let fixedCenter { return fixedCenter }
+        return try CenterBook(connection: connection).required(on: period.next.firstDay)
     }
 
     /// Calls `body` with each selected document of the period, in delivery order.
     public func forEachDocument(
         period: BillingPeriod, _ selection: Selection, _ body: (EPDDocument) throws -> Void
     ) throws {
-        try reader.forEachStatement(period: period, selection.statements) { try body(document($0)) }
+        let center = try center(for: period)
+        let dueDate = try RatesBook(connection: connection).calendar().dueDate(for: period)
+        try reader.forEachStatement(period: period, selection.statements) { statement in
+            var epd = document(statement, center: center)
+            epd.dueDate = dueDate
+            try body(epd)
+        }
     }
 
     /// The document of a statement.
-    func document(_ statement: BilledStatement) -> EPDDocument {
+    func document(_ statement: BilledStatement, center: Center) -> EPDDocument {
         let premises = statement.premises
         var epd = EPDDocument(
             period: statement.period, account: premises.account, ownerName: premises.ownerName,
@@ -54,10 +75,17 @@ public struct EPDLoader {
                             privileges: line.privileges)
                         printed.closing = line.closing
                         printed.normMilli = line.normMilli
+                        printed.opening = line.opening
+                        printed.penalties = line.penalties
                         return printed
                     },
                     correspondentAccount: principal.correspondentAccount, paidToOwnAccount: principal.paidToOwnAccount)
             })
+        epd.recalculations = statement.recalculations.map {
+            EPDDocument.Recalculation(
+                principalName: $0.principalName, serviceName: $0.serviceName, isPenalty: $0.isPenalty,
+                amount: $0.amount, reason: $0.reason)
+        }
         epd.opening = statement.opening
         epd.paid = statement.paid
         epd.penalties = statement.penalties

@@ -90,7 +90,9 @@ extension EPDRenderer {
     func qr(
         _ payload: PaymentQR, sum: String, x: Float, top: Float, sumY: Float, size: Float, on page: HaruPage
     ) throws {
-        let symbol = try QRSymbol(bytes: try payload.encoded())
+        // A character outside CP1251 (a name in another script) makes that code UTF-8.
+        let bytes = try (try? payload.encoded()) ?? PaymentQR(charset: .utf8, fields: payload.fields).encoded()
+        let symbol = try QRSymbol(bytes: bytes)
         let module = size / Float(symbol.side)
         let quiet = module * Float(QRSymbol.quietZone)
         try page.qrCode(

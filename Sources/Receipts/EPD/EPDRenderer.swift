@@ -103,6 +103,7 @@ public struct EPDRenderer: Sendable {
         layout.y = try header(epd, on: layout.page)
         try charges(epd, &layout)
         try balance(epd, &layout)
+        try recalculations(epd, &layout)
         try meters(epd, &layout)
         try reference(epd, &layout)
         try paymentPart(epd, &layout)
@@ -212,6 +213,7 @@ public struct EPDRenderer: Sendable {
                     y -= Float(row.names.count) * 9.5
                 }
                 try layout.page.textRight(block.total.formatted(), right: c.amount, y: y, size: 7.5, bold: true)
+                try drawDebt(of: block, on: layout.page, y: y)
                 layout.y = y - 11.5
                 continue
             }
@@ -234,8 +236,61 @@ public struct EPDRenderer: Sendable {
                 try drawTotalLabel(on: page, y: 0)
             }
             try layout.page.textRight(block.total.formatted(), right: c.amount, y: layout.y, size: 7.5, bold: true)
+            try drawDebt(of: block, on: layout.page, y: layout.y)
             layout.y -= 11.5
         }
+    }
+
+    /// On a principal's total row, left of its label, when it has any: the debt it carried in,
+    /// its penalties and what is owed to it in all (its share of the document's balance). Takes
+    /// no height of its own.
+    private func drawDebt(of block: EPDDocument.PrincipalBlock, on page: HaruPage, y: Float) throws {
+        guard block.opening != .zero || block.penalties != .zero else { return }
+        let opening =
+            block.opening.kopecks < 0
+            ? "Аванс на начало \(Money(kopecks: -block.opening.kopecks).formatted())"
+            : "Долг на начало \(block.opening.formatted())"
+        let owed = max(block.balance, .zero).formatted()
+        let room =
+            EPDRenderer.columns.privileges - page.width(of: "Итого по получателю:", size: 7.5, bold: true)
+            - EPDRenderer.columns.service - 16
+        var text = "\(opening) руб., пени \(block.penalties.formatted()) руб.; всего к оплате получателю \(owed) руб."
+        if page.width(of: text, size: 6.6) > room {
+            text = "\(opening), пени \(block.penalties.formatted()), всего \(owed) руб."
+        }
+        try page.text(text, x: EPDRenderer.columns.service + 8, y: y, size: 6.6)
+    }
+
+    /// Раздел 6: the recalculations of the period with their reasons, one paragraph per reason
+    /// ("перерасчёт пени …: АО «…», пени по услуге «…» -0,65 руб.; …"), small, so that a month
+    /// whose rates changed still prints on one sheet.
+    private func recalculations(_ epd: EPDDocument, _ layout: inout Layout) throws {
+        guard !epd.recalculations.isEmpty else { return }
+        let width = EPDRenderer.right - EPDRenderer.left
+        var reasons: [String] = []
+        var parts: [String: [String]] = [:]
+        for entry in epd.recalculations {
+            let what = entry.isPenalty ? "пени по услуге «\(entry.serviceName)»" : "«\(entry.serviceName)»"
+            let sign = entry.amount.kopecks > 0 ? "+" : ""
+            if parts[entry.reason] == nil { reasons.append(entry.reason) }
+            parts[entry.reason, default: []].append(
+                "\(entry.principalName), \(what) \(sign)\(entry.amount.formatted()) руб.")
+        }
+        let lines = reasons.flatMap { reason in
+            layout.page.wrapOnce(
+                "\(reason.prefix(1).uppercased() + reason.dropFirst()): "
+                    + (parts[reason] ?? []).joined(separator: "; "),
+                width: width, size: 6.6)
+        }
+        try layout.need(10 + Float(min(lines.count, 3)) * 8, renderer: self)
+        try layout.page.text("Перерасчёты и их основания", x: EPDRenderer.left, y: layout.y, size: 7.5, bold: true)
+        layout.y -= 9
+        for line in lines {
+            try layout.need(8, renderer: self)
+            try layout.page.text(line, x: EPDRenderer.left, y: layout.y, size: 6.6)
+            layout.y -= 8
+        }
+        layout.y -= 3
     }
 
     /// The period's figures in labelled columns (the labels a form, the figures under them),
@@ -358,25 +413,25 @@ public struct EPDRenderer: Sendable {
             normLines = layout.page.wrapOnce(
                 "Справочная информация. Нормативы потребления на одного человека в месяц: \(list)"
                     + (list.hasSuffix(".") ? "" : "."),
-                width: width, size: 7)
+                width: width, size: 6.6)
         }
         let rules =
             (normLines.isEmpty ? "Справочная информация. " : "")
-            + "Показания приборов учёта принимаются до \(epd.readingsDueDay) числа месяца: в личном кабинете, "
-            + "на инфомате, у оператора по тел. \(epd.center.phone). Оплатить до \(epd.dueDate.russian); "
-            + "за просрочку начисляются пени (ч. 14 ст. 155 ЖК РФ)."
-        let ruleLines = layout.page.wrapOnce(rules, width: width, size: 7)
-        try layout.need(Float(normLines.count + ruleLines.count) * 9 + 4, renderer: self)
+            + "Показания приборов учёта принимаются до \(epd.readingsDueDay) числа месяца: "
+            + "\(epd.center.readingWays.trimmingSuffix(".")). Оплатить до \(epd.dueDate.russian): "
+            + "\(epd.center.paymentWays.trimmingSuffix(".")); за просрочку начисляются пени (ч. 14 ст. 155 ЖК РФ)."
+        let ruleLines = layout.page.wrapOnce(rules, width: width, size: 6.6)
+        try layout.need(Float(normLines.count + ruleLines.count) * 8 + 4, renderer: self)
         // One form for the norms and the rules under them.
         try layout.page.stamp(
             "reference\n" + (normLines + ruleLines).joined(separator: "\n"), x: EPDRenderer.left, y: layout.y
         ) {
             page in
             for (index, line) in (normLines + ruleLines).enumerated() {
-                try page.text(line, x: 0, y: -Float(index) * 9, size: 7)
+                try page.text(line, x: 0, y: -Float(index) * 8, size: 6.6)
             }
         }
-        layout.y -= Float(normLines.count + ruleLines.count) * 9
+        layout.y -= Float(normLines.count + ruleLines.count) * 8
     }
 
     /// The title and the center's requisites (the same on every document of a period: one form
@@ -388,15 +443,14 @@ public struct EPDRenderer: Sendable {
         let title = "ЕДИНЫЙ ПЛАТЁЖНЫЙ ДОКУМЕНТ за \(epd.period.russianName) г."
         let centerText =
             "Исполнитель расчётов: \(center.name), ИНН \(center.inn.value), КПП \(center.kpp.value), "
-            + "\(center.address), тел. \(center.phone), \(center.website). Р/с \(center.bankDetails.account.value) "
-            + "в \(center.bankDetails.bankName), БИК \(center.bankDetails.bic.value), "
-            + "к/с \(center.bankDetails.correspondentAccount.value)"
-        let centerLines = page.wrapOnce(centerText, width: width, size: 7)
+            + "ОГРН \(center.ogrn.value), \(center.address), тел. \(center.phone), \(center.email), \(center.website) "
+            + "(банковские реквизиты: в платёжной части)"
+        let centerLines = page.wrapOnce(centerText, width: width, size: 6.6)
         // The figures at fixed places beside their labels; the labels, the title, the center and
         // the head of the charges table are one form for each count of the payer's name and
         // address lines.
         let left = EPDRenderer.left
-        let payerY = top - 16 - Float(centerLines.count) * 9 - 8
+        let payerY = top - 16 - Float(centerLines.count) * 8 - 8
         let accountX = left + page.width(of: "Лицевой счёт: ", size: 9, bold: true)
         let payerLabelX = accountX + page.width(of: EPDRenderer.accountTemplate, size: 9, bold: true) + 18
         let payerX = payerLabelX + page.width(of: "Плательщик: ", size: 9, bold: true)
@@ -413,7 +467,7 @@ public struct EPDRenderer: Sendable {
         try page.stamp(key, x: 0, y: top) { page in
             try page.text(title, x: left, y: 0, size: 12, bold: true)
             for (index, line) in centerLines.enumerated() {
-                try page.text(line, x: left, y: -16 - Float(index) * 9, size: 7)
+                try page.text(line, x: left, y: -16 - Float(index) * 8, size: 6.6)
             }
             try page.text("Лицевой счёт:", x: left, y: payerY - top, size: 9, bold: true)
             try page.text("Плательщик:", x: payerLabelX, y: payerY - top, size: 9, bold: true)
@@ -461,4 +515,9 @@ public struct EPDRenderer: Sendable {
         try page.textRight("Итого, руб.", right: c.amount, y: y, size: 8, bold: true)
         try page.line(x1: EPDRenderer.left, y1: y - 4, x2: EPDRenderer.right, y2: y - 4)
     }
+}
+
+extension String {
+    /// The text without a final `suffix` (a sentence's full stop, before another is added).
+    func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
 }

@@ -45,14 +45,15 @@ public struct RenderRun: Sendable {
     public let database: Database
     public let period: BillingPeriod
     public let outputDirectory: String
-    public let center: Center
+    /// The center's requisites; nil: those stored for the period (``EPDLoader``).
+    public let center: Center?
     public let renderer: EPDRenderer
     public let workers: Int
     /// Documents per file; nil renders one file per premises.
     public var documentsPerFile: Int?
 
     public init(
-        database: Database, period: BillingPeriod, outputDirectory: String, center: Center,
+        database: Database, period: BillingPeriod, outputDirectory: String, center: Center? = nil,
         renderer: EPDRenderer = EPDRenderer(), workers: Int? = nil, documentsPerFile: Int? = 1_000
     ) {
         self.database = database
@@ -70,7 +71,7 @@ public struct RenderRun: Sendable {
     /// its statements no longer hold what the journal holds (``BillingRuns/finalProblems(_:holdingLock:)``):
     /// a print run must not leave premises out or print stale sums in silence.
     public func run(progress: @Sendable (Int) -> Void = { _ in }) throws -> (RenderSummary, [ManifestEntry]) {
-        let count = try database.withConnection { connection in
+        let (count, center) = try database.withConnection { connection in
             let problems = try BillingRuns(connection: connection).finalProblems(period)
             if !problems.isEmpty {
                 throw BillingError(
@@ -78,7 +79,9 @@ public struct RenderRun: Sendable {
                     message: "the ЕПД of \(period) are not rendered: " + problems.joined(separator: "; "),
                     problems: problems)
             }
-            return try DeliveryOrder(connection: connection).build(period: period)
+            // No document without the center's own requisites: refused before anything is written.
+            let center = try EPDLoader(connection: connection, center: self.center).center(for: period)
+            return (try DeliveryOrder(connection: connection).build(period: period), center)
         }
         try prepareOutput()
         let unit = documentsPerFile ?? 200
@@ -106,7 +109,7 @@ public struct RenderRun: Sendable {
                             }
                             guard index < ranges.count else { break }
                             let rendered = try render(
-                                ranges[index], number: index + 1, on: connection, written: written
+                                ranges[index], number: index + 1, center: center, on: connection, written: written
                             ) {
                                 progress(
                                     done.withLock {
@@ -197,7 +200,8 @@ public struct RenderRun: Sendable {
     }
 
     private func render(
-        _ range: ClosedRange<Int>, number: Int, on connection: any Connection, written: borrowing Mutex<[String]>,
+        _ range: ClosedRange<Int>, number: Int, center: Center, on connection: any Connection,
+        written: borrowing Mutex<[String]>,
         documentDone: () -> Void
     ) throws -> (summary: RenderSummary, entries: [ManifestEntry]) {
         var summary = RenderSummary()

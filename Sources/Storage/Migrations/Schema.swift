@@ -35,6 +35,9 @@ public enum Schema {
         Migration(
             version: 22, name: "idempotency keys with the request they were used for; infomat terminals and their keys",
             sqlite: idempotency + terminals.sqlite, postgres: idempotency + terminals.postgres),
+        Migration(
+            version: 23, name: "the center's settings, the legal rates as dated rows, the files both came from",
+            sql: settings),
     ]
 
     static let registry = """

@@ -54,6 +54,8 @@ struct DemoCommand: ParsableCommand {
         var rows = 0
         var unchanged = 0
         try db.withConnection { connection in
+            // The demo's own center: its requisites go on every ЕПД and into every QR code.
+            try CenterBook(connection: connection).set(.demo, from: period.firstDay, source: "erc demo")
             let importer = ExchangeImporter(
                 connection: connection, readings: ReadingsFileRules(today: period.next.firstDay))
             for (index, file) in files.all.enumerated() {

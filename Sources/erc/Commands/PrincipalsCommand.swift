@@ -114,7 +114,7 @@ extension PrincipalsCommand {
         @OptionGroup var database: DatabaseOptions
         @Argument(
             help:
-                "What to write: \(ExchangeKind.allCases.filter { $0 != .importReport }.map(\.rawValue).joined(separator: ", "))."
+                "What to write: \(ExchangeKind.allCases.filter { $0 != .importReport && !$0.isSettings }.map(\.rawValue).joined(separator: ", "))."
         )
         var kind: ExchangeKind
         @Option(help: "The principal's INN.") var principal: String
@@ -124,6 +124,9 @@ extension PrincipalsCommand {
 
         func validate() throws {
             guard kind != .importReport else { throw ValidationError("an import report is not exported") }
+            guard !kind.isSettings else {
+                throw ValidationError("\(kind) is the center's own file, not a principal's: see erc \(kind) --help")
+            }
         }
 
         func run() throws {

@@ -21,14 +21,24 @@ struct ReceiptsCommand: ParsableCommand {
                 of every document, so a print house can check its run. --per-premises writes one \
                 file per premises (<account>.pdf) instead, for e-mail. Uses every core; each file \
                 is written beside its name and moved into place when complete.
+
+                The payment QR codes of print batches are ST00011 (CP1251) unless --charset says \
+                otherwise: the same fields make a smaller symbol, whose modules print larger and \
+                scan more reliably; --per-premises copies (e-mail) are ST00012 (UTF-8). The \
+                center's requisites are those in force on the first day of the month after the \
+                period (erc center show); with none, nothing is rendered.
                 """)
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
         @Option(help: "Output folder (created if missing).") var out: String
         @Option(help: "Documents per print file.") var batchSize = 1_000
         @Flag(help: "One PDF per premises (<account>.pdf) instead of print batches.") var perPremises = false
-        @Option(help: "Charset of the payment QR codes: utf8 (ST00012) or cp1251 (ST00011, smaller symbols).")
-        var charset: PaymentQR.Charset = .utf8
+        @Option(
+            help: """
+                Charset of the payment QR codes: cp1251 (ST00011, smaller symbols; default for print \
+                batches) or utf8 (ST00012; default with --per-premises).
+                """)
+        var charset: PaymentQR.Charset?
         @Option(help: "Worker threads (default: every core).") var workers: Int?
 
         func validate() throws {
@@ -39,7 +49,7 @@ struct ReceiptsCommand: ParsableCommand {
         func run() throws {
             let summary = try render(
                 database: try database.open(), period: period, out: out, workers: workers,
-                documentsPerFile: perPremises ? nil : batchSize, charset: charset)
+                documentsPerFile: perPremises ? nil : batchSize, charset: charset ?? (perPremises ? .utf8 : .cp1251))
             print(describe(summary, out: out))
         }
     }
@@ -51,14 +61,15 @@ struct ReceiptsCommand: ParsableCommand {
         @Option(help: "Personal account, 10 digits.") var account: PersonalAccountNumber
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
         @Option(help: "Output PDF file (default: <account>-<period>.pdf).") var out: String?
+        @Option(help: "Charset of the payment QR codes: utf8 (ST00012) or cp1251 (ST00011).")
+        var charset: PaymentQR.Charset = .utf8
 
         func run() throws {
             let path = out ?? "\(account.value)-\(period).pdf"
             var found = false
             try database.withConnection { connection in
-                try EPDLoader(connection: connection, center: .demo).forEachDocument(period: period, .account(account))
-                {
-                    try EPDRenderer().render($0, to: path)
+                try EPDLoader(connection: connection).forEachDocument(period: period, .account(account)) {
+                    try EPDRenderer(charset: charset).render($0, to: path)
                     found = true
                 }
             }
@@ -80,8 +91,7 @@ func render(
     }
     let progress = Progress("rendering ЕПД \(period)", total: Int(count))
     let run = RenderRun(
-        database: database, period: period, outputDirectory: out, center: .demo,
-        renderer: EPDRenderer(charset: charset),
+        database: database, period: period, outputDirectory: out, renderer: EPDRenderer(charset: charset),
         workers: workers, documentsPerFile: documentsPerFile)
     let (summary, manifest) = try run.run { progress.update($0) }
     progress.finish()

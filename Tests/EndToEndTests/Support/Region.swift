@@ -36,7 +36,8 @@ final class TestDB: Sendable {
 }
 
 /// The demo region's files, generated once by the built `erc` for every test that needs them,
-/// and a database per driver with all of them imported but the capital-repair fund's tariffs
+/// and a database per driver with the center's requisites (`Fixtures/center-valid.xml`) and all
+/// of them imported but the capital-repair fund's tariffs
 /// (a test of a missing tariff starts there; the others import that file first). Each test gets
 /// its own copy.
 enum Region {
@@ -96,6 +97,9 @@ enum Region {
         guard migrate.status == 0 else { throw Failure("db migrate: \(migrate.stderr)") }
         let imported = try erc(["principals", "import", "--db", db.argument] + files.ordered, in: files.folder.path)
         guard imported.status == 0 else { throw Failure("import: \(imported.stderr.prefix(2_000))") }
+        let center = try erc(
+            ["center", "import", "--db", db.argument, TestPaths.fixture("center-valid.xml")], in: files.folder.path)
+        guard center.status == 0 else { throw Failure("center import: \(center.stderr)") }
         return db
     }
 
