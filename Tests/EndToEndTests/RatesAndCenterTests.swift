@@ -92,7 +92,8 @@ struct RatesAndCenterTests {
         let reason = try #require(recalculation.note)
         #expect(
             reason.contains(
-                "ключевая ставка 14 % → 9 % с 27.07.2026 (Решение Совета директоров Банка России от 24.07.2026"),
+                "ключевая ставка с 27.07.2026 изменена с 14 % на 9 % (Решение Совета директоров Банка России от 24.07.2026"
+            ),
             "\(reason)")
         // The month's own accrual stays apart: what 9 % adds from 01.11 to 01.12.2026.
         let accrual = try #require(november1.first { $0.forPeriod == nil })
@@ -114,9 +115,53 @@ struct RatesAndCenterTests {
         #expect(shown.status == 0, "\(shown.stderr)")
         let text = try ProcessRunner.run("pdftotext", [pdf, "-"]).stdout.replacingOccurrences(of: "\n", with: " ")
         #expect(text.contains("Перерасчёты и их основания"))
-        #expect(text.contains("ключевая ставка 14 % → 9 %"), "\(text)")
+        #expect(text.contains("ключевая ставка с 27.07.2026 изменена с 14 % на 9 %"), "\(text)")
         #expect(text.contains(Money(kopecks: recalculation.amount).formatted() + " руб."))
         #expect(text.contains("Долг на начало"))
+        #expect(reason.hasSuffix("; ставка для пени на 01.11.2026 была 9,5 %, стала 9 %"), "\(reason)")
+
+        // The rate restored: the next run reverses the recalculation under its own reason, and the
+        // document lists none.
+        let restore = folder.file("restore.xml")
+        try Self.ratesFile(
+            id: "R-RESTORE", rows: [("key-rate", "2026-07-27", nil, 1_400, "Решение от 24.07.2026")], withdrawals: []
+        )
+        .write(toFile: restore, atomically: true, encoding: .utf8)
+        #expect(try erc(["rates", "import", "--db", db.argument, restore]).status == 0)
+        #expect(try erc(["bill", "--db", db.argument, "--period", november]).status == 0)
+        let net = try db.scalar(
+            """
+            SELECT SUM(amount) FROM postings WHERE account_number = ? AND principal_id = ? AND service_code = ?
+              AND kind = 'penalty' AND for_period = '2026-10'
+            """, key)
+        #expect(net == 0)
+        #expect(
+            try erc(["receipts", "show", "--db", db.argument, "--account", account, "--period", november, "--out", pdf])
+                .status == 0)
+        let restored = try ProcessRunner.run("pdftotext", [pdf, "-"]).stdout
+        #expect(!restored.contains("Перерасчёты и их основания"))
+    }
+
+    /// A rates file of `rows` (kind, from, through, value, basis) and withdrawals (kind, from).
+    static func ratesFile(
+        id: String, rows: [(String, String, String?, Int?, String)], withdrawals: [(String, String)]
+    ) -> String {
+        var text = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <ratesFile xmlns="urn:erc:exchange:1">
+              <header><centerInn>7453000019</centerInn><fileId>\(id)</fileId><createdAt>2026-11-30T09:00:00+05:00</createdAt></header>
+
+            """
+        for (kind, from, through, value, basis) in rows {
+            text += "  <rate><kind>\(kind)</kind><from>\(from)</from>"
+            if let through { text += "<through>\(through)</through>" }
+            if let value { text += "<value>\(value)</value>" }
+            text += "<basis>\(basis)</basis></rate>\n"
+        }
+        for (kind, from) in withdrawals {
+            text += "  <withdraw><kind>\(kind)</kind><from>\(from)</from></withdraw>\n"
+        }
+        return text + "  <footer><rateCount>\(rows.count)</rateCount></footer>\n</ratesFile>\n"
     }
 
     @Test("rates files are checked row by row, all or nothing, and listed by revision", arguments: Driver.enabled)
@@ -151,6 +196,30 @@ struct RatesAndCenterTests {
         #expect(earlier.contains("key-rate\t2026-07-27\t\t1400\t"), "\(earlier)")
         let revisions = try erc(["rates", "list", "--db", db.argument, "--revisions"]).stdout
         #expect(revisions.contains("rates-key-rate-cut.xml (id R-2026-EXAMPLE-1)"), "\(revisions)")
+        // Rows that would leave a calculation without its rates, or two caps on one day: refused.
+        let keyRateDays = try db.connect().all(
+            "SELECT from_day FROM legal_rates WHERE kind = 'key-rate' AND retired_in IS NULL"
+        ).map { try $0.string(0) }
+        let cases: [(String, String, [(String, String, String?, Int?, String)], [(String, String)])] = [
+            ("all-key-rates", "would leave no key-rate row in force", [], keyRateDays.map { ("key-rate", $0) }),
+            (
+                "due-days", "would leave no due-day row in force", [],
+                [("due-day", "2000-01-01"), ("due-day", "2026-02-01")]
+            ),
+            (
+                "overlap", "overlaps the one 2022-02-28...2026-12-31",
+                [("rate-cap", "2026-06-01", "2027-06-30", 800, "test")], []
+            ),
+            ("zero", "0 is outside 1...5000 for key-rate", [("key-rate", "2026-12-21", nil, 0, "test")], []),
+        ]
+        for (id, reason, rows, withdrawals) in cases {
+            let path = folder.file("\(id).xml")
+            try Self.ratesFile(id: id, rows: rows, withdrawals: withdrawals).write(
+                toFile: path, atomically: true, encoding: .utf8)
+            let refused = try erc(["rates", "import", "--db", db.argument, path])
+            #expect(refused.status == 65 && refused.stderr.contains(reason), "\(id): \(refused.stderr)")
+        }
+        #expect(try db.scalar("SELECT MAX(revision) FROM rate_revisions") == 2)
         let usage = try erc(["rates", "list", "--db", db.argument, "--kind", "interest"])
         #expect(usage.status == 64 && usage.stderr.contains("--kind"), "\(usage.stderr)")
     }
@@ -191,6 +260,17 @@ struct RatesAndCenterTests {
         #expect(wrong.status == 64)
         #expect(wrong.stderr.contains("--inn:") && wrong.stderr.contains("--bic:"), "\(wrong.stderr)")
         #expect(try erc(["center", "import", "--db", db.argument, TestPaths.fixture("center-valid.xml")]).status == 0)
+        // What a payment code or the ЕПД's font cannot carry is refused by name.
+        for (option, value, reason) in [
+            ("--name", String(repeating: "А", count: 161), "more than 160"),
+            ("--name", "АО ЕРЦ 😀", "cannot carry"), ("--phone", "200\n300", "control character"),
+            ("--ogrn", "304500116000157", "13 digits"),
+            ("--bank-name", String(repeating: "Б", count: 46), "more than 45"),
+        ] {
+            let refused = try erc(["center", "set", "--db", db.argument, "--from", "2026-11-01", option, value])
+            #expect(refused.status == 64 && refused.stderr.contains(reason), "\(option): \(refused.stderr)")
+        }
+        #expect(try db.scalar("SELECT COUNT(*) FROM center_settings") == 1)
         // A new account from 01.11.2026: October's ЕПД, delivered in November, pay to it.
         let bic = try BIC("047501602")
         let newAccount = try #require(BankAccount.withKey("40702810072000000077", bic: bic)).value

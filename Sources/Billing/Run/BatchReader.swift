@@ -48,9 +48,16 @@ struct BatchReader {
         {
             let reason = try rates.changes(since: old)
             if !reason.isEmpty {
+                let day = try last.date(0)
+                let before = PenaltyRules(rows: try rates.rows(revision: old))
+                // The rate the change gave unpaid debt on that day (the cap may hide a key rate's).
+                let (was, now) = (before.rate(on: day), context.penaltyRules.rate(on: day))
+                let effect =
+                    was == now
+                    ? ""
+                    : "; ставка для пени на \(day.russian) была \(RateRow.percent(was)), стала \(RateRow.percent(now))"
                 context.penaltyRecalculation = BillingContext.PenaltyRecalculation(
-                    rules: PenaltyRules(rows: try rates.rows(revision: old)), asOf: try last.date(0),
-                    reason: "перерасчёт пени на \(try last.date(0).russian): \(reason)")
+                    rules: before, asOf: day, reason: "перерасчёт пени на \(day.russian): \(reason)\(effect)")
             }
         }
         return context

@@ -153,21 +153,24 @@ struct PremisesBill: Sendable {
                 proposed = Self.propose(key, inputs, entries, principal, context)
             }
             // Only the difference from what earlier runs posted for the period is posted.
-            var held: [RunPosting.Slot: (amount: Money, volume: Int64, forPeriod: BillingPeriod?)] = [:]
+            var held: [RunPosting.Slot: (amount: Money, volume: Int64, forPeriod: BillingPeriod?, note: String?)] = [:]
             for entry in entries where entry.runId != nil && entry.period == period {
                 guard let slot = RunPosting.Slot(entry) else { continue }
-                let sum = held[slot] ?? (.zero, 0, nil)
-                held[slot] = (sum.amount + entry.amount, sum.volume + entry.volumeMilli, entry.forPeriod)
+                let sum = held[slot] ?? (.zero, 0, nil, nil)
+                held[slot] = (
+                    sum.amount + entry.amount, sum.volume + entry.volumeMilli, entry.forPeriod, entry.note ?? sum.note
+                )
             }
             var added: [JournalEntry] = []
             for slot in RunPosting.Slot.allCases {
-                let have = held[slot] ?? (.zero, 0, nil)
+                let have = held[slot] ?? (.zero, 0, nil, nil)
+                // A recalculation of penalties undone (the rates came back) is reversed under its
+                // own reason, so that the two cancel on the document too.
                 let want =
                     proposed[slot]
                     ?? RunPosting(
                         key: key, kind: slot.kind, amount: .zero, volumeMilli: 0, tariff: .zero,
-                        note: slot == .penaltyRecalculation ? "перерасчёт пени отменён: ставки вернулись" : nil,
-                        forPeriod: have.forPeriod)
+                        note: slot == .penaltyRecalculation ? have.note : nil, forPeriod: have.forPeriod)
                 guard want.amount != have.amount || want.volumeMilli != have.volume else { continue }
                 var difference = want
                 difference.amount = want.amount - have.amount

@@ -98,6 +98,9 @@ public struct CenterFields: Sendable, Hashable {
         }
         let kpp = check("kpp") { () throws(RequisiteError) in try KPP(self.kpp) }
         let ogrn = check("ogrn") { () throws(RequisiteError) in try OGRN(self.ogrn) }
+        if let ogrn, ogrn.value.count != 13 {
+            problems.append(Problem(field: "ogrn", reason: "a center is an organisation: its OGRN has 13 digits"))
+        }
         let bic = check("bic") { () throws(RequisiteError) in try BIC(self.bic) }
         var account: BankAccount?
         var correspondent: BankAccount?
@@ -107,9 +110,11 @@ public struct CenterFields: Sendable, Hashable {
                 try BankAccount(correspondent: self.correspondentAccount, bic: bic)
             }
         }
+        // The name and the bank's name go into every payment QR code: GOST R 56042-2014 allows
+        // them 160 and 45 characters.
         let texts: [(String, String, Int)] = [
-            ("name", name, 200), ("address", address, 300), ("phone", phone, 200), ("email", email, 200),
-            ("website", website, 200), ("bankName", bankName, 200), ("paymentWays", paymentWays, 600),
+            ("name", name, 160), ("address", address, 300), ("phone", phone, 200), ("email", email, 200),
+            ("website", website, 200), ("bankName", bankName, 45), ("paymentWays", paymentWays, 600),
             ("readingWays", readingWays, 600),
         ]
         for (field, text, limit) in texts {
@@ -117,6 +122,14 @@ public struct CenterFields: Sendable, Hashable {
                 problems.append(Problem(field: field, reason: "is empty; the ЕПД prints it"))
             } else if text.count > limit {
                 problems.append(Problem(field: field, reason: "is \(text.count) characters, more than \(limit)"))
+            } else if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                problems.append(Problem(field: field, reason: "has a control character (a tab, a line break)"))
+            } else if CP1251.encode(text) == nil {
+                let odd = text.first { CP1251.encode(String($0)) == nil }.map { "«\($0)»" } ?? "a character"
+                problems.append(
+                    Problem(
+                        field: field,
+                        reason: "has \(odd), which the ЕПД's font and a CP1251 payment code cannot carry"))
             }
         }
         if !email.isEmpty, !email.contains("@") {

@@ -30,6 +30,13 @@ public struct RateRow: Sendable, Hashable, Codable {
         /// payment day's key rate; 1 prices the whole delay at the payment day's key rate.
         case afterCap = "after-cap"
 
+        /// The kinds a calculation cannot do without: a file may replace their rows, never leave
+        /// none in force.
+        public var isRequired: Bool { self == .keyRate || self == .dueDay || self == .graceDays || self == .paymentDay }
+
+        /// The kinds whose rows are windows that must not overlap (which one would apply?).
+        public var isWindow: Bool { self == .rateCap || self == .moratorium }
+
         /// Whether a row of this kind needs `value`, `through`.
         public var needsValue: Bool {
             switch self {
@@ -42,7 +49,8 @@ public struct RateRow: Sendable, Hashable, Codable {
         /// The range `value` must fall in.
         public var valueRange: ClosedRange<Int> {
             switch self {
-            case .keyRate, .rateCap: 0...100_000
+            // A rate from 0,01 % to 50 % (the Bank of Russia's key rate has been 4,25 % to 21 %).
+            case .keyRate, .rateCap: 1...5_000
             case .dueDay: 1...28
             case .graceDays: 0...365
             case .paymentDay, .afterCap: 0...1
@@ -72,13 +80,13 @@ public struct RateRow: Sendable, Hashable, Codable {
 
     /// The row in words, as a reason and a listing show it.
     public var described: String {
-        let days = through.map { "\(from.russian)–\($0.russian)" } ?? "с \(from.russian)"
+        let days = through.map { "\(from.russian)-\($0.russian)" } ?? "с \(from.russian)"
         switch kind {
         case .keyRate: return "ключевая ставка \(Self.percent(value)) \(days)"
         case .rateCap: return "предел ставки \(Self.percent(value)) \(days)"
         case .moratorium: return "мораторий \(days)"
         case .dueDay: return "срок оплаты до \(value ?? 0)-го числа за периоды с \(BillingPeriod(containing: from))"
-        case .nonWorkingDay: return "нерабочий день \(through.map { "\(from.russian)–\($0.russian)" } ?? from.russian)"
+        case .nonWorkingDay: return "нерабочий день \(through.map { "\(from.russian)-\($0.russian)" } ?? from.russian)"
         case .workingDay: return "рабочий день \(from.russian)"
         case .graceDays: return "\(value ?? 0) дней без пени для сроков с \(from.russian)"
         case .paymentDay: return (value == 1 ? "день оплаты учитывается" : "день оплаты не учитывается") + " \(days)"

@@ -10,6 +10,9 @@ final class RatesFileHandler: RecordHandler {
     var seen: Set<String> = []
     var inForce: [RateRow] = []
     var count = 0
+    /// Where each row and withdrawal of the file is, for the checks of the whole.
+    var lines: [String: Int] = [:]
+    var headerLine = 0
 
     init(session: ImportSession) {
         self.session = session
@@ -18,6 +21,7 @@ final class RatesFileHandler: RecordHandler {
     func header(_ record: XMLRecord) throws -> Bool {
         let known = Set(try CenterBook(connection: session.connection).history().map(\.center.inn.value))
         inForce = try RatesBook(connection: session.connection).rows()
+        headerLine = record.line
         return try session.beginSettings(header: record, innsAllowed: known)
     }
 
@@ -68,6 +72,7 @@ final class RatesFileHandler: RecordHandler {
             return
         }
         added.append(RateRow(kind: kind, from: from, through: through, value: value, basis: basis))
+        lines["\(kind.rawValue)|\(from)"] = record.line
     }
 
     private func withdraw(_ record: XMLRecord) {
@@ -81,6 +86,42 @@ final class RatesFileHandler: RecordHandler {
                 record, "withdraw", "the file both gives and withdraws the \(kind.rawValue) row from \(from)")
         }
         withdrawn.append((kind, from))
+        lines["withdraw|\(kind.rawValue)|\(from)"] = record.line
+    }
+
+    /// The rows in force after the file: every kind a calculation needs keeps a row, and no two
+    /// caps or moratoria cover the same day.
+    func finishChecks() throws {
+        let replaced = Set(added.map { "\($0.kind.rawValue)|\($0.from)" })
+        let gone = Set(withdrawn.map { "\($0.0.rawValue)|\($0.1)" })
+        let after =
+            inForce.filter {
+                !replaced.contains("\($0.kind.rawValue)|\($0.from)") && !gone.contains("\($0.kind.rawValue)|\($0.from)")
+            }
+            + added
+        for kind in RateRow.Kind.allCases where kind.isRequired && !after.contains(where: { $0.kind == kind }) {
+            let line =
+                withdrawn.first { $0.0 == kind }.flatMap { lines["withdraw|\(kind.rawValue)|\($0.1)"] } ?? headerLine
+            session.problem(
+                line: line, element: "withdraw",
+                reason:
+                    "would leave no \(kind.rawValue) row in force; penalties and due dates need one: replace it instead"
+            )
+        }
+        for kind in RateRow.Kind.allCases where kind.isWindow {
+            let windows = after.filter { $0.kind == kind }.sorted { $0.from < $1.from }
+            for (earlier, later) in zip(windows, windows.dropFirst())
+            where later.from <= (earlier.through ?? earlier.from) {
+                // The row the file brings is the one named.
+                let (named, other) =
+                    replaced.contains("\(later.kind.rawValue)|\(later.from)") ? (later, earlier) : (earlier, later)
+                session.problem(
+                    line: lines["\(named.kind.rawValue)|\(named.from)"] ?? headerLine, element: "rate",
+                    reason:
+                        "the \(kind.rawValue) \(named.from)...\(named.through ?? named.from) overlaps the one "
+                        + "\(other.from)...\(other.through ?? other.from): which would apply? Withdraw or replace it")
+            }
+        }
     }
 
     func finish() throws {

@@ -74,8 +74,9 @@ public struct RatesBook {
         return revision
     }
 
-    /// What changed from revision `old` to the one in force, in words: "ключевая ставка 16,5 % →
-    /// 15 % с 01.12.2026 (basis)", one phrase per changed row; empty when nothing did.
+    /// What changed from revision `old` to the one in force, in words: "ключевая ставка с
+    /// 27.07.2026 изменена с 14 % на 9 % (basis)", one phrase per changed row; empty when nothing
+    /// did. (Only characters the ЕПД's one-byte font prints.)
     public func changes(since old: Int64) throws -> String {
         let before = try rows(revision: old)
         let after = try rows()
@@ -86,10 +87,11 @@ public struct RatesBook {
             if let was = removed.first(where: { $0.kind == row.kind && $0.from == row.from }), was.value != row.value,
                 row.kind == .keyRate || row.kind == .rateCap
             {
-                let days = row.through.map { "\(row.from.russian)–\($0.russian)" } ?? "с \(row.from.russian)"
+                let days = row.through.map { "на \(row.from.russian)-\($0.russian)" } ?? "с \(row.from.russian)"
                 let noun = row.kind == .keyRate ? "ключевая ставка" : "предел ставки"
                 phrases.append(
-                    "\(noun) \(RateRow.percent(was.value)) → \(RateRow.percent(row.value)) \(days) (\(row.basis))")
+                    "\(noun) \(days) изменена с \(RateRow.percent(was.value)) на \(RateRow.percent(row.value)) "
+                        + "(\(row.basis))")
             } else {
                 phrases.append("\(row.described) (\(row.basis))")
             }

@@ -54,12 +54,28 @@ extension CenterCommand {
             "paymentWays": "--payment-ways", "readingWays": "--reading-ways",
         ]
 
+        func validate() throws {
+            if let from {
+                let today = CenterCalendar.today
+                guard from >= CalendarDate.clamped(2000, 1, 1), from <= today.adding(days: 366) else {
+                    throw ValidationError("--from \(from): give a day from 2000-01-01 to a year after today (\(today))")
+                }
+            }
+        }
+
         func run() throws {
             let day = from ?? BillingPeriod(containing: CenterCalendar.today).firstDay
             try database.withConnection { connection in
                 try connection.withTransaction {
                     let book = CenterBook(connection: connection)
-                    var fields = try book.center(on: day).map(CenterFields.init) ?? CenterFields()
+                    let inForce = try book.center(on: day)
+                    if inForce == nil, let first = try book.history().first?.effectiveFrom {
+                        // Some version exists, none on that day: a partial change has nothing to change.
+                        Terminal.error(
+                            "No requisites are in force on \(day): the first version takes effect on \(first). Give "
+                                + "every requisite for a version from \(day), or a --from on or after \(first).")
+                    }
+                    var fields = inForce.map(CenterFields.init) ?? CenterFields()
                     if let name { fields.name = name }
                     if let inn { fields.inn = inn }
                     if let kpp { fields.kpp = kpp }
@@ -76,9 +92,11 @@ extension CenterCommand {
                     if let readingWays { fields.readingWays = readingWays }
                     switch fields.checked() {
                     case .failure(let problems):
-                        throw ValidationError(
-                            problems.problems.map { "\(Self.options[$0.field] ?? $0.field): \($0.reason)" }
-                                .joined(separator: "\n"))
+                        // Every problem, each naming its option; a usage error.
+                        for problem in problems.problems {
+                            Terminal.error("Error: \(Self.options[problem.field] ?? problem.field): \(problem.reason)")
+                        }
+                        throw ExitCode(64)
                     case .success(let center):
                         if try book.set(center, from: day, source: "erc center set") {
                             print("The center's requisites take effect from \(day).")
