@@ -17,6 +17,13 @@ extension CalendarDate: ExpressibleByArgument {
     }
 }
 
+extension Money: ExpressibleByArgument {
+    /// Roubles with a comma or a dot and up to two decimals ("150,00", "150.5", "150").
+    public init?(argument: String) {
+        self.init(parsing: argument)
+    }
+}
+
 extension RateRow.Kind: ExpressibleByArgument {
     public init?(argument: String) {
         self.init(rawValue: argument)

@@ -23,6 +23,37 @@ struct DebtSlicesTests {
             note: note)
     }
 
+    @Test("a reversed payment is as if never paid: the same slices, payments and penalty")
+    func aReversalCancelsThePayment() {
+        let charges = [charge(july, 1_000_000), charge(august, 20_000)]
+        let paid = payment("2026-09-01", 600_000, for: july, note: "debt")
+        var reversal = paid
+        reversal.amount = -paid.amount
+        reversal.period = BillingPeriod("2026-11")!
+        let never = DebtSlices(charges)
+        let reversed = DebtSlices(charges + [paid, reversal])
+        #expect(reversed == never)
+        let calculator = PenaltyCalculator(rules: PenaltyRules(rows: Schema.shippedRates))
+        #expect(
+            reversed.accruedPenalty(before: october, asOf: day("2026-12-01"), calculator: calculator)
+                == never.accruedPenalty(before: october, asOf: day("2026-12-01"), calculator: calculator))
+        // Without the reversal the payment stops most of the penalty.
+        #expect(DebtSlices(charges + [paid]).slices[0].outstanding == Money(kopecks: 400_000))
+    }
+
+    @Test("a refund takes back part of the advance, and never makes a debt the advance covered")
+    func aRefundTakesFromTheAdvance() {
+        let overpaid = [charge(july, 10_000), payment("2026-08-01", 25_000)]
+        #expect(DebtSlices(overpaid).advance == Money(kopecks: 15_000))
+        let refund = JournalEntry(
+            kind: .payment, period: BillingPeriod("2026-11")!, amount: Money(kopecks: 6_000), day: day("2026-11-25"),
+            note: "refund")
+        let after = DebtSlices(overpaid + [refund])
+        #expect(after.advance == Money(kopecks: 9_000))
+        #expect(after.balance == Money(kopecks: -9_000))
+        #expect(after.slices.allSatisfy { $0.outstanding == .zero })
+    }
+
     @Test func paymentsPayTheNamedPeriodThenTheOldest() {
         let slices = DebtSlices([
             charge(july, 10_000), charge(august, 20_000),

@@ -37,6 +37,14 @@ public struct DebtSlices: Sendable, Hashable {
             switch entry.kind {
             case .penalty:
                 penalties += entry.amount.kopecks
+            case .payment where entry.note == "refund":
+                // Money paid back from an advance: owed again, on its day, and paid at once by what
+                // made the advance.
+                let origin = entry.period
+                let earlier = debits[origin]
+                debits[origin] = (
+                    (earlier?.amount ?? 0) + entry.amount.kopecks, min(earlier?.day ?? entry.day, entry.day)
+                )
             case .payment:
                 if entry.note == "penalty" {
                     penaltyCredits.append((entry.day, -entry.amount.kopecks))
@@ -61,6 +69,10 @@ public struct DebtSlices: Sendable, Hashable {
                 credits.append((debit.day, -debit.amount, nil))
             }
         }
+        // A reversed payment takes back each of its parts on the day it was paid, so that a
+        // payment and its reversal cancel as if it had never been paid.
+        credits = Self.netted(credits)
+        penaltyCredits = Self.netted(penaltyCredits.map { ($0.day, $0.amount, nil) }).map { ($0.day, $0.amount) }
         // Penalty payments beyond the penalties go to the debt on their day.
         var penaltyLeft = penalties
         for credit in penaltyCredits.sorted(by: { $0.day < $1.day }) {
@@ -87,6 +99,21 @@ public struct DebtSlices: Sendable, Hashable {
         self.slices = slices
         self.advance = Money(kopecks: advance)
         self.penaltiesOutstanding = Money(kopecks: penaltyLeft)
+    }
+
+    /// Credits of the same day and target summed, those that come to nothing or less left out.
+    static func netted(
+        _ credits: [(day: CalendarDate, amount: Int64, target: BillingPeriod?)]
+    ) -> [(day: CalendarDate, amount: Int64, target: BillingPeriod?)] {
+        guard credits.contains(where: { $0.amount <= 0 }) else { return credits }
+        var sums: [String: (day: CalendarDate, amount: Int64, target: BillingPeriod?)] = [:]
+        var order: [String] = []
+        for credit in credits {
+            let key = "\(credit.day)|\(credit.target.map { "\($0)" } ?? "")"
+            if sums[key] == nil { order.append(key) }
+            sums[key, default: (credit.day, 0, credit.target)].amount += credit.amount
+        }
+        return order.compactMap { sums[$0] }.filter { $0.amount > 0 }
     }
 
     /// The unpaid debt of `entries` by days past due on `asOf`, the oldest period with debt

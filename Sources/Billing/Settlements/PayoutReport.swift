@@ -16,6 +16,10 @@ public struct Payout: Sendable, Hashable, Codable {
     public var collected: Money
     public var fee: Money
     public var payout: Money
+    /// Payments reversed in the period (positive), already taken from `collected`.
+    public var reversed = Money.zero
+    /// Advances refunded in the period (positive), already taken from `collected`.
+    public var refunded = Money.zero
 }
 
 /// The payouts of a period for every principal with money collected: each from its agent's
@@ -33,12 +37,23 @@ public enum PayoutReport {
         for row in principals {
             let inn = try row.string(0)
             let report = try PrincipalSettlements(connection: connection, inn: inn).agentReport(period: period)
-            payouts.append(
-                Payout(
-                    inn: inn, kpp: try row.string(1), name: try row.string(2), bankName: try row.string(3),
-                    bic: try row.string(4), account: try row.string(5), agreement: report.agreementNumber,
-                    payments: report.lines.reduce(0) { $0 + $1.payments }, collected: report.collected, fee: report.fee,
-                    payout: report.payout))
+            var payout = Payout(
+                inn: inn, kpp: try row.string(1), name: try row.string(2), bankName: try row.string(3),
+                bic: try row.string(4), account: try row.string(5), agreement: report.agreementNumber,
+                payments: report.lines.reduce(0) { $0 + $1.payments }, collected: report.collected, fee: report.fee,
+                payout: report.payout)
+            if let taken = try connection.first(
+                """
+                SELECT SUM(CASE WHEN p.note = 'refund' THEN 0 ELSE p.amount END),
+                       SUM(CASE WHEN p.note = 'refund' THEN p.amount ELSE 0 END)
+                FROM postings p JOIN principals pr ON pr.id = p.principal_id
+                WHERE pr.inn = ? AND p.period = ? AND p.kind = 'payment' AND p.amount > 0
+                """, [inn, period]), !taken.isNull(0)
+            {
+                payout.reversed = try taken.money(0)
+                payout.refunded = try taken.money(1)
+            }
+            payouts.append(payout)
         }
         return payouts
     }

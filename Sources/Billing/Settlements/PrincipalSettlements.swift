@@ -35,7 +35,10 @@ public struct PrincipalSettlements {
     }
 
     /// The agent's report: per service, the payments and money collected, the fee under the
-    /// agreement in force at the end of the period (rounded once per line), the payout.
+    /// agreement in force at the end of the period (rounded once per line), the payout. A
+    /// payment reversed in the period counts one payment less and its money is taken back from
+    /// what was collected (from an earlier period's too: the principal owes it back); a refund
+    /// of an advance takes its money back.
     public func agentReport(period: BillingPeriod) throws -> AgentReport {
         guard
             let agreement = try PrincipalRegistry(connection: connection).agreement(
@@ -45,7 +48,9 @@ public struct PrincipalSettlements {
         }
         let lines = try connection.all(
             """
-            SELECT service_code, COUNT(*), -SUM(amount) FROM postings
+            SELECT service_code, SUM(CASE WHEN amount < 0 THEN 1 WHEN note = 'refund' THEN 0 ELSE -1 END),
+                   -SUM(amount)
+            FROM postings
             WHERE principal_id = ? AND period = ? AND kind = 'payment'
             GROUP BY service_code ORDER BY service_code
             """, [principalId, period]

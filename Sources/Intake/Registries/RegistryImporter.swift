@@ -147,18 +147,8 @@ public struct RegistryImporter {
     private func suspend(
         _ payment: BankRegistry.Payment, registryId: Int64, reason: String, _ summary: inout RegistryImportSummary
     ) throws -> Bool {
-        let inserted = try connection.first(
-            """
-            INSERT INTO payment_suspense (bank, operation_id, registry_id, line, account, payer, address, period, amount,
-                                          paid_on, reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (bank, operation_id) DO NOTHING RETURNING id
-            """,
-            [
-                bank, payment.operationId, registryId, payment.line, payment.account, payment.payer, payment.address,
-                payment.period, payment.paid, payment.paidOn, reason,
-            ])
-        if inserted == nil {
+        guard try SuspenseList(connection: connection).add(bank: bank, payment, registryId: registryId, reason: reason)
+        else {
             summary.repeated += 1
             return false
         }

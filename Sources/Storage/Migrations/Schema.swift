@@ -38,6 +38,9 @@ public enum Schema {
         Migration(
             version: 23, name: "the center's settings, the legal rates as dated rows, the files both came from",
             sql: settings),
+        Migration(
+            version: 24, name: "payment corrections: reversals, refunds with their payment orders, suspense assigned",
+            sql: corrections),
     ]
 
     static let registry = """

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Billing
 import CommandLineSupport
 import Core
 import Foundation
@@ -8,8 +9,15 @@ import Storage
 struct PaymentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payments",
-        abstract: "Banks' registries of accepted payments and statements, and the suspense list.",
-        subcommands: [Import.self, Statement.self, Suspense.self])
+        abstract: "Banks' registries and statements, the suspense list, and payment corrections.",
+        discussion: """
+            Corrections (assign, reverse, refund) each post in the first open period from the \
+            payment's own (or the refund's day); each is idempotent: the same request again \
+            changes nothing. A correction that cannot apply is refused (exit 65) and stores \
+            nothing. The statements of the period follow at the next erc bill, as for any payment \
+            (erc reconcile check names the premises until then).
+            """,
+        subcommands: [Import.self, Statement.self, Suspense.self, Assign.self, Reverse.self, Refund.self])
 
     struct Statement: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -79,9 +87,11 @@ struct PaymentsCommand: ParsableCommand {
 
     struct Suspense: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Payments waiting in suspense: their accounts belong to no premises.")
+            abstract: "Payments waiting in suspense: their accounts belong to no premises.",
+            discussion: "Assign one with erc payments assign; --all lists the assigned ones too, with their payment.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @Flag(help: "Also the entries assigned already.") var all = false
 
         struct Row: Encodable {
             var bank: String
@@ -91,31 +101,179 @@ struct PaymentsCommand: ParsableCommand {
             var payer: String
             var amount: String
             var reason: String
+            var assigned: String?
         }
 
         func run() throws {
-            let rows = try database.withConnection {
-                try $0.all(
-                    """
-                    SELECT bank, operation_id, paid_on, account, payer, amount, reason FROM payment_suspense
-                    ORDER BY paid_on, bank, operation_id
-                    """
-                ).map {
-                    Row(
-                        bank: try $0.string(0), operation: try $0.string(1), paidOn: try $0.string(2),
-                        account: try $0.string(3),
-                        payer: try $0.string(4), amount: try $0.money(5).formatted(), reason: try $0.string(6))
-                }
+            let rows = try database.withConnection { try SuspenseList(connection: $0).entries(all: all) }.map {
+                Row(
+                    bank: $0.bank, operation: $0.operation, paidOn: "\($0.paidOn)", account: $0.account,
+                    payer: $0.payer,
+                    amount: $0.amount.formatted(), reason: $0.reason,
+                    assigned: $0.assignedPayment.map { "payment \($0)" })
             }
+            var headers = ["Bank", "Operation", "Paid on", "Account", "Payer", "Amount", "Reason"]
+            if all { headers.append("Assigned") }
             let table = Table(
-                headers: ["Bank", "Operation", "Paid on", "Account", "Payer", "Amount", "Reason"],
-                rows: rows.map { [$0.bank, $0.operation, $0.paidOn, $0.account, $0.payer, $0.amount, $0.reason] },
+                headers: headers,
+                rows: rows.map {
+                    [$0.bank, $0.operation, $0.paidOn, $0.account, $0.payer, $0.amount, $0.reason]
+                        + (all ? [$0.assigned ?? ""] : [])
+                },
                 rightAligned: [5])
             switch format {
             case .table: print(rows.isEmpty ? "No payment is in suspense." : table.text())
             case .csv: print(table.csv())
             case .json: print(try json(rows))
             }
+        }
+    }
+
+    struct Assign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take a payment out of suspense: record it for the account it was meant for.",
+            discussion: """
+                The entry is named by its bank and operation (erc payments suspense). The payment is \
+                recorded as if it had arrived for --account on the day it was paid, with the period \
+                the payer named: split between the account's principals as any payment, penalties \
+                counted to that day. The entry stays in the list (--all), naming the payment. \
+                Assigning it again to the same account changes nothing; to another account, refused \
+                (reverse the payment first).
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The bank, as imported (--bank of erc payments import).") var bank: String
+        @Option(help: "The bank's operation id.") var operation: String
+        @Option(help: "The personal account it was meant for, 10 digits.") var account: PersonalAccountNumber
+        @Option(help: "Why (the payer's letter, a call): kept with the entry.") var reason: String
+
+        func validate() throws {
+            if reason.allSatisfy(\.isWhitespace) { throw ValidationError("--reason: say why the payment is assigned") }
+        }
+
+        func run() throws {
+            let recorded = try database.withConnection {
+                try SuspenseList(connection: $0).assign(
+                    bank: bank, operation: operation, account: account, reason: reason)
+            }
+            let total = recorded.allocations.reduce(Money.zero) { $0 + $1.amount }
+            print(
+                recorded.wasRecordedBefore
+                    ? "Operation \(operation) of \(bank) was assigned to \(account.value) before (payment \(recorded.id)): nothing changed."
+                    : "Operation \(operation) of \(bank) recorded for \(account.value) as payment \(recorded.id): "
+                        + "\(total.formatted()) руб. in \(recorded.period), \(recorded.allocations.count) parts.")
+        }
+    }
+
+    struct Reverse: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reverse a payment (a bank's recall, a payment to a wrong account).",
+            discussion: """
+                Posts the opposite of each of its parts, dated as the payment was (for penalties it \
+                was never paid), in the first open period from the one it was posted in; the \
+                payment stays in the journal. A payment already paid out to principals is owed back \
+                by them: erc reconcile payouts shows it. Reversing it again changes nothing.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The bank (or source) the payment came from.") var bank: String
+        @Option(help: "Its operation id.") var operation: String
+        @Option(help: "Why: kept with the reversal.") var reason: String
+
+        func validate() throws {
+            if reason.allSatisfy(\.isWhitespace) { throw ValidationError("--reason: say why the payment is reversed") }
+        }
+
+        func run() throws {
+            let reversal = try database.withConnection {
+                try PaymentBook(connection: $0).reverse(source: bank, operationId: operation, reason: reason)
+            }
+            print(
+                reversal.wasRecordedBefore
+                    ? "Operation \(operation) of \(bank) was reversed before (in \(reversal.period)): nothing changed."
+                    : "Operation \(operation) of \(bank) reversed in \(reversal.period): \(reversal.amount.formatted()) руб."
+            )
+        }
+    }
+
+    struct Refund: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Refund an overpayment to the payer, with its payment order for the bank.",
+            discussion: """
+                Takes --amount from the advance of one principal's service on --account (what was \
+                paid beyond every debt, less unpaid penalties; more is refused), posts it in the \
+                first open period from --on, and writes the payment order from the center's \
+                account (erc center show) to --to-account in the 1C client-bank exchange format \
+                (Windows-1251), which the bank client imports. The request is known by --request-id \
+                (default: made of the account, principal, service, amount, payee's account and \
+                reason): the same request again changes nothing and writes the same order again.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Personal account, 10 digits.") var account: PersonalAccountNumber
+        @Option(help: "The principal's INN.") var principal: String
+        @Option(help: "The service's code.") var service: String
+        @Option(help: "Roubles, e.g. 150,00.") var amount: Money
+        @Option(help: "The payer's account, 20 digits.") var toAccount: String
+        @Option(help: "The payer's bank's BIC.") var bic: String
+        @Option(help: "The payer's name, as the bank knows it.") var payee: String
+        @Option(help: "The payer's INN, if known.") var payeeInn: String?
+        @Option(help: "The payer's bank's name, for the order.") var bankName: String?
+        @Option(help: "The payer's bank's correspondent account, for the order.") var correspondentAccount: String?
+        @Option(help: "Why (the payer's application): in the order's purpose.") var reason: String
+        @Option(help: "The refund's day, YYYY-MM-DD (default: today).") var on: CalendarDate?
+        @Option(help: "The request's own id (default: from its fields).") var requestId: String?
+        @Option(help: "The payment order file (default: refund-<number>.txt).") var out: String?
+
+        func validate() throws {
+            var problems: [String] = []
+            if amount.kopecks <= 0 { problems.append("--amount: a refund is more than zero") }
+            do {
+                let bic = try BIC(bic)
+                do {
+                    _ = try BankAccount(toAccount, bic: bic)
+                } catch { problems.append("--to-account: \(error)") }
+            } catch { problems.append("--bic: \(error)") }
+            if let payeeInn {
+                do { _ = try INN(payeeInn) } catch { problems.append("--payee-inn: \(error)") }
+            }
+            for (option, text) in [("--payee", payee), ("--reason", reason)] where text.allSatisfy(\.isWhitespace) {
+                problems.append("\(option): is empty")
+            }
+            for (option, text) in [("--payee", payee), ("--reason", reason), ("--bank-name", bankName ?? "")]
+            where CP1251.encode(text) == nil {
+                problems.append("\(option): has a character the bank's Windows-1251 file cannot carry")
+            }
+            if !problems.isEmpty { throw ValidationError(problems.joined(separator: "\n")) }
+        }
+
+        func run() throws {
+            let bic = try BIC(bic)
+            let request = RefundRequest(
+                account: account, principalINN: principal, serviceCode: service, amount: amount, payee: payee,
+                payeeINN: payeeInn, payeeAccount: try BankAccount(toAccount, bic: bic), payeeBIC: bic, reason: reason,
+                on: on ?? CenterCalendar.today,
+                requestId: requestId
+                    ?? "\(account.value)-\(principal)-\(service)-\(amount.kopecks)-\(toAccount)-"
+                    + String(SHA256.hex(Array(reason.utf8)).prefix(8)))
+            if let out { try OutputFolder.prepare(URL(fileURLWithPath: out).deletingLastPathComponent().path) }
+            let refund = try database.withConnection { try PaymentBook(connection: $0).refund(request) }
+            guard let order = refund.order,
+                let bytes = PaymentOrderFile.bytes(order, payeeBank: bankName, payeeCorrespondent: correspondentAccount)
+            else {
+                throw OutputError(path: out ?? "refund", reason: "the payment order has no Windows-1251 form")
+            }
+            let path = out ?? "refund-\(order.number).txt"
+            do {
+                try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw OutputError(
+                    path: path,
+                    reason:
+                        "\(error.localizedDescription); the refund is recorded: run the same command again to write it")
+            }
+            print(
+                (refund.wasRecordedBefore
+                    ? "Refund recorded before (nothing changed); its "
+                    : "Refunded \(amount.formatted()) руб. in \(refund.period); ")
+                    + "payment order № \(order.number) of \(order.date.russian) written to \(path)")
         }
     }
 }

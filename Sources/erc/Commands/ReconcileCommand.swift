@@ -18,9 +18,11 @@ struct ReconcileCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "What the center owes each principal for a period, and the payment orders for the bank.",
             discussion: """
-                For each principal with money collected in the period: payments, collected, the fee \
-                under its agreement (as in its agent's report), the payout, and its bank requisites; \
-                the totals, and a check that payouts plus fees equal the money taken (exit 1 if not).
+                For each principal with money collected in the period: payments, collected (net of the \
+                payments reversed and the advances refunded in the period, shown apart), the fee under \
+                its agreement (as in its agent's report), the payout, and its bank requisites; a \
+                principal whose reversals exceed what it collected owes the difference back. The \
+                totals, and a check that payouts plus fees equal the money taken (exit 1 if not).
                 """)
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Billing period, YYYY-MM.") var period: BillingPeriod
@@ -54,20 +56,24 @@ struct ReconcileCommand: ParsableCommand {
                         payouts.map {
                             [
                                 $0.inn, $0.name, $0.agreement, String($0.payments), $0.collected.formatted(),
-                                $0.fee.formatted(),
-                                $0.payout.formatted(), "\($0.account) \($0.bic)",
+                                $0.reversed.formatted(), $0.refunded.formatted(), $0.fee.formatted(),
+                                $0.payout.kopecks < 0 ? "owes back \((-$0.payout).formatted())" : $0.payout.formatted(),
+                                "\($0.account) \($0.bic)",
                             ]
                         } + [
                             [
                                 "Total", "", "", String(payouts.reduce(0) { $0 + $1.payments }), collected.formatted(),
-                                fees.formatted(), paid.formatted(), "",
+                                payouts.reduce(Money.zero) { $0 + $1.reversed }.formatted(),
+                                payouts.reduce(Money.zero) { $0 + $1.refunded }.formatted(), fees.formatted(),
+                                paid.formatted(), "",
                             ]
                         ]
                     let table = Table(
                         headers: [
-                            "INN", "Principal", "Agreement", "Payments", "Collected", "Fee", "Payout", "Account, BIC",
+                            "INN", "Principal", "Agreement", "Payments", "Collected", "Reversed", "Refunded", "Fee",
+                            "Payout", "Account, BIC",
                         ],
-                        rows: rows, rightAligned: [3, 4, 5, 6])
+                        rows: rows, rightAligned: [3, 4, 5, 6, 7, 8])
                     try emit(table, json: payouts, name: "payouts", format: format, csv: csv)
                 }
                 if let orders {

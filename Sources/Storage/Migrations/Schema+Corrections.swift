@@ -1,0 +1,23 @@
+extension Schema {
+    /// Payment corrections: a payment row says what it is (a payment, the reversal of one, a
+    /// refund of an advance) and which payment a reversal reverses, with the accountant's reason;
+    /// a suspense entry names the payment it was assigned as; a refund keeps the payment order
+    /// written for it.
+    static let corrections = """
+        ALTER TABLE payments ADD COLUMN kind TEXT NOT NULL DEFAULT 'payment';
+        ALTER TABLE payments ADD COLUMN corrects BIGINT;
+        ALTER TABLE payments ADD COLUMN reason TEXT;
+        ALTER TABLE payment_suspense ADD COLUMN assigned_payment BIGINT;
+        ALTER TABLE payment_suspense ADD COLUMN assigned_reason TEXT;
+        CREATE TABLE refund_orders (
+            payment_id BIGINT PRIMARY KEY,
+            number INTEGER NOT NULL UNIQUE,
+            order_date TEXT NOT NULL,
+            payee TEXT NOT NULL,
+            payee_inn TEXT,
+            payee_account TEXT NOT NULL,
+            payee_bic TEXT NOT NULL,
+            purpose TEXT NOT NULL
+        );
+        """
+}
