@@ -91,6 +91,14 @@ struct PaymentCorrectionsTests {
         let usage = try erc(reverse + ["--operation", "op-3", "--reason", " "])
         #expect(usage.status == 64 && usage.stderr.contains("--reason"))
         try checkIsGreen(erc, db, "2026-10", "reversed")
+        // The registry's reconciliation shows both: 300 000,00 of its suspense assigned, 1 500,00 of
+        // what it recorded reversed.
+        let registryNow = try erc(["reconcile", "bank", "--db", db.argument, "--period", "2026-10", "--format", "json"])
+        #expect(registryNow.status == 0, "\(registryNow.stderr)")
+        let registries = try #require(
+            try JSONSerialization.jsonObject(with: Data(registryNow.stdout.utf8)) as? [[String: Any]])
+        func kopecks(_ field: String) -> Int? { (registries.first?[field] as? [String: Any])?["kopecks"] as? Int }
+        #expect(kopecks("assigned") == 30_000_000 && kopecks("reversed") == 150_000, "\(registryNow.stdout)")
 
         // October closed and paid out; then op-3 is recalled: November takes it back from its
         // principals, who owe it back.

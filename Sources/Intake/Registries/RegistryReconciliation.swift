@@ -15,6 +15,10 @@ public struct RegistryReconciliation: Sendable, Hashable, Codable {
     public var suspense: Money
     /// Operations recorded before (through another registry or a retry): not doubled.
     public var repeated: Money
+    /// Of the suspense: what an accountant assigned to an account since (`erc payments assign`).
+    public var assigned = Money.zero
+    /// Of the recorded: what was reversed since (`erc payments reverse`).
+    public var reversed = Money.zero
     /// The amount of the registry's payment order in the bank's statement; nil when no
     /// statement of the bank for the period is imported (`erc payments statement`).
     public var statement: Money?
@@ -64,10 +68,13 @@ extension RegistryReconciliation {
                 """
                 SELECT r.line, r.operation_id, r.paid, r.outcome, y.amount, y.registry_id,
                        (SELECT -SUM(p.amount) FROM postings p WHERE p.payment_id = y.id),
-                       (SELECT COUNT(*) FROM payment_suspense s WHERE s.bank = ? AND s.operation_id = r.operation_id)
+                       (SELECT COUNT(*) FROM payment_suspense s WHERE s.bank = ? AND s.operation_id = r.operation_id),
+                       (SELECT COUNT(*) FROM payments z WHERE z.kind = 'reversal' AND z.corrects = y.id),
+                       (SELECT a.amount FROM payment_suspense s JOIN payments a ON a.id = s.assigned_payment
+                        WHERE s.bank = ? AND s.operation_id = r.operation_id)
                 FROM registry_lines r LEFT JOIN payments y ON y.id = r.payment_id
                 WHERE r.registry_id = ? ORDER BY r.line
-                """, [line.bank, id]
+                """, [line.bank, line.bank, id]
             ) { row in
                 held += 1
                 let number = try row.int(0)
@@ -77,6 +84,7 @@ extension RegistryReconciliation {
                 switch try row.string(3) {
                 case "payment":
                     line.recorded += paid
+                    if try row.int(8) > 0 { line.reversed += paid }
                     if try row.optionalInt64(4) != paid.kopecks {
                         line.differences.append(
                             "\(name): \(paid.formatted()) in the registry, the payment holds \(Money(kopecks: try row.optionalInt64(4) ?? 0).formatted())"
@@ -90,6 +98,13 @@ extension RegistryReconciliation {
                     line.suspense += paid
                     if try row.int(7) == 0 {
                         line.differences.append("\(name): in suspense, but not in the suspense list")
+                    } else if let assigned = try row.optionalInt64(9) {
+                        line.assigned += paid
+                        if assigned != paid.kopecks {
+                            line.differences.append(
+                                "\(name): \(paid.formatted()) in suspense, assigned as \(Money(kopecks: assigned).formatted())"
+                            )
+                        }
                     }
                 default:
                     line.repeated += paid

@@ -121,7 +121,8 @@ extension ReconcileCommand {
             discussion: """
                 Each registry whose payment order is dated in the period: its summary (paid, \
                 transferred, the bank's fee) against what each line became (a payment allocated to \
-                the kopeck, a suspense entry, an operation recorded before); every difference named by \
+                the kopeck, a suspense entry, an operation recorded before), with what was reversed \
+                of the recorded and assigned of the suspense since; every difference named by \
                 registry and line; and each registry's transfer against its payment order in the \
                 bank's statements (erc payments statement), with the statements' orders that no \
                 registry accounts for. Exit 1 when there is a difference.
@@ -138,18 +139,17 @@ extension ReconcileCommand {
                 do {
                     let table = Table(
                         headers: [
-                            "Bank", "Order", "Date", "Lines", "Paid", "Transferred", "Fee", "Recorded", "Suspense",
-                            "Repeated",
-                            "Statement",
+                            "Bank", "Order", "Date", "Lines", "Paid", "Transferred", "Fee", "Recorded", "Reversed",
+                            "Suspense", "Assigned", "Repeated", "Statement",
                         ],
                         rows: registries.map {
                             [
                                 $0.bank, $0.paymentOrder, $0.orderDate.russian, String($0.lines), $0.total.formatted(),
                                 $0.transferred.formatted(), $0.fee.formatted(), $0.recorded.formatted(),
-                                $0.suspense.formatted(),
+                                $0.reversed.formatted(), $0.suspense.formatted(), $0.assigned.formatted(),
                                 $0.repeated.formatted(), $0.statement?.formatted() ?? "not imported",
                             ]
-                        }, rightAligned: Set(3...10))
+                        }, rightAligned: Set(3...12))
                     if registries.isEmpty && format == .table {
                         print("No registry in \(period).")
                     } else {
