@@ -81,7 +81,8 @@ struct PaymentCorrectionsTests {
             try db.scalar(
                 """
                 SELECT SUM(p.amount) FROM postings p JOIN payments y ON y.id = p.payment_id
-                WHERE y.operation_id IN ('op-1', 'op-1/reversal')
+                WHERE y.id = (SELECT id FROM payments WHERE operation_id = 'op-1')
+                   OR y.corrects = (SELECT id FROM payments WHERE operation_id = 'op-1')
                 """) == 0)
         let count = try db.scalar("SELECT COUNT(*) FROM postings")
         #expect(try erc(reverse + ["--operation", "op-1", "--reason", "повтор"]).stdout.contains("nothing changed"))
@@ -151,5 +152,33 @@ struct PaymentCorrectionsTests {
         try checkIsGreen(erc, db, "2026-11", "refunded")
         let after = try erc(["reconcile", "payouts", "--db", db.argument, "--period", "2026-11"])
         #expect(after.stdout.contains(part.formatted()), "\(after.stdout)")
+        // What a bank's file of Key=Value lines cannot take, a folder or a device as the order's
+        // file, a bank that is not named: refused before anything is stored.
+        let refunds = try db.scalar("SELECT COUNT(*) FROM payments WHERE kind = 'refund'")
+        let injected = try erc(
+            refund.map { $0 == "Петров Пётр Петрович" ? "Петров\nСумма=99999.00" : $0 } + ["--amount", "1.00"])
+        #expect(
+            injected.status == 64 && injected.stderr.contains("--payee: has a control character"), "\(injected.stderr)")
+        let toFolder = try erc(
+            refund.map { $0 == order ? folder.path : $0 } + ["--amount", "1.00", "--request-id", "R-3"])
+        #expect(toFolder.status == 73, "\(toFolder.stderr)")
+        let moscow = try #require(BankAccount.withKey("40817810000000000001", bic: try BIC("044525225"))).value
+        let otherBank = try erc(
+            refund.map { $0 == "047501602" ? "044525225" : ($0 == toAccount ? moscow : $0) } + [
+                "--amount", "1.00", "--request-id", "R-4",
+            ])
+        #expect(otherBank.status == 64 && otherBank.stderr.contains("--bank-name"), "\(otherBank.stderr)")
+        #expect(try db.scalar("SELECT COUNT(*) FROM payments WHERE kind = 'refund'") == refunds)
+
+        // The assigned payment reversed: the entry is back in suspense, and assigned to the right
+        // account as a payment of its own, which can be reversed in turn.
+        #expect(try erc(reverse + ["--operation", "op-2", "--reason", "не тот ЛС"]).status == 0)
+        #expect(try erc(["payments", "suspense", "--db", db.argument]).stdout.contains("op-2"))
+        let reassigned = try erc(assign + ["--account", accounts[0], "--reason", "верный ЛС"])
+        #expect(
+            reassigned.status == 0 && reassigned.stdout.contains("recorded for \(accounts[0])"), "\(reassigned.stderr)")
+        #expect(try erc(reverse + ["--operation", "op-2", "--reason", "и этот не тот"]).stdout.contains("reversed in"))
+        #expect(try db.scalar("SELECT COUNT(*) FROM payments WHERE kind = 'reversal'") == 4)
+        try checkIsGreen(erc, db, "2026-11", "assigned again")
     }
 }

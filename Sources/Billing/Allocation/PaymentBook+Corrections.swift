@@ -65,16 +65,22 @@ extension PaymentBook {
     /// Reverses a payment (a bank's recall, a payment to a wrong account): a payment row of kind
     /// `reversal` with the opposite of each of its postings, dated as the payment was (as if it
     /// had never been paid, for penalties), in the first open period from the one it was posted
-    /// in. The payment stays in the journal. Reversing it again changes nothing.
+    /// in. The payment stays in the journal; one assigned from suspense goes back to the
+    /// suspense list. Reversing it again changes nothing. (A reversal's row is under the source
+    /// `reversal` and the payment's id, so no bank's operation id can collide with it.)
     public func reverse(source: String, operationId: String, reason: String) throws -> PaymentCorrection {
         try connection.withTransaction {
-            guard
-                let original = try connection.first(
-                    """
-                    SELECT id, account_number, amount, paid_on, period, posted_period FROM payments
-                    WHERE bank = ? AND operation_id = ? AND kind = 'payment'
-                    """, [source, operationId])
-            else {
+            // The operation's payment, or the latest one a suspense entry was assigned as again.
+            let candidates = try connection.all(
+                """
+                SELECT y.id, y.account_number, y.amount, y.paid_on, y.period, y.posted_period,
+                       (SELECT z.id FROM payments z WHERE z.kind = 'reversal' AND z.corrects = y.id)
+                FROM payments y
+                WHERE y.kind = 'payment' AND ((y.bank = ? AND y.operation_id = ?)
+                      OR (y.bank = 'reassigned' AND y.operation_id LIKE ?))
+                ORDER BY y.id DESC
+                """, [source, operationId, "\(source) \(operationId) #%"])
+            guard let original = candidates.first(where: { $0.isNull(6) }) ?? candidates.first else {
                 let waiting = try connection.scalar(
                     "SELECT COUNT(*) FROM payment_suspense WHERE bank = ? AND operation_id = ? AND assigned_payment IS NULL",
                     [source, operationId])
@@ -100,13 +106,17 @@ extension PaymentBook {
                 """
                 INSERT INTO payments (bank, operation_id, account_number, amount, paid_on, period, posted_period, kind,
                                       corrects, reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'reversal', ?, ?) RETURNING id
+                VALUES ('reversal', ?, ?, ?, ?, ?, ?, 'reversal', ?, ?) RETURNING id
                 """,
                 [
-                    source, "\(operationId)/reversal", try original.string(1), -amount, try original.date(3),
-                    try original.optionalString(4), period, id, reason,
+                    String(id), try original.string(1), -amount, try original.date(3), try original.optionalString(4),
+                    period, id, "\(source) \(operationId): \(reason)",
                 ]
             ).int64(0)
+            // A payment assigned from suspense goes back there, to be assigned to the right account.
+            try connection.execute(
+                "UPDATE payment_suspense SET assigned_payment = NULL, assigned_reason = NULL WHERE assigned_payment = ?",
+                [id])
             var postings: [Posting] = []
             try connection.query(
                 """
@@ -135,6 +145,11 @@ extension PaymentBook {
     public func refund(_ request: RefundRequest) throws -> PaymentCorrection {
         guard request.amount.kopecks > 0 else {
             throw BillingError(code: .invalidPayment, message: "a refund must be more than zero")
+        }
+        // The texts go into a bank's file of `Key=Value` lines.
+        for text in [request.payee, request.reason, request.payeeINN ?? ""]
+        where text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw BillingError(code: .invalidPayment, message: "a refund's payee and reason have no control characters")
         }
         return try connection.withTransaction {
             if let held = try connection.first(
@@ -169,17 +184,24 @@ extension PaymentBook {
                     message: "principal \(request.principalINN) does not serve account \(request.account.value)")
             }
             let principalId = try principal.int64(0)
-            guard var period = BillingPeriod(year: request.on.year, month: request.on.month) else {
+            guard let period = BillingPeriod(year: request.on.year, month: request.on.month) else {
                 throw BillingError(code: .invalidPayment, message: "the refund's day \(request.on) is out of range")
             }
-            let lock = PeriodLock(connection: connection)
-            while try lock.isClosed(period) { period = period.next }
+            // The order is dated the day the refund is posted: a day of an open period.
+            if try PeriodLock(connection: connection).isClosed(period) {
+                throw BillingError(
+                    code: .invalidPayment,
+                    message:
+                        "the refund's day \(request.on) is in the closed period \(period): give a day of an open period"
+                )
+            }
+            // Every posting of the service, whatever its period (a refund of a later day included).
             var entries: [JournalEntry] = []
             try connection.query(
                 """
                 SELECT \(JournalEntry.columns) FROM postings p
-                WHERE p.account_number = ? AND p.principal_id = ? AND p.service_code = ? AND p.period <= ?
-                """, [request.account, principalId, request.serviceCode, period]
+                WHERE p.account_number = ? AND p.principal_id = ? AND p.service_code = ?
+                """, [request.account, principalId, request.serviceCode]
             ) { row in
                 if let entry = try JournalEntry(row, from: 0) { entries.append(entry) }
             }
@@ -213,8 +235,8 @@ extension PaymentBook {
             ])
             let number = Int(try connection.scalar("SELECT MAX(number) FROM refund_orders")) + 1
             let purpose =
-                "Возврат переплаты по ЛС \(request.account.value) (\(request.serviceCode)) по заявлению: "
-                + "\(request.reason). Без НДС"
+                "Возврат переплаты по ЛС \(request.account.value) (\(request.serviceCode)): "
+                + "\(request.reason.trimmingSuffix(".")). Без НДС"
             try connection.execute(
                 """
                 INSERT INTO refund_orders (payment_id, number, order_date, payee, payee_inn, payee_account, payee_bic, purpose)
@@ -248,5 +270,12 @@ extension PaymentBook {
             payer: try CenterBook(connection: connection).required(on: date), payee: try row.string(3),
             payeeINN: try row.optionalString(4), payeeAccount: try row.string(5), payeeBIC: try row.string(6),
             purpose: try row.string(7))
+    }
+}
+
+extension String {
+    /// The text without a final `suffix` (a sentence's full stop, before another is added).
+    fileprivate func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }

@@ -149,7 +149,7 @@ public struct PaymentBook {
     }
 
     /// A payment recorded before, with its allocations as posted.
-    func recorded(source: String, operationId: String) throws -> RecordedPayment? {
+    public func recorded(source: String, operationId: String) throws -> RecordedPayment? {
         guard
             let row = try connection.first(
                 "SELECT id, posted_period FROM payments WHERE bank = ? AND operation_id = ?", [source, operationId])

@@ -6,13 +6,17 @@ import Core
 /// client imports, one `СекцияДокумент=Платежное поручение` section, from the center's account to
 /// the payer's.
 public enum PaymentOrderFile {
-    /// The file's text. The payee's bank name and correspondent account are written when given
-    /// (erc keeps no BIC directory).
+    /// The file's text. The payee's bank name and correspondent account are written when given,
+    /// or when the payee's bank is the center's (erc keeps no BIC directory).
     public static func text(_ order: RefundOrder, payeeBank: String? = nil, payeeCorrespondent: String? = nil) -> String
     {
         let center = order.payer
         let bank = center.bankDetails
         let date = order.date.russian
+        // A payer with an account in the center's own bank: its name and correspondent account are known.
+        let sameBank = order.payeeBIC == bank.bic.value
+        let payeeBank = payeeBank ?? (sameBank ? bank.bankName : "")
+        let payeeCorrespondent = payeeCorrespondent ?? (sameBank ? bank.correspondentAccount.value : "")
         let lines: [String] = [
             "1CClientBankExchange",
             "ВерсияФормата=1.03",
@@ -39,12 +43,12 @@ public enum PaymentOrderFile {
             "ПлательщикКорсчет=\(bank.correspondentAccount.value)",
             "ПолучательСчет=\(order.payeeAccount)",
             "Получатель=\(order.payee)",
-            "ПолучательИНН=\(order.payeeINN ?? "")",
+            "ПолучательИНН=\(order.payeeINN ?? "0")",
             "Получатель1=\(order.payee)",
             "ПолучательРасчСчет=\(order.payeeAccount)",
-            "ПолучательБанк1=\(payeeBank ?? "")",
+            "ПолучательБанк1=\(payeeBank)",
             "ПолучательБИК=\(order.payeeBIC)",
-            "ПолучательКорсчет=\(payeeCorrespondent ?? "")",
+            "ПолучательКорсчет=\(payeeCorrespondent)",
             "ВидОплаты=01",
             "Очередность=5",
             "НазначениеПлатежа=\(order.purpose)",

@@ -124,9 +124,9 @@ public struct RegistryImporter {
         var held: Set<String> = []
         try connection.query(
             """
-            SELECT operation_id, amount FROM payments WHERE registry_id = ?
+            SELECT operation_id, amount FROM payments WHERE registry_id = ? AND bank = ?
             UNION ALL SELECT operation_id, amount FROM payment_suspense WHERE registry_id = ?
-            """, [registryId, registryId]
+            """, [registryId, bank, registryId]
         ) { held.insert("\(try $0.string(0))|\(try $0.int64(1))") }
         let given = Set(registry.payments.map { "\($0.operationId)|\($0.paid.kopecks)" })
         // Payments recorded through an earlier registry are not linked to this one: compare what is held.

@@ -64,7 +64,7 @@ public struct SuspenseList {
     /// day (allocated and dated as then, so penalties follow the day it was paid), with the
     /// registry it came in and the period the payer named. The same assignment again changes
     /// nothing; another account for an entry assigned already is refused (reverse the payment
-    /// first).
+    /// first: the entry comes back, and is assigned again as a payment of its own).
     public func assign(
         bank: String, operation: String, account: PersonalAccountNumber, reason: String
     ) throws -> RecordedPayment {
@@ -82,21 +82,35 @@ public struct SuspenseList {
                         "operation \(operation) of \(bank) is not in suspense (erc payments suspense --all lists it)")
             }
             if let assigned = try entry.optionalInt64(4) {
-                let held = try connection.one("SELECT account_number FROM payments WHERE id = ?", [assigned]).string(0)
-                guard held == account.value else {
+                let held = try connection.one(
+                    "SELECT account_number, bank, operation_id FROM payments WHERE id = ?", [assigned])
+                guard try held.string(0) == account.value,
+                    let recorded = try PaymentBook(connection: connection).recorded(
+                        source: try held.string(1), operationId: try held.string(2))
+                else {
                     throw BillingError(
                         code: .invalidPayment,
                         message:
-                            "operation \(operation) of \(bank) was assigned to account \(held) before: reverse that "
-                            + "payment first (erc payments reverse)")
+                            "operation \(operation) of \(bank) was assigned to account \(try held.string(0)) before: "
+                            + "reverse that payment first (erc payments reverse)")
                 }
+                return recorded
             }
             // The period the payer named in the registry.
             let named = try entry.optionalString(3).flatMap(BillingPeriod.init)
+            // Assigned again after its payment was reversed: a payment of its own, under the
+            // source `reassigned` and the entry's bank, operation and count.
+            let before = try connection.scalar(
+                """
+                SELECT COUNT(*) FROM payments WHERE kind = 'payment'
+                  AND ((bank = ? AND operation_id = ?) OR (bank = 'reassigned' AND operation_id LIKE ?))
+                """, [bank, operation, "\(bank) \(operation) #%"])
             let recorded = try PaymentBook(connection: connection).record(
                 IncomingPayment(
-                    source: bank, operationId: operation, account: account, amount: try entry.money(1),
-                    paidOn: try entry.date(2), designation: .init(period: named), registryId: try entry.int64(0)))
+                    source: before == 0 ? bank : "reassigned",
+                    operationId: before == 0 ? operation : "\(bank) \(operation) #\(before + 1)", account: account,
+                    amount: try entry.money(1), paidOn: try entry.date(2), designation: .init(period: named),
+                    registryId: try entry.int64(0)))
             try connection.execute(
                 """
                 UPDATE payment_suspense SET assigned_payment = ?, assigned_reason = ?

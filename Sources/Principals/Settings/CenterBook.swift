@@ -104,7 +104,7 @@ public struct CenterNotSetError: Error, Sendable, Hashable, CustomStringConverti
     public var description: String {
         let when = firstSetDay.map { "the center's requisites take effect only from \($0), after \(day)" }
         return (when ?? "the center's requisites are not set")
-            + ": a ЕПД and its QR code need the center's own account; set them with `erc center set` "
+            + ": the ЕПД, its QR codes and the center's payment orders need its own account; set them with `erc center set` "
             + "or `erc center import FILE` (see `erc center set --help`)"
     }
 }

@@ -4,6 +4,7 @@ import CommandLineSupport
 import Core
 import Foundation
 import Intake
+import Principals
 import Storage
 
 struct PaymentsCommand: ParsableCommand {
@@ -64,6 +65,14 @@ struct PaymentsCommand: ParsableCommand {
         var bank: String
         @Option(help: "The bank's registry charset: cp1251 or utf8.") var encoding: RegistryLayout.Encoding = .cp1251
         @Argument(help: "Registry files, in order.") var files: [String]
+
+        func validate() throws {
+            // The sources erc's own corrections are recorded under.
+            if ["refund", "reversal", "reassigned"].contains(bank.lowercased()) || bank.allSatisfy(\.isWhitespace) {
+                throw ValidationError(
+                    "--bank \(bank): name the bank by its code (refund, reversal and reassigned are erc's own)")
+            }
+        }
 
         func run() throws {
             try database.withConnection { connection in
@@ -237,9 +246,26 @@ struct PaymentsCommand: ParsableCommand {
             for (option, text) in [("--payee", payee), ("--reason", reason)] where text.allSatisfy(\.isWhitespace) {
                 problems.append("\(option): is empty")
             }
-            for (option, text) in [("--payee", payee), ("--reason", reason), ("--bank-name", bankName ?? "")]
-            where CP1251.encode(text) == nil {
-                problems.append("\(option): has a character the bank's Windows-1251 file cannot carry")
+            for (option, text) in [("--payee", payee), ("--reason", reason), ("--bank-name", bankName ?? "")] {
+                if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                    problems.append("\(option): has a control character (a line break, a tab)")
+                } else if CP1251.encode(text) == nil {
+                    problems.append("\(option): has a character the bank's Windows-1251 file cannot carry")
+                }
+            }
+            if payee.count > 160 { problems.append("--payee: more than 160 characters") }
+            // The order's purpose holds at most 210 characters.
+            let purpose = "Возврат переплаты по ЛС \(account.value) (\(service)): \(reason). Без НДС"
+            if purpose.count > 210 {
+                problems.append("--reason: the purpose would be \(purpose.count) characters, a payment order takes 210")
+            }
+            if let on, on > CenterCalendar.today {
+                problems.append("--on \(on): a refund is made today or was made before, not later")
+            }
+            if let correspondentAccount, let bic = try? BIC(bic) {
+                do { _ = try BankAccount(correspondent: correspondentAccount, bic: bic) } catch {
+                    problems.append("--correspondent-account: \(error)")
+                }
             }
             if !problems.isEmpty { throw ValidationError(problems.joined(separator: "\n")) }
         }
@@ -253,8 +279,24 @@ struct PaymentsCommand: ParsableCommand {
                 requestId: requestId
                     ?? "\(account.value)-\(principal)-\(service)-\(amount.kopecks)-\(toAccount)-"
                     + String(SHA256.hex(Array(reason.utf8)).prefix(8)))
-            if let out { try OutputFolder.prepare(URL(fileURLWithPath: out).deletingLastPathComponent().path) }
-            let refund = try database.withConnection { try PaymentBook(connection: $0).refund(request) }
+            if let out {
+                // A file of its own: never a folder, a device or a link renamed over.
+                var info = stat()
+                if lstat(out, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+                    throw OutputError(path: out, reason: "is not a regular file; name a new file")
+                }
+                try OutputFolder.prepare(URL(fileURLWithPath: out).deletingLastPathComponent().path)
+            }
+            let refund = try database.withConnection { connection in
+                // The payee's bank is named on the order: given, or the center's own.
+                if bankName == nil || correspondentAccount == nil,
+                    try CenterBook(connection: connection).required(on: request.on).bankDetails.bic != bic
+                {
+                    throw ValidationError(
+                        "--bank-name and --correspondent-account: the payee's bank is not the center's; name it")
+                }
+                return try PaymentBook(connection: connection).refund(request)
+            }
             guard let order = refund.order,
                 let bytes = PaymentOrderFile.bytes(order, payeeBank: bankName, payeeCorrespondent: correspondentAccount)
             else {
