@@ -120,41 +120,47 @@ struct DemoService {
     var normMilli: Int64?
     /// The second component of a two-component tariff.
     var component: Tariff.Component?
+    /// What it supplies (the increasing factor applies to water only).
+    var resource: Service.Resource?
     /// Which premises have a meter of this service (a two-zone meter has one register per zone).
     var metersOn: @Sendable (DemoRegion.Flat) -> Bool = { _ in true }
     var volume: @Sendable (DemoRegion.Flat, DemoRegion.House, inout SeededRandom) -> Int64
 
     static let coldWater = DemoService(
         code: "CW", name: "Холодное водоснабжение", unit: "м³", tariff: 4_289, meterPrefix: "CW",
-        calculation: .metered, normMilli: 4_745
+        calculation: .metered, normMilli: 4_745, resource: .coldWater
     ) { flat, _, random in Int64(flat.residents * random.int(2_500...4_200)) }
-    static let sewage = DemoService(code: "SEW", name: "Водоотведение", unit: "м³", tariff: 3_184) {
+    static let sewage = DemoService(
+        code: "SEW", name: "Водоотведение", unit: "м³", tariff: 3_184, resource: .sewerage
+    ) {
         flat, _, random in Int64(flat.residents * random.int(4_000...6_500))
     }
     static let hotWater = DemoService(
         code: "HW", name: "Горячее водоснабжение", unit: "м³", tariff: 22_341, meterPrefix: "HW",
         verificationYears: 6, calculation: .metered, normMilli: 3_167,
         // Hot water at a two-component tariff: the water and the heat that warms it.
-        component: Tariff.Component(price: Money(kopecks: 248_900), factorMicro: 61_200)
+        component: Tariff.Component(price: Money(kopecks: 248_900), factorMicro: 61_200), resource: .hotWater
     ) { flat, _, random in Int64(flat.residents * random.int(1_500...2_600)) }
-    static let heating = DemoService(code: "HEAT", name: "Отопление", unit: "Гкал", tariff: 248_900) {
+    static let heating = DemoService(
+        code: "HEAT", name: "Отопление", unit: "Гкал", tariff: 248_900, resource: .heat
+    ) {
         flat, _, _ in flat.areaCenti * 176 / 1_000
     }
     static let electricity = DemoService(
         code: "EL", name: "Электроснабжение", unit: "кВт·ч", tariff: 528, meterPrefix: "EL", verificationYears: 16,
-        calculation: .metered, normMilli: 88_000, metersOn: { !$0.hasTwoZoneMeter }
+        calculation: .metered, normMilli: 88_000, resource: .electricity, metersOn: { !$0.hasTwoZoneMeter }
     ) { flat, _, random in Int64(random.int(60...140) + flat.residents * random.int(30...70)) * 1_000 }
     /// Day and night zones of a two-zone electricity meter: a service each, with its own tariff
     /// and register, and no norm of its own (a premises without a meter is billed by EL's).
     static let electricityDay = DemoService(
         code: "ELD", name: "Электроснабжение, дневная зона", unit: "кВт·ч", tariff: 608, meterPrefix: "ELD",
-        verificationYears: 16, calculation: .metered, metersOn: { $0.hasTwoZoneMeter }
+        verificationYears: 16, calculation: .metered, resource: .electricity, metersOn: { $0.hasTwoZoneMeter }
     ) { flat, _, random in Int64(random.int(50...100) + flat.residents * random.int(20...50)) * 1_000 }
     static let electricityNight = DemoService(
         code: "ELN", name: "Электроснабжение, ночная зона", unit: "кВт·ч", tariff: 295, meterPrefix: "ELN",
-        verificationYears: 16, calculation: .metered, metersOn: { $0.hasTwoZoneMeter }
+        verificationYears: 16, calculation: .metered, resource: .electricity, metersOn: { $0.hasTwoZoneMeter }
     ) { flat, _, random in Int64(random.int(20...60) + flat.residents * random.int(10...25)) * 1_000 }
-    static let gas = DemoService(code: "GAS", name: "Газоснабжение", unit: "м³", tariff: 832) {
+    static let gas = DemoService(code: "GAS", name: "Газоснабжение", unit: "м³", tariff: 832, resource: .gas) {
         flat, _, _ in Int64(flat.residents) * 10_000
     }
     static let waste = DemoService(

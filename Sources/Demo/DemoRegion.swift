@@ -124,7 +124,7 @@ public struct DemoRegion: Sendable {
                 try onboarding.add(
                     Service(
                         code: service.code, name: service.name, unit: service.unit, calculation: service.calculation,
-                        normMilli: service.normMilli))
+                        normMilli: service.normMilli, resource: service.resource))
             }
             try onboarding.finish()
             files.principals.append(onboarding.path)

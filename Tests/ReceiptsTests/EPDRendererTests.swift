@@ -58,6 +58,16 @@ struct EPDRendererTests {
             ),
         ]
         epd.dueDate = CalendarDate(iso: "2026-11-16")!
+        // The second line billed by the norm x1.5, its meter past verification.
+        epd.principals[0].lines[1].method = "norm x1.5"
+        epd.principals[0].lines[1].methodNote =
+            "поверка истекла 07.09.2025, по нормативу с коэф. 1,5 (п. 60 ПП 354)"
+        epd.meters = [
+            EPDDocument.MeterLine(
+                serviceName: epd.principals[0].lines[1].serviceName, serial: "HW-0001", unit: "м³",
+                previous: .init(valueMilli: 123_456, takenOn: CalendarDate(iso: "2025-08-20")!), current: nil,
+                verifiedUntil: CalendarDate(iso: "2025-09-07")!)
+        ]
         return epd
     }
 
@@ -80,17 +90,20 @@ struct EPDRendererTests {
         // The privilege and the recalculation in their columns, and the line's total.
         #expect(text.contains("100,00") && text.contains("-21,45"))
         #expect(text.contains(block.lines[0].due.formatted()))
-        #expect(text.contains("Перерасчёты и их основания"))
         #expect(
             text.contains(
-                "По показаниям прибора учёта: ООО «Поставщик 1», «Услуга 1.1 Холодное водоснабжение» -21,45 руб."),
+                "Перерасчёты, руб. По показаниям прибора учёта: ООО «Поставщик 1» «Услуга 1.1 Холодное водоснабжение» "
+                    + "-21,45. Перерасчёт пени на 01.11.2026: ключевая ставка с 27.07.2026 изменена с 14 % на 9 % "
+                    + "(решение от 24.07.2026): ООО «Поставщик 1» «Услуга 1.1 Холодное водоснабжение» (пени) -0,65."),
             "\(text)")
-        #expect(
-            text.contains(
-                "Перерасчёт пени на 01.11.2026: ключевая ставка с 27.07.2026 изменена с 14 % на 9 % (решение от 24.07.2026): "
-                    + "ООО «Поставщик 1», пени по услуге «Услуга 1.1 Холодное водоснабжение» -0,65 руб."), "\(text)")
         #expect(text.contains("Оплатить до 16.11.2026"))
         #expect(text.contains(Center.demo.paymentWays))
+        // How the line was billed, and why; its meter's missing reading says what stood in for it.
+        #expect(
+            text.contains(
+                "Как начислено: «Услуга 1.2 Холодное водоснабжение» поверка истекла 07.09.2025, по нормативу с коэф. "
+                    + "1,5 (п. 60 ПП 354)."), "\(text)")
+        #expect(text.contains("нет, по нормативу"))
     }
 
     func text(of pdf: String) throws -> String {
@@ -213,7 +226,7 @@ struct EPDRendererTests {
     func lookslikeTheReviewedPicture() throws {
         let folder = try TemporaryDirectory("erc-epd")
         var epd = Self.withDebtAndRecalculations(Self.document(principals: 4, linesEach: 2))
-        epd.meters = [
+        epd.meters += [
             EPDDocument.MeterLine(
                 serviceName: "Холодное водоснабжение", serial: "CW-0001", unit: "м³",
                 previous: .init(valueMilli: 123_456, takenOn: CalendarDate(iso: "2026-09-20")!), current: nil,

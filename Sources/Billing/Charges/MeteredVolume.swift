@@ -31,12 +31,17 @@ public struct MeterHistory: Sendable, Hashable {
 }
 
 /// The volume a meter's service should have been billed, in total, from the first period erc
-/// billed it through a period (Rules 354 p. 59-60):
+/// billed it through a period (Rules 354 p. 59-60, ../shared/law-2026.md §7):
 /// - consumption between readings, rolling over at the meter's digit capacity;
-/// - for the months after the last reading, the average monthly consumption of up to six months
-///   before it (over at least three), for at most three months in a row;
-/// - then, or without an average, the norm x residents, x 1.5 once the meter is past its
-///   verification date (whose readings are not billed from).
+/// - no reading submitted (p. 59 "б"): for the months after the last reading, the average
+///   monthly consumption of up to six months before it (over at least three), for at most six
+///   months in a row; then the norm x residents, without a factor (p. 60);
+/// - a meter past its verification date (p. 59 "а", whose readings are not billed from): the
+///   average for at most three months from the first whole month after that date; then the norm
+///   x residents x 1.5 for water (ЖК ст. 157 ч. 1: not for electricity, heat or gas), the norm
+///   for the rest (p. 60);
+/// - without an average (fewer than three months of readings), the norm at once, by the same
+///   rules for the factor.
 ///
 /// Billing posts the difference between this total and what it billed before, so a late
 /// reading corrects the estimates of the months it missed in the next open period.
@@ -45,11 +50,18 @@ public enum MeteredVolume {
         public var volumeMilli: Int64
         /// How the last period's volume came about: `metered`, `average`, `norm` or `norm x1.5`.
         public var method: String
+        /// Why, in the words the ЕПД prints; nil for readings.
+        public var explanation: String?
     }
+
+    /// Months of the average when no reading is submitted (p. 59 "б").
+    public static let averageMonthsWithoutReadings = 6
+    /// Months of the average after a meter failed or its verification expired (p. 59 "а").
+    public static let averageMonthsAfterFailure = 3
 
     public static func cumulative(
         _ meter: MeterHistory, firstBilled: BillingPeriod, through period: BillingPeriod, normMilli: Int64?,
-        residents: Int
+        residents: Int, increasingFactor: Bool = false
     ) -> Result {
         // The last valid reading of each period counts.
         var byPeriod: [BillingPeriod: MeterHistory.Reading] = [:]
@@ -89,25 +101,57 @@ public enum MeteredVolume {
                 average = Money.rounded(numerator: consumption(from: first, to: last), denominator: months).kopecks
             }
         }
+        // The first whole month after the verification date.
+        let failedFrom = BillingPeriod(containing: meter.verifiedUntil.adding(days: 1))
+        let firstFailed = failedFrom.firstDay > meter.verifiedUntil ? failedFrom : failedFrom.next
+        let lastReading = points[last].period
         var estimated: Int64 = 0
         var method = "metered"
+        var explanation: String?
         var month = lastPeriod.next
+        let norm = (normMilli ?? 0) * Int64(residents)
         while month <= period {
-            let gap = month.index - points[last].period.index
-            if gap <= 3, let average {
-                estimated += average
-                method = "average"
+            if meter.verifiedUntil < month.firstDay {
+                let since = month.index - firstFailed.index
+                let expired = "поверка истекла \(meter.verifiedUntil.russian)"
+                if since < averageMonthsAfterFailure, let average {
+                    estimated += average
+                    method = "average"
+                    explanation =
+                        "\(expired), по среднему (\(since + 1) из \(averageMonthsAfterFailure) мес., п. 59а ПП 354)"
+                } else if increasingFactor {
+                    estimated += norm * 3 / 2
+                    method = "norm x1.5"
+                    explanation = "\(expired), по нормативу с коэф. 1,5 (п. 60 ПП 354)"
+                } else {
+                    estimated += norm
+                    method = "norm"
+                    explanation = "\(expired), по нормативу (п. 60 ПП 354)"
+                }
             } else {
-                let failed = meter.verifiedUntil < month.firstDay
-                let norm = (normMilli ?? 0) * Int64(residents)
-                estimated += failed ? norm * 3 / 2 : norm
-                method = failed ? "norm x1.5" : "norm"
+                let gap = month.index - lastReading.index
+                let since =
+                    lastReading == installed
+                    ? "показаний нет" : "нет показаний с \(pad2(lastReading.next.month)).\(lastReading.next.year)"
+                if gap <= averageMonthsWithoutReadings, let average {
+                    estimated += average
+                    method = "average"
+                    explanation =
+                        "\(since), по среднему (\(gap) из \(averageMonthsWithoutReadings) мес., п. 59б ПП 354)"
+                } else {
+                    estimated += norm
+                    method = "norm"
+                    explanation = "\(since), по нормативу (п. 60 ПП 354)"
+                }
             }
             month = month.next
         }
-        return Result(volumeMilli: actual + estimated, method: method)
+        return Result(volumeMilli: actual + estimated, method: method, explanation: explanation)
     }
 }
+
+/// Two digits of a month.
+private func pad2(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
 extension BillingPeriod {
     /// The period `months` before this one.

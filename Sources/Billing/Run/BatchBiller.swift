@@ -98,6 +98,7 @@ struct BatchBiller: Sendable {
                 columns: [
                     "period", "account_number", "line_no", "principal_id", "service_code", "volume_milli", "tariff",
                     "amount", "opening", "recalculated", "privileges", "penalties", "paid", "closing", "method",
+                    "method_note",
                 ],
                 rows: rows.lines)
             lap(3)
@@ -136,7 +137,7 @@ struct BatchBiller: Sendable {
                     .text(line.key.service), .integer(line.volumeMilli), .integer(line.tariff.kopecks),
                     .integer(line.charged.kopecks), .integer(line.opening.kopecks), .integer(line.recalculated.kopecks),
                     .integer(line.privileges.kopecks), .integer(line.penalties.kopecks), .integer(line.paid.kopecks),
-                    .integer(line.closing.kopecks), .text(line.method),
+                    .integer(line.closing.kopecks), .text(line.method), line.methodNote.map(SQLValue.text) ?? .null,
                 ])
             }
             statements.append([

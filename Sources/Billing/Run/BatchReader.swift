@@ -78,7 +78,7 @@ struct BatchReader {
         }
         try connection.queryBatch(
             """
-            SELECT pa.account_number, s.principal_id, s.code, s.calculation, s.norm_milli
+            SELECT pa.account_number, s.principal_id, s.code, s.calculation, s.norm_milli, s.resource
             FROM principal_accounts pa JOIN services s ON s.principal_id = pa.principal_id
             WHERE s.calculation <> 'supplied' AND pa.account_number >= ? AND pa.account_number <= ?
             """, range
@@ -86,7 +86,8 @@ struct BatchReader {
             let key = ServiceKey(principalId: try row.int64(1), service: try row.string(2))
             premises[try row.string(0)]?.calculated[key] = PremisesInputs.Calculated(
                 calculation: Service.Calculation(rawValue: try row.string(3)) ?? .supplied,
-                normMilli: try row.optionalInt64(4))
+                normMilli: try row.optionalInt64(4),
+                resource: try row.optionalString(5).flatMap(Service.Resource.init(rawValue:)))
         }
         var meters: [String: (account: String, key: ServiceKey, meter: MeterHistory)] = [:]
         try connection.queryBatch(

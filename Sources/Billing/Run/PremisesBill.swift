@@ -45,6 +45,7 @@ struct PremisesInputs: Sendable {
     struct Calculated: Sendable {
         var calculation: Service.Calculation
         var normMilli: Int64?
+        var resource: Service.Resource?
     }
 
     struct PrivilegeTerms: Sendable {
@@ -74,6 +75,8 @@ struct RunPosting: Sendable, Hashable {
     var note: String?
     /// For a recalculation of penalties: the period whose penalties it recalculates.
     var forPeriod: BillingPeriod?
+    /// For a charge: why it was billed as it was (not posted; the statement line says it).
+    var explanation: String?
 
     /// What a run posts for a line, each summed and compared on its own: the four kinds, and
     /// penalties recalculated when the rates change apart from the month's accrual.
@@ -109,6 +112,8 @@ struct StatementLine: Sendable, Hashable {
     var volumeMilli: Int64 = 0
     var tariff = Money.zero
     var method = "supplied"
+    /// Why the line was billed by its method, when not by readings or a supplied charge.
+    var methodNote: String?
     var opening = Money.zero
     var charged = Money.zero
     var recalculated = Money.zero
@@ -185,6 +190,7 @@ struct PremisesBill: Sendable {
             guard principal.isActive else { continue }
             var line = StatementLine(key: key, inn: principal.inn)
             line.method = proposed[.charge]?.note ?? "supplied"
+            line.methodNote = proposed[.charge]?.explanation
             if let tariff = proposed[.charge]?.tariff { line.tariff = tariff }
             for entry in entries + added {
                 line.closing += entry.amount
@@ -230,6 +236,7 @@ struct PremisesBill: Sendable {
         if let rule = inputs.calculated[key], !tariffs.isEmpty {
             var volume: Int64 = 0
             var note = rule.calculation.rawValue
+            var explanation: String?
             var recalculation: Int64 = 0
             switch rule.calculation {
             case .supplied: break
@@ -246,9 +253,10 @@ struct PremisesBill: Sendable {
                 for meter in meters {
                     let result = MeteredVolume.cumulative(
                         meter, firstBilled: firstBilled, through: period, normMilli: rule.normMilli,
-                        residents: inputs.residents)
+                        residents: inputs.residents, increasingFactor: rule.resource?.isWater ?? false)
                     total += result.volumeMilli
                     note = result.method
+                    explanation = result.explanation
                 }
                 if meters.isEmpty {
                     // No meter of this service. A premises metered by another service of the
@@ -258,6 +266,7 @@ struct PremisesBill: Sendable {
                     let meteredOtherwise = inputs.meters.keys.contains { $0.principalId == key.principalId }
                     total = before + (meteredOtherwise ? 0 : (rule.normMilli ?? 0) * Int64(inputs.residents))
                     note = "norm"
+                    if !meteredOtherwise { explanation = "прибора учёта нет" }
                 }
                 let delta = total - before
                 volume = max(delta, 0)
@@ -266,7 +275,8 @@ struct PremisesBill: Sendable {
             charge = amount(volume)
             if volume != 0 || charge != .zero {
                 proposed[.charge] = RunPosting(
-                    key: key, kind: .charge, amount: charge, volumeMilli: volume, tariff: tariff, note: note)
+                    key: key, kind: .charge, amount: charge, volumeMilli: volume, tariff: tariff, note: note,
+                    explanation: explanation)
             }
             if recalculation != 0 {
                 proposed[.recalculation] = RunPosting(

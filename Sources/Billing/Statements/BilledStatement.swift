@@ -35,6 +35,10 @@ public struct BilledStatement: Sendable, Hashable {
         public var penalties: Money
         /// Money received for it in the period (positive).
         public var paid: Money
+        /// How the charge came about: `supplied`, `metered`, `average`, `norm`, `norm x1.5`, ...
+        public var method: String
+        /// Why, when not by readings (an average, the norm, the norm x1.5).
+        public var methodNote: String?
         /// The norm per resident a month, thousandths of the unit.
         public var normMilli: Int64?
         /// The service's readings day.

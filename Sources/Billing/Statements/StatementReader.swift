@@ -35,7 +35,8 @@ public struct StatementReader {
                    p.name, p.inn, p.kpp, p.bank_name, p.bic, p.account, p.phone,
                    COALESCE(sv.name, l.service_code), COALESCE(sv.unit, ''), l.volume_milli, l.tariff, l.amount,
                    l.recalculated, l.privileges, s.opening, s.paid, s.penalties, p.id, p.corr_account, l.closing,
-                   sv.norm_milli, COALESCE(sv.readings_due_day, 25), l.opening, l.penalties, l.paid
+                   sv.norm_milli, COALESCE(sv.readings_due_day, 25), l.opening, l.penalties, l.paid, l.method,
+                   l.method_note
             FROM statements s
             \(statements.join)
             JOIN accounts a ON a.number = s.account_number
@@ -84,7 +85,8 @@ public struct StatementReader {
                     serviceName: try row.string(17), unit: try row.string(18), volumeMilli: try row.int64(19),
                     tariff: try row.money(20), amount: try row.money(21), recalculated: try row.money(22),
                     privileges: try row.money(23), closing: try row.money(29), opening: try row.money(32),
-                    penalties: try row.money(33), paid: try row.money(34), normMilli: try row.optionalInt64(30),
+                    penalties: try row.money(33), paid: try row.money(34), method: try row.string(35),
+                    methodNote: try row.optionalString(36), normMilli: try row.optionalInt64(30),
                     readingsDueDay: try row.int(31)))
             current = statement
         }
@@ -124,9 +126,10 @@ public struct StatementReader {
 
     /// The selected premises' meters by account, each with its last reading before the period
     /// and its last reading of the period.
-    /// The period's penalties recalculated when the rates changed (a penalty posting naming the
-    /// period it recalculates), with their reasons, summed per principal, service and reason.
-    /// (The charges' recalculations are on their lines; their reasons are not listed yet.)
+    /// The period's recalculations with their reasons (Раздел 6): penalties recalculated when the
+    /// rates changed (a penalty posting naming the period it recalculates), and charges
+    /// recalculated by a principal's file (its reason) or by a meter's late reading; summed per
+    /// principal, service and reason.
     private func recalculations(
         period: BillingPeriod, _ selection: Selection
     ) throws -> [String: [BilledStatement.Recalculation]] {
@@ -139,7 +142,7 @@ public struct StatementReader {
             JOIN principals pr ON pr.id = x.principal_id
             LEFT JOIN services sv ON sv.principal_id = x.principal_id AND sv.code = x.service_code
             WHERE x.period = ? AND x.note IS NOT NULL
-              AND x.kind = 'penalty' AND x.for_period IS NOT NULL \(selected.filter)
+              AND ((x.kind = 'penalty' AND x.for_period IS NOT NULL) OR x.kind = 'recalculation') \(selected.filter)
             GROUP BY x.account_number, pr.name, COALESCE(sv.name, x.service_code), x.kind, x.note
             HAVING SUM(x.amount) <> 0
             ORDER BY x.account_number, x.kind, pr.name, COALESCE(sv.name, x.service_code), x.note

@@ -67,11 +67,29 @@ public struct Service: Sendable, Hashable, Codable {
         case fixed
     }
 
+    /// What the service supplies, where the law treats resources differently: the increasing
+    /// factor 1.5 after a meter failed applies to water only (ЖК ст. 157 ч. 1).
+    public enum Resource: String, Sendable, Hashable, Codable, CaseIterable {
+        case coldWater = "cold-water"
+        case hotWater = "hot-water"
+        case sewerage
+        case electricity
+        case heat
+        case gas
+        case other
+
+        /// Whether a meter's owners must fit it for water they use: the only resources the
+        /// increasing factor may apply to.
+        public var isWater: Bool { self == .coldWater || self == .hotWater }
+    }
+
     public var code: String
     public var name: String
     /// The unit as printed: `м³`, `кВт·ч`, `Гкал`, `м²`, `чел.`, `шт.`.
     public var unit: String
     public var calculation: Calculation
+    /// What it supplies; nil when the principal did not say (no increasing factor then).
+    public var resource: Resource?
     /// The consumption norm per resident a month, thousandths of the unit (metered without
     /// readings, per resident).
     public var normMilli: Int64?
@@ -81,8 +99,9 @@ public struct Service: Sendable, Hashable, Codable {
 
     public init(
         code: String, name: String, unit: String, calculation: Calculation = .supplied, normMilli: Int64? = nil,
-        readingsDueDay: Int? = nil
+        readingsDueDay: Int? = nil, resource: Resource? = nil
     ) {
+        self.resource = resource
         self.code = code
         self.name = name
         self.unit = unit

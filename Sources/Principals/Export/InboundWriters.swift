@@ -40,6 +40,7 @@ public final class PrincipalFileWriter: ExchangeFileWriter {
                 "code": service.code, "name": service.name, "unit": service.unit,
                 "calculation": service.calculation == .supplied ? nil : service.calculation.rawValue,
                 "norm": service.normMilli.map(decimal3), "readingsDueDay": service.readingsDueDay.map { String($0) },
+                "resource": service.resource?.rawValue,
             ])
     }
 

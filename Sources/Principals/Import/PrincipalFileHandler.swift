@@ -115,6 +115,7 @@ final class PrincipalFileHandler: RecordHandler {
         let calculation = f["calculation"].flatMap(Service.Calculation.init(rawValue:)) ?? .supplied
         let norm = f["norm"].flatMap { parseScaled($0, scale: 3) }
         let dueDay = f["readingsDueDay"].flatMap { Int($0) }
+        let resource = f["resource"].flatMap(Service.Resource.init(rawValue:))
         if norm == nil, calculation == .perResident {
             session.problem(record, "norm", "a per-resident service needs its norm per resident")
         }
@@ -125,13 +126,13 @@ final class PrincipalFileHandler: RecordHandler {
         guard !session.hasProblems, let principalId = session.principalId else { return }
         try connection.execute(
             """
-            INSERT INTO services (principal_id, code, name, unit, calculation, norm_milli, readings_due_day)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO services (principal_id, code, name, unit, calculation, norm_milli, readings_due_day, resource)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (principal_id, code) DO UPDATE SET name = excluded.name, unit = excluded.unit,
                 calculation = excluded.calculation, norm_milli = excluded.norm_milli,
-                readings_due_day = excluded.readings_due_day
+                readings_due_day = excluded.readings_due_day, resource = excluded.resource
             """,
-            [principalId, code, name, unit, calculation.rawValue, norm, dueDay ?? 25])
+            [principalId, code, name, unit, calculation.rawValue, norm, dueDay ?? 25, resource?.rawValue])
     }
 
     func finish() throws {}

@@ -184,7 +184,7 @@ public struct PrincipalRegistry {
             contactPerson: try row.optionalString(12))
         let services = try connection.all(
             """
-            SELECT code, name, unit, calculation, norm_milli, readings_due_day FROM services
+            SELECT code, name, unit, calculation, norm_milli, readings_due_day, resource FROM services
             WHERE principal_id = ? ORDER BY code
             """, [id]
         ).map { row in
@@ -192,7 +192,8 @@ public struct PrincipalRegistry {
             return Service(
                 code: try row.string(0), name: try row.string(1), unit: try row.string(2),
                 calculation: Service.Calculation(rawValue: try row.string(3)) ?? .supplied,
-                normMilli: try row.optionalInt64(4), readingsDueDay: dueDay == 25 ? nil : dueDay)
+                normMilli: try row.optionalInt64(4), readingsDueDay: dueDay == 25 ? nil : dueDay,
+                resource: try row.optionalString(6).flatMap(Service.Resource.init(rawValue:)))
         }
         let tariffs = try connection.all(
             """

@@ -35,6 +35,9 @@ public struct EPDDocument: Sendable, Hashable {
         public var opening = Money.zero
         /// Penalties posted in the period.
         public var penalties = Money.zero
+        /// How the charge came about (`average`, `norm`, `norm x1.5`, ...) and why, when not by readings.
+        public var method = "supplied"
+        public var methodNote: String?
         /// The consumption norm per resident a month, thousandths of the unit, for the reference.
         public var normMilli: Int64?
     }

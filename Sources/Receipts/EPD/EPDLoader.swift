@@ -77,6 +77,8 @@ public struct EPDLoader {
                         printed.normMilli = line.normMilli
                         printed.opening = line.opening
                         printed.penalties = line.penalties
+                        printed.method = line.method
+                        printed.methodNote = line.methodNote
                         return printed
                     },
                     correspondentAccount: principal.correspondentAccount, paidToOwnAccount: principal.paidToOwnAccount)

@@ -104,6 +104,7 @@ public struct EPDRenderer: Sendable {
         try charges(epd, &layout)
         try balance(epd, &layout)
         try recalculations(epd, &layout)
+        try methods(epd, &layout)
         try meters(epd, &layout)
         try reference(epd, &layout)
         try paymentPart(epd, &layout)
@@ -261,36 +262,55 @@ public struct EPDRenderer: Sendable {
         try page.text(text, x: EPDRenderer.columns.service + 8, y: y, size: 6.6)
     }
 
-    /// Раздел 6: the recalculations of the period with their reasons, one paragraph per reason
-    /// ("перерасчёт пени …: АО «…», пени по услуге «…» -0,65 руб.; …"), small, so that a month
-    /// whose rates changed still prints on one sheet.
+    /// Раздел 6: the recalculations of the period with their reasons in one small paragraph,
+    /// a sentence per reason ("Перерасчёт пени на …: АО «…» «Отопление» (пени) -0,65; …"), so
+    /// that a month with them still prints on one sheet. Sums in roubles.
     private func recalculations(_ epd: EPDDocument, _ layout: inout Layout) throws {
         guard !epd.recalculations.isEmpty else { return }
         let width = EPDRenderer.right - EPDRenderer.left
         var reasons: [String] = []
         var parts: [String: [String]] = [:]
         for entry in epd.recalculations {
-            let what = entry.isPenalty ? "пени по услуге «\(entry.serviceName)»" : "«\(entry.serviceName)»"
             let sign = entry.amount.kopecks > 0 ? "+" : ""
             if parts[entry.reason] == nil { reasons.append(entry.reason) }
             parts[entry.reason, default: []].append(
-                "\(entry.principalName), \(what) \(sign)\(entry.amount.formatted()) руб.")
+                "\(entry.principalName) «\(entry.serviceName)»\(entry.isPenalty ? " (пени)" : "") "
+                    + "\(sign)\(entry.amount.formatted())")
         }
-        let lines = reasons.flatMap { reason in
-            layout.page.wrapOnce(
-                "\(reason.prefix(1).uppercased() + reason.dropFirst()): "
-                    + (parts[reason] ?? []).joined(separator: "; "),
-                width: width, size: 6.6)
+        let sentences = reasons.map { reason in
+            "\(reason.prefix(1).uppercased() + reason.dropFirst()): " + (parts[reason] ?? []).joined(separator: "; ")
         }
-        try layout.need(10 + Float(min(lines.count, 3)) * 8, renderer: self)
-        try layout.page.text("Перерасчёты и их основания", x: EPDRenderer.left, y: layout.y, size: 7.5, bold: true)
-        layout.y -= 9
+        let lines = layout.page.wrapOnce(
+            "Перерасчёты, руб. " + sentences.joined(separator: ". ") + ".", width: width, size: 6.6)
+        try layout.need(Float(min(lines.count, 3)) * 8, renderer: self)
         for line in lines {
             try layout.need(8, renderer: self)
             try layout.page.text(line, x: EPDRenderer.left, y: layout.y, size: 6.6)
             layout.y -= 8
         }
-        layout.y -= 3
+        layout.y -= 2
+    }
+
+    /// How the lines not billed by readings were billed, and why (43/пр: the average, the norm,
+    /// the norm with the increasing factor): one paragraph, small.
+    private func methods(_ epd: EPDDocument, _ layout: inout Layout) throws {
+        var notes: [String] = []
+        var seen: Set<String> = []
+        for line in epd.principals.flatMap(\.lines) {
+            guard let note = line.methodNote, seen.insert("\(line.serviceName)|\(note)").inserted else { continue }
+            notes.append("«\(line.serviceName)» \(note)")
+        }
+        guard !notes.isEmpty else { return }
+        let width = EPDRenderer.right - EPDRenderer.left
+        let lines = layout.page.wrapOnce(
+            "Как начислено: " + notes.joined(separator: "; ") + ".", width: width, size: 6.6)
+        try layout.need(Float(min(lines.count, 3)) * 8, renderer: self)
+        for line in lines {
+            try layout.need(8, renderer: self)
+            try layout.page.text(line, x: EPDRenderer.left, y: layout.y, size: 6.6)
+            layout.y -= 8
+        }
+        layout.y -= 2
     }
 
     /// The period's figures in labelled columns (the labels a form, the figures under them),
@@ -341,8 +361,17 @@ public struct EPDRenderer: Sendable {
             try page.textRight("Текущие", right: x.current, y: y - 11, size: 7, bold: true)
             try page.textRight("Поверка до", right: x.verified, y: y - 11, size: 7, bold: true)
         }
-        func reading(_ value: EPDDocument.MeterLine.Reading?) -> String {
-            guard let value else { return "—" }
+        // A meter whose service was billed by an estimate shows it where its reading would be.
+        let estimated = Dictionary(
+            epd.principals.flatMap(\.lines).compactMap { line -> (String, String)? in
+                switch line.method {
+                case "average": (line.serviceName, "нет, по среднему")
+                case "norm", "norm x1.5": (line.serviceName, "нет, по нормативу")
+                default: nil
+                }
+            }, uniquingKeysWith: { first, _ in first })
+        func reading(_ value: EPDDocument.MeterLine.Reading?, service: String? = nil) -> String {
+            guard let value else { return service.flatMap { estimated[$0] } ?? "—" }
             return "\(formatMilli(value.valueMilli)) (\(value.takenOn.russian))"
         }
         // The unit goes with the service's name; a long name wraps, never cut.
@@ -355,7 +384,7 @@ public struct EPDRenderer: Sendable {
         func figures(_ meter: EPDDocument.MeterLine, on page: HaruPage, y: Float) throws {
             try page.text(meter.serial, x: x.serial, y: y, size: 7)
             try page.textRight(reading(meter.previous), right: x.previous, y: y, size: 7)
-            try page.textRight(reading(meter.current), right: x.current, y: y, size: 7)
+            try page.textRight(reading(meter.current, service: meter.serviceName), right: x.current, y: y, size: 7)
             try page.textRight(meter.verifiedUntil.russian, right: x.verified, y: y, size: 7)
         }
         let height = 21 + names.reduce(Float(0)) { $0 + Float($1.count) * 9 }

@@ -21,3 +21,12 @@ extension Schema {
         );
         """
 }
+
+extension Schema {
+    /// What each service supplies (the increasing factor is for water only), and why a statement
+    /// line was billed as it was (an average, the norm, the norm x1.5), for the ЕПД to say.
+    static let methods = """
+        ALTER TABLE services ADD COLUMN resource TEXT;
+        ALTER TABLE statement_lines ADD COLUMN method_note TEXT;
+        """
+}

@@ -41,6 +41,7 @@ public enum Schema {
         Migration(
             version: 24, name: "payment corrections: reversals, refunds with their payment orders, suspense assigned",
             sql: corrections),
+        Migration(version: 25, name: "services name their resource; statement lines say why", sql: methods),
     ]
 
     static let registry = """
