@@ -40,11 +40,11 @@ struct MeteredVolumeTests {
         for (through, expected, method, note) in [
             (
                 "2026-07", Int64(7_200), "average",
-                "нет показаний с 07.2026, по среднему (1 из 6 мес., п. 59б ПП 354)"
+                "нет показаний с 07.2026, по среднему (1 из 6 мес., п. 59б)"
             ),
-            ("2026-12", 43_200, "average", "нет показаний с 07.2026, по среднему (6 из 6 мес., п. 59б ПП 354)"),
+            ("2026-12", 43_200, "average", "нет показаний с 07.2026, по среднему (6 из 6 мес., п. 59б)"),
             // The seventh month: the norm (5 units x 2 residents), no factor even for water.
-            ("2027-01", 53_200, "norm", "нет показаний с 07.2026, по нормативу (п. 60 ПП 354)"),
+            ("2027-01", 53_200, "norm", "нет показаний с 07.2026, по нормативу (п. 60)"),
         ] {
             let result = MeteredVolume.cumulative(
                 history, firstBilled: period("2026-07"), through: period(through), normMilli: 5_000, residents: 2,
@@ -73,16 +73,16 @@ struct MeteredVolumeTests {
             bill(through: "2026-09", water: true)
                 == .init(
                     volumeMilli: 20_000, method: "average",
-                    explanation: "\(expired), по среднему (3 из 3 мес., п. 59а ПП 354)"))
+                    explanation: "\(expired), по среднему (3 из 3 мес., п. 59а)"))
         #expect(
             bill(through: "2026-10", water: true)
                 == .init(
                     volumeMilli: 26_000, method: "norm x1.5",
-                    explanation: "\(expired), по нормативу с коэф. 1,5 (п. 60 ПП 354)"))
+                    explanation: "\(expired), по нормативу с коэф. 1,5 (п. 60)"))
         // Electricity, heat, gas: the norm without the factor.
         #expect(
             bill(through: "2026-10", water: false)
-                == .init(volumeMilli: 24_000, method: "norm", explanation: "\(expired), по нормативу (п. 60 ПП 354)"))
+                == .init(volumeMilli: 24_000, method: "norm", explanation: "\(expired), по нормативу (п. 60)"))
     }
 
     @Test func pastItsVerificationDateTheMeterIsNotBilledFromAndTheNormRises() {

@@ -114,7 +114,7 @@ struct RatesAndCenterTests {
         ])
         #expect(shown.status == 0, "\(shown.stderr)")
         let text = try ProcessRunner.run("pdftotext", [pdf, "-"]).stdout.replacingOccurrences(of: "\n", with: " ")
-        #expect(text.contains("Перерасчёты, руб. Перерасчёт пени на 01.11.2026"), "\(text)")
+        #expect(text.contains("Перерасчёты, руб.: Перерасчёт пени на 01.11.2026"), "\(text)")
         #expect(text.contains("ключевая ставка с 27.07.2026 изменена с 14 % на 9 %"), "\(text)")
         #expect(text.contains("(пени) " + Money(kopecks: recalculation.amount).formatted()))
         #expect(text.contains("Долг на начало"))

@@ -61,7 +61,7 @@ struct EPDRendererTests {
         // The second line billed by the norm x1.5, its meter past verification.
         epd.principals[0].lines[1].method = "norm x1.5"
         epd.principals[0].lines[1].methodNote =
-            "поверка истекла 07.09.2025, по нормативу с коэф. 1,5 (п. 60 ПП 354)"
+            "поверка истекла 07.09.2025, по нормативу с коэф. 1,5 (п. 60)"
         epd.meters = [
             EPDDocument.MeterLine(
                 serviceName: epd.principals[0].lines[1].serviceName, serial: "HW-0001", unit: "м³",
@@ -92,18 +92,25 @@ struct EPDRendererTests {
         #expect(text.contains(block.lines[0].due.formatted()))
         #expect(
             text.contains(
-                "Перерасчёты, руб. По показаниям прибора учёта: ООО «Поставщик 1» «Услуга 1.1 Холодное водоснабжение» "
+                "Перерасчёты, руб.: По показаниям прибора учёта: «Услуга 1.1 Холодное водоснабжение» "
                     + "-21,45. Перерасчёт пени на 01.11.2026: ключевая ставка с 27.07.2026 изменена с 14 % на 9 % "
-                    + "(решение от 24.07.2026): ООО «Поставщик 1» «Услуга 1.1 Холодное водоснабжение» (пени) -0,65."),
+                    + "(решение от 24.07.2026): «Услуга 1.1 Холодное водоснабжение» (пени) -0,65"),
             "\(text)")
         #expect(text.contains("Оплатить до 16.11.2026"))
         #expect(text.contains(Center.demo.paymentWays))
-        // How the line was billed, and why; its meter's missing reading says what stood in for it.
+        // How the line was billed, and why: on its meter's row, beside the verification date that
+        // expired; a service without a meter in the block, in a paragraph.
+        #expect(text.contains("норматив·1,5, п. 60"), "\(text)")
+        var unmetered = epd
+        unmetered.meters = []
+        let plain = folder.file("plain.pdf")
+        #expect(try EPDRenderer().render(unmetered, to: plain) == 1)
+        let paragraph = try ProcessRunner.run("pdftotext", [plain, "-"]).stdout.replacingOccurrences(
+            of: "\n", with: " ")
         #expect(
-            text.contains(
-                "Как начислено: «Услуга 1.2 Холодное водоснабжение» поверка истекла 07.09.2025, по нормативу с коэф. "
-                    + "1,5 (п. 60 ПП 354)."), "\(text)")
-        #expect(text.contains("нет, по нормативу"))
+            paragraph.contains(
+                "Как начислено (ПП 354): «Услуга 1.2 Холодное водоснабжение» поверка истекла 07.09.2025, по нормативу "
+                    + "с коэф. 1,5 (п. 60)."), "\(paragraph)")
     }
 
     func text(of pdf: String) throws -> String {

@@ -118,15 +118,15 @@ public enum MeteredVolume {
                     estimated += average
                     method = "average"
                     explanation =
-                        "\(expired), по среднему (\(since + 1) из \(averageMonthsAfterFailure) мес., п. 59а ПП 354)"
+                        "\(expired), по среднему (\(since + 1) из \(averageMonthsAfterFailure) мес., п. 59а)"
                 } else if increasingFactor {
                     estimated += norm * 3 / 2
                     method = "norm x1.5"
-                    explanation = "\(expired), по нормативу с коэф. 1,5 (п. 60 ПП 354)"
+                    explanation = "\(expired), по нормативу с коэф. 1,5 (п. 60)"
                 } else {
                     estimated += norm
                     method = "norm"
-                    explanation = "\(expired), по нормативу (п. 60 ПП 354)"
+                    explanation = "\(expired), по нормативу (п. 60)"
                 }
             } else {
                 let gap = month.index - lastReading.index
@@ -137,11 +137,11 @@ public enum MeteredVolume {
                     estimated += average
                     method = "average"
                     explanation =
-                        "\(since), по среднему (\(gap) из \(averageMonthsWithoutReadings) мес., п. 59б ПП 354)"
+                        "\(since), по среднему (\(gap) из \(averageMonthsWithoutReadings) мес., п. 59б)"
                 } else {
                     estimated += norm
                     method = "norm"
-                    explanation = "\(since), по нормативу (п. 60 ПП 354)"
+                    explanation = "\(since), по нормативу (п. 60)"
                 }
             }
             month = month.next

@@ -273,15 +273,18 @@ public struct EPDRenderer: Sendable {
         for entry in epd.recalculations {
             let sign = entry.amount.kopecks > 0 ? "+" : ""
             if parts[entry.reason] == nil { reasons.append(entry.reason) }
+            // The service names its principal's block above; the principal only where a service
+            // name is on two blocks.
+            let shared = epd.principals.filter { $0.lines.contains { $0.serviceName == entry.serviceName } }.count > 1
             parts[entry.reason, default: []].append(
-                "\(entry.principalName) «\(entry.serviceName)»\(entry.isPenalty ? " (пени)" : "") "
+                (shared ? "\(entry.principalName) " : "") + "«\(entry.serviceName)»\(entry.isPenalty ? " (пени)" : "") "
                     + "\(sign)\(entry.amount.formatted())")
         }
         let sentences = reasons.map { reason in
             "\(reason.prefix(1).uppercased() + reason.dropFirst()): " + (parts[reason] ?? []).joined(separator: "; ")
         }
         let lines = layout.page.wrapOnce(
-            "Перерасчёты, руб. " + sentences.joined(separator: ". ") + ".", width: width, size: 6.6)
+            "Перерасчёты, руб.: " + sentences.joined(separator: ". "), width: width, size: 6.6)
         try layout.need(Float(min(lines.count, 3)) * 8, renderer: self)
         for line in lines {
             try layout.need(8, renderer: self)
@@ -296,14 +299,17 @@ public struct EPDRenderer: Sendable {
     private func methods(_ epd: EPDDocument, _ layout: inout Layout) throws {
         var notes: [String] = []
         var seen: Set<String> = []
-        for line in epd.principals.flatMap(\.lines) {
+        // A service whose meter is in the meters block says it on the meter's row (with its
+        // verification date); the others are said here.
+        let metered = Set(epd.meters.map(\.serviceName))
+        for line in epd.principals.flatMap(\.lines) where !metered.contains(line.serviceName) {
             guard let note = line.methodNote, seen.insert("\(line.serviceName)|\(note)").inserted else { continue }
             notes.append("«\(line.serviceName)» \(note)")
         }
         guard !notes.isEmpty else { return }
         let width = EPDRenderer.right - EPDRenderer.left
         let lines = layout.page.wrapOnce(
-            "Как начислено: " + notes.joined(separator: "; ") + ".", width: width, size: 6.6)
+            "Как начислено (ПП 354): " + notes.joined(separator: "; ") + ".", width: width, size: 6.6)
         try layout.need(Float(min(lines.count, 3)) * 8, renderer: self)
         for line in lines {
             try layout.need(8, renderer: self)
@@ -361,17 +367,22 @@ public struct EPDRenderer: Sendable {
             try page.textRight("Текущие", right: x.current, y: y - 11, size: 7, bold: true)
             try page.textRight("Поверка до", right: x.verified, y: y - 11, size: 7, bold: true)
         }
-        // A meter whose service was billed by an estimate shows it where its reading would be.
+        // A meter whose service was billed by an estimate says so where its reading would be (and
+        // its verification date beside it says why, when that is the reason), with the point of
+        // Rules 354: a reading taken past the verification date is not billed from.
         let estimated = Dictionary(
             epd.principals.flatMap(\.lines).compactMap { line -> (String, String)? in
-                switch line.method {
-                case "average": (line.serviceName, "нет, по среднему")
-                case "norm", "norm x1.5": (line.serviceName, "нет, по нормативу")
+                let failed = line.methodNote?.hasPrefix("поверка") ?? false
+                return switch line.method {
+                case "average": (line.serviceName, failed ? "среднее, п. 59а" : "среднее, п. 59б")
+                case "norm": (line.serviceName, "норматив, п. 60")
+                case "norm x1.5": (line.serviceName, "норматив·1,5, п. 60")
                 default: nil
                 }
             }, uniquingKeysWith: { first, _ in first })
         func reading(_ value: EPDDocument.MeterLine.Reading?, service: String? = nil) -> String {
-            guard let value else { return service.flatMap { estimated[$0] } ?? "—" }
+            if let service, let estimate = estimated[service] { return estimate }
+            guard let value else { return "—" }
             return "\(formatMilli(value.valueMilli)) (\(value.takenOn.russian))"
         }
         // The unit goes with the service's name; a long name wraps, never cut.
