@@ -105,19 +105,24 @@ final class ImportSession {
             }
             return requirePrincipal ? false : true
         }
-        let previous = try connection.first(
-            "SELECT sha256 FROM import_files WHERE principal_id = ? AND kind = ? AND file_id = ?",
-            [principalId, kind.rawValue, fileId]
-        ).map { try $0.string(0) }
-        if let previous {
-            if previous == sha256 {
-                alreadyImported = true
-            } else {
-                problem(record, "fileId", "this file id was used by a different file; give a new file a new id")
-            }
-            return false
+        return isNew(
+            previous: try connection.first(
+                "SELECT sha256 FROM import_files WHERE principal_id = ? AND kind = ? AND file_id = ?",
+                [principalId, kind.rawValue, fileId]
+            ).map { try $0.string(0) }, record)
+    }
+
+    /// Whether a file id is new: the checksum of the file imported under it before, if any, is
+    /// this file's (then it was imported already) or another's (a problem: a new file needs a new
+    /// id).
+    private func isNew(previous: String?, _ record: XMLRecord) -> Bool {
+        guard let previous else { return true }
+        if previous == sha256 {
+            alreadyImported = true
+        } else {
+            problem(record, "fileId", "this file id was used by a different file; give a new file a new id")
         }
-        return true
+        return false
     }
 
     /// Records the file in `import_files` once its principal is known.
@@ -182,14 +187,7 @@ final class ImportSession {
         let previous = try connection.first(
             "SELECT sha256 FROM settings_files WHERE kind = ? AND file_id = ?", [kind.rawValue, fileId]
         ).map { try $0.string(0) }
-        if let previous {
-            if previous == sha256 {
-                alreadyImported = true
-            } else {
-                problem(record, "fileId", "this file id was used by a different file; give a new file a new id")
-            }
-            return false
-        }
+        guard isNew(previous: previous, record) else { return false }
         if let innsAllowed, !innsAllowed.contains(inn) {
             let known = innsAllowed.sorted().joined(separator: ", ")
             problem(

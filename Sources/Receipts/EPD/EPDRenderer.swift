@@ -267,7 +267,6 @@ public struct EPDRenderer: Sendable {
     /// that a month with them still prints on one sheet. Sums in roubles.
     private func recalculations(_ epd: EPDDocument, _ layout: inout Layout) throws {
         guard !epd.recalculations.isEmpty else { return }
-        let width = EPDRenderer.right - EPDRenderer.left
         var reasons: [String] = []
         var parts: [String: [String]] = [:]
         for entry in epd.recalculations {
@@ -283,15 +282,7 @@ public struct EPDRenderer: Sendable {
         let sentences = reasons.map { reason in
             "\(reason.prefix(1).uppercased() + reason.dropFirst()): " + (parts[reason] ?? []).joined(separator: "; ")
         }
-        let lines = layout.page.wrapOnce(
-            "Перерасчёты, руб.: " + sentences.joined(separator: ". "), width: width, size: 6.6)
-        try layout.need(Float(min(lines.count, 3)) * 8, renderer: self)
-        for line in lines {
-            try layout.need(8, renderer: self)
-            try layout.page.text(line, x: EPDRenderer.left, y: layout.y, size: 6.6)
-            layout.y -= 8
-        }
-        layout.y -= 2
+        try paragraph("Перерасчёты, руб.: " + sentences.joined(separator: ". "), &layout)
     }
 
     /// How the lines not billed by readings were billed, and why (43/пр: the average, the norm,
@@ -307,9 +298,12 @@ public struct EPDRenderer: Sendable {
             notes.append("«\(line.serviceName)» \(note)")
         }
         guard !notes.isEmpty else { return }
-        let width = EPDRenderer.right - EPDRenderer.left
-        let lines = layout.page.wrapOnce(
-            "Как начислено (ПП 354): " + notes.joined(separator: "; ") + ".", width: width, size: 6.6)
+        try paragraph("Как начислено (ПП 354): " + notes.joined(separator: "; ") + ".", &layout)
+    }
+
+    /// A small paragraph across the page (6.6 pt), kept together when it has up to three lines.
+    private func paragraph(_ text: String, _ layout: inout Layout) throws {
+        let lines = layout.page.wrapOnce(text, width: EPDRenderer.right - EPDRenderer.left, size: 6.6)
         try layout.need(Float(min(lines.count, 3)) * 8, renderer: self)
         for line in lines {
             try layout.need(8, renderer: self)
