@@ -139,6 +139,9 @@ struct BatchRunnerTests {
         _ = try BatchRunner(name: "test").map(4) { $0 }
         let before = threadCount()
         for _ in 0..<50 { _ = try BatchRunner(name: "test").map(4) { $0 } }
-        #expect(threadCount() <= before)
+        // 200 threads were made; none stays. The other suites run in the same process and start
+        // and end threads of their own meanwhile (database connections, their own runs): a
+        // leak would show as about 200 more, not as a few.
+        #expect(threadCount() <= before + 20)
     }
 }

@@ -153,4 +153,40 @@ struct PremisesBillTests {
         #expect(suspended.lines.isEmpty)
         #expect(suspended.postings.map(\.amount) == billed.postings.map { -$0.amount })
     }
+
+    @Test("sewerage billed by the water volumes adds up cold water calculated and hot water supplied")
+    func sewerageIsTheSumOfTheWaterVolumes() {
+        let cold = ServiceKey(principalId: 1, service: "CW")
+        let sewer = ServiceKey(principalId: 1, service: "SEW")
+        let hot = ServiceKey(principalId: 2, service: "HW")
+        let from = CalendarDate(iso: "2025-01-01")!
+        var context = BillingContext(
+            period: period, asOf: CalendarDate(iso: "2026-11-01")!,
+            principals: [
+                1: .init(inn: "7451000006", isActive: true, penaltyScale: .housingAndUtilities),
+                2: .init(inn: "7451000373", isActive: true, penaltyScale: .housingAndUtilities),
+            ],
+            tariffs: [
+                cold: [Tariff(serviceCode: "CW", effectiveFrom: from, price: Money(kopecks: 4_289))],
+                sewer: [Tariff(serviceCode: "SEW", effectiveFrom: from, price: Money(kopecks: 3_184))],
+            ],
+            penaltyRules: PenaltyRules(rows: Schema.shippedRates))
+        context.resources = [cold: .coldWater, hot: .hotWater, sewer: .sewerage]
+        var inputs = PremisesInputs(account: "0100000001")
+        inputs.residents = 3
+        inputs.calculated[cold] = .init(calculation: .perResident, normMilli: 4_000, resource: .coldWater)
+        inputs.calculated[sewer] = .init(calculation: .waterSum, normMilli: nil, resource: .sewerage)
+        // Hot water comes ready-made from the heat utility's file: 5.250 m³.
+        inputs.entries[hot] = [
+            JournalEntry(
+                kind: .charge, period: period, amount: Money(kopecks: 117_290), volumeMilli: 5_250,
+                day: period.firstDay)
+        ]
+        let bill = PremisesBill(inputs, context: context)
+        // 3 residents x 4 m³ of cold water + 5.25 m³ of hot = 17.25 m³ of sewerage at 31,84: 549,24.
+        let charge = bill.postings.first { $0.key == sewer && $0.kind == .charge }
+        #expect(charge?.volumeMilli == 17_250)
+        #expect(charge?.amount == Money(kopecks: 54_924))
+        #expect(bill.lines.first { $0.key == sewer }?.method == "water-sum")
+    }
 }

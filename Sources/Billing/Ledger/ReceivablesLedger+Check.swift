@@ -1,4 +1,5 @@
 public import Core
+import Principals
 import Storage
 
 extension ReceivablesLedger {
@@ -12,10 +13,11 @@ extension ReceivablesLedger {
     /// INN, status and the balance the journal holds for them.
     public func inactiveBalances(period: BillingPeriod) throws -> [(inn: String, status: String, balance: Money)] {
         try withConnection {
-            try $0.all(
+            let active = try PrincipalLifecycle(connection: $0).activeCondition(in: period, alias: "pr")
+            return try $0.all(
                 """
                 SELECT pr.inn, pr.status, SUM(p.amount) FROM postings p JOIN principals pr ON pr.id = p.principal_id
-                WHERE p.period <= ? AND pr.status <> 'active' GROUP BY pr.inn, pr.status HAVING SUM(p.amount) <> 0
+                WHERE p.period <= ? AND NOT \(active) GROUP BY pr.inn, pr.status HAVING SUM(p.amount) <> 0
                 ORDER BY pr.inn
                 """, [period]
             ).map { (try $0.string(0), try $0.string(1), try $0.money(2)) }
@@ -32,13 +34,14 @@ extension ReceivablesLedger {
     ) throws -> (principals: Int, problems: [String]) {
         var problems = try BillingRuns(connection: connection).completenessProblems(period)
         problems += Self.imbalances(in: turnover).map(\.description)
+        let active = try PrincipalLifecycle(connection: connection).activeCondition(in: period, alias: "pr")
         try connection.query(
             """
             SELECT s.account_number, s.total, COALESCE(j.balance, 0) FROM statements s
             LEFT JOIN (
                 SELECT p.account_number, SUM(p.amount) AS balance FROM postings p
                 JOIN principals pr ON pr.id = p.principal_id
-                WHERE p.period <= ? AND pr.status = 'active' GROUP BY p.account_number
+                WHERE p.period <= ? AND \(active) GROUP BY p.account_number
             ) j ON j.account_number = s.account_number
             WHERE s.period = ? AND s.total <> COALESCE(j.balance, 0)
             ORDER BY s.account_number

@@ -10,9 +10,13 @@ struct BatchReader {
 
     func context(period: BillingPeriod, asOf: CalendarDate, ratesRevision: Int64) throws -> BillingContext {
         var principals: [Int64: BillingContext.PrincipalInfo] = [:]
+        // The status each principal had in the period billed, not today's.
+        let activeInPeriod = try PrincipalLifecycle(connection: connection).activeIn(period)
         try connection.query("SELECT id, inn, status, kind FROM principals") { row in
-            principals[try row.int64(0)] = BillingContext.PrincipalInfo(
-                inn: try row.string(1), isActive: try row.string(2) == PrincipalStatus.active.rawValue,
+            let id = try row.int64(0)
+            principals[id] = BillingContext.PrincipalInfo(
+                inn: try row.string(1),
+                isActive: try activeInPeriod[id] ?? (row.string(2) == PrincipalStatus.active.rawValue),
                 penaltyScale: try row.string(3) == Principal.Kind.capitalRepair.rawValue
                     ? .capitalRepair : .housingAndUtilities)
         }
@@ -33,10 +37,16 @@ struct BatchReader {
                     serviceCode: service, effectiveFrom: try row.date(2), price: try row.money(3), component: component)
             )
         }
+        var resources: [ServiceKey: Service.Resource] = [:]
+        try connection.query("SELECT principal_id, code, resource FROM services WHERE resource IS NOT NULL") { row in
+            if let resource = Service.Resource(rawValue: try row.string(2)) {
+                resources[ServiceKey(principalId: try row.int64(0), service: try row.string(1))] = resource
+            }
+        }
         let rates = RatesBook(connection: connection)
         var context = BillingContext(
             period: period, asOf: asOf, principals: principals, tariffs: tariffs,
-            penaltyRules: PenaltyRules(rows: try rates.rows(revision: ratesRevision)))
+            penaltyRules: PenaltyRules(rows: try rates.rows(revision: ratesRevision)), resources: resources)
         // The rates the previous period's statements were billed with: when they changed since,
         // the penalties posted as of that run's day are recalculated under the rates now.
         if let last = try connection.first(

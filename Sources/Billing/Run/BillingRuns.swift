@@ -1,4 +1,5 @@
 public import Core
+import Principals
 public import Storage
 
 /// The billing runs of a database: which periods may be billed, whether a period's billing is
@@ -134,7 +135,7 @@ public struct BillingRuns {
         let inForce = try connection.scalar(
             """
             SELECT COUNT(*) FROM principals pr
-            WHERE pr.status = 'active'
+            WHERE \(try activeCondition(period))
               AND EXISTS (SELECT 1 FROM agreements g WHERE g.principal_id = pr.id AND g.effective_from <= ?)
               AND (EXISTS (SELECT 1 FROM tariffs t WHERE t.principal_id = pr.id AND t.effective_from <= ?)
                    OR EXISTS (SELECT 1 FROM postings p WHERE p.principal_id = pr.id AND p.period = ? AND p.kind = 'charge'))
@@ -168,7 +169,7 @@ public struct BillingRuns {
                                      AND t.service_code = s.code AND t.effective_from <= ?) THEN 1 ELSE 0 END,
                    (SELECT COUNT(*) FROM principal_accounts pa WHERE pa.principal_id = s.principal_id)
             FROM services s JOIN principals pr ON pr.id = s.principal_id
-            WHERE pr.status = 'active' AND s.calculation <> 'supplied'
+            WHERE \(try activeCondition(period)) AND s.calculation <> 'supplied'
               AND (NOT EXISTS (SELECT 1 FROM tariffs t WHERE t.principal_id = s.principal_id AND t.service_code = s.code
                                AND t.effective_from <= ?)
                    OR (s.calculation = 'per-resident' AND s.norm_milli IS NULL))
@@ -231,7 +232,7 @@ public struct BillingRuns {
             """
             SELECT DISTINCT x.account_number FROM (
                 SELECT p.account_number FROM postings p JOIN principals pr ON pr.id = p.principal_id
-                WHERE pr.status = 'active' AND p.period <= ?
+                WHERE \(try activeCondition(period)) AND p.period <= ?
                 GROUP BY p.account_number, p.principal_id, p.service_code,
                          CASE WHEN p.period = ? AND p.kind <> 'opening' THEN p.kind ELSE '' END
                 HAVING SUM(p.amount) <> 0
@@ -265,7 +266,7 @@ public struct BillingRuns {
             LEFT JOIN (
                 SELECT p.account_number, SUM(p.amount) AS balance FROM postings p
                 JOIN principals pr ON pr.id = p.principal_id
-                WHERE p.period <= ? AND pr.status = 'active' GROUP BY p.account_number
+                WHERE p.period <= ? AND \(try activeCondition(period)) GROUP BY p.account_number
             ) j ON j.account_number = s.account_number
             WHERE s.period = ? AND s.total <> COALESCE(j.balance, 0)
             ORDER BY s.account_number
@@ -288,5 +289,13 @@ public struct BillingRuns {
     public func finalProblems(_ period: BillingPeriod, holdingLock: Bool = false) throws -> [String] {
         let problems = try completenessProblems(period, holdingLock: holdingLock)
         return problems.isEmpty ? try staleStatements(period) : problems
+    }
+}
+
+extension BillingRuns {
+    /// The principals on the period's statements: those active in it (their dated history), as
+    /// an SQL condition on `principals pr`.
+    func activeCondition(_ period: BillingPeriod) throws -> String {
+        try PrincipalLifecycle(connection: connection).activeCondition(in: period, alias: "pr")
     }
 }

@@ -28,6 +28,8 @@ struct BillingContext: Sendable {
     var principals: [Int64: PrincipalInfo]
     var tariffs: [ServiceKey: [Tariff]]
     var penaltyRules: PenaltyRules
+    /// What each service supplies, where a service says (water volumes add up to sewerage's).
+    var resources: [ServiceKey: Service.Resource] = [:]
     /// Set when the rates changed since the previous period was billed.
     var penaltyRecalculation: PenaltyRecalculation?
 
@@ -150,13 +152,32 @@ struct PremisesBill: Sendable {
     init(_ inputs: PremisesInputs, context: BillingContext) {
         let period = context.period
         let keys = Set(inputs.calculated.keys).union(inputs.entries.keys).sorted()
+        // What every service should hold, water first: sewerage billed by the water volumes
+        // (`water-sum`) adds up what the water services were billed or supplied for the period.
+        var proposals: [ServiceKey: [RunPosting.Slot: RunPosting]] = [:]
+        var water: (charge: Int64, recalculation: Int64) = (0, 0)
+        for key in keys where inputs.calculated[key]?.calculation != .waterSum {
+            guard let principal = context.principals[key.principalId], principal.isActive else { continue }
+            let entries = inputs.entries[key] ?? []
+            let proposal = Self.propose(key, inputs, entries, principal, context, water: water)
+            proposals[key] = proposal
+            guard context.resources[key]?.isWater == true else { continue }
+            if inputs.calculated[key] != nil {
+                water.charge += proposal[.charge]?.volumeMilli ?? 0
+                water.recalculation += proposal[.recalculation]?.volumeMilli ?? 0
+            } else {
+                water.charge += entries.filter { $0.runId == nil && $0.kind == .charge && $0.period == period }
+                    .reduce(Int64(0)) { $0 + $1.volumeMilli }
+            }
+        }
+        for key in keys where inputs.calculated[key]?.calculation == .waterSum {
+            guard let principal = context.principals[key.principalId], principal.isActive else { continue }
+            proposals[key] = Self.propose(key, inputs, inputs.entries[key] ?? [], principal, context, water: water)
+        }
         for key in keys {
             guard let principal = context.principals[key.principalId] else { continue }
             let entries = inputs.entries[key] ?? []
-            var proposed: [RunPosting.Slot: RunPosting] = [:]
-            if principal.isActive {
-                proposed = Self.propose(key, inputs, entries, principal, context)
-            }
+            let proposed = proposals[key] ?? [:]
             // Only the difference from what earlier runs posted for the period is posted.
             var held: [RunPosting.Slot: (amount: Money, volume: Int64, forPeriod: BillingPeriod?, note: String?)] = [:]
             for entry in entries where entry.runId != nil && entry.period == period {
@@ -223,7 +244,7 @@ struct PremisesBill: Sendable {
     private static func propose(
         _ key: ServiceKey, _ inputs: PremisesInputs, _ entries: [JournalEntry],
         _ principal: BillingContext.PrincipalInfo,
-        _ context: BillingContext
+        _ context: BillingContext, water: (charge: Int64, recalculation: Int64)
     ) -> [RunPosting.Slot: RunPosting] {
         let period = context.period
         var proposed: [RunPosting.Slot: RunPosting] = [:]
@@ -244,6 +265,9 @@ struct PremisesBill: Sendable {
             case .fixed: volume = ChargeCalculator.fixedVolume
             case .perResident:
                 volume = ChargeCalculator.normVolume(normMilli: rule.normMilli ?? 0, residents: inputs.residents)
+            case .waterSum:
+                volume = max(water.charge, 0)
+                recalculation = min(water.recalculation, 0)
             case .metered:
                 let billed = entries.filter { $0.runId != nil && ($0.kind == .charge || $0.kind == .recalculation) }
                 let firstBilled = billed.map(\.period).min() ?? period

@@ -65,6 +65,9 @@ public struct Service: Sendable, Hashable, Codable {
         case perArea = "per-area"
         /// The center: one unit per premises a month.
         case fixed
+        /// The center: the premises' cold and hot water volumes of the month added up, whoever
+        /// supplies them and however they were billed (sewerage, the usual rule).
+        case waterSum = "water-sum"
     }
 
     /// What the service supplies, where the law treats resources differently: the increasing

@@ -57,6 +57,36 @@ public struct PrincipalLifecycle {
     }
 }
 
+extension PrincipalLifecycle {
+    /// Whether each principal with a dated history was active in `period`: the status in force
+    /// on its last day, as for the agreement in force (a principal terminated after the period
+    /// was active in it; one suspended or terminated within it was not, nor one activated after
+    /// it). Principals without a history are left out (their current status stands).
+    public func activeIn(_ period: BillingPeriod) throws -> [Int64: Bool] {
+        var history: [Int64: [(day: CalendarDate, status: PrincipalStatus)]] = [:]
+        try connection.query(
+            "SELECT principal_id, effective_on, status FROM principal_status_history ORDER BY principal_id, effective_on, id"
+        ) { row in
+            guard let status = PrincipalStatus(rawValue: try row.string(2)) else { return }
+            history[try row.int64(0), default: []].append((try row.date(1), status))
+        }
+        return history.mapValues { changes in changes.last { $0.day <= period.lastDay }?.status == .active }
+    }
+}
+
+extension PrincipalLifecycle {
+    /// An SQL condition on the principals' table aliased `alias`: active in `period`
+    /// (``activeIn(_:)``), the current status for a principal without a dated history. The
+    /// ids are the database's own integers, written in.
+    public func activeCondition(in period: BillingPeriod, alias: String) throws -> String {
+        let known = try activeIn(period)
+        let active = known.filter(\.value).keys.sorted()
+        func list(_ ids: [Int64]) -> String { ids.isEmpty ? "-1" : ids.map(String.init).joined(separator: ", ") }
+        return "((\(alias).status = 'active' AND \(alias).id NOT IN (\(list(known.keys.sorted())))) "
+            + "OR \(alias).id IN (\(list(active))))"
+    }
+}
+
 extension String {
     func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
 }
