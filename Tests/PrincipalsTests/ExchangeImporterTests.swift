@@ -404,6 +404,42 @@ struct ExchangeImporterTests {
         try ExchangeRoundTrip.xmllint(folder.file("f.xml"), .importReport)
     }
 
+    @Test(
+        "an account and service carry debts of several periods in one file, a balance each; the same period twice is refused"
+    )
+    func severalDebtPeriodsInOneFile() throws {
+        let folder = try TemporaryDirectory("erc-periods")
+        _ = try importer.importFile(at: TestPaths.fixture("principal-valid.xml"))
+        let text = try String(contentsOfFile: TestPaths.fixture("accounts-valid.xml"), encoding: .utf8)
+        func file(_ id: String, _ balances: [(String, String)]) throws -> String {
+            var changed = text.replacingOccurrences(of: "<fileId>", with: "<fileId>\(id)-")
+            let start = try #require(changed.range(of: "  <balance>"))
+            let end = try #require(changed.range(of: "  <footer>"))
+            changed.replaceSubrange(
+                start.lowerBound..<end.lowerBound,
+                with: balances.map { amount, since in
+                    "  <balance>\n    <account>7400000001</account>\n    <service>CW</service>\n"
+                        + "    <amount>\(amount)</amount>\n    <since>\(since)</since>\n  </balance>\n"
+                }.joined())
+            changed = changed.replacingOccurrences(
+                of: "<balanceCount>2</balanceCount>", with: "<balanceCount>\(balances.count)</balanceCount>")
+            let total = balances.reduce(0) { $0 + (Int($1.0) ?? 0) }
+            changed = changed.replacingOccurrences(
+                of: "<balanceTotal>119950</balanceTotal>", with: "<balanceTotal>\(total)</balanceTotal>")
+            let path = folder.file("\(id).xml")
+            try changed.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let twice = try file("SAME", [("100000", "2026-06"), ("25000", "2026-06")])
+        #expect(throws: ImportError.self) { try importer.importFile(at: twice) }
+        let imported = try importer.importFile(at: try file("PERIODS", [("100000", "2026-06"), ("25000", "2026-08")]))
+        #expect(imported.rows == 3)
+        let debts = try connection.all(
+            "SELECT for_period, amount FROM postings WHERE kind = 'opening' ORDER BY for_period"
+        ).map { "\(try $0.string(0)) \(try $0.int64(1))" }
+        #expect(debts == ["2026-06 100000", "2026-08 25000"])
+    }
+
     @Test("every kind round-trips on SQLite: inbound files export back the same, outbound files validate")
     func roundTrip() throws {
         let folder = try TemporaryDirectory("erc-roundtrip")

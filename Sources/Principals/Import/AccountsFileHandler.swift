@@ -204,14 +204,6 @@ final class AccountsFileHandler: RecordHandler {
         guard let account = f["account"], let service = f["service"], let amount = f["amount"].flatMap({ Int64($0) })
         else { return }
         balanceTotal += Money(kopecks: amount)
-        guard balances.insert(account + "|" + service).inserted else {
-            session.problem(
-                record, "balance", "duplicate balance: the same account and service appear earlier in the file")
-            return
-        }
-        if !services.contains(service) {
-            session.problem(record, "service", "not a service of this principal")
-        }
         guard let principalId = session.principalId, let period = session.summary.period else { return }
         var since = period.previous
         if let text = f["since"], let named = BillingPeriod(text) {
@@ -219,6 +211,16 @@ final class AccountsFileHandler: RecordHandler {
                 session.problem(record, "since", "a balance carried into \(period) dates from an earlier period")
             }
             since = named
+        }
+        // Debts of several periods of one account and service are a balance each, by its period.
+        guard balances.insert("\(account)|\(service)|\(since)").inserted else {
+            session.problem(
+                record, "balance",
+                "duplicate balance: the same account, service and period it dates from appear earlier in the file")
+            return
+        }
+        if !services.contains(service) {
+            session.problem(record, "service", "not a service of this principal")
         }
         try checkServed(record, account)
         guard !session.hasProblems, let importId = session.importId else { return }
