@@ -44,4 +44,51 @@ struct PeopleAndPremisesTests {
         #expect(november.status == 0, "\(november.stdout) \(november.stderr)")
         #expect((november.stdout + november.stderr).contains(fund), "\(november.stdout)")
     }
+
+    @Test(
+        "a registry line designating a principal and a service pays them first; a wrong INN is refused by line",
+        arguments: Driver.enabled)
+    func aRegistryLineDesignatesAPrincipalAndAService(_ driver: Driver) throws {
+        let folder = try TemporaryDirectory("erc-designated")
+        let erc = ERCRunner(folder: folder)
+        let db = try Region.database(driver, in: folder)
+        try erc(["principals", "import", "--db", db.argument, try Region.files.get().capitalRepairTariffs])
+        #expect(try erc(["bill", "--db", db.argument, "--period", Region.period]).status == 0)
+        let account = try #require(
+            try db.connect().first(
+                """
+                SELECT p.account_number FROM postings p JOIN principals pr ON pr.id = p.principal_id
+                WHERE pr.inn = '7451000006' AND p.service_code = 'CW' AND p.kind = 'charge' ORDER BY 1
+                """)
+        ).string(0)
+        func registry(_ name: String, designation: String) throws -> String {
+            let line = [
+                "20-10-2026", "10-15-32", "8597", "0100", "12", "op-\(name)", account, "Иванов Иван Иванович",
+                "г. Челябинск", "1026", "100.00", "100.00", "0.00", designation,
+            ].joined(separator: ";")
+            let path = folder.file("\(name).txt")
+            try Data(CP1251.encode(line + "\r\n=1;100.00;100.00;0.00;\(name);21-10-2026\r\n") ?? []).write(
+                to: URL(fileURLWithPath: path))
+            return path
+        }
+        let bad = try erc([
+            "payments", "import", "--db", db.argument, "--bank", "sber",
+            try registry("90", designation: "Principal:7451000007"),
+        ])
+        #expect(bad.status == 65 && bad.stderr.contains("Principal"), "\(bad.stderr)")
+        let good = try erc([
+            "payments", "import", "--db", db.argument, "--bank", "sber",
+            try registry("91", designation: "Principal:7451000006;Service:CW"),
+        ])
+        #expect(good.status == 0, "\(good.stderr)")
+        // The whole 100,00 went to the water utility's cold water.
+        let parts = try db.connect().all(
+            """
+            SELECT pr.inn, p.service_code, -SUM(p.amount) FROM postings p JOIN payments y ON y.id = p.payment_id
+            JOIN principals pr ON pr.id = p.principal_id WHERE y.operation_id = 'op-91'
+            GROUP BY pr.inn, p.service_code
+            """
+        ).map { "\(try $0.string(0)) \(try $0.string(1)) \(try $0.int64(2))" }
+        #expect(parts == ["7451000006 CW 10000"], "\(parts)")
+    }
 }

@@ -18,6 +18,10 @@ public struct BankRegistry: Sendable, Hashable {
         public var transferred: Money
         public var fee: Money
         public var readings: [Reading]
+        /// The principal and the service the payer designated (`Principal:INN`, `Service:CODE`
+        /// after the amounts), paid first.
+        public var principalINN: String?
+        public var serviceCode: String?
     }
 
     /// A meter reading passed with a payment (`CounterId_N` and `CounterVal_N`).
@@ -156,11 +160,29 @@ extension BankRegistry {
             var readings: [BankRegistry.Reading] = []
             var meters: [String: String] = [:]
             var values: [String: String] = [:]
+            var principalINN: String?
+            var serviceCode: String?
             for extra in fields.dropFirst(layout.extras) {
                 let parts = extra.split(separator: ":", maxSplits: 1)
                 guard parts.count == 2 else { continue }
                 if parts[0].hasPrefix("CounterId_") { meters[String(parts[0].dropFirst(10))] = String(parts[1]) }
                 if parts[0].hasPrefix("CounterVal_") { values[String(parts[0].dropFirst(11))] = String(parts[1]) }
+                if parts[0] == "Principal" {
+                    let inn = String(parts[1]).trimmingSpaces
+                    if (try? INN(inn)) == nil {
+                        problem(number, "Principal", "'\(inn)' is not an INN (10 or 12 digits with their check digits)")
+                    }
+                    principalINN = inn
+                }
+                if parts[0] == "Service" {
+                    let code = String(parts[1]).trimmingSpaces
+                    if code.isEmpty || code.count > 32
+                        || !code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
+                    {
+                        problem(number, "Service", "'\(code)' is not a service code")
+                    }
+                    serviceCode = code
+                }
             }
             for (key, meter) in meters.sorted(by: { $0.key < $1.key }) {
                 if let text = values[key], let value = parseReading(text) {
@@ -172,7 +194,7 @@ extension BankRegistry {
                 .init(
                     line: number, paidOn: date, operationId: operation, account: account, payer: field(layout.payer),
                     address: field(layout.address), period: period, paid: amounts[0], transferred: amounts[1],
-                    fee: amounts[2], readings: readings))
+                    fee: amounts[2], readings: readings, principalINN: principalINN, serviceCode: serviceCode))
         }
         guard let summary else {
             problem(lines.count, "summary", "the file has no summary line (=count;paid;transferred;fee;order;date)")

@@ -98,7 +98,11 @@ public struct RegistryImporter {
                     recorded = try book.record(
                         IncomingPayment(
                             source: bank, operationId: payment.operationId, account: account, amount: payment.paid,
-                            paidOn: payment.paidOn, designation: .init(period: payment.period), registryId: registryId))
+                            paidOn: payment.paidOn,
+                            designation: .init(
+                                principalINN: payment.principalINN, serviceCode: payment.serviceCode,
+                                period: payment.period),
+                            registryId: registryId))
                 } catch let error as BillingError where error.code == .invalidPayment {
                     let fresh = try suspend(payment, registryId: registryId, reason: error.message, &summary)
                     try note(payment, fresh ? "suspense" : "repeated", nil)

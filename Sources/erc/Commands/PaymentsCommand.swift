@@ -52,7 +52,8 @@ struct PaymentsCommand: ParsableCommand {
             abstract: "Import banks' registries of accepted payments, each all or nothing.",
             discussion: """
                 The classic layout (DOMAIN.md 5.2): date;time;branch;sub-branch;cashier;operation \
-                id;account;payer;address;period MMYY;paid;transferred;fee[;CounterId_N:..;CounterVal_N:..], \
+                id;account;payer;address;period MMYY;paid;transferred;fee[;CounterId_N:..;CounterVal_N:..]\
+                [;Principal:INN][;Service:CODE] (the principal and service the payer designated, paid first), \
                 then =count;paid;transferred;fee;payment order;order date. Every line and the summary \
                 are checked first; one problem refuses the file (exit 65, every problem listed, \
                 nothing stored). Payments for known accounts are recorded and allocated to the \
