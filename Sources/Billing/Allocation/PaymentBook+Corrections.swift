@@ -272,10 +272,3 @@ extension PaymentBook {
             purpose: try row.string(7))
     }
 }
-
-extension String {
-    /// The text without a final `suffix` (a sentence's full stop, before another is added).
-    fileprivate func trimmingSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
-    }
-}

@@ -132,7 +132,7 @@ public enum MeteredVolume {
                 let gap = month.index - lastReading.index
                 let since =
                     lastReading == installed
-                    ? "показаний нет" : "нет показаний с \(pad2(lastReading.next.month)).\(lastReading.next.year)"
+                    ? "показаний нет" : "нет показаний с \(pad(lastReading.next.month, 2)).\(lastReading.next.year)"
                 if gap <= averageMonthsWithoutReadings, let average {
                     estimated += average
                     method = "average"
@@ -149,9 +149,6 @@ public enum MeteredVolume {
         return Result(volumeMilli: actual + estimated, method: method, explanation: explanation)
     }
 }
-
-/// Two digits of a month.
-private func pad2(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
 extension BillingPeriod {
     /// The period `months` before this one.

@@ -123,3 +123,10 @@ func parseISODate(_ text: String, withDay: Bool) -> (year: Int, month: Int, day:
         return (year, month, day)
     }
 }
+
+extension String {
+    /// The text without a final `suffix` (a sentence's full stop, before another is added).
+    package func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}

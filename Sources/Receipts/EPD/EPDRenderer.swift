@@ -550,8 +550,3 @@ public struct EPDRenderer: Sendable {
         try page.line(x1: EPDRenderer.left, y1: y - 4, x2: EPDRenderer.right, y2: y - 4)
     }
 }
-
-extension String {
-    /// The text without a final `suffix` (a sentence's full stop, before another is added).
-    func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
-}
