@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "erc", "erc-bench", "Core", "Demo", "Storage", "CommandLineSupport", "ERCTestSupport",
+                "erc", "erc-bench", "Core", "Demo", "Storage", "Intake", "CommandLineSupport", "ERCTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
     ]

@@ -54,6 +54,37 @@ struct DebtSlicesTests {
         #expect(after.slices.allSatisfy { $0.outstanding == .zero })
     }
 
+    @Test(
+        "after a change of owner: a payment pays the new owner's periods first, a period's debt is split by the days each owned it, capital repair's passes to the new owner"
+    )
+    func aChangeOfOwnerSplitsTheDebt() {
+        // Ivanov owned the premises to 11.10.2026, Petrov from 12.10.2026.
+        let owners = OwnerHistory(first: "Иванов", changes: [.init(since: day("2026-10-12"), name: "Петров")])
+        #expect(owners.owner(on: day("2026-10-11")) == "Иванов" && owners.owner(on: day("2026-10-12")) == "Петров")
+        #expect(owners.days(in: october) == [11, 20])
+        #expect(owners.days(in: august) == [31, 0])
+        #expect(owners.spans.map(\.until) == [day("2026-10-11"), nil])
+        let entries = [
+            charge(august, 40_000), charge(october, 31_000), payment("2026-09-20", 10_000),
+            payment("2026-10-20", 20_000),
+        ]
+        // Without owners the 20.10 payment would pay August; Petrov's pays his October first.
+        #expect(DebtSlices(entries).slices.map(\.outstanding.kopecks) == [10_000, 31_000])
+        let slices = DebtSlices(entries, owners: owners)
+        #expect(slices.slices.map(\.outstanding.kopecks) == [30_000, 11_000])
+        let calendar = LegalCalendar(rows: Schema.shippedRates)
+        let asOf = day("2026-11-30")
+        let shares = OwnerShare.split(
+            entries, owners: owners, passesToNewOwner: false, asOf: asOf, calendar: calendar)
+        // August is Ivanov's; October's 11 000 left split 11:20 days (3 903,23 : 7 096,77 by largest remainder).
+        #expect(shares.map(\.aging.total.kopecks) == [30_000 + 3_903, 7_097])
+        #expect(shares.map(\.oldest) == [august, october])
+        #expect(shares.reduce(0) { $0 + $1.aging.total.kopecks } == 41_000)
+        let fund = OwnerShare.split(entries, owners: owners, passesToNewOwner: true, asOf: asOf, calendar: calendar)
+        #expect(fund.map(\.aging.total.kopecks) == [0, 41_000])
+        #expect(fund[1].oldest == august)
+    }
+
     @Test func paymentsPayTheNamedPeriodThenTheOldest() {
         let slices = DebtSlices([
             charge(july, 10_000), charge(august, 20_000),

@@ -273,7 +273,9 @@ struct MonthEndToEndTests {
                 "semicolon", "--bom",
             ],
             in: folder)
-        #expect(csvDebtors.stdout.hasPrefix("\u{FEFF}Account;Owner;Address;Principal;Oldest;Debt;Penalties;Not due"))
+        #expect(
+            csvDebtors.stdout.hasPrefix(
+                "\u{FEFF}Account;Owner;Owned until;Address;Principal;Oldest;Debt;Penalties;Not due"))
         #expect(counted != nil && csvDebtors.stdout.split(separator: "\n").count == counted! + 1)
         let xml = folder.file("agent.xml")
         let agent = try erc(

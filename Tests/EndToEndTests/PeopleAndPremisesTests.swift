@@ -1,6 +1,7 @@
 import Core
 import ERCTestSupport
 import Foundation
+import Intake
 import Storage
 import Testing
 
@@ -90,5 +91,103 @@ struct PeopleAndPremisesTests {
             """
         ).map { "\(try $0.string(0)) \(try $0.string(1)) \(try $0.int64(2))" }
         #expect(parts == ["7451000006 CW 10000"], "\(parts)")
+    }
+
+    /// One line of `erc reconcile debtors --format json`.
+    struct Debtor: Decodable, Hashable {
+        struct Amount: Decodable, Hashable { var kopecks: Int64 }
+        struct Day: Decodable, Hashable {}
+        var account: String
+        var owner: String
+        var ownedUntil: Day?
+        var principal: String
+        var debt: Amount
+    }
+
+    @Test(
+        "a change of owner: the debt of the days before stays the previous owner's, capital repair's moves to the new one; the request is done",
+        arguments: Driver.enabled)
+    func aChangeOfOwner(_ driver: Driver) throws {
+        let folder = try TemporaryDirectory("erc-owner")
+        let erc = ERCRunner(folder: folder)
+        let db = try Region.database(driver, in: folder)
+        try erc(["principals", "import", "--db", db.argument, try Region.files.get().capitalRepairTariffs])
+        #expect(try erc(["bill", "--db", db.argument, "--period", Region.period]).status == 0)
+        let fund = Region.capitalRepairINN
+        let water = "7451000006"
+        // A premises that owed the fund and the water utility before October.
+        let account = try #require(
+            try db.connect().first(
+                """
+                SELECT f.account_number FROM postings f JOIN principals pf ON pf.id = f.principal_id
+                JOIN postings w ON w.account_number = f.account_number AND w.kind = 'opening' AND w.amount > 0
+                JOIN principals pw ON pw.id = w.principal_id AND pw.inn = ?
+                WHERE pf.inn = ? AND f.kind = 'opening' AND f.amount > 0 ORDER BY 1
+                """, [water, fund])
+        ).string(0)
+        let connection = try db.connect()
+        let request = try connection.withTransaction {
+            try ServiceRequestDesk(connection: connection).open(
+                NewServiceRequest(
+                    kind: .ownerChange, account: try PersonalAccountNumber(account), serviceCode: "CW",
+                    details: "новый договор: квартира продана", channel: .infomat,
+                    receivedAt: "2026-10-20T10:00:00+05:00", sender: "infomat-1"))
+        }.request
+        func debtors() throws -> [Debtor] {
+            let result = try erc([
+                "reconcile", "debtors", "--db", db.argument, "--period", Region.period, "--as-of", "2026-11-30",
+                "--format", "json",
+            ])
+            #expect(result.status == 0, "\(result.stderr)")
+            return try JSONDecoder().decode([Debtor].self, from: Data(result.stdout.utf8)).filter {
+                $0.account == account
+            }
+        }
+        let before = try debtors()
+        let previous = try #require(before.first?.owner)
+        #expect(Set(before.map(\.owner)) == [previous])
+        func total(_ lines: [Debtor], _ inn: String) -> Int64 {
+            lines.filter { $0.principal == inn }.reduce(0) { $0 + $1.debt.kopecks }
+        }
+        let changed = try erc([
+            "premises", "owner", account, "--db", db.argument, "--name", "Новиков Пётр Ильич", "--since", "2026-10-12",
+        ])
+        #expect(changed.status == 0 && changed.stdout.contains(request.number), "\(changed.stdout) \(changed.stderr)")
+        let after = try debtors()
+        // Nothing is lost or doubled: each principal's debt is the same, now split by owner.
+        for inn in Set(before.map(\.principal)) { #expect(total(after, inn) == total(before, inn), "\(inn)") }
+        let waterLines = after.filter { $0.principal == water }
+        #expect(waterLines.map(\.owner) == [previous, "Новиков Пётр Ильич"], "\(waterLines)")
+        #expect(waterLines.first?.ownedUntil != nil && waterLines.last?.ownedUntil == nil)
+        // The fund's debt, from before the change too, is the new owner's alone.
+        #expect(after.filter { $0.principal == fund }.map(\.owner) == ["Новиков Пётр Ильич"])
+        // The act names who owes what.
+        let act = try erc([
+            "reconcile", "act", "--db", db.argument, "--principal", water, "--account", account, "--from",
+            "2026-10-01", "--to", "2026-11-30",
+        ])
+        #expect(act.stdout.contains("by owner") && act.stdout.contains(previous), "\(act.stdout)")
+        // The request for a new contract is done by the change.
+        let status = try db.connect().first("SELECT status FROM service_requests WHERE number = ?", [request.number])
+        #expect(try status?.string(0) == "done")
+        // The same change again changes nothing; another name that day is refused.
+        let again = try erc([
+            "premises", "owner", account, "--db", db.argument, "--name", "Новиков Пётр Ильич", "--since", "2026-10-12",
+        ])
+        #expect(again.status == 0 && again.stdout.contains("nothing changed"))
+        let other = try erc([
+            "premises", "owner", account, "--db", db.argument, "--name", "Сидоров", "--since", "2026-10-12",
+        ])
+        #expect(other.status == 65 && other.stderr.contains("Новиков"), "\(other.stderr)")
+        #expect(try db.scalar("SELECT COUNT(*) FROM owner_changes") == 1)
+        // October's ЕПД goes to the owner on its last day.
+        let pdf = folder.file("epd.pdf")
+        let shown = try erc([
+            "receipts", "show", "--db", db.argument, "--account", account, "--period", Region.period, "--out", pdf,
+        ])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let text = try ProcessRunner.run("pdftotext", [pdf, "-"]).stdout.split(whereSeparator: \.isWhitespace).joined(
+            separator: " ")
+        #expect(text.contains("Новиков Пётр Ильич") && !text.contains(previous), "\(text.prefix(400))")
     }
 }

@@ -346,6 +346,52 @@ struct ExchangeImporterTests {
         #expect(try connection.scalar("SELECT COUNT(*) FROM accounts") == 3)
     }
 
+    @Test(
+        "an accounts file's ownerSince changes a registered premises' owner from that day; sent again it changes nothing, another name that day is refused"
+    )
+    func anAccountsFileChangesTheOwner() throws {
+        try importValidRegistry()
+        let folder = try TemporaryDirectory("erc-owner")
+        func file(_ id: String, owner: String, since: String?) throws -> String {
+            let path = folder.file("\(id).xml")
+            let header = ExchangeHeader(
+                principalINN: "7453007776", period: BillingPeriod("2026-10")!, fileId: id,
+                createdAt: "2026-11-02T09:00:00+05:00")
+            let writer = try AccountsFileWriter(path: path, header: header)
+            try writer.add(
+                Premises(
+                    account: try PersonalAccountNumber("7400000001"), houseCode: "T001", entrance: 1, apartment: "1",
+                    areaCenti: 5_430, residents: 3, ownerName: owner, ownerSince: since.flatMap(CalendarDate.init(iso:))
+                ))
+            try writer.finish()
+            try ExchangeRoundTrip.xmllint(path, .accounts)
+            return path
+        }
+        // Without ownerSince a registered account keeps its owner.
+        _ = try importer.importFile(at: try file("O-1", owner: "Петров Пётр Петрович", since: nil))
+        #expect(try OwnerBook(connection: connection).history(of: "7400000001")?.changes == [])
+        _ = try importer.importFile(at: try file("O-2", owner: "Петров Пётр Петрович", since: "2026-10-12"))
+        let history = try #require(try OwnerBook(connection: connection).history(of: "7400000001"))
+        #expect(history.first == "Иванов Иван Иванович")
+        #expect(history.changes == [.init(since: CalendarDate(iso: "2026-10-12")!, name: "Петров Пётр Петрович")])
+        #expect(try OwnerBook(connection: connection).accounts(changedByFile: "O-2") == ["7400000001"])
+        // The same change under another file id: nothing new.
+        _ = try importer.importFile(at: try file("O-3", owner: "Петров Пётр Петрович", since: "2026-10-12"))
+        #expect(try connection.scalar("SELECT COUNT(*) FROM owner_changes") == 1)
+        let error = try rejected(try file("O-4", owner: "Сидоров Сидор Сидорович", since: "2026-10-12"))
+        #expect(error.problems.map(\.element) == ["ownerSince"])
+        #expect(error.problems.first?.reason.contains("Петров Пётр Петрович") == true)
+        #expect(try connection.scalar("SELECT COUNT(*) FROM owner_changes") == 1)
+        // The registry's accounts file goes out with the owner at the period's end and since when.
+        let exported = folder.file("export.xml")
+        try PrincipalExporter(connection: connection, inn: "7453007776", createdAt: "2026-11-02T09:00:00+05:00")
+            .export(.accounts, period: BillingPeriod("2026-10")!, to: exported, fileId: "E-1")
+        let account = try ExchangeFileReader.read(exported).records.first {
+            $0.name == "account" && $0.fields["number"] == "7400000001"
+        }
+        #expect(account?.fields["owner"] == "Петров Пётр Петрович" && account?.fields["ownerSince"] == "2026-10-12")
+    }
+
     @Test func aClosedPeriodTakesNoCharges() throws {
         try importValidRegistry()
         try connection.execute("INSERT INTO closed_periods (period) VALUES ('2026-09')")

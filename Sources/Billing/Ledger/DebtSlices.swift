@@ -26,8 +26,10 @@ public struct DebtSlices: Sendable, Hashable {
     /// Penalties posted and not yet paid.
     public var penaltiesOutstanding: Money
 
-    /// Splits `entries` (any order); payments made after `through` are left out.
-    public init(_ entries: [JournalEntry], through: CalendarDate? = nil) {
+    /// Splits `entries` (any order); payments made after `through` are left out. With `owners`
+    /// (a premises that changed owner), a payment made from a change on pays the periods from
+    /// that change's period first (its payer's own), then older debt.
+    public init(_ entries: [JournalEntry], through: CalendarDate? = nil, owners: OwnerHistory? = nil) {
         var debits: [BillingPeriod: (amount: Int64, day: CalendarDate)] = [:]
         var credits: [(day: CalendarDate, amount: Int64, target: BillingPeriod?)] = []
         var penalties: Int64 = 0
@@ -93,6 +95,9 @@ public struct DebtSlices: Sendable, Hashable {
             if let target = credit.target, let index = slices.firstIndex(where: { $0.origin == target }) {
                 pay(index)
             }
+            if let own = owners?.ownPeriodsStart(on: credit.day) {
+                for index in slices.indices where left > 0 && slices[index].origin >= own { pay(index) }
+            }
             for index in slices.indices where left > 0 { pay(index) }
             advance += left
         }
@@ -119,12 +124,14 @@ public struct DebtSlices: Sendable, Hashable {
     /// The unpaid debt of `entries` by days past due on `asOf`, the oldest period with debt
     /// left, and the unpaid penalties. The common case (debts of one period only, nothing paid,
     /// no penalty) is summed without building slices.
-    static func aging(of entries: [JournalEntry], asOf: CalendarDate, calendar: LegalCalendar) -> Aging {
-        summary(of: entries, asOf: asOf, calendar: calendar).aging
+    static func aging(
+        of entries: [JournalEntry], asOf: CalendarDate, calendar: LegalCalendar, owners: OwnerHistory? = nil
+    ) -> Aging {
+        summary(of: entries, asOf: asOf, calendar: calendar, owners: owners).aging
     }
 
     static func summary(
-        of entries: [JournalEntry], asOf: CalendarDate, calendar: LegalCalendar
+        of entries: [JournalEntry], asOf: CalendarDate, calendar: LegalCalendar, owners: OwnerHistory? = nil
     ) -> (
         aging: Aging, oldest: BillingPeriod?, penalties: Money
     ) {
@@ -137,7 +144,7 @@ public struct DebtSlices: Sendable, Hashable {
             aging.add(sum, daysOverdue: calendar.dueDate(for: origin).days(until: asOf))
             return (aging, origin, .zero)
         }
-        let slices = DebtSlices(entries, through: asOf)
+        let slices = DebtSlices(entries, through: asOf, owners: owners)
         return (
             slices.aging(asOf: asOf, calendar: calendar),
             slices.slices.first(where: { $0.outstanding.kopecks > 0 })?.origin,

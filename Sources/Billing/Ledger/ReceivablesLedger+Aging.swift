@@ -24,10 +24,12 @@ struct AgingFolder: PremisesFolder {
     let asOf: CalendarDate
     var result: [String: Aging] = [:]
 
-    mutating func add(account: String, owner: String, address: String, groups: [ServiceKey: [JournalEntry]]) {
+    mutating func add(
+        account: String, owner: String, address: String, owners: OwnerHistory?, groups: [ServiceKey: [JournalEntry]]
+    ) {
         for (key, entries) in groups {
             result[inns[key.principalId] ?? "?", default: Aging()] += DebtSlices.aging(
-                of: entries, asOf: asOf, calendar: calendar)
+                of: entries, asOf: asOf, calendar: calendar, owners: owners)
         }
     }
 }

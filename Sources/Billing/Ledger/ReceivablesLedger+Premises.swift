@@ -81,6 +81,16 @@ extension ReceivablesLedger {
         return inns
     }
 
+    /// The ids of the principals whose debt passes to a new owner (capital repair, ЖК ст. 158 ч. 3).
+    func debtPassesToNewOwner() throws -> Set<Int64> {
+        try withConnection {
+            Set(
+                try $0.all("SELECT id FROM principals WHERE kind = ?", [Principal.Kind.capitalRepair.rawValue]).map {
+                    try $0.int64(0)
+                })
+        }
+    }
+
     /// The due-date calendar of the rates in force.
     func legalCalendar() throws -> LegalCalendar {
         try withConnection { try RatesBook(connection: $0).calendar() }
@@ -91,7 +101,11 @@ extension ReceivablesLedger {
 /// by one and gives a result (sums per principal, debtor lines).
 protocol PremisesFolder: SendableMetatype {
     associatedtype Result: Sendable
-    mutating func add(account: String, owner: String, address: String, groups: [ServiceKey: [JournalEntry]]) throws
+    /// `owner` is the owner the premises was registered with, `owners` its owners over time
+    /// when it changed owner.
+    mutating func add(
+        account: String, owner: String, address: String, owners: OwnerHistory?, groups: [ServiceKey: [JournalEntry]]
+    ) throws
     var result: Result { get }
 }
 
@@ -107,7 +121,9 @@ struct RangeScan: Sendable {
         _ range: (String, String), on connection: any Connection, _ make: () -> Folder
     ) throws -> Folder.Result {
         var folder = make()
-        try scan(range, on: connection) { try folder.add(account: $0, owner: $1, address: $2, groups: $3) }
+        try scan(range, on: connection) {
+            try folder.add(account: $0, owner: $1, address: $2, owners: $3, groups: $4)
+        }
         return folder.result
     }
 
@@ -116,9 +132,10 @@ struct RangeScan: Sendable {
     /// repeated on every posting).
     func scan(
         _ range: (String, String), on connection: any Connection,
-        _ body: (String, String, String, [ServiceKey: [JournalEntry]]) throws -> Void
+        _ body: (String, String, String, OwnerHistory?, [ServiceKey: [JournalEntry]]) throws -> Void
     ) throws {
         var premises: [String: (owner: String, address: String)] = [:]
+        let owners = try OwnerBook(connection: connection).histories(from: range.0, to: range.1)
         if withAddress {
             try connection.queryBatch(
                 """
@@ -137,7 +154,7 @@ struct RangeScan: Sendable {
         let binds: [any SQLBindable] = [period, range.0, range.1] + (principal.map { [$0] } ?? [])
         func finish(_ account: String) throws {
             let found = premises[account]
-            try body(account, found?.owner ?? "", found?.address ?? "", groups)
+            try body(account, found?.owner ?? "", found?.address ?? "", owners[account], groups)
         }
         try connection.queryBatch(query, binds) { row in
             let number = try row.string(0)

@@ -1,4 +1,5 @@
 public import Core
+import Principals
 import Storage
 
 /// A reconciliation act (акт сверки) between the center and a principal, for one premises or
@@ -21,6 +22,18 @@ public struct ReconciliationAct: Sendable, Hashable, Codable {
     public var opening: Money
     public var entries: [Entry]
     public var closing: Money
+    /// For one premises that changed owner: who owes what of the unpaid debt at the end (without
+    /// advances), one line an owner, a period split by the days each owned it (capital repair's
+    /// debt the owner's on the last day).
+    public var owners: [OwnerDebt]?
+
+    public struct OwnerDebt: Sendable, Hashable, Codable {
+        public var owner: String
+        public var from: CalendarDate?
+        public var until: CalendarDate?
+        public var debt: Money
+        public var penalties: Money
+    }
 }
 
 extension ReceivablesLedger {
@@ -63,8 +76,46 @@ extension ReceivablesLedger {
                     day: try row.date(0), kind: try row.string(1), period: try row.period(2), amount: amount,
                     balance: balance))
         }
-        return ReconciliationAct(
+        var act = ReconciliationAct(
             principal: principal, account: account, from: from, to: to, opening: opening, entries: entries,
             closing: balance)
+        if let account, let owners = try OwnerBook(connection: connection).history(of: account),
+            !owners.changes.isEmpty
+        {
+            act.owners = try ownerDebts(
+                on: connection, principal: principal, account: account, owners: owners, asOf: to)
+        }
+        return act
+    }
+
+    /// The unpaid debt of `account` to `principal` on `asOf`, by owner.
+    private func ownerDebts(
+        on connection: any Connection, principal: String, account: String, owners: OwnerHistory, asOf: CalendarDate
+    ) throws -> [ReconciliationAct.OwnerDebt] {
+        let calendar = try RatesBook(connection: connection).calendar()
+        let passes =
+            try connection.first("SELECT kind FROM principals WHERE inn = ?", [principal])?.string(0)
+            == Principal.Kind.capitalRepair.rawValue
+        var groups: [String: [JournalEntry]] = [:]
+        try connection.query(
+            """
+            SELECT p.service_code, \(JournalEntry.columns) FROM postings p JOIN principals pr ON pr.id = p.principal_id
+            WHERE pr.inn = ? AND p.account_number = ? AND p.period <= ?
+            """, [principal, account, BillingPeriod(containing: asOf)]
+        ) { row in
+            if let entry = try JournalEntry(row, from: 1) { groups[try row.string(0), default: []].append(entry) }
+        }
+        var debts = owners.spans.map {
+            ReconciliationAct.OwnerDebt(owner: $0.name, from: $0.from, until: $0.until, debt: .zero, penalties: .zero)
+        }
+        for entries in groups.values {
+            let shares = OwnerShare.split(
+                entries, owners: owners, passesToNewOwner: passes, asOf: asOf, calendar: calendar)
+            for (index, share) in shares.enumerated() {
+                debts[index].debt += share.aging.total
+                debts[index].penalties += share.penalties
+            }
+        }
+        return debts
     }
 }

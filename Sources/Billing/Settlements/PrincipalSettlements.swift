@@ -75,7 +75,8 @@ public struct PrincipalSettlements {
         ) { line in
             try body(
                 Debtor(
-                    account: try PersonalAccountNumber(line.account), owner: line.owner, address: line.address,
+                    account: try PersonalAccountNumber(line.account), owner: line.owner, ownedUntil: line.ownedUntil,
+                    address: line.address,
                     debt: line.debt, oldestPeriod: line.oldestPeriod))
         }
     }

@@ -1,4 +1,5 @@
 public import Core
+import Principals
 public import Storage
 
 /// Reads billed statements as values (``BilledStatement``), streaming one at a time: one
@@ -30,7 +31,7 @@ public struct StatementReader {
         var current: BilledStatement?
         try connection.query(
             """
-            SELECT s.account_number, a.owner_name, h.postal_code, h.city, h.street, h.number, a.entrance,
+            SELECT s.account_number, \(OwnerBook.ownerOnDay(account: "a.number", registered: "a.owner_name")), h.postal_code, h.city, h.street, h.number, a.entrance,
                    a.apartment, a.area_centi, a.residents,
                    p.name, p.inn, p.kpp, p.bank_name, p.bic, p.account, p.phone,
                    COALESCE(sv.name, l.service_code), COALESCE(sv.unit, ''), l.volume_milli, l.tariff, l.amount,
@@ -47,7 +48,8 @@ public struct StatementReader {
             WHERE s.period = ? \(statements.filter)
             ORDER BY \(selection.isRange ? "o.seq" : "s.account_number"), l.line_no
             """,
-            (selection.isRange ? [period] : []) + [period]
+            // The owner on the period's last day is the one printed.
+            [period.lastDay] + (selection.isRange ? [period] : []) + [period]
                 + Array(statements.binds.dropFirst(selection.isRange ? 1 : 0))
         ) { row in
             let number = try row.string(0)

@@ -168,15 +168,19 @@ public struct AgentReport: Sendable, Hashable, Codable {
 public struct Debtor: Sendable, Hashable, Codable {
     public var account: PersonalAccountNumber
     public var owner: String
+    /// A former owner's last day: the debt of the days it owned the premises stays its own.
+    public var ownedUntil: CalendarDate?
     public var address: String
     public var debt: Money
     public var oldestPeriod: BillingPeriod
 
     public init(
-        account: PersonalAccountNumber, owner: String, address: String, debt: Money, oldestPeriod: BillingPeriod
+        account: PersonalAccountNumber, owner: String, ownedUntil: CalendarDate? = nil, address: String, debt: Money,
+        oldestPeriod: BillingPeriod
     ) {
         self.account = account
         self.owner = owner
+        self.ownedUntil = ownedUntil
         self.address = address
         self.debt = debt
         self.oldestPeriod = oldestPeriod

@@ -29,13 +29,17 @@ public struct Premises: Sendable, Hashable, Codable {
     public var areaCenti: Int64
     public var residents: Int
     public var ownerName: String
+    /// The day `ownerName` owns the premises from, when it is not the owner it was registered with.
+    public var ownerSince: CalendarDate?
     /// The principal's own number for the premises, in files of a principal that has one.
     public var principalAccount: String?
 
     public init(
         account: PersonalAccountNumber, houseCode: String, entrance: Int, apartment: String,
-        areaCenti: Int64, residents: Int, ownerName: String, principalAccount: String? = nil
+        areaCenti: Int64, residents: Int, ownerName: String, ownerSince: CalendarDate? = nil,
+        principalAccount: String? = nil
     ) {
+        self.ownerSince = ownerSince
         self.account = account
         self.houseCode = houseCode
         self.entrance = entrance

@@ -307,4 +307,33 @@ public struct ServiceRequestDesk {
             return try stored(number)
         }
     }
+
+    /// The open owner-change requests (new or sent to the principal) of `account`, done: the
+    /// change of owner they asked for was made (`comment` says which). Returns their numbers.
+    @discardableResult
+    public func completeOwnerChange(
+        account: String, comment: String, at stamp: String, by sender: String
+    ) throws -> [String] {
+        let open = try connection.all(
+            """
+            SELECT id, number FROM service_requests
+            WHERE account_number = ? AND kind = ? AND status IN (?, ?) ORDER BY id
+            """,
+            [
+                account, ServiceRequest.Kind.ownerChange.rawValue, ServiceRequest.Status.new.rawValue,
+                ServiceRequest.Status.sent.rawValue,
+            ])
+        var numbers: [String] = []
+        for row in open {
+            let id = try row.int64(0)
+            try connection.execute(
+                "UPDATE service_requests SET status = ?, updated_at = ? WHERE id = ?",
+                [ServiceRequest.Status.done.rawValue, stamp, id])
+            try connection.execute(
+                "INSERT INTO service_request_history (request_id, status, comment, changed_at, changed_by) VALUES (?, ?, ?, ?, ?)",
+                [id, ServiceRequest.Status.done.rawValue, comment, stamp, sender])
+            numbers.append(try row.string(1))
+        }
+        return numbers
+    }
 }

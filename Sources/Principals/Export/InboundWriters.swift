@@ -76,7 +76,7 @@ public final class AccountsFileWriter: ExchangeFileWriter {
                 "number": premises.account.value, "principalAccount": premises.principalAccount,
                 "house": premises.houseCode, "entrance": String(premises.entrance), "apartment": premises.apartment,
                 "area": decimal2(premises.areaCenti), "residents": String(premises.residents),
-                "owner": premises.ownerName,
+                "owner": premises.ownerName, "ownerSince": premises.ownerSince?.description,
             ])
     }
 

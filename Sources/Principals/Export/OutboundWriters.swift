@@ -60,7 +60,8 @@ public final class DebtorsFileWriter: ExchangeFileWriter {
         try record(
             "debtor",
             [
-                "account": debtor.account.value, "owner": debtor.owner, "address": debtor.address,
+                "account": debtor.account.value, "owner": debtor.owner,
+                "ownedUntil": debtor.ownedUntil?.description, "address": debtor.address,
                 "debt": String(debtor.debt.kopecks), "oldestPeriod": debtor.oldestPeriod.description,
             ])
     }

@@ -75,6 +75,9 @@ public struct PrincipalExporter {
                     code: try row.string(0), postalCode: try row.string(1), city: try row.string(2),
                     street: try row.string(3), number: try row.string(4)))
         }
+        // A premises that changed owner goes out with its owner at the period's end and the day
+        // that owner owns it from.
+        let owners = try OwnerBook(connection: connection).histories(from: "", to: "~")
         try connection.query(
             """
             SELECT a.number, a.house_code, a.entrance, a.apartment, a.area_centi, a.residents, a.owner_name,
@@ -83,11 +86,14 @@ public struct PrincipalExporter {
             WHERE pa.principal_id = ? ORDER BY a.number
             """, [principalId]
         ) { row in
+            let number = try row.string(0)
+            let change = owners[number]?.changes.last(where: { $0.since <= header.period.lastDay })
             try file.add(
                 Premises(
-                    account: try PersonalAccountNumber(try row.string(0)), houseCode: try row.string(1),
+                    account: try PersonalAccountNumber(number), houseCode: try row.string(1),
                     entrance: try row.int(2), apartment: try row.string(3), areaCenti: try row.int64(4),
-                    residents: try row.int(5), ownerName: try row.string(6), principalAccount: try row.optionalString(7)
+                    residents: try row.int(5), ownerName: change?.name ?? (try row.string(6)),
+                    ownerSince: change?.since, principalAccount: try row.optionalString(7)
                 ))
         }
         try connection.query(

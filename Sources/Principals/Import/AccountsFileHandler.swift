@@ -97,13 +97,14 @@ final class AccountsFileHandler: RecordHandler {
                 CREATE TEMPORARY TABLE \(Self.staging) (
                     number TEXT NOT NULL, principal_account TEXT, house_code TEXT NOT NULL, entrance INTEGER NOT NULL,
                     apartment TEXT NOT NULL, area_centi BIGINT NOT NULL, residents INTEGER NOT NULL,
-                    owner_name TEXT NOT NULL, line BIGINT NOT NULL, house_line BIGINT NOT NULL)
+                    owner_name TEXT NOT NULL, owner_since TEXT, line BIGINT NOT NULL, house_line BIGINT NOT NULL)
                 """)
             staged = true
         }
         pendingPremises.append([
             .text(number), f["principalAccount"].map(SQLValue.text) ?? .null, .text(house), .integer(Int64(entrance)),
             .text(apartment), .integer(area), .integer(Int64(residents)), .text(owner),
+            f["ownerSince"].flatMap(CalendarDate.init(iso:))?.sqlValue ?? .null,
             .integer(Int64(record.line(of: "number"))), .integer(Int64(record.line(of: "house"))),
         ])
         if pendingPremises.count >= 10_000 { try flushPremises() }
@@ -115,7 +116,7 @@ final class AccountsFileHandler: RecordHandler {
             into: Self.staging,
             columns: [
                 "number", "principal_account", "house_code", "entrance", "apartment", "area_centi", "residents",
-                "owner_name", "line", "house_line",
+                "owner_name", "owner_since", "line", "house_line",
             ],
             rows: pendingPremises)
         pendingPremises.removeAll(keepingCapacity: true)
@@ -158,7 +159,36 @@ final class AccountsFileHandler: RecordHandler {
                 line: try row.int(0), element: "account",
                 reason: "this premises is registered under another account")
         }
+        try checkOwnerChanges()
         if !session.hasProblems, !pendingBalances.isEmpty { try checkBalancesOpened() }
+    }
+
+    var pendingOwners: [(account: String, name: String, since: CalendarDate, line: Int)] = []
+
+    /// An account registered before with an `ownerSince`: a change of owner from that day,
+    /// unless the premises has that owner on that day already (the file sent again); another
+    /// name on a day that has a change already is refused.
+    private func checkOwnerChanges() throws {
+        let book = OwnerBook(connection: connection)
+        let rows = try connection.all(
+            """
+            SELECT s.number, s.owner_name, s.owner_since, s.line FROM \(Self.staging) s
+            JOIN accounts a ON a.number = s.number WHERE s.owner_since IS NOT NULL ORDER BY s.line
+            """)
+        for row in rows {
+            let account = try row.string(0)
+            let name = try row.string(1)
+            let since = try row.date(2)
+            let line = try row.int(3)
+            guard let history = try book.history(of: account), history.owner(on: since) != name else { continue }
+            if let other = history.changes.first(where: { $0.since == since }) {
+                session.problem(
+                    line: line, element: "ownerSince",
+                    reason: "account \(account) has a change of owner on \(since.russian) already, to \(other.name)")
+                continue
+            }
+            pendingOwners.append((account, name, since, line))
+        }
     }
 
     /// An account and service this principal carried a balance in for before (another accounts
@@ -301,6 +331,12 @@ final class AccountsFileHandler: RecordHandler {
                 ON CONFLICT (principal_id, account_number) DO UPDATE SET principal_account = excluded.principal_account
                 """, [principalId])
             try connection.execute("DROP TABLE \(Self.staging)")
+        }
+        let owners = OwnerBook(connection: connection)
+        for change in pendingOwners {
+            try owners.change(
+                account: change.account, to: change.name, from: change.since,
+                source: OwnerBook.source(fileId: session.summary.fileId, line: change.line))
         }
         try PostingWriter(connection: connection).append(pendingBalances)
         // A privilege registered again (the same account, service, category and first day)

@@ -30,3 +30,19 @@ extension Schema {
         ALTER TABLE statement_lines ADD COLUMN method_note TEXT;
         """
 }
+
+extension Schema {
+    /// A premises' owners over time: `accounts.owner_name` is the owner it was registered with,
+    /// each row here a new owner from its day (one a day), with what recorded it.
+    static let ownerChanges = """
+        CREATE TABLE owner_changes (
+            id {{id}},
+            account_number TEXT NOT NULL REFERENCES accounts (number),
+            since TEXT NOT NULL,
+            owner_name TEXT NOT NULL,
+            source TEXT NOT NULL,
+            recorded_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT)),
+            UNIQUE (account_number, since)
+        );
+        """
+}

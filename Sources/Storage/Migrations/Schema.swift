@@ -42,6 +42,7 @@ public enum Schema {
             version: 24, name: "payment corrections: reversals, refunds with their payment orders, suspense assigned",
             sql: corrections),
         Migration(version: 25, name: "services name their resource; statement lines say why", sql: methods),
+        Migration(version: 26, name: "changes of owner of a premises, from a day", sql: ownerChanges),
     ]
 
     static let registry = """

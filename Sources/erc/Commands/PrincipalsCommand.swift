@@ -27,7 +27,9 @@ extension PrincipalsCommand {
                 opening balance already in the journal from another file is refused (the same \
                 data under a new file id), unless a charges file names the file it corrects in \
                 <replaces>: then only the differences are posted, as recalculations. Import a \
-                principal's onboarding file first, then accounts, meters, tariffs, charges. Exit \
+                principal's onboarding file first, then accounts, meters, tariffs, charges. An \
+                accounts file's <ownerSince> changes a registered premises' owner from that day, and \
+                the account's open requests for a new contract on a change of owner are done. Exit \
                 status 65 when any file was rejected.
                 """)
         @OptionGroup var database: DatabaseOptions
@@ -44,6 +46,20 @@ extension PrincipalsCommand {
         /// else `<file>.report.xml` in the folder `report`.
         func reportPath(of file: String, into report: String, asFolder: Bool) -> String {
             asFolder ? "\(report)/\(URL(fileURLWithPath: file).lastPathComponent).report.xml" : report
+        }
+
+        /// An accounts file that changed owners does the open requests for a new contract on a
+        /// change of owner of those accounts.
+        func completeOwnerChanges(of summary: ImportSummary, on connection: any Connection) throws {
+            for account in try OwnerBook(connection: connection).accounts(changedByFile: summary.fileId) {
+                let owner = try OwnerBook(connection: connection).history(of: account)?.changes.last
+                let done = try ServiceRequestDesk(connection: connection).completeOwnerChange(
+                    account: account,
+                    comment: "owner changed: \(owner?.name ?? "") from \(owner?.since.russian ?? "")"
+                        + " (accounts file \(summary.fileId))",
+                    at: CenterCalendar.nowStamp, by: "erc principals import")
+                if !done.isEmpty { print("Requests done: \(done.joined(separator: ", ")).") }
+            }
         }
 
         func run() throws {
@@ -73,6 +89,9 @@ extension PrincipalsCommand {
                     do {
                         let summary = try importer.importFile(at: file)
                         print(describe(summary))
+                        if summary.kind == .accounts {
+                            try completeOwnerChanges(of: summary, on: connection)
+                        }
                         outcome = .imported(summary)
                     } catch let error as ImportError {
                         rejected += 1

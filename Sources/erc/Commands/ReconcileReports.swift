@@ -38,11 +38,12 @@ extension ReconcileCommand {
         }
 
         func run() throws {
-            var headers = ["Account", "Owner", "Address", "Principal", "Oldest", "Debt", "Penalties"]
+            var headers = ["Account", "Owner", "Owned until", "Address", "Principal", "Oldest", "Debt", "Penalties"]
             if aging { headers += ["Not due", "0-30", "31-90", "91-180", "Over 180"] }
             func cells(_ line: DebtorLine) -> [String] {
                 var cells = [
-                    line.account, line.owner, line.address, line.principal, line.oldestPeriod.description,
+                    line.account, line.owner, line.ownedUntil?.russian ?? "", line.address, line.principal,
+                    line.oldestPeriod.description,
                     line.debt.formatted(), line.penalties.formatted(),
                 ]
                 if aging {
@@ -70,7 +71,7 @@ extension ReconcileCommand {
             }
             let debt = lines.reduce(Money.zero) { $0 + $1.debt }
             let penalties = lines.reduce(Money.zero) { $0 + $1.penalties }
-            let table = Table(headers: headers, rows: lines.map(cells), rightAligned: Set(5..<headers.count))
+            let table = Table(headers: headers, rows: lines.map(cells), rightAligned: Set(6..<headers.count))
             try emit(
                 table, json: lines, name: "debtors", format: format, csv: csv,
                 footer: "\(lines.count) debtors, debt \(debt.formatted()) руб., penalties \(penalties.formatted()) руб."
@@ -112,6 +113,20 @@ extension ReconcileCommand {
                 )
             }
             try emit(table, json: act, name: "act", format: format, csv: csv)
+            if format == .table, let owners = act.owners {
+                let rows = owners.map { owner in
+                    [
+                        owner.owner, owner.from?.russian ?? "registered", owner.until?.russian ?? "now",
+                        owner.debt.formatted(), owner.penalties.formatted(),
+                    ]
+                }
+                print("\nUnpaid debt at \(to.russian) by owner:")
+                print(
+                    Table(
+                        headers: ["Owner", "From", "Through", "Debt", "Penalties"], rows: rows, rightAligned: [3, 4]
+                    )
+                    .text())
+            }
         }
     }
 
