@@ -130,8 +130,9 @@ struct DemoService {
         code: "CW", name: "Холодное водоснабжение", unit: "м³", tariff: 4_289, meterPrefix: "CW",
         calculation: .metered, normMilli: 4_745, resource: .coldWater
     ) { flat, _, random in Int64(flat.residents * random.int(2_500...4_200)) }
+    /// Sewerage billed by the water: the premises' cold and hot water volumes added up.
     static let sewage = DemoService(
-        code: "SEW", name: "Водоотведение", unit: "м³", tariff: 3_184, resource: .sewerage
+        code: "SEW", name: "Водоотведение", unit: "м³", tariff: 3_184, calculation: .waterSum, resource: .sewerage
     ) {
         flat, _, random in Int64(flat.residents * random.int(4_000...6_500))
     }

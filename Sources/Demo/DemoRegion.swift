@@ -171,6 +171,21 @@ public struct DemoRegion: Sendable {
                             from: .clamped(2026, 1, 1)))
                 }
             }
+            // One premises in twenty-five: a veteran's privilege within a social norm of area (33 m²)
+            // on the per-area services, and a fixed sum a month off the fixed ones.
+            for flat in served {
+                var random = SeededRandom(seed: seed ^ 0x50C1_A1 ^ flat.key)
+                guard random.int(0...24) == 0 else { continue }
+                for service in principal.services where [.perArea, .fixed].contains(service.calculation) {
+                    let fixed = service.calculation == .fixed
+                    try registry.add(
+                        Privilege(
+                            account: try PersonalAccountNumber(flat.account), serviceCode: service.code,
+                            category: fixed ? "LOW-INCOME" : "VETERAN", residents: 1, percent: fixed ? 0 : 50,
+                            areaNormCenti: fixed ? nil : 3_300, fixedAmount: fixed ? Money(kopecks: 3_000) : nil,
+                            from: .clamped(2026, 1, 1)))
+                }
+            }
             try registry.finish()
             files.accounts.append(registry.path)
 

@@ -78,8 +78,14 @@ struct PremisesBillTests {
                     ]
                 }
                 if random.int(0...4) == 0 {
+                    // A percent of the residents' share, within a social norm of area, or a fixed sum.
+                    let kind = random.int(0...2)
                     inputs.privileges[key] = [
-                        .init(residents: 1, percent: random.int(1...100), from: CalendarDate(iso: "2026-01-01")!)
+                        .init(
+                            category: "C\(kind)", residents: 1, percent: kind == 2 ? 0 : random.int(1...100),
+                            areaNormCenti: kind == 1 ? Int64(random.int(1_000...8_000)) : nil,
+                            fixedAmount: kind == 2 ? Money(kopecks: Int64(random.int(1...90_000))) : nil,
+                            from: CalendarDate(iso: "2026-01-01")!)
                     ]
                 }
                 var entries: [JournalEntry] = []
@@ -132,6 +138,46 @@ struct PremisesBillTests {
         let second = PremisesBill(inputs, context: context)
         #expect(second.postings.isEmpty)
         #expect(second.lines == first.lines)
+    }
+
+    @Test(
+        "privileges of one line, each on its own: a percent of the residents' share, within a social norm of area, a fixed sum never more than what is left"
+    )
+    func privilegesOfEachKind() {
+        let key = ServiceKey(principalId: 1, service: "A")
+        var inputs = PremisesInputs(account: "0100000001")
+        inputs.areaCenti = 6_612
+        inputs.residents = 3
+        inputs.calculated[key] = .init(calculation: .perArea)
+        let context = BillingContext(
+            period: period, asOf: CalendarDate(iso: "2026-11-01")!,
+            principals: [1: .init(inn: "7451000010", isActive: true, penaltyScale: .housingAndUtilities)],
+            tariffs: [
+                key: [
+                    Tariff(
+                        serviceCode: "A", effectiveFrom: CalendarDate(iso: "2025-01-01")!, price: Money(kopecks: 1_345))
+                ]
+            ],
+            penaltyRules: PenaltyRules(rows: Schema.shippedRates))
+        let from = CalendarDate(iso: "2026-01-01")!
+        inputs.privileges[key] = [
+            .init(category: "AREA", residents: 1, percent: 50, areaNormCenti: 3_300, from: from),
+            .init(category: "SHARE", residents: 1, percent: 30, from: from),
+            .init(category: "ZFIXED", residents: 1, percent: 0, fixedAmount: Money(kopecks: 100_000), from: from),
+        ]
+        let bill = PremisesBill(inputs, context: context)
+        let line = bill.lines[0]
+        // 66,12 m² x 13,45 = 889,31; 50 % of 33/66,12 of it 221,92; 30 % of 1 resident's third 88,93; the
+        // fixed 1 000,00 takes only the 578,46 left.
+        #expect(line.charged == Money(kopecks: 88_931))
+        #expect(line.privileges == Money(kopecks: 88_931))
+        #expect(
+            line.privilegeNote
+                == "кат. AREA: 50 % в пределах соц. нормы 33,00 м² из 66,12 м² 221,92; кат. SHARE: 30 % на 1 из 3 чел. 88,93; "
+                + "кат. ZFIXED: 1 000,00 в месяц 578,46")
+        // A premises within the norm: the percent of the whole charge.
+        inputs.privileges[key] = [.init(category: "AREA", residents: 1, percent: 50, areaNormCenti: 9_000, from: from)]
+        #expect(PremisesBill(inputs, context: context).lines[0].privileges == Money(kopecks: 44_466))
     }
 
     @Test func anInactivePrincipalIsNotBilledAndItsRunPostingsAreReversed() {

@@ -246,22 +246,23 @@ struct BooksIntegrityTests {
         let journal = "SELECT COUNT(*) * 1000000000000 + COALESCE(SUM(amount), 0) FROM postings"
         let before = try db.scalar(journal)
 
-        // Charges (with their recalculations) again under a new id.
-        let water = files.file("charges-7451000006")
-        let again = try erc(["principals", "import", "--db", db.argument, try resend(water, as: "again", in: folder)])
+        // Charges (with their recalculations) again under a new id: the heating utility's, whose
+        // heating is supplied ready-made.
+        let heating = files.file("charges-7451000373")
+        let again = try erc(["principals", "import", "--db", db.argument, try resend(heating, as: "again", in: folder)])
         #expect(again.status == 65)
         #expect(
             again.stderr.contains(
-                "rows charges (or recalculates) an account, service and period that file C-7451000006-2026-10 charged already"
+                "rows charges (or recalculates) an account, service and period that file C-7451000373-2026-10 charged already"
             ),
             "\(again.stderr)")
         #expect(try db.scalar(journal) == before)
         // One recalculation already posted, alone in a new file: that row is named by its line.
         let recalculation = try #require(
-            try String(contentsOfFile: water, encoding: .utf8).firstMatch(
+            try String(contentsOfFile: heating, encoding: .utf8).firstMatch(
                 of: #/<recalculation>.*?</recalculation>/#.dotMatchesNewlines()))
         let amount = try #require(String(recalculation.output).firstMatch(of: #/<amount>(-?\d+)</amount>/#)).output.1
-        let single = try resend(water, as: "single", in: folder) { text in
+        let single = try resend(heating, as: "single", in: folder) { text in
             let rows = text.firstRange(of: #/\n  <charge>/#)!.lowerBound
             let footer = text.firstRange(of: "\n  <footer>")!.lowerBound
             var single = String(text[..<rows]) + "\n  " + recalculation.output + String(text[footer...])
@@ -278,7 +279,7 @@ struct BooksIntegrityTests {
             recalculated.stderr.contains(
                 "single.xml:10: account: a recalculation of this account and service for 2026-"),
             "\(recalculated.stderr)")
-        #expect(recalculated.stderr.contains("is in the journal already, from file C-7451000006-2026-10"))
+        #expect(recalculated.stderr.contains("is in the journal already, from file C-7451000373-2026-10"))
         #expect(try db.scalar(journal) == before)
         // Opening balances again under a new id.
         let accounts = try #require(
@@ -297,9 +298,9 @@ struct BooksIntegrityTests {
 
         // A correction: the first charge changed, the second left out, the rest the same.
         let charged = try db.scalar(
-            "SELECT SUM(amount) FROM postings WHERE principal_id = (SELECT id FROM principals WHERE inn = '7451000006')"
+            "SELECT SUM(amount) FROM postings WHERE principal_id = (SELECT id FROM principals WHERE inn = '7451000373')"
         )
-        let original = try String(contentsOfFile: water, encoding: .utf8)
+        let original = try String(contentsOfFile: heating, encoding: .utf8)
         let rows = original.matches(
             of:
                 #/<charge>\s*<account>(\d+)</account>\s*<service>(\w+)</service>\s*<volume>([\d.]+)</volume>\s*<tariff>(\d+)</tariff>\s*<amount>(\d+)</amount>\s*</charge>\s*/#
@@ -330,18 +331,18 @@ struct BooksIntegrityTests {
         try Data(edited.utf8).write(to: URL(fileURLWithPath: editedPath))
         let correction = try resend(editedPath, as: "fix", in: folder) { text in
             text.replacingOccurrences(
-                of: "</createdAt>", with: "</createdAt>\n    <replaces>C-7451000006-2026-10</replaces>")
+                of: "</createdAt>", with: "</createdAt>\n    <replaces>C-7451000373-2026-10</replaces>")
         }
         let fixed = try erc(["principals", "import", "--db", db.argument, correction])
         #expect(fixed.status == 0, "\(fixed.stderr)")
         let difference = newAmount - Int64(first.5)! - Int64(second.5)!
         #expect(
             fixed.stdout.contains(
-                "replaces C-7451000006-2026-10: 2 differences posted as recalculations, \(Money(kopecks: difference).formatted()) руб."
+                "replaces C-7451000373-2026-10: 2 differences posted as recalculations, \(Money(kopecks: difference).formatted()) руб."
             ), "\(fixed.stdout)")
         #expect(
             try db.scalar(
-                "SELECT SUM(amount) FROM postings WHERE principal_id = (SELECT id FROM principals WHERE inn = '7451000006')"
+                "SELECT SUM(amount) FROM postings WHERE principal_id = (SELECT id FROM principals WHERE inn = '7451000373')"
             )
                 == charged + difference)
         // Naming it again, or the same correction twice, changes nothing more.
@@ -350,7 +351,7 @@ struct BooksIntegrityTests {
             "principals", "import", "--db", db.argument, try resend(correction, as: "twice", in: folder),
         ])
         #expect(
-            twice.status == 65 && twice.stderr.contains("was replaced by C-7451000006-2026-10-fix already"),
+            twice.status == 65 && twice.stderr.contains("was replaced by C-7451000373-2026-10-fix already"),
             "\(twice.stderr)")
         // Posted after the run: the statements are stale until the period is billed again.
         let close = try erc(["period", "close", "--db", db.argument, "--period", Self.period])

@@ -87,4 +87,14 @@ public enum ChargeCalculator {
         let share = Int64(min(entitledResidents, residents))
         return -Money.rounded(numerator: charge.kopecks * share * Int64(percent), denominator: Int64(residents) * 100)
     }
+
+    /// A privilege within a social norm of area: `percent` off the charge for the area within
+    /// the norm (`areaNormCenti` of `areaCenti`; all of it when the premises is no larger).
+    public static func privilege(charge: Money, areaNormCenti: Int64, areaCenti: Int64, percent: Int) -> Money {
+        guard areaCenti > 0, areaNormCenti > 0, percent > 0 else { return .zero }
+        let within = min(areaNormCenti, areaCenti)
+        return -Money.rounded(
+            wideNumerator: Int128(charge.kopecks) * Int128(within) * Int128(percent),
+            denominator: Int128(areaCenti) * 100)
+    }
 }

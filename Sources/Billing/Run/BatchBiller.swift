@@ -98,7 +98,7 @@ struct BatchBiller: Sendable {
                 columns: [
                     "period", "account_number", "line_no", "principal_id", "service_code", "volume_milli", "tariff",
                     "amount", "opening", "recalculated", "privileges", "penalties", "paid", "closing", "method",
-                    "method_note",
+                    "method_note", "privilege_note",
                 ],
                 rows: rows.lines)
             lap(3)
@@ -138,6 +138,7 @@ struct BatchBiller: Sendable {
                     .integer(line.charged.kopecks), .integer(line.opening.kopecks), .integer(line.recalculated.kopecks),
                     .integer(line.privileges.kopecks), .integer(line.penalties.kopecks), .integer(line.paid.kopecks),
                     .integer(line.closing.kopecks), .text(line.method), line.methodNote.map(SQLValue.text) ?? .null,
+                    line.privilegeNote.map(SQLValue.text) ?? .null,
                 ])
             }
             statements.append([

@@ -130,15 +130,18 @@ struct BatchReader {
         }
         try connection.queryBatch(
             """
-            SELECT account_number, principal_id, service_code, residents, percent, effective_from, effective_until
+            SELECT account_number, principal_id, service_code, residents, percent, effective_from, effective_until,
+                   category, area_norm_centi, fixed_amount
             FROM privileges WHERE account_number >= ? AND account_number <= ?
             """, range
         ) { row in
             let key = ServiceKey(principalId: try row.int64(1), service: try row.string(2))
             premises[try row.string(0)]?.privileges[key, default: []].append(
                 PremisesInputs.PrivilegeTerms(
-                    residents: try row.int(3), percent: try row.int(4), from: try row.date(5),
-                    until: try row.optionalString(6).flatMap(CalendarDate.init(iso:))))
+                    category: try row.string(7), residents: try row.int(3), percent: try row.int(4),
+                    areaNormCenti: try row.optionalInt64(8),
+                    fixedAmount: try row.optionalInt64(9).map { Money(kopecks: $0) },
+                    from: try row.date(5), until: try row.optionalString(6).flatMap(CalendarDate.init(iso:))))
         }
         try connection.queryBatch(
             """

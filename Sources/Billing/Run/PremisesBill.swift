@@ -51,8 +51,11 @@ struct PremisesInputs: Sendable {
     }
 
     struct PrivilegeTerms: Sendable {
+        var category: String
         var residents: Int
         var percent: Int
+        var areaNormCenti: Int64?
+        var fixedAmount: Money?
         var from: CalendarDate
         var until: CalendarDate?
     }
@@ -116,6 +119,8 @@ struct StatementLine: Sendable, Hashable {
     var method = "supplied"
     /// Why the line was billed by its method, when not by readings or a supplied charge.
     var methodNote: String?
+    /// Each privilege the line gave, with its terms and sum ("кат. VETERAN: 50 % на 1 из 3 чел. 123,45").
+    var privilegeNote: String?
     var opening = Money.zero
     var charged = Money.zero
     var recalculated = Money.zero
@@ -212,6 +217,7 @@ struct PremisesBill: Sendable {
             var line = StatementLine(key: key, inn: principal.inn)
             line.method = proposed[.charge]?.note ?? "supplied"
             line.methodNote = proposed[.charge]?.explanation
+            line.privilegeNote = proposed[.privilege]?.explanation
             if let tariff = proposed[.charge]?.tariff { line.tariff = tariff }
             for entry in entries + added {
                 line.closing += entry.amount
@@ -314,16 +320,38 @@ struct PremisesBill: Sendable {
             $0.runId == nil && $0.period == period
                 && ($0.kind == .charge || ($0.kind == .recalculation && $0.forPeriod == period))
         }.reduce(Money.zero) { $0 + $1.amount }
+        // Each privilege on its own, in the order of their categories; a fixed sum never takes
+        // more than what the others left of the charge.
         var privilege = Money.zero
-        for terms in inputs.privileges[key] ?? []
+        var said: [String] = []
+        for terms in (inputs.privileges[key] ?? []).sorted(by: { ($0.category, $0.from) < ($1.category, $1.from) })
         where terms.from <= period.lastDay && (terms.until ?? period.firstDay) >= period.firstDay {
-            privilege += ChargeCalculator.privilege(
-                charge: supplied + charge, entitledResidents: terms.residents, residents: inputs.residents,
-                percent: terms.percent)
+            let base = supplied + charge
+            let amount: Money
+            let how: String
+            if let fixed = terms.fixedAmount {
+                amount = -min(fixed, max(base + privilege, .zero))
+                how = "\(fixed.formatted()) в месяц"
+            } else if let norm = terms.areaNormCenti {
+                amount = ChargeCalculator.privilege(
+                    charge: base, areaNormCenti: norm, areaCenti: inputs.areaCenti, percent: terms.percent)
+                how =
+                    "\(terms.percent) % в пределах соц. нормы \(Money(kopecks: norm).formatted()) м² из "
+                    + "\(Money(kopecks: inputs.areaCenti).formatted()) м²"
+            } else {
+                amount = ChargeCalculator.privilege(
+                    charge: base, entitledResidents: terms.residents, residents: inputs.residents,
+                    percent: terms.percent)
+                how = "\(terms.percent) % на \(min(terms.residents, inputs.residents)) из \(inputs.residents) чел."
+            }
+            guard amount != .zero else { continue }
+            privilege += amount
+            said.append("кат. \(terms.category): \(how) \((-amount).formatted())")
         }
         if privilege != .zero {
             proposed[.privilege] = RunPosting(
-                key: key, kind: .privilege, amount: privilege, volumeMilli: 0, tariff: .zero)
+                key: key, kind: .privilege, amount: privilege, volumeMilli: 0, tariff: .zero,
+                explanation: said.joined(separator: "; "))
         }
         // Penalties accrued as of the run's day, less those posted in earlier periods and less the
         // recalculation of those when the rates changed: the month's own accrual.

@@ -39,6 +39,8 @@ public struct BilledStatement: Sendable, Hashable {
         public var method: String
         /// Why, when not by readings (an average, the norm, the norm x1.5).
         public var methodNote: String?
+        /// Each privilege given, with its terms and sum.
+        public var privilegeNote: String?
         /// The norm per resident a month, thousandths of the unit.
         public var normMilli: Int64?
         /// The service's readings day.

@@ -37,7 +37,7 @@ public struct StatementReader {
                    COALESCE(sv.name, l.service_code), COALESCE(sv.unit, ''), l.volume_milli, l.tariff, l.amount,
                    l.recalculated, l.privileges, s.opening, s.paid, s.penalties, p.id, p.corr_account, l.closing,
                    sv.norm_milli, COALESCE(sv.readings_due_day, 25), l.opening, l.penalties, l.paid, l.method,
-                   l.method_note
+                   l.method_note, l.privilege_note
             FROM statements s
             \(statements.join)
             JOIN accounts a ON a.number = s.account_number
@@ -88,7 +88,8 @@ public struct StatementReader {
                     tariff: try row.money(20), amount: try row.money(21), recalculated: try row.money(22),
                     privileges: try row.money(23), closing: try row.money(29), opening: try row.money(32),
                     penalties: try row.money(33), paid: try row.money(34), method: try row.string(35),
-                    methodNote: try row.optionalString(36), normMilli: try row.optionalInt64(30),
+                    methodNote: try row.optionalString(36), privilegeNote: try row.optionalString(37),
+                    normMilli: try row.optionalInt64(30),
                     readingsDueDay: try row.int(31)))
             current = statement
         }

@@ -32,8 +32,9 @@ public struct OpeningBalance: Sendable, Hashable, Codable {
     }
 }
 
-/// A privilege (льгота): a share of a service's charge off for the residents of a category
-/// entitled to it (veterans, disabled people, large families), from a day until a day.
+/// A privilege (льгота) for the residents of a category entitled to it (veterans, disabled
+/// people, large families), from a day until a day: a percent off their share of a service's
+/// charge, or off the charge for the area within a social norm of area, or a fixed sum a month.
 public struct Privilege: Sendable, Hashable, Codable {
     public var account: PersonalAccountNumber
     public var serviceCode: String
@@ -41,20 +42,27 @@ public struct Privilege: Sendable, Hashable, Codable {
     public var category: String
     /// Residents of the premises entitled to it.
     public var residents: Int
-    /// Percent off their share of the charge (1...100).
+    /// Percent off (1...100): of the entitled residents' share of the charge, or with
+    /// `areaNormCenti` of the charge for the area within the norm; 0 for a fixed sum.
     public var percent: Int
+    /// The social norm of area for the entitled residents together, hundredths of m².
+    public var areaNormCenti: Int64?
+    /// A fixed sum off the charge each month (never more than the charge).
+    public var fixedAmount: Money?
     public var from: CalendarDate
     public var until: CalendarDate?
 
     public init(
         account: PersonalAccountNumber, serviceCode: String, category: String, residents: Int, percent: Int,
-        from: CalendarDate, until: CalendarDate? = nil
+        areaNormCenti: Int64? = nil, fixedAmount: Money? = nil, from: CalendarDate, until: CalendarDate? = nil
     ) {
         self.account = account
         self.serviceCode = serviceCode
         self.category = category
         self.residents = residents
         self.percent = percent
+        self.areaNormCenti = areaNormCenti
+        self.fixedAmount = fixedAmount
         self.from = from
         self.until = until
     }

@@ -97,7 +97,10 @@ public final class AccountsFileWriter: ExchangeFileWriter {
             "privilege",
             [
                 "account": privilege.account.value, "service": privilege.serviceCode, "category": privilege.category,
-                "residents": String(privilege.residents), "percent": String(privilege.percent),
+                "residents": String(privilege.residents),
+                "percent": privilege.fixedAmount == nil ? String(privilege.percent) : nil,
+                "areaNorm": privilege.areaNormCenti.map(decimal2),
+                "fixedAmount": privilege.fixedAmount.map { String($0.kopecks) },
                 "from": privilege.from.description, "until": privilege.until?.description,
             ])
     }

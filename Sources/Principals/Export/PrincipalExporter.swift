@@ -112,7 +112,8 @@ public struct PrincipalExporter {
         }
         try connection.query(
             """
-            SELECT account_number, service_code, category, residents, percent, effective_from, effective_until
+            SELECT account_number, service_code, category, residents, percent, effective_from, effective_until,
+                   area_norm_centi, fixed_amount
             FROM privileges WHERE principal_id = ?
             ORDER BY account_number, service_code, category, effective_from
             """, [principalId]
@@ -121,6 +122,8 @@ public struct PrincipalExporter {
                 Privilege(
                     account: try PersonalAccountNumber(try row.string(0)), serviceCode: try row.string(1),
                     category: try row.string(2), residents: try row.int(3), percent: try row.int(4),
+                    areaNormCenti: try row.optionalInt64(7),
+                    fixedAmount: try row.optionalInt64(8).map { Money(kopecks: $0) },
                     from: try row.date(5), until: try row.optionalString(6).flatMap(CalendarDate.init(iso:))))
         }
         try file.finish()

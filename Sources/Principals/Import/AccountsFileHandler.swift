@@ -274,9 +274,15 @@ final class AccountsFileHandler: RecordHandler {
         counts.privileges += 1
         let f = record.fields
         guard let account = f["account"], let service = f["service"], let category = f["category"],
-            let residents = f["residents"].flatMap({ Int($0) }), let percent = f["percent"].flatMap({ Int($0) }),
-            let from = f["from"].flatMap(CalendarDate.init(iso:))
+            let residents = f["residents"].flatMap({ Int($0) }), let from = f["from"].flatMap(CalendarDate.init(iso:))
         else { return }
+        // A percent (of the area within a social norm, when it names one) or a fixed sum a month.
+        let percent = f["percent"].flatMap { Int($0) } ?? 0
+        let areaNorm = f["areaNorm"].flatMap { parseScaled($0, scale: 2) }
+        let fixed = f["fixedAmount"].flatMap { Int64($0) }
+        if areaNorm == 0 {
+            session.problem(record, "areaNorm", "a social norm of area of zero gives no privilege")
+        }
         let until = f["until"].flatMap(CalendarDate.init(iso:))
         if let until, until < from {
             session.problem(record, "until", "a privilege cannot end before it begins")
@@ -293,7 +299,8 @@ final class AccountsFileHandler: RecordHandler {
         try checkServed(record, account)
         pendingPrivileges.append([
             .integer(principalId), .text(account), .text(service), .text(category), .integer(Int64(residents)),
-            .integer(Int64(percent)), from.sqlValue, until?.sqlValue ?? .null,
+            .integer(Int64(percent)), from.sqlValue, until?.sqlValue ?? .null, areaNorm.map(SQLValue.integer) ?? .null,
+            fixed.map(SQLValue.integer) ?? .null,
         ])
     }
 
@@ -345,11 +352,12 @@ final class AccountsFileHandler: RecordHandler {
             try connection.execute(
                 """
                 INSERT INTO privileges (principal_id, account_number, service_code, category, residents, percent,
-                                        effective_from, effective_until)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                        effective_from, effective_until, area_norm_centi, fixed_amount)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (principal_id, account_number, service_code, category, effective_from) DO UPDATE SET
                     residents = excluded.residents, percent = excluded.percent,
-                    effective_until = excluded.effective_until
+                    effective_until = excluded.effective_until, area_norm_centi = excluded.area_norm_centi,
+                    fixed_amount = excluded.fixed_amount
                 """, row)
         }
     }

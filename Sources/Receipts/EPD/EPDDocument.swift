@@ -38,6 +38,8 @@ public struct EPDDocument: Sendable, Hashable {
         /// How the charge came about (`average`, `norm`, `norm x1.5`, ...) and why, when not by readings.
         public var method = "supplied"
         public var methodNote: String?
+        /// Each privilege given, with its terms and sum ("кат. VETERAN: 50 % на 1 из 3 чел. 123,45").
+        public var privilegeNote: String?
         /// The consumption norm per resident a month, thousandths of the unit, for the reference.
         public var normMilli: Int64?
     }

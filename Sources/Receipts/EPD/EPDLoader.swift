@@ -79,6 +79,7 @@ public struct EPDLoader {
                         printed.penalties = line.penalties
                         printed.method = line.method
                         printed.methodNote = line.methodNote
+                        printed.privilegeNote = line.privilegeNote
                         return printed
                     },
                     correspondentAccount: principal.correspondentAccount, paidToOwnAccount: principal.paidToOwnAccount)

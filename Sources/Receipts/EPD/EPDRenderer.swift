@@ -104,6 +104,7 @@ public struct EPDRenderer: Sendable {
         try charges(epd, &layout)
         try balance(epd, &layout)
         try recalculations(epd, &layout)
+        try privileges(epd, &layout)
         try methods(epd, &layout)
         try meters(epd, &layout)
         try reference(epd, &layout)
@@ -283,6 +284,15 @@ public struct EPDRenderer: Sendable {
             "\(reason.prefix(1).uppercased() + reason.dropFirst()): " + (parts[reason] ?? []).joined(separator: "; ")
         }
         try paragraph("Перерасчёты, руб.: " + sentences.joined(separator: ". "), &layout)
+    }
+
+    /// The privileges given, each with its category, terms and sum, in one small paragraph.
+    private func privileges(_ epd: EPDDocument, _ layout: inout Layout) throws {
+        let said = epd.principals.flatMap(\.lines).compactMap { line in
+            line.privilegeNote.map { "«\(line.serviceName)» \($0)" }
+        }
+        guard !said.isEmpty else { return }
+        try paragraph("Льготы, руб.: " + said.joined(separator: "; ") + ".", &layout)
     }
 
     /// How the lines not billed by readings were billed, and why (43/пр: the average, the norm,

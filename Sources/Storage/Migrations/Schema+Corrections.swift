@@ -46,3 +46,13 @@ extension Schema {
         );
         """
 }
+
+extension Schema {
+    /// A privilege is a percent of the charge (of the area within a social norm, when it names
+    /// one) or a fixed sum a month; a statement line says each privilege it gave.
+    static let privilegeKinds = """
+        ALTER TABLE privileges ADD COLUMN fixed_amount BIGINT;
+        ALTER TABLE privileges ADD COLUMN area_norm_centi BIGINT;
+        ALTER TABLE statement_lines ADD COLUMN privilege_note TEXT;
+        """
+}

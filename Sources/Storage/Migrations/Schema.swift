@@ -43,6 +43,9 @@ public enum Schema {
             sql: corrections),
         Migration(version: 25, name: "services name their resource; statement lines say why", sql: methods),
         Migration(version: 26, name: "changes of owner of a premises, from a day", sql: ownerChanges),
+        Migration(
+            version: 27, name: "privileges as a fixed sum or within a social norm of area; statement lines say them",
+            sql: privilegeKinds),
     ]
 
     static let registry = """
