@@ -118,6 +118,8 @@ struct DemoService {
     var calculation = Service.Calculation.supplied
     /// The norm per resident a month, thousandths of the unit.
     var normMilli: Int64?
+    /// The day of the next month its payment is due, when not the rates' calendar's.
+    var paymentDueDay: Int?
     /// The second component of a two-component tariff.
     var component: Tariff.Component?
     /// What it supplies (the increasing factor applies to water only).
@@ -169,8 +171,10 @@ struct DemoService {
     ) {
         flat, _, _ in Int64(flat.residents) * 1_000
     }
+    /// The regional fund's contributions, due on the 20th (a due day of its own).
     static let capitalRepair = DemoService(
-        code: "KR", name: "Взнос на капитальный ремонт", unit: "м²", tariff: 1_345, calculation: .perArea
+        code: "KR", name: "Взнос на капитальный ремонт", unit: "м²", tariff: 1_345, calculation: .perArea,
+        paymentDueDay: 20
     ) {
         flat, _, _ in flat.areaCenti * 10
     }

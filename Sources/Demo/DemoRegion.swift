@@ -124,7 +124,8 @@ public struct DemoRegion: Sendable {
                 try onboarding.add(
                     Service(
                         code: service.code, name: service.name, unit: service.unit, calculation: service.calculation,
-                        normMilli: service.normMilli, resource: service.resource))
+                        normMilli: service.normMilli, resource: service.resource,
+                        paymentDueDay: service.paymentDueDay))
             }
             try onboarding.finish()
             files.principals.append(onboarding.path)

@@ -35,6 +35,25 @@ struct PenaltyCalculatorTests {
         #expect(paid("2026-04-15", "2026-07-30") == Money(kopecks: 15_346))
     }
 
+    @Test(
+        "a service due on a day of its own (the 20th, moved off a weekend) and a principal's own days of grace move the penalty's start"
+    )
+    func aDueDayAndGraceDaysOfItsOwn() {
+        let march = BillingPeriod("2026-03")!
+        // The rates' calendar: 15.04.2026. A due day of its own, the 20th: 20.04.2026, a Monday.
+        let own = PenaltyCalculator(rules: Self.shipped, dueDay: 20)
+        #expect(own.dueDate(for: march) == Self.day("2026-04-20"))
+        // 20.06.2026 is a Saturday: moved to Monday 22.06.2026.
+        #expect(own.dueDate(for: BillingPeriod("2026-05")!) == Self.day("2026-06-22"))
+        // Paid 30.07.2026: due 20.04, day 31 = 21.05, day 90 = 19.07 (60 days at 1/300 = 95.00), day
+        // 91 = 20.07 to 30.07, 11 days at 1/130 = 40.19; 135.19 (153.46 when due on the 15th).
+        #expect(paid("2026-04-20", "2026-07-30", own) == Money(kopecks: 13_519))
+        // Days of grace of its own, none: from the day after the due date, 15.04: day 1 = 16.04 to
+        // day 90 = 14.07 at 1/300 (90 x 1.583333 = 142.50), day 91 = 15.07 to 30.07 (16 x 3.653846 = 58.46).
+        let noGrace = PenaltyCalculator(rules: Self.shipped, graceDays: 0)
+        #expect(paid("2026-04-15", "2026-07-30", noGrace) == Money(kopecks: 20_096))
+    }
+
     @Test("the 15th from the February 2026 period, moved off a Sunday: due 16.03.2026, paid 30.06.2026: 153.46")
     func februaryMovedOffSunday() {
         let calendar = Self.shipped.calendar

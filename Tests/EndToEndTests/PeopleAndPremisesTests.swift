@@ -190,4 +190,78 @@ struct PeopleAndPremisesTests {
             separator: " ")
         #expect(text.contains("Новиков Пётр Ильич") && !text.contains(previous), "\(text.prefix(400))")
     }
+
+    @Test(
+        "a month with each new input: sewerage by the water, privileges within a social norm and fixed, a service due on a day of its own, a principal's own days of grace",
+        arguments: Driver.enabled)
+    func aMonthWithEachNewInput(_ driver: Driver) throws {
+        let folder = try TemporaryDirectory("erc-inputs")
+        let erc = ERCRunner(folder: folder)
+        let db = try Region.database(driver, in: folder)
+        let fund = Region.capitalRepairINN
+        try erc(["principals", "import", "--db", db.argument, try Region.files.get().capitalRepairTariffs])
+        #expect(try erc(["bill", "--db", db.argument, "--period", Region.period]).status == 0)
+        let connection = try db.connect()
+        // Sewerage is the premises' cold and hot water added up, each line.
+        let mismatched = try db.scalar(
+            """
+            SELECT COUNT(*) FROM statement_lines s WHERE s.period = '2026-10' AND s.service_code = 'SEW'
+            AND s.volume_milli <> (SELECT COALESCE(SUM(w.volume_milli), 0) FROM statement_lines w
+                                   WHERE w.period = s.period AND w.account_number = s.account_number
+                                   AND w.service_code IN ('CW', 'HW'))
+            """)
+        #expect(mismatched == 0)
+        #expect(
+            try db.scalar("SELECT COUNT(*) FROM statement_lines WHERE service_code = 'SEW' AND method = 'water-sum'")
+                > 900)
+        // Both new privileges, each said with its terms.
+        let area = try #require(
+            try connection.first(
+                """
+                SELECT account_number, privilege_note, privileges FROM statement_lines
+                WHERE period = '2026-10' AND service_code = 'KR' AND privilege_note IS NOT NULL ORDER BY 1
+                """))
+        #expect(try area.string(1).contains("в пределах соц. нормы 33,00 м²"))
+        let fixed = try #require(
+            try connection.first(
+                """
+                SELECT privilege_note, privileges FROM statement_lines
+                WHERE period = '2026-10' AND service_code = 'DOM' AND privilege_note IS NOT NULL ORDER BY account_number
+                """))
+        #expect(try fixed.string(0).contains("30,00 в месяц") && fixed.int64(1) == 3_000)
+        // The fund is due on the 20th: its block says so on the ЕПД; the shown principal says so too.
+        let pdf = folder.file("epd.pdf")
+        #expect(
+            try erc([
+                "receipts", "show", "--db", db.argument, "--account", try area.string(0), "--period", Region.period,
+                "--out", pdf,
+            ]).status == 0)
+        let text = try ProcessRunner.run("pdftotext", [pdf, "-"]).stdout.split(whereSeparator: \.isWhitespace)
+            .joined(separator: " ")
+        #expect(text.contains("оплатить до 20.11.2026") && text.contains("Льготы, руб.:"), "\(text)")
+        let shown = try erc(["principals", "show", "--db", db.argument, fund])
+        #expect(shown.stdout.contains("due on the 20th of the next month"), "\(shown.stdout)")
+        // A principal file giving the fund 60 days of grace: billed again, its penalties are fewer.
+        let penalties = """
+            SELECT COALESCE(SUM(p.amount), 0) FROM postings p JOIN principals pr ON pr.id = p.principal_id
+            WHERE pr.inn = ? AND p.kind = 'penalty'
+            """
+        let before = try db.scalar(penalties, [fund])
+        #expect(before > 0)
+        let original = try String(contentsOfFile: try Region.files.get().file("principal-\(fund)"), encoding: .utf8)
+        let graced = folder.file("principal-grace.xml")
+        try original.replacingOccurrences(of: "<fileId>P-\(fund)-1</fileId>", with: "<fileId>P-\(fund)-2</fileId>")
+            .replacingOccurrences(
+                of: "</account>\n  </principal>", with: "</account>\n    <graceDays>60</graceDays>\n  </principal>"
+            )
+            .write(toFile: graced, atomically: true, encoding: .utf8)
+        let imported = try erc(["principals", "import", "--db", db.argument, graced])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try erc(["principals", "show", "--db", db.argument, fund]).stdout.contains("from day 61"))
+        #expect(try erc(["bill", "--db", db.argument, "--period", Region.period]).status == 0)
+        let after = try db.scalar(penalties, [fund])
+        #expect(after < before, "penalties \(before) before, \(after) after 60 days of grace")
+        let check = try erc(["reconcile", "check", "--db", db.argument, "--period", Region.period])
+        #expect(check.status == 0, "\(check.stdout) \(check.stderr)")
+    }
 }

@@ -125,13 +125,16 @@ public struct DebtSlices: Sendable, Hashable {
     /// left, and the unpaid penalties. The common case (debts of one period only, nothing paid,
     /// no penalty) is summed without building slices.
     static func aging(
-        of entries: [JournalEntry], asOf: CalendarDate, calendar: LegalCalendar, owners: OwnerHistory? = nil
+        of entries: [JournalEntry], asOf: CalendarDate, calendar: LegalCalendar, dueDay: Int? = nil,
+        owners: OwnerHistory? = nil
     ) -> Aging {
-        summary(of: entries, asOf: asOf, calendar: calendar, owners: owners).aging
+        summary(of: entries, asOf: asOf, calendar: calendar, dueDay: dueDay, owners: owners).aging
     }
 
+    /// `dueDay`: the service's own due day (else the calendar's).
     static func summary(
-        of entries: [JournalEntry], asOf: CalendarDate, calendar: LegalCalendar, owners: OwnerHistory? = nil
+        of entries: [JournalEntry], asOf: CalendarDate, calendar: LegalCalendar, dueDay: Int? = nil,
+        owners: OwnerHistory? = nil
     ) -> (
         aging: Aging, oldest: BillingPeriod?, penalties: Money
     ) {
@@ -141,12 +144,12 @@ public struct DebtSlices: Sendable, Hashable {
         {
             let sum = entries.reduce(Money.zero) { $0 + $1.amount }
             guard sum.kopecks > 0 else { return (aging, nil, .zero) }
-            aging.add(sum, daysOverdue: calendar.dueDate(for: origin).days(until: asOf))
+            aging.add(sum, daysOverdue: calendar.dueDate(for: origin, day: dueDay).days(until: asOf))
             return (aging, origin, .zero)
         }
         let slices = DebtSlices(entries, through: asOf, owners: owners)
         return (
-            slices.aging(asOf: asOf, calendar: calendar),
+            slices.aging(asOf: asOf, calendar: calendar, dueDay: dueDay),
             slices.slices.first(where: { $0.outstanding.kopecks > 0 })?.origin,
             slices.penaltiesOutstanding
         )
@@ -164,17 +167,18 @@ public struct DebtSlices: Sendable, Hashable {
         slices.filter { $0.origin < period }.reduce(Money.zero) { sum, slice in
             sum
                 + calculator.penalty(
-                    debt: slice.debt, dueDate: calculator.rules.calendar.dueDate(for: slice.origin),
+                    debt: slice.debt, dueDate: calculator.dueDate(for: slice.origin),
                     payments: slice.payments.filter { $0.day <= asOf },
                     asOf: asOf)
         }
     }
 
     /// The unpaid debt by days past its due date on `asOf`.
-    public func aging(asOf: CalendarDate, calendar: LegalCalendar) -> Aging {
+    public func aging(asOf: CalendarDate, calendar: LegalCalendar, dueDay: Int? = nil) -> Aging {
         var aging = Aging()
         for slice in slices where slice.outstanding.kopecks > 0 {
-            aging.add(slice.outstanding, daysOverdue: calendar.dueDate(for: slice.origin).days(until: asOf))
+            aging.add(
+                slice.outstanding, daysOverdue: calendar.dueDate(for: slice.origin, day: dueDay).days(until: asOf))
         }
         return aging
     }

@@ -30,12 +30,13 @@ extension ReceivablesLedger {
         let inns = try principalINNs()
         let calendar = try legalCalendar()
         let passing = try debtPassesToNewOwner()
+        let dueDays = try paymentDueDays()
         try forEachRange(
             through: period, principal: principal, withAddress: true,
             {
                 DebtorsFolder(
-                    inns: inns, calendar: calendar, passesToNewOwner: passing, period: period, asOf: asOf,
-                    minimumDebt: minimumDebt)
+                    inns: inns, calendar: calendar, dueDays: dueDays, passesToNewOwner: passing, period: period,
+                    asOf: asOf, minimumDebt: minimumDebt)
             }
         ) { lines in
             for line in lines { try body(line) }
@@ -58,13 +59,13 @@ extension OwnerShare {
     /// (capital repair).
     static func split(
         _ entries: [JournalEntry], owners: OwnerHistory, passesToNewOwner: Bool, asOf: CalendarDate,
-        calendar: LegalCalendar
+        calendar: LegalCalendar, dueDay: Int? = nil
     ) -> [OwnerShare] {
         let slices = DebtSlices(entries, through: asOf, owners: owners)
         var shares = [OwnerShare](repeating: OwnerShare(), count: owners.changes.count + 1)
         let now = owners.span(on: asOf)
         for slice in slices.slices where slice.outstanding.kopecks > 0 {
-            let days = calendar.dueDate(for: slice.origin).days(until: asOf)
+            let days = calendar.dueDate(for: slice.origin, day: dueDay).days(until: asOf)
             let weights = passesToNewOwner ? nil : owners.days(in: slice.origin)
             let parts = weights.map { slice.outstanding.split(proportionalTo: $0) } ?? []
             for index in shares.indices {
@@ -91,6 +92,7 @@ extension OwnerShare {
 struct DebtorsFolder: PremisesFolder {
     let inns: [Int64: String]
     let calendar: LegalCalendar
+    let dueDays: [ServiceKey: Int]
     let passesToNewOwner: Set<Int64>
     let period: BillingPeriod
     let asOf: CalendarDate
@@ -109,9 +111,9 @@ struct DebtorsFolder: PremisesFolder {
             if let owners {
                 shares = OwnerShare.split(
                     entries, owners: owners, passesToNewOwner: passesToNewOwner.contains(key.principalId),
-                    asOf: asOf, calendar: calendar)
+                    asOf: asOf, calendar: calendar, dueDay: dueDays[key])
             } else {
-                let debt = DebtSlices.summary(of: entries, asOf: asOf, calendar: calendar)
+                let debt = DebtSlices.summary(of: entries, asOf: asOf, calendar: calendar, dueDay: dueDays[key])
                 shares = [OwnerShare(aging: debt.aging, penalties: debt.penalties, oldest: debt.oldest)]
             }
             var byOwner = lines[inn] ?? Array(repeating: nil, count: spans.count)

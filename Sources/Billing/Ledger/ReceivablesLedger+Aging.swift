@@ -9,8 +9,11 @@ extension ReceivablesLedger {
     public func aging(period: BillingPeriod, asOf: CalendarDate) throws -> [String: Aging] {
         let inns = try principalINNs()
         let calendar = try legalCalendar()
+        let dueDays = try paymentDueDays()
         var result: [String: Aging] = [:]
-        try forEachRange(through: period, { AgingFolder(inns: inns, calendar: calendar, asOf: asOf) }) { part in
+        try forEachRange(
+            through: period, { AgingFolder(inns: inns, calendar: calendar, dueDays: dueDays, asOf: asOf) }
+        ) { part in
             for (inn, aging) in part { result[inn, default: Aging()] += aging }
         }
         return result
@@ -21,6 +24,7 @@ extension ReceivablesLedger {
 struct AgingFolder: PremisesFolder {
     let inns: [Int64: String]
     let calendar: LegalCalendar
+    let dueDays: [ServiceKey: Int]
     let asOf: CalendarDate
     var result: [String: Aging] = [:]
 
@@ -29,7 +33,7 @@ struct AgingFolder: PremisesFolder {
     ) {
         for (key, entries) in groups {
             result[inns[key.principalId] ?? "?", default: Aging()] += DebtSlices.aging(
-                of: entries, asOf: asOf, calendar: calendar, owners: owners)
+                of: entries, asOf: asOf, calendar: calendar, dueDay: dueDays[key], owners: owners)
         }
     }
 }

@@ -91,6 +91,21 @@ extension ReceivablesLedger {
         }
     }
 
+    /// The services' own due days (their principals' files), where they have one.
+    func paymentDueDays() throws -> [ServiceKey: Int] {
+        try withConnection { try Self.paymentDueDays(on: $0) }
+    }
+
+    static func paymentDueDays(on connection: any Connection) throws -> [ServiceKey: Int] {
+        var days: [ServiceKey: Int] = [:]
+        try connection.query(
+            "SELECT principal_id, code, payment_due_day FROM services WHERE payment_due_day IS NOT NULL"
+        ) { row in
+            days[ServiceKey(principalId: try row.int64(0), service: try row.string(1))] = try row.int(2)
+        }
+        return days
+    }
+
     /// The due-date calendar of the rates in force.
     func legalCalendar() throws -> LegalCalendar {
         try withConnection { try RatesBook(connection: $0).calendar() }

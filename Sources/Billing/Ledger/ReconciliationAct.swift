@@ -96,6 +96,8 @@ extension ReceivablesLedger {
         let passes =
             try connection.first("SELECT kind FROM principals WHERE inn = ?", [principal])?.string(0)
             == Principal.Kind.capitalRepair.rawValue
+        let dueDays = try ReceivablesLedger.paymentDueDays(on: connection)
+        let principalId = try connection.first("SELECT id FROM principals WHERE inn = ?", [principal])?.int64(0) ?? -1
         var groups: [String: [JournalEntry]] = [:]
         try connection.query(
             """
@@ -108,9 +110,10 @@ extension ReceivablesLedger {
         var debts = owners.spans.map {
             ReconciliationAct.OwnerDebt(owner: $0.name, from: $0.from, until: $0.until, debt: .zero, penalties: .zero)
         }
-        for entries in groups.values {
+        for (service, entries) in groups {
             let shares = OwnerShare.split(
-                entries, owners: owners, passesToNewOwner: passes, asOf: asOf, calendar: calendar)
+                entries, owners: owners, passesToNewOwner: passes, asOf: asOf, calendar: calendar,
+                dueDay: dueDays[ServiceKey(principalId: principalId, service: service)])
             for (index, share) in shares.enumerated() {
                 debts[index].debt += share.aging.total
                 debts[index].penalties += share.penalties

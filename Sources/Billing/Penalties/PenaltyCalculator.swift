@@ -20,11 +20,20 @@ public struct PenaltyCalculator: Sendable {
     public var scale: Scale
     /// Days after the due date without penalty; nil: as the rules' grace-days rows say.
     public var graceDays: Int?
+    /// The service's own due day of the next month; nil: as the rules' calendar says.
+    public var dueDay: Int?
 
-    public init(rules: PenaltyRules, scale: Scale = .housingAndUtilities, graceDays: Int? = nil) {
+    public init(rules: PenaltyRules, scale: Scale = .housingAndUtilities, graceDays: Int? = nil, dueDay: Int? = nil) {
         self.rules = rules
         self.scale = scale
         self.graceDays = graceDays
+        self.dueDay = dueDay
+    }
+
+    /// The day payment for `period` falls due: the service's own day, else the rules' calendar,
+    /// moved off non-working days.
+    public func dueDate(for period: BillingPeriod) -> CalendarDate {
+        rules.calendar.dueDate(for: period, day: dueDay)
     }
 
     /// A payment that reduced the slice, credited on the day the payer paid at the bank.

@@ -12,13 +12,14 @@ struct BatchReader {
         var principals: [Int64: BillingContext.PrincipalInfo] = [:]
         // The status each principal had in the period billed, not today's.
         let activeInPeriod = try PrincipalLifecycle(connection: connection).activeIn(period)
-        try connection.query("SELECT id, inn, status, kind FROM principals") { row in
+        try connection.query("SELECT id, inn, status, kind, grace_days FROM principals") { row in
             let id = try row.int64(0)
             principals[id] = BillingContext.PrincipalInfo(
                 inn: try row.string(1),
                 isActive: try activeInPeriod[id] ?? (row.string(2) == PrincipalStatus.active.rawValue),
                 penaltyScale: try row.string(3) == Principal.Kind.capitalRepair.rawValue
-                    ? .capitalRepair : .housingAndUtilities)
+                    ? .capitalRepair : .housingAndUtilities,
+                graceDays: try row.optionalInt64(4).map { Int($0) })
         }
         var tariffs: [ServiceKey: [Tariff]] = [:]
         try connection.query(
@@ -46,7 +47,8 @@ struct BatchReader {
         let rates = RatesBook(connection: connection)
         var context = BillingContext(
             period: period, asOf: asOf, principals: principals, tariffs: tariffs,
-            penaltyRules: PenaltyRules(rows: try rates.rows(revision: ratesRevision)), resources: resources)
+            penaltyRules: PenaltyRules(rows: try rates.rows(revision: ratesRevision)), resources: resources,
+            paymentDueDays: try ReceivablesLedger.paymentDueDays(on: connection))
         // The rates the previous period's statements were billed with: when they changed since,
         // the penalties posted as of that run's day are recalculated under the rates now.
         if let last = try connection.first(

@@ -21,6 +21,8 @@ struct BillingContext: Sendable {
         var inn: String
         var isActive: Bool
         var penaltyScale: PenaltyCalculator.Scale
+        /// Days of grace before penalties, when its file sets them (else the rates').
+        var graceDays: Int? = nil
     }
 
     var period: BillingPeriod
@@ -30,6 +32,8 @@ struct BillingContext: Sendable {
     var penaltyRules: PenaltyRules
     /// What each service supplies, where a service says (water volumes add up to sewerage's).
     var resources: [ServiceKey: Service.Resource] = [:]
+    /// The services' own due days, where their principals' files set one.
+    var paymentDueDays: [ServiceKey: Int] = [:]
     /// Set when the rates changed since the previous period was billed.
     var penaltyRecalculation: PenaltyRecalculation?
 
@@ -357,14 +361,18 @@ struct PremisesBill: Sendable {
         // recalculation of those when the rates changed: the month's own accrual.
         let withoutOwnPenalties = entries.filter { !($0.kind == .penalty && $0.period == period && $0.runId != nil) }
         let slices = DebtSlices(withoutOwnPenalties, through: context.asOf)
-        let calculator = PenaltyCalculator(rules: context.penaltyRules, scale: principal.penaltyScale)
+        let calculator = PenaltyCalculator(
+            rules: context.penaltyRules, scale: principal.penaltyScale, graceDays: principal.graceDays,
+            dueDay: context.paymentDueDays[key])
         let posted = entries.filter { $0.kind == .penalty && $0.period < period }.reduce(Money.zero) { $0 + $1.amount }
         var recalculated = Money.zero
         if let change = context.penaltyRecalculation {
             // The previous period's penalties as of its run's day, under the rates it used and
             // under the rates now, on the same debts and payments: the difference is the rates'.
             let earlier = DebtSlices(withoutOwnPenalties.filter { $0.period < period }, through: change.asOf)
-            let old = PenaltyCalculator(rules: change.rules, scale: principal.penaltyScale)
+            let old = PenaltyCalculator(
+                rules: change.rules, scale: principal.penaltyScale, graceDays: principal.graceDays,
+                dueDay: context.paymentDueDays[key])
             recalculated =
                 earlier.accruedPenalty(before: period.previous, asOf: change.asOf, calculator: calculator)
                 - earlier.accruedPenalty(before: period.previous, asOf: change.asOf, calculator: old)

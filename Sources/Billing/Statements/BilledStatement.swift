@@ -45,6 +45,8 @@ public struct BilledStatement: Sendable, Hashable {
         public var normMilli: Int64?
         /// The service's readings day.
         public var readingsDueDay: Int
+        /// The service's own payment due day, when its principal's file sets one.
+        public var paymentDueDay: Int? = nil
     }
 
     /// A principal's block: its requisites and its lines on this statement.

@@ -37,7 +37,7 @@ public struct StatementReader {
                    COALESCE(sv.name, l.service_code), COALESCE(sv.unit, ''), l.volume_milli, l.tariff, l.amount,
                    l.recalculated, l.privileges, s.opening, s.paid, s.penalties, p.id, p.corr_account, l.closing,
                    sv.norm_milli, COALESCE(sv.readings_due_day, 25), l.opening, l.penalties, l.paid, l.method,
-                   l.method_note, l.privilege_note
+                   l.method_note, l.privilege_note, sv.payment_due_day
             FROM statements s
             \(statements.join)
             JOIN accounts a ON a.number = s.account_number
@@ -90,7 +90,7 @@ public struct StatementReader {
                     penalties: try row.money(33), paid: try row.money(34), method: try row.string(35),
                     methodNote: try row.optionalString(36), privilegeNote: try row.optionalString(37),
                     normMilli: try row.optionalInt64(30),
-                    readingsDueDay: try row.int(31)))
+                    readingsDueDay: try row.int(31), paymentDueDay: try row.optionalInt64(38).map { Int($0) }))
             current = statement
         }
         if let done = current { try body(done) }

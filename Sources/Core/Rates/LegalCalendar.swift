@@ -44,9 +44,10 @@ public struct LegalCalendar: Sendable, Hashable {
     }
 
     /// The day payment for `period` is due. Without a due-day row for it, the 10th of the next
-    /// month (Housing Code art. 155 p. 1 as it stood before 177-ФЗ), moved the same way.
-    public func dueDate(for period: BillingPeriod) -> CalendarDate {
-        var day = nominalDueDate(for: period) ?? period.next.day(10)
+    /// month (Housing Code art. 155 p. 1 as it stood before 177-ФЗ), moved the same way. `day`,
+    /// a service's own due day (its principal's file), takes the rows' place.
+    public func dueDate(for period: BillingPeriod, day own: Int? = nil) -> CalendarDate {
+        var day = own.map { period.next.day($0) } ?? nominalDueDate(for: period) ?? period.next.day(10)
         // A year has no run of more than a few weeks of days off; the bound only guards bad rows.
         for _ in 0..<60 where !isWorkingDay(day) { day = day.adding(days: 1) }
         return day

@@ -17,11 +17,14 @@ public struct Principal: Sendable, Hashable, Codable {
     public var phone: String
     public var email: String?
     public var contactPerson: String?
+    /// Days after the due date without penalties for its services, when not the rates' (30).
+    public var graceDays: Int?
 
     public init(
         inn: INN, kpp: KPP, ogrn: OGRN, name: String, kind: Kind, bankDetails: BankDetails,
-        address: String, phone: String, email: String? = nil, contactPerson: String? = nil
+        address: String, phone: String, email: String? = nil, contactPerson: String? = nil, graceDays: Int? = nil
     ) {
+        self.graceDays = graceDays
         self.inn = inn
         self.kpp = kpp
         self.ogrn = ogrn
@@ -99,11 +102,15 @@ public struct Service: Sendable, Hashable, Codable {
     /// The last day of the month a reading counts for that month (the 25th unless the
     /// agreement says otherwise).
     public var readingsDueDay: Int?
+    /// The day of the month after the period its payment is due, when not the rates' calendar's
+    /// (moved off non-working days the same way).
+    public var paymentDueDay: Int?
 
     public init(
         code: String, name: String, unit: String, calculation: Calculation = .supplied, normMilli: Int64? = nil,
-        readingsDueDay: Int? = nil, resource: Resource? = nil
+        readingsDueDay: Int? = nil, resource: Resource? = nil, paymentDueDay: Int? = nil
     ) {
+        self.paymentDueDay = paymentDueDay
         self.resource = resource
         self.code = code
         self.name = name

@@ -15,7 +15,7 @@ public final class PrincipalFileWriter: ExchangeFileWriter {
                 "phone": principal.phone, "email": principal.email, "contactPerson": principal.contactPerson,
                 "bankName": bank.bankName, "bic": bank.bic.value,
                 "correspondentAccount": bank.correspondentAccount.value,
-                "account": bank.account.value,
+                "account": bank.account.value, "graceDays": principal.graceDays.map { String($0) },
             ])
         var basisPoints: String?
         var perPayment: String?
@@ -40,7 +40,7 @@ public final class PrincipalFileWriter: ExchangeFileWriter {
                 "code": service.code, "name": service.name, "unit": service.unit,
                 "calculation": service.calculation == .supplied ? nil : service.calculation.rawValue,
                 "norm": service.normMilli.map(decimal3), "readingsDueDay": service.readingsDueDay.map { String($0) },
-                "resource": service.resource?.rawValue,
+                "resource": service.resource?.rawValue, "paymentDueDay": service.paymentDueDay.map { String($0) },
             ])
     }
 

@@ -44,6 +44,7 @@ final class PrincipalFileHandler: RecordHandler {
         else { return }
         let email = f["email"]
         let contact = f["contactPerson"]
+        let grace = f["graceDays"].flatMap { Int($0) }
         check(record, "inn") { () throws(RequisiteError) in _ = try INN(inn) }
         if inn != headerINN {
             session.problem(record, "inn", "differs from the header's principalInn")
@@ -62,16 +63,16 @@ final class PrincipalFileHandler: RecordHandler {
         session.principalId = try connection.first(
             """
             INSERT INTO principals (inn, kpp, ogrn, name, kind, bank_name, bic, corr_account, account, address,
-                                    phone, email, contact_person, status)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft')
+                                    phone, email, contact_person, grace_days, status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft')
             ON CONFLICT (inn) DO UPDATE SET kpp = excluded.kpp, ogrn = excluded.ogrn, name = excluded.name,
                 kind = excluded.kind, bank_name = excluded.bank_name, bic = excluded.bic,
                 corr_account = excluded.corr_account, account = excluded.account,
                 address = excluded.address, phone = excluded.phone, email = excluded.email,
-                contact_person = excluded.contact_person
+                contact_person = excluded.contact_person, grace_days = excluded.grace_days
             RETURNING id
             """,
-            [inn, kpp, ogrn, name, kind, bankName, bic, corr, account, address, phone, email, contact]
+            [inn, kpp, ogrn, name, kind, bankName, bic, corr, account, address, phone, email, contact, grace]
         ).map { try $0.int64(0) }
         try session.recordImport(period: session.summary.period)
     }
@@ -116,6 +117,7 @@ final class PrincipalFileHandler: RecordHandler {
         let norm = f["norm"].flatMap { parseScaled($0, scale: 3) }
         let dueDay = f["readingsDueDay"].flatMap { Int($0) }
         let resource = f["resource"].flatMap(Service.Resource.init(rawValue:))
+        let paymentDueDay = f["paymentDueDay"].flatMap { Int($0) }
         if norm == nil, calculation == .perResident {
             session.problem(record, "norm", "a per-resident service needs its norm per resident")
         }
@@ -126,13 +128,18 @@ final class PrincipalFileHandler: RecordHandler {
         guard !session.hasProblems, let principalId = session.principalId else { return }
         try connection.execute(
             """
-            INSERT INTO services (principal_id, code, name, unit, calculation, norm_milli, readings_due_day, resource)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO services (principal_id, code, name, unit, calculation, norm_milli, readings_due_day, resource,
+                                  payment_due_day)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (principal_id, code) DO UPDATE SET name = excluded.name, unit = excluded.unit,
                 calculation = excluded.calculation, norm_milli = excluded.norm_milli,
-                readings_due_day = excluded.readings_due_day, resource = excluded.resource
+                readings_due_day = excluded.readings_due_day, resource = excluded.resource,
+                payment_due_day = excluded.payment_due_day
             """,
-            [principalId, code, name, unit, calculation.rawValue, norm, dueDay ?? 25, resource?.rawValue])
+            [
+                principalId, code, name, unit, calculation.rawValue, norm, dueDay ?? 25, resource?.rawValue,
+                paymentDueDay,
+            ])
     }
 
     func finish() throws {}

@@ -169,7 +169,7 @@ public struct PrincipalRegistry {
         let row = try connection.one(
             """
             SELECT inn, kpp, ogrn, name, kind, bank_name, bic, corr_account, account, address, phone, email,
-                   contact_person, status
+                   contact_person, status, grace_days
             FROM principals WHERE id = ?
             """, [id])
         let bic = try BIC(try row.string(6))
@@ -181,10 +181,10 @@ public struct PrincipalRegistry {
                 correspondentAccount: try BankAccount(correspondent: try row.string(7), bic: bic),
                 account: try BankAccount(try row.string(8), bic: bic)),
             address: try row.string(9), phone: try row.string(10), email: try row.optionalString(11),
-            contactPerson: try row.optionalString(12))
+            contactPerson: try row.optionalString(12), graceDays: try row.optionalInt64(14).map { Int($0) })
         let services = try connection.all(
             """
-            SELECT code, name, unit, calculation, norm_milli, readings_due_day, resource FROM services
+            SELECT code, name, unit, calculation, norm_milli, readings_due_day, resource, payment_due_day FROM services
             WHERE principal_id = ? ORDER BY code
             """, [id]
         ).map { row in
@@ -193,7 +193,8 @@ public struct PrincipalRegistry {
                 code: try row.string(0), name: try row.string(1), unit: try row.string(2),
                 calculation: Service.Calculation(rawValue: try row.string(3)) ?? .supplied,
                 normMilli: try row.optionalInt64(4), readingsDueDay: dueDay == 25 ? nil : dueDay,
-                resource: try row.optionalString(6).flatMap(Service.Resource.init(rawValue:)))
+                resource: try row.optionalString(6).flatMap(Service.Resource.init(rawValue:)),
+                paymentDueDay: try row.optionalInt64(7).map { Int($0) })
         }
         let tariffs = try connection.all(
             """

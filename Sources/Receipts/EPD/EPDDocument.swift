@@ -40,6 +40,8 @@ public struct EPDDocument: Sendable, Hashable {
         public var methodNote: String?
         /// Each privilege given, with its terms and sum ("кат. VETERAN: 50 % на 1 из 3 чел. 123,45").
         public var privilegeNote: String?
+        /// The service's own due date, when its principal's file sets a day of its own.
+        public var dueDate: CalendarDate?
         /// The consumption norm per resident a month, thousandths of the unit, for the reference.
         public var normMilli: Int64?
     }

@@ -46,10 +46,19 @@ public struct EPDLoader {
         period: BillingPeriod, _ selection: Selection, _ body: (EPDDocument) throws -> Void
     ) throws {
         let center = try center(for: period)
-        let dueDate = try RatesBook(connection: connection).calendar().dueDate(for: period)
+        let calendar = try RatesBook(connection: connection).calendar()
+        let dueDate = calendar.dueDate(for: period)
         try reader.forEachStatement(period: period, selection.statements) { statement in
             var epd = document(statement, center: center)
             epd.dueDate = dueDate
+            // A service due on a day of its own says so in its principal's block.
+            for (block, principal) in statement.principals.enumerated() {
+                for (index, line) in principal.lines.enumerated() {
+                    guard let day = line.paymentDueDay else { continue }
+                    let own = calendar.dueDate(for: period, day: day)
+                    if own != dueDate { epd.principals[block].lines[index].dueDate = own }
+                }
+            }
             try body(epd)
         }
     }

@@ -142,9 +142,13 @@ public struct EPDRenderer: Sendable {
     private func charges(_ epd: EPDDocument, _ layout: inout Layout) throws {
         let c = EPDRenderer.columns
         for block in epd.principals {
+            // A service due on a day of its own: the day, in its principal's requisites.
+            var dueDates: [CalendarDate] = []
+            for date in block.lines.compactMap(\.dueDate) where !dueDates.contains(date) { dueDates.append(date) }
             let requisites =
                 "\(block.name), ИНН \(block.inn), КПП \(block.kpp), р/с \(block.account) в \(block.bankName), "
                 + "БИК \(block.bic), тел. \(block.phone)"
+                + (dueDates.isEmpty ? "" : "; оплатить до \(dueDates.map(\.russian).joined(separator: ", "))")
             let boldExtra =
                 layout.page.width(of: block.name, size: 6.6, bold: true) - layout.page.width(of: block.name, size: 6.6)
             let wrapped = layout.page.wrapOnce(

@@ -46,6 +46,11 @@ public enum Schema {
         Migration(
             version: 27, name: "privileges as a fixed sum or within a social norm of area; statement lines say them",
             sql: privilegeKinds),
+        Migration(
+            version: 28, name: "a service's own payment due day, a principal's own days of grace",
+            sql:
+                "ALTER TABLE services ADD COLUMN payment_due_day INTEGER; ALTER TABLE principals ADD COLUMN grace_days INTEGER;"
+        ),
     ]
 
     static let registry = """

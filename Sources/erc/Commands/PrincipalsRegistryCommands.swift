@@ -160,6 +160,8 @@ extension PrincipalsCommand {
                     + (p.contactPerson.map { "  Contact: \($0)" } ?? ""),
                 "Bank: \(p.bankDetails.bankName), BIC \(p.bankDetails.bic), corr. \(p.bankDetails.correspondentAccount), account \(p.bankDetails.account)",
                 "Serves: \(details.houses) houses, \(details.accounts) accounts, \(details.meters) meters",
+                p.graceDays.map { "Penalties: from day \($0 + 1) after the due date (its own days of grace)" }
+                    ?? "Penalties: after the rates' days of grace",
                 "Agreements:",
             ]
             lines += details.agreements.map {
@@ -170,7 +172,8 @@ extension PrincipalsCommand {
                 let tariffs = details.tariffs.filter { $0.serviceCode == service.code }
                     .map { "\($0.price) руб./\(service.unit) from \($0.effectiveFrom)" }.joined(separator: "; ")
                 lines.append(
-                    "  \(service.code)  \(service.name) (\(service.unit))" + (tariffs.isEmpty ? "" : ": \(tariffs)"))
+                    "  \(service.code)  \(service.name) (\(service.unit))" + (tariffs.isEmpty ? "" : ": \(tariffs)")
+                        + (service.paymentDueDay.map { "; due on the \($0)th of the next month" } ?? ""))
             }
             lines.append("History:")
             lines += details.history.map { "  \($0.effectiveOn) \($0.status)" + ($0.reason.map { " (\($0))" } ?? "") }
