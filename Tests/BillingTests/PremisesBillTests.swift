@@ -175,6 +175,13 @@ struct PremisesBillTests {
             line.privilegeNote
                 == "кат. AREA: 50 % в пределах соц. нормы 33,00 м² из 66,12 м² 221,92; кат. SHARE: 30 % на 1 из 3 чел. 88,93; "
                 + "кат. ZFIXED: 1 000,00 в месяц 578,46")
+        // Two privileges of 100 % and 50 %: together never more than the charge.
+        inputs.privileges[key] = [
+            .init(category: "A", residents: 3, percent: 100, from: from),
+            .init(category: "B", residents: 3, percent: 50, from: from),
+        ]
+        let capped = PremisesBill(inputs, context: context).lines[0]
+        #expect(capped.privileges == capped.charged && capped.closing == .zero)
         // A premises within the norm: the percent of the whole charge.
         inputs.privileges[key] = [.init(category: "AREA", residents: 1, percent: 50, areaNormCenti: 9_000, from: from)]
         #expect(PremisesBill(inputs, context: context).lines[0].privileges == Money(kopecks: 44_466))

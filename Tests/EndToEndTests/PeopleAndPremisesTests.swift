@@ -179,6 +179,23 @@ struct PeopleAndPremisesTests {
             "premises", "owner", account, "--db", db.argument, "--name", "Сидоров", "--since", "2026-10-12",
         ])
         #expect(other.status == 65 && other.stderr.contains("Новиков"), "\(other.stderr)")
+        // The same owner from a day before its change would split its time in two; a name the ЕПД
+        // cannot print (only a tab, a zero-width space) is a usage error naming the option.
+        let earlier = try erc([
+            "premises", "owner", account, "--db", db.argument, "--name", "Новиков Пётр Ильич", "--since", "2026-10-08",
+        ])
+        #expect(earlier.status == 65 && earlier.stderr.contains("from 12.10.2026 already"), "\(earlier.stderr)")
+        for name in ["\t", "Новиков\u{200B}"] {
+            let bad = try erc([
+                "premises", "owner", account, "--db", db.argument, "--name", name, "--since", "2026-10-20",
+            ])
+            #expect(bad.status == 64 && bad.stderr.contains("--name"), "\(bad.stderr)")
+        }
+        let unknown = try erc([
+            "reconcile", "act", "--db", db.argument, "--principal", water, "--account", "9999999999", "--from",
+            "2026-10-01", "--to", "2026-11-30",
+        ])
+        #expect(unknown.status == 65 && unknown.stderr.contains("unknown account"), "\(unknown.stderr)")
         #expect(try db.scalar("SELECT COUNT(*) FROM owner_changes") == 1)
         // October's ЕПД goes to the owner on its last day.
         let pdf = folder.file("epd.pdf")
@@ -189,6 +206,12 @@ struct PeopleAndPremisesTests {
         let text = try ProcessRunner.run("pdftotext", [pdf, "-"]).stdout.split(whereSeparator: \.isWhitespace).joined(
             separator: " ")
         #expect(text.contains("Новиков Пётр Ильич") && !text.contains(previous), "\(text.prefix(400))")
+        // Once October is closed, its issued ЕПД keep their owner: no change from a day in it.
+        #expect(try erc(["period", "close", "--db", db.argument, "--period", Region.period]).status == 0)
+        let closed = try erc([
+            "premises", "owner", account, "--db", db.argument, "--name", "Сидоров Сидор", "--since", "2026-10-25",
+        ])
+        #expect(closed.status == 65 && closed.stderr.contains("2026-10 is closed"), "\(closed.stderr)")
     }
 
     @Test(

@@ -382,6 +382,15 @@ struct ExchangeImporterTests {
         #expect(error.problems.map(\.element) == ["ownerSince"])
         #expect(error.problems.first?.reason.contains("Петров Пётр Петрович") == true)
         #expect(try connection.scalar("SELECT COUNT(*) FROM owner_changes") == 1)
+        // A name of spaces only is named by its line, not a failure of the whole run.
+        let blank = try rejected(try file("O-5", owner: "   ", since: "2026-10-20"))
+        #expect(blank.problems.map(\.element) == ["owner"])
+        // A change from a day in a closed period is refused: its ЕПД were issued.
+        try connection.execute("INSERT INTO closed_periods (period) VALUES ('2026-10')")
+        let closed = try rejected(try file("O-6", owner: "Сидоров Сидор Сидорович", since: "2026-10-20"))
+        #expect(closed.problems.map(\.element) == ["ownerSince"])
+        #expect(closed.problems.first?.reason.contains("closed") == true)
+        try connection.execute("DELETE FROM closed_periods")
         // The registry's accounts file goes out with the owner at the period's end and since when.
         let exported = folder.file("export.xml")
         try PrincipalExporter(connection: connection, inn: "7453007776", createdAt: "2026-11-02T09:00:00+05:00")

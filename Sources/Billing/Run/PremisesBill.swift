@@ -324,30 +324,31 @@ struct PremisesBill: Sendable {
             $0.runId == nil && $0.period == period
                 && ($0.kind == .charge || ($0.kind == .recalculation && $0.forPeriod == period))
         }.reduce(Money.zero) { $0 + $1.amount }
-        // Each privilege on its own, in the order of their categories; a fixed sum never takes
-        // more than what the others left of the charge.
+        // Each privilege on its own, in the order of their categories, never more than what the
+        // ones before left of the charge: together they never take more than the charge.
         var privilege = Money.zero
         var said: [String] = []
         for terms in (inputs.privileges[key] ?? []).sorted(by: { ($0.category, $0.from) < ($1.category, $1.from) })
         where terms.from <= period.lastDay && (terms.until ?? period.firstDay) >= period.firstDay {
             let base = supplied + charge
-            let amount: Money
+            let raw: Money
             let how: String
             if let fixed = terms.fixedAmount {
-                amount = -min(fixed, max(base + privilege, .zero))
+                raw = -fixed
                 how = "\(fixed.formatted()) в месяц"
             } else if let norm = terms.areaNormCenti {
-                amount = ChargeCalculator.privilege(
+                raw = ChargeCalculator.privilege(
                     charge: base, areaNormCenti: norm, areaCenti: inputs.areaCenti, percent: terms.percent)
                 how =
                     "\(terms.percent) % в пределах соц. нормы \(Money(kopecks: norm).formatted()) м² из "
                     + "\(Money(kopecks: inputs.areaCenti).formatted()) м²"
             } else {
-                amount = ChargeCalculator.privilege(
+                raw = ChargeCalculator.privilege(
                     charge: base, entitledResidents: terms.residents, residents: inputs.residents,
                     percent: terms.percent)
                 how = "\(terms.percent) % на \(min(terms.residents, inputs.residents)) из \(inputs.residents) чел."
             }
+            let amount = -min(max(-raw, .zero), max(base + privilege, .zero))
             guard amount != .zero else { continue }
             privilege += amount
             said.append("кат. \(terms.category): \(how) \((-amount).formatted())")

@@ -118,18 +118,8 @@ public struct CenterFields: Sendable, Hashable {
             ("readingWays", readingWays, 600),
         ]
         for (field, text, limit) in texts {
-            if text.allSatisfy(\.isWhitespace) {
-                problems.append(Problem(field: field, reason: "is empty; the ЕПД prints it"))
-            } else if text.count > limit {
-                problems.append(Problem(field: field, reason: "is \(text.count) characters, more than \(limit)"))
-            } else if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-                problems.append(Problem(field: field, reason: "has a control character (a tab, a line break)"))
-            } else if CP1251.encode(text) == nil {
-                let odd = text.first { CP1251.encode(String($0)) == nil }.map { "«\($0)»" } ?? "a character"
-                problems.append(
-                    Problem(
-                        field: field,
-                        reason: "has \(odd), which the ЕПД's font and a CP1251 payment code cannot carry"))
+            if let reason = PrintedText.problem(text, limit: limit) {
+                problems.append(Problem(field: field, reason: reason))
             }
         }
         if !email.isEmpty, !email.contains("@") {

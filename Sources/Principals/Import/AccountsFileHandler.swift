@@ -80,6 +80,15 @@ final class AccountsFileHandler: RecordHandler {
             session.problem(record, "number", "not a personal account number: 10 digits, district code not 00")
             return
         }
+        if let problem = OwnerBook.problem(with: owner) {
+            session.problem(record, "owner", problem)
+        }
+        if let since = f["ownerSince"].flatMap(CalendarDate.init(iso:)), let period = session.summary.period,
+            since > period.next.lastDay
+        {
+            session.problem(
+                record, "ownerSince", "a change of owner from \(since.russian), after the month that follows \(period)")
+        }
         guard accounts.insert(number).inserted else {
             session.problem(record, "number", "duplicate account in the file")
             return
@@ -103,7 +112,7 @@ final class AccountsFileHandler: RecordHandler {
         }
         pendingPremises.append([
             .text(number), f["principalAccount"].map(SQLValue.text) ?? .null, .text(house), .integer(Int64(entrance)),
-            .text(apartment), .integer(area), .integer(Int64(residents)), .text(owner),
+            .text(apartment), .integer(area), .integer(Int64(residents)), .text(OwnerBook.normalized(owner)),
             f["ownerSince"].flatMap(CalendarDate.init(iso:))?.sqlValue ?? .null,
             .integer(Int64(record.line(of: "number"))), .integer(Int64(record.line(of: "house"))),
         ])
@@ -185,6 +194,10 @@ final class AccountsFileHandler: RecordHandler {
                 session.problem(
                     line: line, element: "ownerSince",
                     reason: "account \(account) has a change of owner on \(since.russian) already, to \(other.name)")
+                continue
+            }
+            if let problem = try book.problem(from: since) ?? OwnerBook.repeats(history, name, from: since) {
+                session.problem(line: line, element: "ownerSince", reason: problem)
                 continue
             }
             pendingOwners.append((account, name, since, line))

@@ -17,21 +17,38 @@ public struct OwnerBook {
         self.connection = connection
     }
 
-    /// Records that `name` owns the premises of `account` from `day`. The same change again (the
-    /// same day and name) changes nothing and returns false; another name on a day that has a
-    /// change already, an unknown account, or the owner the premises has on that day already,
-    /// is refused.
     /// A name as it is kept: single spaces, none around it.
-    public static func normalized(_ name: String) -> String {
-        name.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+    public static func normalized(_ name: String) -> String { PrintedText.normalized(name) }
+
+    /// Why `name` cannot be an owner's name (empty, over 200 characters, a character the ЕПД
+    /// cannot print), or nil.
+    public static func problem(with name: String) -> String? {
+        PrintedText.problem(normalized(name), limit: 200).map { "the owner's name \($0)" }
     }
 
+    /// Why a change from `day` cannot be made whatever the name: a day before 2000, or one in a
+    /// closed period (its ЕПД were issued with the owner they name).
+    public func problem(from day: CalendarDate) throws -> String? {
+        if day < CalendarDate(year: 2000, month: 1, day: 1)! { return "a change of owner before 2000 (\(day.russian))" }
+        let period = BillingPeriod(containing: day)
+        if try connection.first("SELECT 1 FROM closed_periods WHERE period = ?", [period]) != nil {
+            return "\(period) is closed: its ЕПД were issued with the owner they name; date the change from the "
+                + "first day of the first open period"
+        }
+        return nil
+    }
+
+    /// Records that `name` owns the premises of `account` from `day`. The same change again (the
+    /// same day and name) changes nothing and returns false. Refused: a name the ЕПД cannot
+    /// print, an unknown account, another name on a day that has a change already, a day before
+    /// 2000 or in a closed period, the owner the premises has on that day already or from the
+    /// next change.
     @discardableResult
     public func change(
         account: String, to name: String, from day: CalendarDate, source: String
     ) throws -> Bool {
         let name = Self.normalized(name)
-        guard !name.isEmpty else { throw OwnerChangeError(description: "the new owner's name is empty") }
+        if let problem = Self.problem(with: name) { throw OwnerChangeError(description: problem) }
         guard let history = try history(of: account) else {
             throw OwnerChangeError(description: "unknown account \(account)")
         }
@@ -42,15 +59,25 @@ public struct OwnerBook {
                     "account \(account) has a change of owner on \(day.russian) already (to \(same.name)); one change a day"
             )
         }
-        if history.owner(on: day) == name {
-            throw OwnerChangeError(
-                description: "\(name) owns the premises of account \(account) on \(day.russian) already")
+        if let problem = try problem(from: day) { throw OwnerChangeError(description: problem) }
+        if let problem = Self.repeats(history, name, from: day) {
+            throw OwnerChangeError(description: "account \(account): \(problem)")
         }
         try connection.execute(
             """
             INSERT INTO owner_changes (account_number, since, owner_name, source) VALUES (?, ?, ?, ?)
             """, [account, day, name, source])
         return true
+    }
+
+    /// Why a change to `name` from `day` repeats the history: the owner on that day already, or
+    /// the owner the next change makes it (the change would split one owner's time in two).
+    public static func repeats(_ history: OwnerHistory, _ name: String, from day: CalendarDate) -> String? {
+        if history.owner(on: day) == name { return "\(name) owns the premises on \(day.russian) already" }
+        if let next = history.changes.first(where: { $0.since > day }), next.name == name {
+            return "\(name) owns the premises from \(next.since.russian) already: change that day instead"
+        }
+        return nil
     }
 
     /// The owners of `account`, or nil when there is no such account.

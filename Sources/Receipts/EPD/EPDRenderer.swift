@@ -142,13 +142,9 @@ public struct EPDRenderer: Sendable {
     private func charges(_ epd: EPDDocument, _ layout: inout Layout) throws {
         let c = EPDRenderer.columns
         for block in epd.principals {
-            // A service due on a day of its own: the day, in its principal's requisites.
-            var dueDates: [CalendarDate] = []
-            for date in block.lines.compactMap(\.dueDate) where !dueDates.contains(date) { dueDates.append(date) }
             let requisites =
                 "\(block.name), ИНН \(block.inn), КПП \(block.kpp), р/с \(block.account) в \(block.bankName), "
-                + "БИК \(block.bic), тел. \(block.phone)"
-                + (dueDates.isEmpty ? "" : "; оплатить до \(dueDates.map(\.russian).joined(separator: ", "))")
+                + "БИК \(block.bic), тел. \(block.phone)" + Self.ownDueDates(of: block)
             let boldExtra =
                 layout.page.width(of: block.name, size: 6.6, bold: true) - layout.page.width(of: block.name, size: 6.6)
             let wrapped = layout.page.wrapOnce(
@@ -265,6 +261,17 @@ public struct EPDRenderer: Sendable {
             text = "\(opening), пени \(block.penalties.formatted()), всего \(owed) руб."
         }
         try page.text(text, x: EPDRenderer.columns.service + 8, y: y, size: 6.6)
+    }
+
+    /// A service due on a day of its own: the day, in its principal's requisites ("; оплатить до
+    /// 20.11.2026" when every line of the block has it, else per service).
+    static func ownDueDates(of block: EPDDocument.PrincipalBlock) -> String {
+        let own = block.lines.filter { $0.dueDate != nil }
+        guard let first = own.first?.dueDate else { return "" }
+        if own.count == block.lines.count, own.allSatisfy({ $0.dueDate == first }) {
+            return "; оплатить до \(first.russian)"
+        }
+        return "; " + own.map { "«\($0.serviceName)» оплатить до \($0.dueDate!.russian)" }.joined(separator: ", ")
     }
 
     /// Раздел 6: the recalculations of the period with their reasons in one small paragraph,

@@ -40,6 +40,7 @@ extension PremisesCommand {
             if since > today.adding(days: 31) {
                 throw ValidationError("--since \(since): a change of owner more than a month ahead of today (\(today))")
             }
+            if let problem = OwnerBook.problem(with: name) { throw ValidationError("--name: \(problem)") }
         }
 
         func run() throws {
@@ -75,6 +76,12 @@ extension PremisesCommand {
         static let configuration = CommandConfiguration(abstract: "List a premises' owners over time.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The personal account.") var account: String
+
+        func validate() throws {
+            if (try? PersonalAccountNumber(account)) == nil {
+                throw ValidationError("\(account) is not a personal account number: 10 digits, district code not 00")
+            }
+        }
 
         func run() throws {
             guard let history = try database.withConnection({ try OwnerBook(connection: $0).history(of: account) })

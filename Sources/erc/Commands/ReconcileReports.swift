@@ -97,6 +97,18 @@ extension ReconcileCommand {
         }
 
         func run() throws {
+            if let account {
+                guard (try? PersonalAccountNumber(account)) != nil else {
+                    throw ValidationError("--account \(account) is not a personal account number: 10 digits")
+                }
+                let known = try database.withConnection {
+                    try $0.first("SELECT 1 FROM accounts WHERE number = ?", [account]) != nil
+                }
+                guard known else {
+                    Terminal.error("Error: unknown account \(account)")
+                    throw ExitCode(65)
+                }
+            }
             let act = try ReceivablesLedger(database: try database.open()).act(
                 principal: principal, account: account, from: from, to: to)
             let rows =
