@@ -82,6 +82,7 @@ struct ERC: AsyncParsableCommand {
         case let error as StorageError where error.code == .connection: 66
         case is RenderOutputError, is PDFError, is OutputError: 73
         case is CenterNotSetError: 78
+        case is BackupError, is OwnerChangeError: 65
         default: nil
         }
     }

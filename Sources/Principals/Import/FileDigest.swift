@@ -7,13 +7,13 @@ import Darwin
 #endif
 
 /// A file's SHA-256 (hex) and size.
-struct FileChecksum: Sendable {
-    var sha256: String
-    var size: Int
+public struct FileChecksum: Sendable {
+    public var sha256: String
+    public var size: Int
 }
 
 /// The SHA-256 of a file (Core's, the one SHA-256 of erc) and its size, read in chunks.
-func fileDigest(path: String) -> FileChecksum? {
+public func fileDigest(path: String) -> FileChecksum? {
     guard let handle = fopen(path, "rb") else { return nil }
     defer { fclose(handle) }
     var hasher = SHA256()

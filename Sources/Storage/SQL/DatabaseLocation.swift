@@ -135,6 +135,11 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
         return stat(path, &info) == 0
     }
 
+    public var isPostgres: Bool {
+        if case .postgres = self { return true }
+        return false
+    }
+
     /// A description without the password of a PostgreSQL URL.
     public var description: String {
         switch self {

@@ -38,6 +38,50 @@ public final class SQLiteConnection: TransactionDriver {
         sqlite3_close_v2(handle)
     }
 
+    /// Copies the whole database into the file at `path` with SQLite's online backup API, in one
+    /// step under one read lock: a consistent copy while others write (WAL), whatever they write
+    /// after. The copy is written through a connection of its own and left in rollback-journal
+    /// mode (one self-contained file).
+    public func backup(into path: String, file: String = #fileID, line: Int = #line) throws(StorageError) {
+        try Self.copy(from: handle, to: path, location: SourceLocation(file: file, line: line))
+    }
+
+    /// Copies the database file at `source` into a new database file at `target` (a restore).
+    public static func restore(
+        from source: String, into target: String, file: String = #fileID, line: Int = #line
+    ) throws(StorageError) {
+        let from = try SQLiteConnection(path: source, create: false, file: file, line: line)
+        try copy(from: from.handle, to: target, location: SourceLocation(file: file, line: line))
+    }
+
+    private static func copy(
+        from source: OpaquePointer, to path: String, location: SourceLocation
+    ) throws(StorageError) {
+        var target: OpaquePointer?
+        let opened = sqlite3_open_v2(path, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil)
+        defer { sqlite3_close_v2(target) }
+        guard opened == SQLITE_OK, let target else {
+            throw StorageError(
+                code: .connection, message: "cannot create \(path)", driverCode: String(opened), file: location.file,
+                line: location.line)
+        }
+        guard let backup = sqlite3_backup_init(target, "main", source, "main") else {
+            throw StorageError(
+                code: .other, message: "cannot back up into \(path): \(String(cString: sqlite3_errmsg(target)))",
+                driverCode: String(sqlite3_errcode(target)), file: location.file, line: location.line)
+        }
+        let stepped = sqlite3_backup_step(backup, -1)
+        let finished = sqlite3_backup_finish(backup)
+        guard stepped == SQLITE_DONE, finished == SQLITE_OK else {
+            throw StorageError(
+                code: stepped == SQLITE_BUSY || stepped == SQLITE_LOCKED ? .busy : .other,
+                message: "backup into \(path) failed: \(String(cString: sqlite3_errmsg(target)))",
+                driverCode: "SQLITE \(stepped)", file: location.file, line: location.line)
+        }
+        // One file, without a write-ahead log beside it.
+        sqlite3_exec(target, "PRAGMA journal_mode=DELETE", nil, nil, nil)
+    }
+
     func error(_ rc: Int32, sql: String?, at location: SourceLocation) -> StorageError {
         let message = String(cString: sqlite3_errmsg(handle))
         let primary = rc & 0xFF

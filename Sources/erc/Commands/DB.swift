@@ -4,8 +4,8 @@ import Storage
 
 struct DB: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "db", abstract: "Database schema: apply migrations, show their state.",
-        subcommands: [Migrate.self, Status.self])
+        commandName: "db", abstract: "Database schema (migrations and their state), backups and restores.",
+        subcommands: [Migrate.self, Status.self, Backup.self, Restore.self])
 
     struct Migrate: ParsableCommand {
         static let configuration = CommandConfiguration(
