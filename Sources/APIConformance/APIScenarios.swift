@@ -322,6 +322,19 @@ public enum APIScenarios {
             metrics.contains("http_server_request_duration") && metrics.contains("/v1/readings"),
             "metrics without the readings route")
         try checkOpenAPI(try await http.send("GET", "/openapi.json"), served: server.routes)
+
+        // Every route that writes left what it changed in the audit trail, under the key that did
+        // it (a session opens nothing in the books); a retry answered from before added nothing.
+        for route in server.routes where route.method == "POST" && !route.path.hasSuffix("/sessions") {
+            let entries = try connection.scalar(
+                "SELECT COUNT(*) FROM audit_log WHERE action = ? AND via = 'api' AND key_id IS NOT NULL",
+                [route.description])
+            try expect(entries > 0, "\(route.description) wrote without an audit entry")
+        }
+        let retried = try connection.scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'POST /v1/readings' AND source LIKE '%retry-1%'")
+        // The web channel's reading and the bot's with the same client key; not the web's retry.
+        try expect(retried == 2, "readings sent with retry-1 are in the audit trail \(retried) times, not 2")
     }
 
     /// Every route served is in the document, with its method, and nothing else is.

@@ -99,8 +99,16 @@ extension Routes {
             ]
             let keys = ["\(key.id):terminal:\(terminal)/\(transaction)"] + (idempotencyKey.map { [$0] } ?? [])
             let keyId = key.id
-            let recorded = try await Routes.write(services, keys: keys, route: "POST /v1/payments", fields: fields) {
-                connection in
+            let recorded = try await Routes.write(
+                services, keys: keys, route: "POST /v1/payments", fields: fields, by: key,
+                audit: { recorded in
+                    recorded.wasRecordedBefore
+                        ? nil
+                        : AuditedChange(
+                            entity: "payment", id: String(recorded.id), account: account.value,
+                            after: "\(Money(kopecks: amount).formatted()) руб., terminal \(terminal)")
+                }
+            ) { connection in
                 guard try KeyStore(connection: connection).claimTerminal(terminal, for: keyId) == keyId else {
                     throw Problem.outsideScope(
                         "terminal \(terminal) belongs to another infomat: a kiosk pays through its own terminal")

@@ -143,7 +143,14 @@ extension Routes {
                 ("channel", channel.rawValue),
             ]
             let ack = try await Routes.write(
-                services, keys: idempotencyKey.map { [$0] } ?? [], route: "POST /v1/readings", fields: fields
+                services, keys: idempotencyKey.map { [$0] } ?? [], route: "POST /v1/readings", fields: fields, by: key,
+                audit: { ack in
+                    ack.replayed
+                        ? nil
+                        : AuditedChange(
+                            entity: "reading", id: String(ack.id), account: account.value,
+                            after: "meter \(meter): \(formatMilli(value)) on \(takenOn), \(channel.rawValue)")
+                }
             ) {
                 try ReadingIntake(connection: $0, rules: rules, today: today).submit(submission, principal: principal)
             }

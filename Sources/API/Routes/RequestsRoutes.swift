@@ -101,7 +101,15 @@ extension Routes {
                 ("details", body.details), ("contact", body.contact), ("channel", channel.rawValue),
             ]
             let opened = try await Routes.write(
-                services, keys: idempotencyKey.map { [$0] } ?? [], route: "POST /v1/requests", fields: fields
+                services, keys: idempotencyKey.map { [$0] } ?? [], route: "POST /v1/requests", fields: fields, by: key,
+                audit: { opened in
+                    opened.replayed
+                        ? nil
+                        : AuditedChange(
+                            entity: "request", id: opened.request.number, account: account.value,
+                            principal: opened.request.principalINN,
+                            after: "\(kind.rawValue), \(opened.request.status.rawValue)")
+                }
             ) { try ServiceRequestDesk(connection: $0).open(new) }
             return try json(
                 RequestAnswer(opened.request), status: .created,
@@ -166,7 +174,14 @@ extension Routes {
             ]
             let (updated, retry) = try await Routes.write(
                 services, keys: idempotencyKey.map { [$0] } ?? [], route: "POST /v1/requests/{number}/status",
-                fields: fields
+                fields: fields, by: key,
+                audit: { result in
+                    result.1
+                        ? nil
+                        : AuditedChange(
+                            entity: "request", id: number, account: result.0.account.value,
+                            principal: result.0.principalINN, after: "\(status.rawValue)")
+                }
             ) { connection, retry in
                 // A retry of a change made before answers with the request as it is, changing nothing.
                 let desk = ServiceRequestDesk(connection: connection)

@@ -80,17 +80,22 @@ enum Routes {
     /// the same way on every route. `fields` are the request's meaning as the client sent it.
     static func write<T: Sendable>(
         _ services: APIServices, keys idempotencyKeys: [String], route: String, fields: [(String, String?)],
+        by key: APIKey, audit: @escaping @Sendable (T) -> AuditedChange?,
         _ body: @escaping @Sendable (any Connection) throws -> T
     ) async throws -> T {
-        try await write(services, keys: idempotencyKeys, route: route, fields: fields) { connection, _ in
+        try await write(services, keys: idempotencyKeys, route: route, fields: fields, by: key, audit: audit) {
+            connection, _ in
             try body(connection)
         }
     }
 
     /// ``write(_:keys:route:fields:_:)`` for a write that is not idempotent by itself: `body`
     /// learns whether every key was seen before (a retry), to answer without writing again.
+    /// What it changed (nil: nothing, a request seen before) goes into the audit trail in the
+    /// same transaction, with the key that did it and the route.
     static func write<T: Sendable>(
         _ services: APIServices, keys idempotencyKeys: [String], route: String, fields: [(String, String?)],
+        by key: APIKey, audit: @escaping @Sendable (T) -> AuditedChange?,
         _ body: @escaping @Sendable (any Connection, _ retry: Bool) throws -> T
     ) async throws -> T {
         let fingerprint = IdempotencyKeys.fingerprint(route: route, fields: fields)
@@ -105,7 +110,17 @@ enum Routes {
                         new = true
                     }
                 }
-                return try body(connection, !new)
+                let result = try body(connection, !new)
+                if new, let change = audit(result) {
+                    try AuditTrail(connection: connection).record(
+                        AuditEntry(
+                            at: AuditedChange.now, actor: AuditActor(name: key.name, via: "api", keyId: key.id),
+                            action: route, entity: change.entity, entityId: change.id, account: change.account,
+                            principal: change.principal, after: change.after,
+                            source: idempotencyKeys.isEmpty
+                                ? nil : "idempotency key \(idempotencyKeys.joined(separator: ", "))"))
+                }
+                return result
             }
         }
     }
@@ -195,5 +210,22 @@ enum Scope {
         guard roles.contains(key.role) else {
             throw Problem.outsideScope("\(what) is not open to \(key.role.rawValue) keys")
         }
+    }
+}
+
+/// What a route changed, for the audit trail.
+struct AuditedChange: Sendable {
+    var entity: String
+    var id: String?
+    var account: String?
+    var principal: String?
+    var after: String?
+
+    /// Now, UTC, as the log keeps instants.
+    static var now: String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date())
     }
 }

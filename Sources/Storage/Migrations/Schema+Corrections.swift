@@ -56,3 +56,43 @@ extension Schema {
         ALTER TABLE statement_lines ADD COLUMN privilege_note TEXT;
         """
 }
+
+extension Schema {
+    /// Who changed what, when, by which command or route, from which file or request: rows are
+    /// only ever added; the database itself refuses to update or delete one.
+    static let auditLog = (
+        sqlite: auditTable + """
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            """,
+        postgres: auditTable + """
+            CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+            CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+            FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+            """
+    )
+
+    static let auditTable = """
+        CREATE TABLE audit_log (
+            id {{id}},
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            via TEXT NOT NULL,
+            key_id BIGINT,
+            operator TEXT,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id TEXT,
+            account_number TEXT,
+            principal_inn TEXT,
+            before_value TEXT,
+            after_value TEXT,
+            source TEXT
+        );
+        CREATE INDEX audit_log_at ON audit_log (at);
+
+        """
+}

@@ -51,6 +51,8 @@ public enum Schema {
             sql:
                 "ALTER TABLE services ADD COLUMN payment_due_day INTEGER; ALTER TABLE principals ADD COLUMN grace_days INTEGER;"
         ),
+        Migration(
+            version: 29, name: "the audit trail, append-only", sqlite: auditLog.sqlite, postgres: auditLog.postgres),
     ]
 
     static let registry = """

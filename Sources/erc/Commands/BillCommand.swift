@@ -45,6 +45,12 @@ struct BillCommand: ParsableCommand {
         let summary = try bill(
             database: try database.open(), period: period, asOf: asOf ?? period.next.firstDay, workers: workers,
             batchSize: batchSize, wait: wait)
+        let asOf = asOf ?? period.next.firstDay
+        try Audit.record(
+            database, "erc bill", "billing-run", id: "\(period) as of \(asOf)",
+            after:
+                "\(summary.statements) statements, to pay \(summary.total) руб., \(summary.postingsAdded) postings added"
+        )
         print(report(summary))
     }
 }

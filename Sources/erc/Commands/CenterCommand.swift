@@ -99,6 +99,14 @@ extension CenterCommand {
                         throw ExitCode(64)
                     case .success(let center):
                         if try book.set(center, from: day, source: "erc center set") {
+                            try Audit.record(
+                                connection, "erc center set", "center", id: "from \(day)",
+                                before: inForce.map {
+                                    "\($0.name), INN \($0.inn.value), account \($0.bankDetails.account.value)"
+                                },
+                                after:
+                                    "\(center.name), INN \(center.inn.value), account \(center.bankDetails.account.value)"
+                            )
                             print("The center's requisites take effect from \(day).")
                         } else {
                             print("The same requisites are in force from \(day): nothing changed.")
@@ -183,6 +191,7 @@ func importSettings(_ files: [String], kind: ExchangeKind, database: DatabaseOpt
         for file in files {
             do {
                 let summary = try importer.importFile(at: file)
+                try Audit.imported(summary, on: connection, action: "erc \(kind == .rates ? "rates" : "center") import")
                 print(describe(summary))
                 if kind == .rates, !summary.alreadyImported {
                     print("Rates revision \(try RatesBook(connection: connection).currentRevision()) in force.")

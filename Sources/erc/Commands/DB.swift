@@ -14,6 +14,11 @@ struct DB: ParsableCommand {
 
         func run() throws {
             let applied = try Database.migrate(database.location)
+            if !applied.isEmpty {
+                try Audit.record(
+                    database, "erc db migrate", "schema", id: "\(applied.max() ?? 0)",
+                    after: "migrations \(applied.map(String.init).joined(separator: ", ")) applied")
+            }
             print(
                 applied.isEmpty
                     ? "Schema is up to date."

@@ -183,6 +183,10 @@ extension DB {
                     throw error
                 }
             }
+            try Audit.record(
+                target.connectExisting(), "erc db restore", "database", id: target.description,
+                after: "\(restored.tables.values.reduce(0, +)) rows restored",
+                source: "\(file) (SHA-256 \(manifest.sha256), taken \(manifest.createdAt) from \(manifest.source))")
             print(
                 "Restored \(file) (taken \(manifest.createdAt) from \(manifest.source)) into \(target): "
                     + "\(restored.tables.count) tables, \(restored.tables.values.reduce(0, +)) rows and the journal's "

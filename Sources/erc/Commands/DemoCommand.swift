@@ -55,11 +55,15 @@ struct DemoCommand: ParsableCommand {
         var unchanged = 0
         try db.withConnection { connection in
             // The demo's own center: its requisites go on every ЕПД and into every QR code.
-            try CenterBook(connection: connection).set(.demo, from: period.firstDay, source: "erc demo")
+            if try CenterBook(connection: connection).set(.demo, from: period.firstDay, source: "erc demo") {
+                try Audit.record(
+                    connection, "erc demo", "center", id: "from \(period.firstDay)", after: "the demo center")
+            }
             let importer = ExchangeImporter(
                 connection: connection, readings: ReadingsFileRules(today: period.next.firstDay))
             for (index, file) in files.all.enumerated() {
                 let summary = try importer.importFile(at: file)
+                try Audit.imported(summary, on: connection, action: "erc demo")
                 rows += summary.rows
                 if summary.alreadyImported { unchanged += 1 }
                 progress.update(index + 1)
@@ -84,12 +88,25 @@ struct DemoCommand: ParsableCommand {
                         paidOn: payment.paidOn))
                 paid += payment.amount
                 if recorded.wasRecordedBefore { repeated += 1 }
+                if !recorded.wasRecordedBefore {
+                    try Audit.record(
+                        connection, "erc demo", "payment", id: String(recorded.id), account: payment.account,
+                        after: "\(payment.amount.formatted()) руб. paid \(payment.paidOn)",
+                        source: "demo-bank \(payment.operationId)")
+                }
             }
         }
         print("   \(paid) руб." + (repeated > 0 ? "; \(repeated) recorded before, not doubled" : ""))
 
         print("4. Billing \(period) as of \(period.next.firstDay)")
         let summary = try bill(database: db, period: period, asOf: period.next.firstDay)
+        try db.withConnection {
+            try Audit.record(
+                $0, "erc demo", "billing-run", id: "\(period) as of \(period.next.firstDay)",
+                after:
+                    "\(summary.statements) statements, to pay \(summary.total) руб., \(summary.postingsAdded) postings added"
+            )
+        }
         print(report(summary).split(separator: "\n").prefix(2).map { "   " + $0 }.joined(separator: "\n"))
 
         if noRender { return }

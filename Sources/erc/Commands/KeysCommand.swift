@@ -24,9 +24,15 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let (key, token) = try database.withConnection {
-                    try KeyStore(connection: $0).create(
-                        name: name, role: role, scope: scope, terminals: terminal)
+                let (key, token) = try database.withConnection { connection in
+                    try connection.withTransaction {
+                        let made = try KeyStore(connection: connection).create(
+                            name: name, role: role, scope: scope, terminals: terminal)
+                        try Audit.record(
+                            connection, "erc keys create", "api-key", id: String(made.0.id),
+                            after: "\(name), \(made.0.role.rawValue)\(made.0.scope.map { ", \($0)" } ?? "")")
+                        return made
+                    }
                 }
                 let terminals = terminal.isEmpty ? "" : ", terminals \(terminal.joined(separator: ", "))"
                 print("key \(key.id) (\(key.role.rawValue)\(key.scope.map { ", \($0)" } ?? "")\(terminals)): \(token)")
@@ -67,7 +73,12 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             do {
-                try database.withConnection { try KeyStore(connection: $0).revoke(id: id) }
+                try database.withConnection { connection in
+                    try connection.withTransaction {
+                        try KeyStore(connection: connection).revoke(id: id)
+                        try Audit.record(connection, "erc keys revoke", "api-key", id: String(id), after: "revoked")
+                    }
+                }
                 print("key \(id) revoked")
             } catch let error as KeyError {
                 throw ValidationError(error.message)

@@ -41,6 +41,11 @@ struct PaymentsCommand: ParsableCommand {
                     let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
                     let (orders, added) = try importer.importFile(
                         bytes: bytes, name: (file as NSString).lastPathComponent)
+                    if added > 0 {
+                        try Audit.record(
+                            connection, "erc payments statement", "bank-statement", id: bank,
+                            after: "\(added) of \(orders) payment orders new", source: Audit.file(file))
+                    }
                     print("\(file): \(orders) payment orders, \(added) new")
                 }
             }
@@ -84,6 +89,10 @@ struct PaymentsCommand: ParsableCommand {
                         print("\(s.file): payment order \(s.paymentOrder) was imported before; nothing changed")
                         return
                     }
+                    try Audit.record(
+                        connection, "erc payments import", "registry", id: "\(bank) \(s.paymentOrder)",
+                        after: "\(s.payments) payments, \(s.amount) руб.; \(s.suspense) to suspense",
+                        source: Audit.file(file))
                     var line = "\(s.file): payment order \(s.paymentOrder): \(s.payments) payments, \(s.amount) руб."
                     if s.suspense > 0 { line += "; \(s.suspense) to suspense, \(s.suspenseAmount) руб." }
                     if s.repeated > 0 { line += "; \(s.repeated) recorded before, not doubled" }
@@ -161,9 +170,19 @@ struct PaymentsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let recorded = try database.withConnection {
-                try SuspenseList(connection: $0).assign(
-                    bank: bank, operation: operation, account: account, reason: reason)
+            let recorded = try database.withConnection { connection in
+                try connection.withTransaction {
+                    let recorded = try SuspenseList(connection: connection).assign(
+                        bank: bank, operation: operation, account: account, reason: reason)
+                    if !recorded.wasRecordedBefore {
+                        try Audit.record(
+                            connection, "erc payments assign", "payment", id: String(recorded.id),
+                            account: account.value, before: "suspense \(bank) \(operation)",
+                            after: "payment \(recorded.id)",
+                            source: reason)
+                    }
+                    return recorded
+                }
             }
             let total = recorded.allocations.reduce(Money.zero) { $0 + $1.amount }
             print(
@@ -193,8 +212,20 @@ struct PaymentsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let reversal = try database.withConnection {
-                try PaymentBook(connection: $0).reverse(source: bank, operationId: operation, reason: reason)
+            let reversal = try database.withConnection { connection in
+                try connection.withTransaction {
+                    let reversal = try PaymentBook(connection: connection).reverse(
+                        source: bank, operationId: operation, reason: reason)
+                    if !reversal.wasRecordedBefore {
+                        let account = try connection.first(
+                            "SELECT account_number FROM payments WHERE id = ?", [reversal.id])?.string(0)
+                        try Audit.record(
+                            connection, "erc payments reverse", "payment", id: "\(bank) \(operation)", account: account,
+                            after: "reversed in \(reversal.period): \(reversal.amount.formatted()) руб.", source: reason
+                        )
+                    }
+                    return reversal
+                }
             }
             print(
                 reversal.wasRecordedBefore
@@ -296,7 +327,17 @@ struct PaymentsCommand: ParsableCommand {
                     throw ValidationError(
                         "--bank-name and --correspondent-account: the payee's bank is not the center's; name it")
                 }
-                return try PaymentBook(connection: connection).refund(request)
+                return try connection.withTransaction {
+                    let refund = try PaymentBook(connection: connection).refund(request)
+                    if !refund.wasRecordedBefore {
+                        try Audit.record(
+                            connection, "erc payments refund", "refund", id: refund.order.map { "order \($0.number)" },
+                            account: request.account.value, principal: request.principalINN,
+                            after: "\(request.amount.formatted()) руб. to \(request.payeeAccount)",
+                            source: request.reason)
+                    }
+                    return refund
+                }
             }
             guard let order = refund.order,
                 let bytes = PaymentOrderFile.bytes(order, payeeBank: bankName, payeeCorrespondent: correspondentAccount)

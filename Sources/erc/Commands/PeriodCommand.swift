@@ -26,7 +26,10 @@ struct PeriodCommand: ParsableCommand {
             try database.withConnection { connection in
                 var lock = PeriodLock(connection: connection)
                 lock.holder = Holder.current("erc period close --period \(period)")
-                try lock.close(period)
+                try connection.withTransaction {
+                    try lock.close(period)
+                    try Audit.record(connection, "erc period close", "period", id: "\(period)", after: "closed")
+                }
             }
             print("Period \(period) is closed.")
         }

@@ -56,6 +56,12 @@ extension PremisesCommand {
                         Terminal.error("Error: \(error.description)")
                         throw ExitCode(65)
                     }
+                    if recorded {
+                        let before = try book.history(of: account)?.changes.last(where: { $0.since < since })?.name
+                        try Audit.record(
+                            connection, "erc premises owner", "owner", id: "from \(since)", account: account,
+                            before: before ?? book.history(of: account)?.first, after: name)
+                    }
                     let requests = try ServiceRequestDesk(connection: connection).completeOwnerChange(
                         account: account, comment: "owner changed: \(name) from \(since.russian)",
                         at: CenterCalendar.nowStamp, by: "erc premises owner")

@@ -88,6 +88,7 @@ extension PrincipalsCommand {
                     let outcome: ImportReportFile.Outcome
                     do {
                         let summary = try importer.importFile(at: file)
+                        try Audit.imported(summary, on: connection, action: "erc principals import")
                         print(describe(summary))
                         if summary.kind == .accounts {
                             try completeOwnerChanges(of: summary, on: connection)

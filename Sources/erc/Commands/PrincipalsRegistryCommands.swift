@@ -102,8 +102,17 @@ extension PrincipalsCommand {
 
         func run() throws {
             let (principal, agreement, services) = try principal()
-            _ = try database.withConnection {
-                try PrincipalRegistry(connection: $0).add(principal, agreement: agreement, services: services)
+            _ = try database.withConnection { connection in
+                try connection.withTransaction {
+                    let id = try PrincipalRegistry(connection: connection).add(
+                        principal, agreement: agreement, services: services)
+                    try Audit.record(
+                        connection, "erc principals add", "principal", id: principal.inn.value,
+                        principal: principal.inn.value,
+                        after: "\(principal.name), \(agreement == nil ? "draft" : "active"), \(services.count) services"
+                    )
+                    return id
+                }
             }
             print(
                 "Registered \(principal.name), INN \(principal.inn): \(agreement.map { "active from \($0.effectiveFrom)" } ?? "draft (no agreement yet)")"
@@ -194,8 +203,15 @@ protocol StatusChangeCommand: ParsableCommand {
 extension StatusChangeCommand {
     func run() throws {
         let day = on ?? CenterCalendar.today
-        try database.withConnection {
-            try PrincipalRegistry(connection: $0).change(inn: inn, to: Self.target, on: day, reason: reason)
+        try database.withConnection { connection in
+            try connection.withTransaction {
+                let registry = PrincipalRegistry(connection: connection)
+                let before = try? registry.show(inn: inn).status
+                try registry.change(inn: inn, to: Self.target, on: day, reason: reason)
+                try Audit.record(
+                    connection, "erc principals \(Self._commandName)", "principal", id: inn, principal: inn,
+                    before: before.map { "\($0)" }, after: "\(Self.target) from \(day)", source: reason)
+            }
         }
         print("Principal \(inn) is \(Self.target) from \(day).")
     }

@@ -48,8 +48,18 @@ struct ReadingsCommand: ParsableCommand {
                 channel: channel, receivedAt: CenterCalendar.nowStamp,
                 idempotencyKey: key)
             do {
-                let ack = try database.withConnection {
-                    try ReadingIntake(connection: $0, today: today).submit(submission)
+                let ack = try database.withConnection { connection in
+                    try connection.withTransaction {
+                        let ack = try ReadingIntake(connection: connection, today: today).submit(submission)
+                        if !ack.replayed {
+                            try Audit.record(
+                                connection, "erc readings submit", "reading", id: String(ack.id),
+                                account: account.value,
+                                after: "meter \(meter): \(formatMilli(submission.valueMilli)) on \(submission.takenOn)",
+                                source: key.map { "idempotency key \($0)" })
+                        }
+                        return ack
+                    }
                 }
                 var line = "accepted: acknowledgement \(ack.id), counts for \(ack.period)"
                 if let original = ack.duplicateOf { line += ", the same as reading \(original)" }
