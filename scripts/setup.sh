@@ -5,8 +5,8 @@
 #   scripts/setup.sh bench   the above, plus wrk for `erc-bench api`
 set -euo pipefail
 
-build_pkgs=(pkg-config libpq-dev libhpdf-dev libqrencode-dev libxml2-dev libsqlite3-dev fonts-dejavu-core)
-test_pkgs=(postgresql poppler-utils zbar-tools libxml2-utils netpbm)
+build_pkgs=(pkg-config libpq-dev libhpdf-dev libqrencode-dev libxml2-dev libsqlite3-dev libcurl4-openssl-dev fonts-dejavu-core)
+test_pkgs=(postgresql poppler-utils zbar-tools libxml2-utils netpbm python3-aiosmtpd)
 # The load generator of `erc-bench api`.
 bench_pkgs=(wrk)
 

@@ -292,6 +292,19 @@ public enum APIScenarios {
         try expect(
             opened.status == 201 && opened["status"] == "new" && opened["principalINN"] == waterINN, "\(opened.json)")
         try expect(reopened["number"] == number && number.hasPrefix("SR-2026-"), "a retried request opened another")
+        // The customer chooses the ЕПД by e-mail at the kiosk: recorded once, as the center's own.
+        let chosen = try await http.send(
+            "POST", "/v1/accounts/\(account)/delivery", token: tokens["infomat"], headers: session,
+            json: ["delivery": "email", "email": "ivanov@mail.example", "consentedOn": "2026-11-01"])
+        try expect(chosen.status == 200 && chosen["delivery"] == "email", "delivery: \(chosen.json)")
+        let badAddress = try await http.send(
+            "POST", "/v1/accounts/\(account)/delivery", token: tokens["infomat"], headers: session,
+            json: ["delivery": "both", "email": "ivanov at mail"])
+        try expect(badAddress.status == 400, "a bad address: \(badAddress.json)")
+        try expect(
+            try connection.scalar(
+                "SELECT COUNT(*) FROM delivery_consents WHERE account_number = ? AND by_center = 1", [account]) == 1,
+            "the kiosk's choice is not recorded once")
         let owner = try await http.send(
             "POST", "/v1/requests", token: web, json: ["kind": "owner-change", "account": account, "service": "NOPE"])
         try expectProblem(owner, 422, "service-not-found", "owner change for a service nobody supplies")

@@ -24,6 +24,12 @@ extension Money: ExpressibleByArgument {
     }
 }
 
+extension Delivery: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(rawValue: argument)
+    }
+}
+
 extension RateRow.Kind: ExpressibleByArgument {
     public init?(argument: String) {
         self.init(rawValue: argument)

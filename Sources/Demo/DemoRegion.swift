@@ -44,10 +44,18 @@ public struct DemoRegion: Sendable {
         var hasTwoZoneMeter: Bool { key % 5 == 2 }
 
         func record(houseCode: String, principal: DemoPrincipal) throws -> Premises {
-            Premises(
+            var premises = Premises(
                 account: try PersonalAccountNumber(account), houseCode: houseCode, entrance: entrance,
                 apartment: String(apartment), areaCenti: areaCenti, residents: residents, ownerName: owner,
                 principalAccount: principal.kind == .electricity ? "ЭС-\(account.suffix(7))" : nil)
+            // The management company knows who chose the ЕПД by e-mail: one premises in eight,
+            // one in twenty-four both ways.
+            if principal.kind == .management, key % 8 == 3 {
+                premises.delivery = DeliveryConsent(
+                    account: account, delivery: key % 3 == 0 ? .both : .email,
+                    email: "ls\(account)@mail.erc-demo.example", consentedOn: .clamped(2026, 9, 1), source: "")
+            }
+            return premises
         }
     }
 

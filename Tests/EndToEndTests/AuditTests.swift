@@ -23,7 +23,8 @@ struct AuditTests {
     static let writing: Set<String> = [
         "erc demo", "erc db migrate", "erc db restore", "erc center set", "erc center import", "erc rates import",
         "erc principals add", "erc principals import", "erc principals activate", "erc principals suspend",
-        "erc principals resume", "erc principals terminate", "erc premises owner", "erc readings submit",
+        "erc principals resume", "erc principals terminate", "erc premises owner", "erc premises delivery",
+        "erc readings submit",
         "erc payments import", "erc payments statement", "erc payments assign", "erc payments reverse",
         "erc payments refund", "erc bill", "erc period close", "erc keys create", "erc keys revoke",
     ]
@@ -75,6 +76,10 @@ struct AuditTests {
             try $0.string(0)
         }
         try run(["premises", "owner", accounts[0], "--db", d, "--name", "Новиков Пётр Ильич", "--since", "2026-10-12"])
+        try run([
+            "premises", "delivery", accounts[1], "--db", d, "--delivery", "both", "--email", "ivanova@mail.example",
+            "--consented-on", "2026-11-01",
+        ])
         let meter = try #require(
             try db.connect().first(
                 """

@@ -172,8 +172,18 @@ struct MonthEndToEndTests {
         let render = try erc(
             ["receipts", "render", "--db", db, "--period", "2026-10", "--out", out, "--batch-size", "7"], in: folder)
         #expect(render.status == 0, "\(render.stderr)")
-        #expect(render.stdout.contains("Rendered 40 ЕПД"))
-        #expect(render.stdout.contains("in 6 files"))
+        // The customers who chose e-mail only (the demo's management companies know some) are left
+        // out of the print run, and counted.
+        let emailOnly = try DatabaseLocation.sqlite(path: db).connect().all(
+            "SELECT account_number FROM delivery_consents WHERE delivery = 'email'"
+        ).map { try $0.string(0) }
+        let summary =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: "\(out)/manifest-summary.json"))) as? [String: Int]
+        #expect(!emailOnly.isEmpty && summary?["leftOutForEmail"] == emailOnly.count, "\(String(describing: summary))")
+        let printed = 40 - emailOnly.count
+        #expect(render.stdout.contains("Rendered \(printed) ЕПД"), "\(render.stdout)")
+        #expect(render.stdout.contains("in \((printed + 6) / 7) files"))
         let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(out)/manifest.csv"))
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF], "the manifest starts with a UTF-8 byte-order mark")
         let csv = String(decoding: bytes.dropFirst(3), as: UTF8.self)
@@ -181,11 +191,12 @@ struct MonthEndToEndTests {
         let rows = csv.split(separator: "\r\n").dropFirst().map {
             $0.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
         }
-        #expect(rows.count == 40)
+        #expect(rows.count == printed)
+        #expect(Set(rows.map { $0[3] }).isDisjoint(with: emailOnly))
         let json =
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/manifest.json")))
             as? [[String: Any]]
-        #expect(json?.count == 40)
+        #expect(json?.count == printed)
         // Delivery order: postal codes never go back within the run.
         let postal = rows.map { String($0[4].dropFirst().prefix(6)) }
         #expect(postal == postal.sorted())

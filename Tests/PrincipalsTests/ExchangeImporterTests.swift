@@ -401,6 +401,46 @@ struct ExchangeImporterTests {
         #expect(account?.fields["owner"] == "Петров Пётр Петрович" && account?.fields["ownerSince"] == "2026-10-12")
     }
 
+    @Test(
+        "an accounts file proposes customers' delivery choices: the latest dated is in force, the center's own first on its day"
+    )
+    func deliveryChoicesFromAFile() throws {
+        try importValidRegistry()
+        let folder = try TemporaryDirectory("erc-delivery")
+        func file(_ id: String, _ delivery: Delivery, _ email: String?, _ day: String) throws -> String {
+            let path = folder.file("\(id).xml")
+            let header = ExchangeHeader(
+                principalINN: "7453007776", period: BillingPeriod("2026-10")!, fileId: id,
+                createdAt: "2026-11-02T09:00:00+05:00")
+            let writer = try AccountsFileWriter(path: path, header: header)
+            var premises = Premises(
+                account: try PersonalAccountNumber("7400000001"), houseCode: "T001", entrance: 1, apartment: "1",
+                areaCenti: 5_430, residents: 3, ownerName: "Иванов Иван Иванович")
+            premises.delivery = DeliveryConsent(
+                account: "7400000001", delivery: delivery, email: email, consentedOn: CalendarDate(iso: day)!,
+                source: "")
+            try writer.add(premises)
+            try writer.finish()
+            try ExchangeRoundTrip.xmllint(path, .accounts)
+            return path
+        }
+        let book = DeliveryBook(connection: connection)
+        _ = try importer.importFile(at: try file("D-1", .email, "ivanov@mail.example", "2026-10-01"))
+        #expect(try book.consent(of: "7400000001")?.delivery == .email)
+        // The center's own record of the same day goes first.
+        try book.record(
+            DeliveryConsent(
+                account: "7400000001", delivery: .paper, email: nil, consentedOn: CalendarDate(iso: "2026-10-01")!,
+                source: "test"), byCenter: true)
+        #expect(try book.consent(of: "7400000001")?.delivery == .paper)
+        // A later consent, whoever records it, is in force.
+        _ = try importer.importFile(at: try file("D-2", .both, "ivanov@mail.example", "2026-10-05"))
+        #expect(try book.consent(of: "7400000001")?.delivery == .both)
+        let bad = try rejected(try file("D-3", .email, "ivanov at mail", "2026-10-06"))
+        #expect(bad.problems.map(\.element) == ["email"])
+        #expect(try connection.scalar("SELECT COUNT(*) FROM delivery_consents") == 3)
+    }
+
     @Test func aClosedPeriodTakesNoCharges() throws {
         try importValidRegistry()
         try connection.execute("INSERT INTO closed_periods (period) VALUES ('2026-09')")

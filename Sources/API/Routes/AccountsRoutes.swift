@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Hummingbird
 import NIOCore
+import Principals
 import Receipts
 import Storage
 
@@ -122,6 +123,71 @@ extension Routes {
                     .contentDisposition: "inline; filename=\"epd-\(account.value)-\(period).pdf\"",
                 ],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: pdf)))
+        }
+    }
+
+    struct DeliveryBody: Decodable {
+        var delivery: String?
+        var email: String?
+        /// The day the customer consented; today when absent.
+        var consentedOn: String?
+    }
+
+    struct DeliveryAnswer: Encodable {
+        var account: String
+        var delivery: String
+        var email: String?
+        var consentedOn: String
+    }
+
+    /// POST /v1/accounts/{account}/delivery: the customer's choice of ЕПД delivery (paper, email,
+    /// both) with the day of consent, recorded by the center's channel, infomat (its session's
+    /// account) or operator; the same choice again changes nothing.
+    static func delivery(_ routes: inout RouteList, services: APIServices) {
+        routes.add(.post, "accounts/:account/delivery") { request, context in
+            let key = try context.requireKey()
+            try Scope.require(.infomat, .channel, .operator, key: key, what: "recording a delivery choice")
+            let account = try accountParameter(context)
+            let body = try await Routes.body(DeliveryBody.self, request)
+            var problems: [String] = []
+            let delivery = body.delivery.flatMap(Delivery.init(rawValue:))
+            if delivery == nil { problems.append("delivery must be one of paper, email, both") }
+            if let email = body.email, let problem = DeliveryConsent.problem(withAddress: email) {
+                problems.append("email: \(problem)")
+            }
+            if delivery?.mailed == true, body.email == nil { problems.append("email is needed for delivery by e-mail") }
+            let today = services.today
+            var consentedOn = today
+            if let text = body.consentedOn {
+                if let day = CalendarDate(iso: text), day <= today {
+                    consentedOn = day
+                } else {
+                    problems.append("consentedOn must be a date, YYYY-MM-DD, not after today")
+                }
+            }
+            guard problems.isEmpty, let delivery else { throw Problem.invalid(problems) }
+            _ = try await Scope.check(account: account.value, context: context, services: services)
+            let consent = DeliveryConsent(
+                account: account.value, delivery: delivery, email: delivery.mailed ? body.email : nil,
+                consentedOn: consentedOn, source: "API key \(key.id) \(key.name)")
+            let fields: [(String, String?)] = [
+                ("account", account.value), ("delivery", delivery.rawValue), ("email", body.email),
+                ("consentedOn", "\(consentedOn)"),
+            ]
+            _ = try await Routes.write(
+                services, keys: [], route: "POST /v1/accounts/{account}/delivery", fields: fields, by: key,
+                audit: { recorded in
+                    recorded
+                        ? AuditedChange(
+                            entity: "delivery", id: "from \(consent.consentedOn)", account: account.value,
+                            after: "\(delivery.rawValue)\(consent.email.map { " to \($0)" } ?? "")")
+                        : nil
+                }
+            ) { try DeliveryBook(connection: $0).record(consent, byCenter: true) }
+            return try json(
+                DeliveryAnswer(
+                    account: account.value, delivery: delivery.rawValue, email: consent.email,
+                    consentedOn: "\(consentedOn)"))
         }
     }
 

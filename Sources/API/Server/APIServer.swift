@@ -106,6 +106,7 @@ public enum APIServer {
             group: router.group("v1").add(middleware: KeyAuthMiddleware(services: services)), prefix: "/v1")
         Routes.readings(&v1, services: services)
         Routes.accounts(&v1, services: services)
+        Routes.delivery(&v1, services: services)
         Routes.payments(&v1, services: services)
         Routes.requests(&v1, services: services)
         return (router, routes.described + v1.described)

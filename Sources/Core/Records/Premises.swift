@@ -33,6 +33,8 @@ public struct Premises: Sendable, Hashable, Codable {
     public var ownerSince: CalendarDate?
     /// The principal's own number for the premises, in files of a principal that has one.
     public var principalAccount: String?
+    /// The customer's choice of delivery as an accounts file proposes it.
+    public var delivery: DeliveryConsent?
 
     public init(
         account: PersonalAccountNumber, houseCode: String, entrance: Int, apartment: String,

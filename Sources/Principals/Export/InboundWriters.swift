@@ -77,6 +77,8 @@ public final class AccountsFileWriter: ExchangeFileWriter {
                 "house": premises.houseCode, "entrance": String(premises.entrance), "apartment": premises.apartment,
                 "area": decimal2(premises.areaCenti), "residents": String(premises.residents),
                 "owner": premises.ownerName, "ownerSince": premises.ownerSince?.description,
+                "email": premises.delivery?.email, "delivery": premises.delivery?.delivery.rawValue,
+                "consentedOn": premises.delivery?.consentedOn.description,
             ])
     }
 

@@ -83,6 +83,23 @@ final class AccountsFileHandler: RecordHandler {
         if let problem = OwnerBook.problem(with: owner) {
             session.problem(record, "owner", problem)
         }
+        if let delivery = f["delivery"].flatMap(Delivery.init(rawValue:)),
+            let consentedOn = f["consentedOn"].flatMap(CalendarDate.init(iso:))
+        {
+            let email = f["email"]
+            if let email, let problem = DeliveryConsent.problem(withAddress: email) {
+                session.problem(record, "email", problem)
+            } else if delivery.mailed, email == nil {
+                session.problem(record, "email", "delivery by \(delivery.rawValue) needs the e-mail address")
+            } else {
+                pendingConsents.append(
+                    (
+                        DeliveryConsent(
+                            account: number, delivery: delivery, email: delivery.mailed ? email : nil,
+                            consentedOn: consentedOn, source: ""), record.line(of: "delivery")
+                    ))
+            }
+        }
         if let since = f["ownerSince"].flatMap(CalendarDate.init(iso:)), let period = session.summary.period,
             since > period.next.lastDay
         {
@@ -173,6 +190,7 @@ final class AccountsFileHandler: RecordHandler {
     }
 
     var pendingOwners: [(account: String, name: String, since: CalendarDate, line: Int)] = []
+    var pendingConsents: [(consent: DeliveryConsent, line: Int)] = []
 
     /// An account registered before with an `ownerSince`: a change of owner from that day,
     /// unless the premises has that owner on that day already (the file sent again); another
@@ -357,6 +375,13 @@ final class AccountsFileHandler: RecordHandler {
             try owners.change(
                 account: change.account, to: change.name, from: change.since,
                 source: OwnerBook.source(fileId: session.summary.fileId, line: change.line))
+        }
+        // The customers' delivery choices the principal proposes (the premises are registered now).
+        let deliveries = DeliveryBook(connection: connection)
+        for (consent, line) in pendingConsents {
+            var proposed = consent
+            proposed.source = "accounts file \(session.summary.fileId) line \(line)"
+            try deliveries.record(proposed, byCenter: false)
         }
         try PostingWriter(connection: connection).append(pendingBalances)
         // A privilege registered again (the same account, service, category and first day)

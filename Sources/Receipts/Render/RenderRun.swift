@@ -14,6 +14,8 @@ public struct RenderSummary: Sendable, Hashable {
     public var pages = 0
     public var bytes = 0
     public var files = 0
+    /// Left out of a print run: the customers who chose the ЕПД by e-mail only.
+    public var leftOutForEmail = 0
 }
 
 /// One document of a print run: where it is and what it asks for, so that a print house can
@@ -71,7 +73,7 @@ public struct RenderRun: Sendable {
     /// its statements no longer hold what the journal holds (``BillingRuns/finalProblems(_:holdingLock:)``):
     /// a print run must not leave premises out or print stale sums in silence.
     public func run(progress: @Sendable (Int) -> Void = { _ in }) throws -> (RenderSummary, [ManifestEntry]) {
-        let (count, center) = try database.withConnection { connection in
+        let (count, leftOutAndCenter) = try database.withConnection { connection in
             let problems = try BillingRuns(connection: connection).finalProblems(period)
             if !problems.isEmpty {
                 throw BillingError(
@@ -81,8 +83,15 @@ public struct RenderRun: Sendable {
             }
             // No document without the center's own requisites: refused before anything is written.
             let center = try EPDLoader(connection: connection, center: self.center).center(for: period)
-            return (try DeliveryOrder(connection: connection).build(period: period), center)
+            let order = DeliveryOrder(connection: connection)
+            // Print batches leave out who chose e-mail only; one file per premises is everyone's.
+            let batches = documentsPerFile != nil
+            return (
+                try order.build(period: period, leavingOutEmailOnly: batches),
+                (center, batches ? try order.emailOnly(period: period) : 0)
+            )
         }
+        let (center, leftOut) = leftOutAndCenter
         try prepareOutput()
         let unit = documentsPerFile ?? 200
         let ranges = stride(from: 1, through: count, by: unit).map { $0...min($0 + unit - 1, count) }
@@ -133,6 +142,7 @@ public struct RenderRun: Sendable {
         }
         if documentsPerFile != nil { removeStaleBatches(after: ranges.count) }
         var total = RenderSummary()
+        total.leftOutForEmail = leftOut
         var manifest: [ManifestEntry] = []
         for (summary, entries) in outcomes {
             total.documents += summary.documents

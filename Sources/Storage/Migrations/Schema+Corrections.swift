@@ -96,3 +96,36 @@ extension Schema {
 
         """
 }
+
+extension Schema {
+    /// Each customer's consent to a delivery (paper, e-mail, both) with its day and what recorded
+    /// it (the center, or a principal's accounts file proposing it); and each e-mailed ЕПД's
+    /// state (queued, sending, sent, temporary, failed, in-doubt), so a send never repeats in
+    /// silence.
+    static let delivery = """
+        CREATE TABLE delivery_consents (
+            id {{id}},
+            account_number TEXT NOT NULL REFERENCES accounts (number),
+            delivery TEXT NOT NULL,
+            email TEXT,
+            consented_on TEXT NOT NULL,
+            by_center INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            recorded_at TEXT NOT NULL DEFAULT (CAST(CURRENT_TIMESTAMP AS TEXT))
+        );
+        CREATE INDEX delivery_consents_account ON delivery_consents (account_number, consented_on);
+        CREATE TABLE mail_log (
+            id {{id}},
+            period TEXT NOT NULL,
+            account_number TEXT NOT NULL,
+            address TEXT NOT NULL,
+            message_id TEXT NOT NULL UNIQUE,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_try_at TEXT,
+            reply TEXT,
+            updated_at TEXT NOT NULL,
+            UNIQUE (period, account_number)
+        );
+        """
+}

@@ -53,6 +53,7 @@ public enum Schema {
         ),
         Migration(
             version: 29, name: "the audit trail, append-only", sqlite: auditLog.sqlite, postgres: auditLog.postgres),
+        Migration(version: 30, name: "customers' choices of delivery; the log of e-mailed ЕПД", sql: delivery),
     ]
 
     static let registry = """

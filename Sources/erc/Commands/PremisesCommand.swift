@@ -8,7 +8,7 @@ import Storage
 struct PremisesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "premises", abstract: "The premises and their owners over time.",
-        subcommands: [Owner.self, Owners.self])
+        subcommands: [Owner.self, Owners.self, DeliveryChoice.self])
 }
 
 extension PremisesCommand {
@@ -99,6 +99,60 @@ extension PremisesCommand {
                 [span.name, span.from?.russian ?? "registered", span.until?.russian ?? "now"]
             }
             print(Table(headers: ["Owner", "From", "Through"], rows: rows).text())
+        }
+    }
+}
+
+extension PremisesCommand {
+    struct DeliveryChoice: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "delivery", abstract: "Record a customer's choice of ЕПД delivery, with the day of consent.",
+            discussion: """
+                paper (the print run), email (erc receipts send; left out of print batches) or \
+                both. The center's record: on the same day it goes before what a principal's \
+                accounts file proposes; the latest dated consent is in force. The same choice \
+                again changes nothing.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The personal account.") var account: String
+        @Option(help: "paper, email or both.") var delivery: Delivery
+        @Option(help: "The customer's e-mail address (for email and both).") var email: String?
+        @Option(help: "The day the customer consented, YYYY-MM-DD (default: today).") var consentedOn: CalendarDate?
+
+        func validate() throws {
+            if (try? PersonalAccountNumber(account)) == nil {
+                throw ValidationError("\(account) is not a personal account number: 10 digits, district code not 00")
+            }
+            if let email, let problem = DeliveryConsent.problem(withAddress: email) {
+                throw ValidationError("--email: \(problem)")
+            }
+            if delivery.mailed, email == nil { throw ValidationError("--email: delivery by \(delivery) needs it") }
+        }
+
+        func run() throws {
+            let consent = DeliveryConsent(
+                account: account, delivery: delivery, email: delivery.mailed ? email : nil,
+                consentedOn: consentedOn ?? CenterCalendar.today, source: "erc premises delivery")
+            let recorded = try database.withConnection { connection in
+                try connection.withTransaction {
+                    let recorded: Bool
+                    do {
+                        recorded = try DeliveryBook(connection: connection).record(consent, byCenter: true)
+                    } catch let error as DeliveryError {
+                        Terminal.error("Error: \(error.description)")
+                        throw ExitCode(65)
+                    }
+                    if recorded {
+                        try Audit.record(
+                            connection, "erc premises delivery", "delivery", id: "from \(consent.consentedOn)",
+                            account: account, after: "\(delivery.rawValue)\(consent.email.map { " to \($0)" } ?? "")")
+                    }
+                    return recorded
+                }
+            }
+            print(
+                "Account \(account): \(delivery.rawValue)\(consent.email.map { " to \($0)" } ?? ""), consented "
+                    + "\(consent.consentedOn.russian)\(recorded ? "" : " (recorded before; nothing changed)").")
         }
     }
 }

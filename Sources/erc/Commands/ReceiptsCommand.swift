@@ -1,4 +1,5 @@
 import ArgumentParser
+import Billing
 import CommandLineSupport
 import Core
 import Foundation
@@ -86,10 +87,12 @@ func render(
     database: Database, period: BillingPeriod, out: String, workers: Int?, documentsPerFile: Int?,
     charset: PaymentQR.Charset = .utf8
 ) throws -> RenderSummary {
+    // A print run leaves out the customers who chose e-mail only.
     let count = try database.withConnection {
-        try $0.scalar("SELECT COUNT(*) FROM statements WHERE period = ?", [period])
+        Int(try $0.scalar("SELECT COUNT(*) FROM statements WHERE period = ?", [period]))
+            - (documentsPerFile == nil ? 0 : try DeliveryOrder(connection: $0).emailOnly(period: period))
     }
-    let progress = Progress("rendering ЕПД \(period)", total: Int(count))
+    let progress = Progress("rendering ЕПД \(period)", total: count)
     let run = RenderRun(
         database: database, period: period, outputDirectory: out, renderer: EPDRenderer(charset: charset),
         workers: workers, documentsPerFile: documentsPerFile)
@@ -97,6 +100,12 @@ func render(
     progress.finish()
     try Data(ManifestEntry.csv(manifest).utf8).write(to: URL(fileURLWithPath: "\(out)/manifest.csv"), options: .atomic)
     try Data(try json(manifest).utf8).write(to: URL(fileURLWithPath: "\(out)/manifest.json"), options: .atomic)
+    // What the run holds and what it left out (the customers who chose e-mail only).
+    let counts = [
+        "documents": summary.documents, "pages": summary.pages, "files": summary.files,
+        "leftOutForEmail": summary.leftOutForEmail,
+    ]
+    try Data(try json(counts).utf8).write(to: URL(fileURLWithPath: "\(out)/manifest-summary.json"), options: .atomic)
     return summary
 }
 
@@ -105,4 +114,6 @@ func describe(_ summary: RenderSummary, out: String) -> String {
     return
         "Rendered \(summary.documents) ЕПД (\(summary.pages) pages, \(perDocument / 1024) KB each) in \(summary.files) "
         + "files into \(out), with manifest.csv and manifest.json"
+        + (summary.leftOutForEmail > 0
+            ? "; \(summary.leftOutForEmail) left out: their customers chose e-mail only" : "")
 }
