@@ -53,6 +53,8 @@ let package = Package(
             providers: [.apt(["libqrencode-dev"]), .brew(["qrencode"])]),
         // libhpdf 2.3.0 on Debian ships no .pc file: the module map links hpdf.
         .systemLibrary(name: "CHaru", providers: [.apt(["libhpdf-dev"]), .brew(["libharu"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
 
         // Layers, following the arrows in ARCHITECTURE.md.
         // Blocking work in parallel: a task group on threads of its own, bounded channels.
@@ -82,6 +84,8 @@ let package = Package(
         // files written with the principals' writers, for `erc demo`, tests and benchmarks.
         .target(name: "Demo", dependencies: ["Core", "Principals"]),
         .target(name: "Contact", dependencies: ["Core", "Storage"]),
+        // Outside parties behind small protocols: SMTP through libcurl (ЕПД by e-mail).
+        .target(name: "Gateways", dependencies: ["Core", "CCurl"]),
         .target(
             name: "API",
             dependencies: [
@@ -110,7 +114,7 @@ let package = Package(
             name: "erc",
             dependencies: [
                 "Core", "Storage", "Principals", "Billing", "Receipts", "Intake", "Contact", "API", "Demo",
-                "CommandLineSupport",
+                "CommandLineSupport", "Gateways",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

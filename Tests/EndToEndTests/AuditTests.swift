@@ -26,7 +26,8 @@ struct AuditTests {
         "erc principals resume", "erc principals terminate", "erc premises owner", "erc premises delivery",
         "erc readings submit",
         "erc payments import", "erc payments statement", "erc payments assign", "erc payments reverse",
-        "erc payments refund", "erc bill", "erc period close", "erc keys create", "erc keys revoke",
+        "erc payments refund", "erc bill", "erc period close", "erc receipts send", "erc keys create",
+        "erc keys revoke",
     ]
 
     static func line(_ operation: String, _ account: String, _ amount: String) -> String {
@@ -124,6 +125,8 @@ struct AuditTests {
         try run(["payments", "statement", "--db", d, "--bank", "sber", order])
         try run(["bill", "--db", d, "--period", Region.period])
         try run(["period", "close", "--db", d, "--period", Region.period])
+        let smtp = try SMTPTestServer(folder: folder.file("smtp"))
+        try run(["receipts", "send", "--db", d, "--period", Region.period, "--smtp", smtp.url])
         try run(["keys", "create", "--db", d, "--name", "infomat-audit", "--role", "infomat", "--scope", "kiosk-1"])
         try run(["keys", "revoke", "--db", d, "--id", "1"])
         let backup = folder.file("backup.erc")

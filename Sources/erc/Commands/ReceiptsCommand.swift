@@ -9,7 +9,7 @@ import Storage
 struct ReceiptsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receipts", abstract: "Render ЕПД PDFs with payment QR codes.",
-        subcommands: [Render.self, Show.self])
+        subcommands: [Render.self, Show.self, Send.self])
 
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
