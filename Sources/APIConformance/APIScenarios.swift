@@ -301,6 +301,9 @@ public enum APIScenarios {
             "POST", "/v1/accounts/\(account)/delivery", token: tokens["infomat"], headers: session,
             json: ["delivery": "both", "email": "ivanov at mail"])
         try expect(badAddress.status == 400, "a bad address: \(badAddress.json)")
+        let nobody = try await http.send(
+            "POST", "/v1/accounts/9999999999/delivery", token: web, json: ["delivery": "paper"])
+        try expect(nobody.status == 404, "an unknown account: \(nobody.status) \(nobody.json)")
         try expect(
             try connection.scalar(
                 "SELECT COUNT(*) FROM delivery_consents WHERE account_number = ? AND by_center = 1", [account]) == 1,

@@ -22,6 +22,9 @@ public struct SMTPReply: Sendable, Hashable {
         case temporary
         /// Never: a 5xx reply (a bad address, refused).
         case permanent
+        /// Not this message's fault: the server cannot be used as asked (TLS required and not
+        /// offered, a URL libcurl cannot use). Stop and say so.
+        case unusable
     }
 
     public var outcome: Outcome
@@ -109,6 +112,11 @@ public struct SMTPGateway: MailTransport {
         let reason = detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail
         let text = code > 0 ? "\(code) \(reason)" : reason
         if result == CURLE_OK { return SMTPReply(outcome: .sent, code: code, text: "\(code) accepted") }
+        if result == CURLE_USE_SSL_FAILED || result == CURLE_URL_MALFORMAT || result == CURLE_UNSUPPORTED_PROTOCOL
+            || result == CURLE_LOGIN_DENIED
+        {
+            return SMTPReply(outcome: .unusable, code: code, text: text)
+        }
         switch code {
         case 500...599: return SMTPReply(outcome: .permanent, code: code, text: text)
         default: return SMTPReply(outcome: .temporary, code: code, text: text)

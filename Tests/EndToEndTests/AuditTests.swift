@@ -161,5 +161,12 @@ struct AuditTests {
         let connection = try db.connect()
         #expect(throws: StorageError.self) { try connection.execute("UPDATE audit_log SET actor = 'someone'") }
         #expect(throws: StorageError.self) { try connection.execute("DELETE FROM audit_log") }
+        #expect(throws: StorageError.self) {
+            try connection.execute(
+                """
+                INSERT OR REPLACE INTO audit_log (id, at, actor, via, action, entity)
+                VALUES (1, '2026-01-01T00:00:00Z', 'forged', 'cli', 'erc bill', 'billing-run')
+                """)
+        }
     }
 }

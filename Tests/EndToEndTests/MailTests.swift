@@ -92,6 +92,23 @@ struct MailTests {
         let report = try erc(["receipts", "send", "--db", db.argument, "--period", Region.period, "--report"])
         #expect(report.stdout.contains("1 failed") && report.stdout.contains(refused), "\(report.stdout)")
         #expect(report.stdout.contains("550"))
+        // The customer gives a new address: the failed message goes there on the next run.
+        let account = try #require(customers.first { $0.value == refused }?.key)
+        let fixed = "fixed-\(account)@mail.example"
+        #expect(
+            try erc([
+                "premises", "delivery", account, "--db", db.argument, "--delivery", "email", "--email", fixed,
+            ]).status == 0)
+        let resent = try erc(["receipts", "send", "--db", db.argument, "--period", Region.period, "--smtp", server.url])
+        #expect(resent.status == 0 && resent.stdout.contains("Sent 1 ЕПД"), "\(resent.stdout) \(resent.stderr)")
+        #expect(try server.messages().contains { Self.header("X-Envelope-To", in: $0) == fixed })
+        // A period not billed, or a server named wrong, sends nothing.
+        let unbilled = try erc(["receipts", "send", "--db", db.argument, "--period", "2026-11", "--smtp", server.url])
+        #expect(unbilled.status == 65, "\(unbilled.stderr)")
+        let badURL = try erc([
+            "receipts", "send", "--db", db.argument, "--period", Region.period, "--smtp", "smtp://127.0.0.1:99999",
+        ])
+        #expect(badURL.status == 64 && badURL.stderr.contains("--smtp"), "\(badURL.stderr)")
         // No server at all: temporary, left for the next run (exit 75).
         let (_, erc2, db2) = try billedRegion("erc-mail-none")
         let none = try erc2([
@@ -118,6 +135,9 @@ struct MailTests {
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: marker), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         #expect(FileManager.default.fileExists(atPath: marker), "the slow message never reached the server")
+        // A second run beside it is refused, sending nothing.
+        let beside = try erc(arguments)
+        #expect(beside.status == 75 && beside.stderr.contains("Another erc is sending"), "\(beside.stderr)")
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
         #expect(try db.scalar("SELECT COUNT(*) FROM mail_log WHERE state = 'sending'") == 1)

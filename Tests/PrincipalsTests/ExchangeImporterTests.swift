@@ -431,14 +431,29 @@ struct ExchangeImporterTests {
         try book.record(
             DeliveryConsent(
                 account: "7400000001", delivery: .paper, email: nil, consentedOn: CalendarDate(iso: "2026-10-01")!,
-                source: "test"), byCenter: true)
+                source: "test"), byCenter: true, notAfter: CalendarDate(iso: "2026-11-30")!)
         #expect(try book.consent(of: "7400000001")?.delivery == .paper)
         // A later consent, whoever records it, is in force.
         _ = try importer.importFile(at: try file("D-2", .both, "ivanov@mail.example", "2026-10-05"))
         #expect(try book.consent(of: "7400000001")?.delivery == .both)
+        // Changed back and forth on one day: the last word is in force.
+        let day = CalendarDate(iso: "2026-10-07")!
+        for delivery in [Delivery.email, .paper, .email] {
+            try book.record(
+                DeliveryConsent(
+                    account: "7400000001", delivery: delivery, email: delivery.mailed ? "ivanov@mail.example" : nil,
+                    consentedOn: day, source: "test"), byCenter: true, notAfter: day)
+        }
+        #expect(try book.consent(of: "7400000001")?.delivery == .email)
+        #expect(throws: DeliveryError.self) {
+            try book.record(
+                DeliveryConsent(
+                    account: "7400000001", delivery: .paper, email: nil, consentedOn: CalendarDate(iso: "2099-01-01")!,
+                    source: "test"), byCenter: true, notAfter: day)
+        }
         let bad = try rejected(try file("D-3", .email, "ivanov at mail", "2026-10-06"))
         #expect(bad.problems.map(\.element) == ["email"])
-        #expect(try connection.scalar("SELECT COUNT(*) FROM delivery_consents") == 3)
+        #expect(try connection.scalar("SELECT COUNT(*) FROM delivery_consents") == 6)
     }
 
     @Test func aClosedPeriodTakesNoCharges() throws {

@@ -156,6 +156,7 @@ extension Routes {
                 problems.append("email: \(problem)")
             }
             if delivery?.mailed == true, body.email == nil { problems.append("email is needed for delivery by e-mail") }
+            let idempotencyKey = Routes.idempotencyKey(request, key: key, &problems)
             let today = services.today
             var consentedOn = today
             if let text = body.consentedOn {
@@ -174,8 +175,13 @@ extension Routes {
                 ("account", account.value), ("delivery", delivery.rawValue), ("email", body.email),
                 ("consentedOn", "\(consentedOn)"),
             ]
+            let known = try await services.pool.run(.read) {
+                try $0.first("SELECT 1 FROM accounts WHERE number = ?", [account.value]) != nil
+            }
+            guard known else { throw Problem.notFound("account-not-found", "no account \(account.value)") }
             _ = try await Routes.write(
-                services, keys: [], route: "POST /v1/accounts/{account}/delivery", fields: fields, by: key,
+                services, keys: idempotencyKey.map { [$0] } ?? [], route: "POST /v1/accounts/{account}/delivery",
+                fields: fields, by: key,
                 audit: { recorded in
                     recorded
                         ? AuditedChange(
@@ -183,7 +189,7 @@ extension Routes {
                             after: "\(delivery.rawValue)\(consent.email.map { " to \($0)" } ?? "")")
                         : nil
                 }
-            ) { try DeliveryBook(connection: $0).record(consent, byCenter: true) }
+            ) { try DeliveryBook(connection: $0).record(consent, byCenter: true, notAfter: today) }
             return try json(
                 DeliveryAnswer(
                     account: account.value, delivery: delivery.rawValue, email: consent.email,

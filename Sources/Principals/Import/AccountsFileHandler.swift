@@ -89,6 +89,10 @@ final class AccountsFileHandler: RecordHandler {
             let email = f["email"]
             if let email, let problem = DeliveryConsent.problem(withAddress: email) {
                 session.problem(record, "email", problem)
+            } else if let period = session.summary.period, consentedOn > period.next.lastDay {
+                session.problem(
+                    record, "consentedOn",
+                    "a consent dated \(consentedOn.russian), after the month that follows \(period)")
             } else if delivery.mailed, email == nil {
                 session.problem(record, "email", "delivery by \(delivery.rawValue) needs the e-mail address")
             } else {
@@ -381,7 +385,7 @@ final class AccountsFileHandler: RecordHandler {
         for (consent, line) in pendingConsents {
             var proposed = consent
             proposed.source = "accounts file \(session.summary.fileId) line \(line)"
-            try deliveries.record(proposed, byCenter: false)
+            try deliveries.record(proposed, byCenter: false, notAfter: .clamped(9999, 12, 31))
         }
         try PostingWriter(connection: connection).append(pendingBalances)
         // A privilege registered again (the same account, service, category and first day)

@@ -17,10 +17,15 @@ public struct DeliveryBook {
         self.connection = connection
     }
 
-    /// Records `consent`, by the center (`byCenter`) or proposed by a principal's file. The same
-    /// consent again changes nothing (false).
+    /// Records `consent`, by the center (`byCenter`) or proposed by a principal's file. The
+    /// consent in force again (the same day, choice and address) changes nothing (false); a
+    /// consent dated after `notAfter` (today, for the center) is refused.
     @discardableResult
-    public func record(_ consent: DeliveryConsent, byCenter: Bool) throws -> Bool {
+    public func record(_ consent: DeliveryConsent, byCenter: Bool, notAfter: CalendarDate) throws -> Bool {
+        if consent.consentedOn > notAfter {
+            throw DeliveryError(
+                description: "a consent dated \(consent.consentedOn.russian), after \(notAfter.russian)")
+        }
         if let email = consent.email, let problem = DeliveryConsent.problem(withAddress: email) {
             throw DeliveryError(description: problem)
         }
@@ -30,13 +35,8 @@ public struct DeliveryBook {
         guard try connection.first("SELECT 1 FROM accounts WHERE number = ?", [consent.account]) != nil else {
             throw DeliveryError(description: "unknown account \(consent.account)")
         }
-        if try connection.first(
-            """
-            SELECT 1 FROM delivery_consents WHERE account_number = ? AND consented_on = ? AND delivery = ?
-            AND COALESCE(email, '') = ? AND by_center = ?
-            """,
-            [consent.account, consent.consentedOn, consent.delivery.rawValue, consent.email ?? "", byCenter ? 1 : 0])
-            != nil
+        if let inForce = try self.consent(of: consent.account), inForce.consentedOn == consent.consentedOn,
+            inForce.delivery == consent.delivery, inForce.email == consent.email
         {
             return false
         }

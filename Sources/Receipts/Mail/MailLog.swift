@@ -9,6 +9,8 @@ public struct MailLog {
     public enum State: String, Sendable, Hashable, Codable, CaseIterable {
         case queued, sending, sent, temporary, failed
         case inDoubt = "in-doubt"
+        /// The customer chose paper before it went out.
+        case withdrawn
     }
 
     public struct Entry: Sendable, Hashable, Codable {
@@ -42,7 +44,33 @@ public struct MailLog {
             WHERE s.period = ? AND c.delivery IN ('email', 'both') AND c.email IS NOT NULL
             ON CONFLICT (period, account_number) DO NOTHING
             """, [domain, stamp, period])
-        return Int(try connection.scalar("SELECT COUNT(*) FROM mail_log WHERE period = ?", [period]) - before)
+        let queued = Int(try connection.scalar("SELECT COUNT(*) FROM mail_log WHERE period = ?", [period]) - before)
+        // A message not sent yet follows the consent in force: withdrawn when the customer chose
+        // paper since, to the new address when it changed; a failed one to a new address is
+        // queued again.
+        try connection.execute(
+            """
+            UPDATE mail_log SET state = 'withdrawn', updated_at = ?
+            WHERE period = ? AND state IN ('queued', 'temporary', 'failed') AND NOT EXISTS (
+                SELECT 1 FROM \(consents) c WHERE c.account_number = mail_log.account_number
+                AND c.delivery IN ('email', 'both') AND c.email IS NOT NULL)
+            """, [stamp, period])
+        try connection.execute(
+            """
+            UPDATE mail_log SET state = 'queued', attempts = 0, address = (
+                SELECT c.email FROM \(consents) c WHERE c.account_number = mail_log.account_number), updated_at = ?
+            WHERE period = ? AND state IN ('queued', 'temporary', 'failed', 'withdrawn') AND EXISTS (
+                SELECT 1 FROM \(consents) c WHERE c.account_number = mail_log.account_number
+                AND c.delivery IN ('email', 'both') AND c.email IS NOT NULL AND c.email <> mail_log.address)
+            """, [stamp, period])
+        try connection.execute(
+            """
+            UPDATE mail_log SET state = 'queued', updated_at = ?
+            WHERE period = ? AND state = 'withdrawn' AND EXISTS (
+                SELECT 1 FROM \(consents) c WHERE c.account_number = mail_log.account_number
+                AND c.delivery IN ('email', 'both') AND c.email = mail_log.address)
+            """, [stamp, period])
+        return queued
     }
 
     /// Messages left in sending by a run that was killed: in doubt now. Returns how many.

@@ -54,6 +54,15 @@ public enum Schema {
         Migration(
             version: 29, name: "the audit trail, append-only", sqlite: auditLog.sqlite, postgres: auditLog.postgres),
         Migration(version: 30, name: "customers' choices of delivery; the log of e-mailed ЕПД", sql: delivery),
+        Migration(
+            version: 31, name: "the audit trail refuses a row written over another (SQLite's REPLACE)",
+            sqlite: """
+                CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+                WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """,
+            // PostgreSQL's trigger of migration 29 fires on every row a statement would replace.
+            postgres: "SELECT 1;"),
     ]
 
     static let registry = """

@@ -43,6 +43,12 @@ extension DB {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "The backup file to write.") var out: String
 
+        func validate() throws {
+            if out.allSatisfy(\.isWhitespace) || out.hasSuffix("/") {
+                throw ValidationError("--out: name the backup file to write")
+            }
+        }
+
         func run() throws {
             let folder = URL(fileURLWithPath: out).deletingLastPathComponent().path
             try OutputFolder.prepare(folder)
@@ -119,6 +125,9 @@ extension DB {
 
         func run() throws {
             let manifestPath = BackupManifest.path(of: file)
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw BackupError(description: "no backup file \(file)")
+            }
             guard let data = FileManager.default.contents(atPath: manifestPath) else {
                 throw BackupError(description: "no manifest \(manifestPath) beside \(file): not a backup of erc's")
             }
@@ -139,6 +148,14 @@ extension DB {
                 )
             }
             let target = database.location
+            // A backup of another schema is restored by the erc that wrote it, then migrated.
+            let version = Schema.migrations.map(\.version).max() ?? 0
+            guard manifest.inventory.schemaVersion == version else {
+                throw BackupError(
+                    description:
+                        "\(file) holds schema \(manifest.inventory.schemaVersion), this erc's is \(version): restore it with the erc "
+                        + "that wrote it, then erc db migrate")
+            }
             guard (manifest.driver == "postgres") == target.isPostgres else {
                 throw BackupError(
                     description:
@@ -153,11 +170,18 @@ extension DB {
                         description: "\(path) exists: a backup is restored into a new file only, never over a database")
                 }
                 let partial = path + ".restoring"
+                let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+                try OutputFolder.prepare(folder)
                 try? FileManager.default.removeItem(atPath: partial)
                 defer { try? FileManager.default.removeItem(atPath: partial) }
                 try SQLiteConnection.restore(from: file, into: partial)
                 restored = try DatabaseInventory.take(on: try DatabaseLocation.sqlite(path: partial).connectExisting())
                 try check(restored, against: manifest)
+                let applied = try Migrator(try DatabaseLocation.sqlite(path: partial).connectExisting())
+                    .appliedVersions()
+                guard applied.max() == version else {
+                    throw BackupError(description: "the restored database's migrations do not match its manifest")
+                }
                 try FileManager.default.moveItem(atPath: partial, toPath: path)
             case .postgres(let url):
                 let connection = try target.connectExisting()

@@ -127,6 +127,11 @@ extension PremisesCommand {
                 throw ValidationError("--email: \(problem)")
             }
             if delivery.mailed, email == nil { throw ValidationError("--email: delivery by \(delivery) needs it") }
+            if !delivery.mailed, email != nil { throw ValidationError("--email: paper delivery takes no address") }
+            if let consentedOn, consentedOn > CenterCalendar.today {
+                throw ValidationError(
+                    "--consented-on \(consentedOn): a consent is given, not promised: not after today")
+            }
         }
 
         func run() throws {
@@ -136,8 +141,10 @@ extension PremisesCommand {
             let recorded = try database.withConnection { connection in
                 try connection.withTransaction {
                     let recorded: Bool
+                    let before = try DeliveryBook(connection: connection).consent(of: account)
                     do {
-                        recorded = try DeliveryBook(connection: connection).record(consent, byCenter: true)
+                        recorded = try DeliveryBook(connection: connection).record(
+                            consent, byCenter: true, notAfter: CenterCalendar.today)
                     } catch let error as DeliveryError {
                         Terminal.error("Error: \(error.description)")
                         throw ExitCode(65)
@@ -145,7 +152,9 @@ extension PremisesCommand {
                     if recorded {
                         try Audit.record(
                             connection, "erc premises delivery", "delivery", id: "from \(consent.consentedOn)",
-                            account: account, after: "\(delivery.rawValue)\(consent.email.map { " to \($0)" } ?? "")")
+                            account: account,
+                            before: before.map { "\($0.delivery.rawValue)\($0.email.map { " to \($0)" } ?? "")" },
+                            after: "\(delivery.rawValue)\(consent.email.map { " to \($0)" } ?? "")")
                     }
                     return recorded
                 }

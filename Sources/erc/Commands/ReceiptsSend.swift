@@ -1,4 +1,5 @@
 import ArgumentParser
+import Billing
 import CommandLineSupport
 import Core
 import Foundation
@@ -41,8 +42,11 @@ extension ReceiptsCommand {
             guard (1...10).contains(attempts) else { throw ValidationError("--attempts must be 1 to 10") }
             if !report {
                 let url = smtp ?? ProcessInfo.processInfo.environment["ERC_SMTP_URL"] ?? ""
-                guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
-                    throw ValidationError("--smtp: name the server, smtp://host:port or smtps://host:port")
+                guard let parts = URLComponents(string: url), ["smtp", "smtps"].contains(parts.scheme ?? ""),
+                    let host = parts.host, !host.isEmpty, (1...65_535).contains(parts.port ?? 25),
+                    parts.path.isEmpty || parts.path == "/"
+                else {
+                    throw ValidationError("--smtp \(url): name the server, smtp://host:port or smtps://host:port")
                 }
             }
         }
@@ -58,6 +62,25 @@ extension ReceiptsCommand {
         func run() throws {
             let db = try database.open()
             if report { return try printReport(db) }
+            // One sending run a database at a time: a second one refuses (exit 75).
+            guard
+                let lock = try RunLock.acquire(
+                    "mail", at: db.location, holder: Holder.current("erc receipts send --period \(period)"))
+            else {
+                let holder = try RunLock.holder(of: "mail", at: db.location)
+                Terminal.error(
+                    "Another erc is sending ЕПД now\(holder.map { " (\($0))" } ?? ""): try again when it is done.")
+                throw ExitCode(75)
+            }
+            defer { lock.release() }
+            // Only a billed, complete and current period is sent, as only such a one is printed.
+            let problems = try db.withConnection { try BillingRuns(connection: $0).finalProblems(period) }
+            if !problems.isEmpty {
+                throw BillingError(
+                    code: .incomplete,
+                    message: "the ЕПД of \(period) are not sent: " + problems.joined(separator: "; "),
+                    problems: problems)
+            }
             let center = try db.withConnection { try CenterBook(connection: $0).required(on: period.next.firstDay) }
             guard DeliveryConsent.problem(withAddress: center.email) == nil else {
                 throw ValidationError(
@@ -158,10 +181,18 @@ extension ReceiptsCommand {
                 attachment: document.pdf, attachmentName: "EPD-\(entry.account)-\(period).pdf",
                 messageId: entry.messageId, date: Date())
             let reply = gateway.send(message)
+            if reply.outcome == .unusable {
+                // Nothing went out: the message waits for a server that can take it.
+                try db.withConnection {
+                    try MailLog(connection: $0).mark(
+                        period: period, account: entry.account, .queued, reply: reply.text, at: Self.instant())
+                }
+                throw ValidationError("--smtp \(gateway.url): \(reply.text); nothing more is sent")
+            }
             let state: MailLog.State =
                 switch reply.outcome {
                 case .sent: .sent
-                case .temporary: .temporary
+                case .temporary, .unusable: .temporary
                 case .permanent: .failed
                 }
             // A temporary failure is tried again after 1, 2, 4... seconds in this run.
