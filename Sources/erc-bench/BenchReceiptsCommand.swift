@@ -58,7 +58,7 @@ extension ERCBench {
             guard c.status == 0 else { throw BenchFailure("epd_ref failed (exit \(c.status))") }
             let referenceBytes = fileSize("\(referenceOut)/batch.pdf")
 
-            var runs: [(workers: Int, measured: Measured, bytes: Int, pages: Int)] = []
+            var runs: [(workers: Int, measured: Measured, bytes: Int, pages: Int, documents: Int)] = []
             for workers in [1, ProcessInfo.processInfo.activeProcessorCount] {
                 let out = "\(folder)/erc-\(workers)"
                 try? FileManager.default.removeItem(atPath: out)
@@ -73,13 +73,15 @@ extension ERCBench {
                 let bytes = files.reduce(0) { $0 + fileSize("\(out)/\($1)") }
                 let manifest = try String(contentsOfFile: "\(out)/manifest.csv", encoding: .utf8)
                 var pages = 0
+                // The print run leaves out the customers who chose e-mail only: per document rendered.
+                let rendered = manifest.split(separator: "\r\n").dropFirst().count
                 for row in manifest.split(separator: "\r\n").dropFirst() {
                     let cells = row.split(separator: ";")
                     let first = Int(cells[1]) ?? 0
                     let last = Int(cells[2]) ?? 0
                     pages += last - first + 1
                 }
-                runs.append((workers, erc, bytes, pages))
+                runs.append((workers, erc, bytes, pages, rendered))
             }
             let n = Double(documents)
             print(
@@ -91,14 +93,18 @@ extension ERCBench {
                     String(
                         format:
                             "erc receipts render, %d worker(s): %7.2f s  %7.1f documents/s  %6.0f bytes/document  peak RSS %.1f MB  (%.2fx the reference)",
-                        run.workers, run.measured.seconds, n / run.measured.seconds, Double(run.bytes) / n,
-                        Double(run.measured.maxRSSKiB) / 1024, c.seconds / run.measured.seconds))
+                        run.workers, run.measured.seconds, Double(run.documents) / run.measured.seconds,
+                        Double(run.bytes) / Double(run.documents),
+                        Double(run.measured.maxRSSKiB) / 1024,
+                        (Double(run.documents) / run.measured.seconds) / (n / c.seconds)))
             }
             if let one = runs.first, let all = runs.last {
                 print(
                     String(
-                        format: "Documents on all cores / one: %.2fx; pages per document %.3f",
-                        one.measured.seconds / all.measured.seconds, Double(all.pages) / n))
+                        format: "Documents on all cores / one: %.2fx; pages per document %.3f; %d of %d printed "
+                            + "(the rest chose e-mail only)",
+                        one.measured.seconds / all.measured.seconds, Double(all.pages) / Double(all.documents),
+                        all.documents, documents))
             }
         }
 
