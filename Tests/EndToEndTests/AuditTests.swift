@@ -157,6 +157,8 @@ struct AuditTests {
         ])
         #expect(listed.status == 0 && listed.stdout.contains("erc premises owner"), "\(listed.stdout)")
         #expect(listed.stdout.contains("Новиков Пётр Ильич") && listed.stdout.contains("erc payments reverse"))
+        // The payment a registry brought, under its account.
+        #expect(listed.stdout.contains("operation op-1"), "\(listed.stdout)")
         #expect(!listed.stdout.contains(accounts[2]), "another account's entries listed")
         let connection = try db.connect()
         #expect(throws: StorageError.self) { try connection.execute("UPDATE audit_log SET actor = 'someone'") }

@@ -81,7 +81,9 @@ struct KeysCommand: ParsableCommand {
                 }
                 print("key \(id) revoked")
             } catch let error as KeyError {
-                throw ValidationError(error.message)
+                // No such key is data refused, not a usage error.
+                Terminal.error("Error: \(error.message)")
+                throw ExitCode(65)
             }
         }
     }

@@ -89,10 +89,27 @@ struct PaymentsCommand: ParsableCommand {
                         print("\(s.file): payment order \(s.paymentOrder) was imported before; nothing changed")
                         return
                     }
-                    try Audit.record(
-                        connection, "erc payments import", "registry", id: "\(bank) \(s.paymentOrder)",
-                        after: "\(s.payments) payments, \(s.amount) руб.; \(s.suspense) to suspense",
-                        source: Audit.file(file))
+                    try connection.withTransaction {
+                        let source = Audit.file(file)
+                        try Audit.record(
+                            connection, "erc payments import", "registry", id: "\(bank) \(s.paymentOrder)",
+                            after: "\(s.payments) payments, \(s.amount) руб.; \(s.suspense) to suspense",
+                            source: source)
+                        // Each payment it brought, under its account, for erc audit --account.
+                        for row in try connection.all(
+                            """
+                            SELECT y.id, y.account_number, y.amount, y.operation_id FROM payments y
+                            JOIN bank_registries r ON r.id = y.registry_id
+                            WHERE r.bank = ? AND r.payment_order = ? AND y.kind = 'payment' ORDER BY y.id
+                            """, [bank, s.paymentOrder])
+                        {
+                            try Audit.record(
+                                connection, "erc payments import", "payment", id: String(try row.int64(0)),
+                                account: try row.string(1),
+                                after: "\(try row.money(2).formatted()) руб., operation \(try row.string(3))",
+                                source: source)
+                        }
+                    }
                     var line = "\(s.file): payment order \(s.paymentOrder): \(s.payments) payments, \(s.amount) руб."
                     if s.suspense > 0 { line += "; \(s.suspense) to suspense, \(s.suspenseAmount) руб." }
                     if s.repeated > 0 { line += "; \(s.repeated) recorded before, not doubled" }
