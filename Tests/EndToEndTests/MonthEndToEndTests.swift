@@ -197,6 +197,14 @@ struct MonthEndToEndTests {
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/manifest.json")))
             as? [[String: Any]]
         #expect(json?.count == printed)
+        // One file per premises into the same folder: everyone's, and the print run's batches gone.
+        let copy = folder.file("print-copy")
+        try FileManager.default.copyItem(atPath: out, toPath: copy)
+        let single = try erc(
+            ["receipts", "render", "--db", db, "--period", "2026-10", "--out", copy, "--per-premises"], in: folder)
+        #expect(single.status == 0, "\(single.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: copy).filter { $0.hasSuffix(".pdf") }
+        #expect(left.count == 40 && !left.contains { $0.hasPrefix("epd-") }, "\(left.sorted().prefix(3))")
         // Delivery order: postal codes never go back within the run.
         let postal = rows.map { String($0[4].dropFirst().prefix(6)) }
         #expect(postal == postal.sorted())

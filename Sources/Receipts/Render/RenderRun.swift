@@ -140,7 +140,9 @@ public struct RenderRun: Sendable {
             for name in written.withLock({ $0 }) { unlink("\(outputDirectory)/\(name)") }
             throw error
         }
-        if documentsPerFile != nil { removeStaleBatches(after: ranges.count) }
+        // A run's folder holds only that run: batch files after the last one, or every batch file
+        // when the run wrote one file per premises, would repeat documents beside its manifest.
+        removeStaleBatches(after: documentsPerFile != nil ? ranges.count : 0)
         var total = RenderSummary()
         total.leftOutForEmail = leftOut
         var manifest: [ManifestEntry] = []
@@ -191,9 +193,9 @@ public struct RenderRun: Sendable {
         return true
     }
 
-    /// Removes this period's batch files numbered after `count`: a run into a folder that held
-    /// a run with smaller batches would otherwise leave that run's later files, repeating
-    /// documents, beside the new manifest.
+    /// Removes this period's batch files numbered after `count` (all of them for 0): a run into a
+    /// folder that held a run with smaller batches, or a print run before one file per premises,
+    /// would otherwise leave files repeating documents beside the new manifest.
     private func removeStaleBatches(after count: Int) {
         guard let folder = opendir(outputDirectory) else { return }
         defer { closedir(folder) }
