@@ -308,6 +308,21 @@ public enum APIScenarios {
             try connection.scalar(
                 "SELECT COUNT(*) FROM delivery_consents WHERE account_number = ? AND by_center = 1", [account]) == 1,
             "the kiosk's choice is not recorded once")
+        // A retry with its Idempotency-Key records nothing more; the key on another choice is refused.
+        let keyed = ["Idempotency-Key": "delivery-1"]
+        for _ in 0..<2 {
+            let again = try await http.send(
+                "POST", "/v1/accounts/\(account)/delivery", token: web, headers: keyed,
+                json: ["delivery": "both", "email": "ivanov@mail.example", "consentedOn": "2026-11-02"])
+            try expect(again.status == 200, "delivery with a key: \(again.json)")
+        }
+        let reusedKey = try await http.send(
+            "POST", "/v1/accounts/\(account)/delivery", token: web, headers: keyed, json: ["delivery": "paper"])
+        try expectProblem(reusedKey, 422, "idempotency-key-reused", "a delivery key reused")
+        try expect(
+            try connection.scalar(
+                "SELECT COUNT(*) FROM delivery_consents WHERE account_number = ? AND by_center = 1", [account]) == 2,
+            "a retried delivery choice was stored twice")
         let owner = try await http.send(
             "POST", "/v1/requests", token: web, json: ["kind": "owner-change", "account": account, "service": "NOPE"])
         try expectProblem(owner, 422, "service-not-found", "owner change for a service nobody supplies")

@@ -63,8 +63,12 @@ public struct DeliveryBook {
 
     /// The consent in force for `account`, nil when it never chose (paper).
     public func consent(of account: String) throws -> DeliveryConsent? {
+        // The same order as ``inForce``, for one account by its index.
         try connection.first(
-            "SELECT delivery, email, consented_on FROM \(Self.inForce) c WHERE account_number = ?", [account]
+            """
+            SELECT delivery, email, consented_on FROM delivery_consents WHERE account_number = ?
+            ORDER BY consented_on DESC, by_center DESC, id DESC LIMIT 1
+            """, [account]
         ).map { row in
             DeliveryConsent(
                 account: account, delivery: Delivery(rawValue: try row.string(0)) ?? .paper,

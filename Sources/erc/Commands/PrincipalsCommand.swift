@@ -51,8 +51,9 @@ extension PrincipalsCommand {
         /// An accounts file that changed owners does the open requests for a new contract on a
         /// change of owner of those accounts.
         func completeOwnerChanges(of summary: ImportSummary, on connection: any Connection) throws {
-            for account in try OwnerBook(connection: connection).accounts(changedByFile: summary.fileId) {
-                let owner = try OwnerBook(connection: connection).history(of: account)?.changes.last
+            let book = OwnerBook(connection: connection)
+            for account in try book.accounts(changedByFile: summary.fileId) {
+                let owner = try book.history(of: account)?.changes.last
                 let done = try ServiceRequestDesk(connection: connection).completeOwnerChange(
                     account: account,
                     comment: "owner changed: \(owner?.name ?? "") from \(owner?.since.russian ?? "")"

@@ -52,12 +52,7 @@ extension ReceiptsCommand {
         }
 
         /// Now, UTC, as the log keeps instants.
-        static func instant(_ date: Date = Date()) -> String {
-            let formatter = ISO8601DateFormatter()
-            formatter.timeZone = TimeZone(identifier: "UTC")
-            formatter.formatOptions = [.withInternetDateTime]
-            return formatter.string(from: date)
-        }
+        static func instant(_ date: Date = Date()) -> String { Audit.stamp(date) }
 
         func run() throws {
             let db = try database.open()

@@ -18,11 +18,14 @@ enum Audit {
     }()
 
     /// Now, UTC, as the log keeps instants.
-    static var now: String {
+    static var now: String { stamp(Date()) }
+
+    /// `date`, UTC, ISO 8601: the instants of the audit trail and the send log.
+    static func stamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date())
+        return formatter.string(from: date)
     }
 
     /// A file as the log names its source: its name, size and SHA-256.
