@@ -47,6 +47,13 @@ struct PostgresExchangeTests {
 
 @Suite("Billing a generated region on PostgreSQL", .enabled(if: PostgresTestServer.isEnabled))
 struct PostgresBillingTests {
+    @Test("common-property utilities (СОИ): the six houses' cases to the kopeck, as on SQLite")
+    func commonProperty() throws {
+        let database = try PostgresTestServer.createDatabase()
+        let folder = try TemporaryDirectory("erc-pg-common")
+        try CommonPropertyScenarios.run(on: try database.location.open(), in: folder)
+    }
+
     @Test("the books balance, a re-run adds nothing, payments are never doubled, a late reading is corrected")
     func region() throws {
         let database = try PostgresTestServer.createDatabase()

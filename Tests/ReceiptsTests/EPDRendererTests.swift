@@ -229,6 +229,72 @@ struct EPDRendererTests {
         #expect(try qrPayloads(of: pdf, in: folder, page: pages).count == 1)
     }
 
+    /// `epd` with a management organisation's block of cold water for the common property (СОИ),
+    /// its recalculation by the house meter, and the house's figures.
+    static func withCommonProperty(_ epd: EPDDocument) -> EPDDocument {
+        var epd = epd
+        var line = EPDDocument.Line(
+            serviceName: "Холодная вода на СОИ", unit: "м³", volumeMilli: 625, tariff: Money(kopecks: 4_000),
+            amount: Money(kopecks: 2_500), recalculated: Money(kopecks: 1_667))
+        line.isCommonProperty = true
+        line.method = "common-norm"
+        epd.principals.append(
+            EPDDocument.PrincipalBlock(
+                name: "ООО «УК Северная»", inn: "7451000001", kpp: "745101001", bankName: "ПАО СБЕРБАНК",
+                bic: "047501602", account: "40702810100000000888", phone: "+7 (351) 211-00-01", lines: [line]))
+        epd.recalculations.append(
+            EPDDocument.Recalculation(
+                principalName: "ООО «УК Северная»", serviceName: "Холодная вода на СОИ", isPenalty: false,
+                amount: Money(kopecks: 1_667),
+                reason: "перерасчёт СОИ за 2025 г. по ОДПУ (ч. 9.2 ст. 156 ЖК РФ): 12,5 вместо 7,5, часть 1 из 12"))
+        epd.house = EPDDocument.HouseFigures(
+            commonAreaCenti: 3_000, premisesAreaCenti: 12_000,
+            resources: [
+                .init(
+                    resource: .coldWater, normMicro: 50_000, meterMilli: 37_000, individualMilli: 25_000,
+                    commonMilli: 1_500),
+                .init(
+                    resource: .electricity, normMicro: 1_250_000, meterMilli: nil, individualMilli: 900_000,
+                    commonMilli: 37_500, carriedMilli: -2_000),
+            ])
+        return epd
+    }
+
+    @Test("a line for the common property in the СОИ columns, its recalculation and the house's figures (Раздел 4)")
+    func commonProperty() throws {
+        let folder = try TemporaryDirectory("erc-epd")
+        let epd = Self.withCommonProperty(Self.document(principals: 2))
+        let pdf = folder.file("common.pdf")
+        #expect(try EPDRenderer().render(epd, to: pdf) == 1)
+        let layout = try text(of: pdf)
+        // The head's second row: own use and СОИ under the volume and the charge.
+        #expect(layout.contains("индивид.") && layout.contains("СОИ"), "\(layout)")
+        // The СОИ line's volume and charge in the СОИ columns: right of where an own line's stand.
+        let own = try #require(layout.split(separator: "\n").first { $0.contains("Услуга 1.1") })
+        let common = try #require(layout.split(separator: "\n").first { $0.contains("Холодная вода на СОИ") })
+        let ownVolume = try #require(own.range(of: "11,42"))
+        let commonVolume = try #require(common.range(of: "0,625"))
+        #expect(
+            common.distance(from: common.startIndex, to: commonVolume.lowerBound)
+                > own.distance(from: own.startIndex, to: ownVolume.lowerBound))
+        let plain = try ProcessRunner.run("pdftotext", [pdf, "-"]).stdout.replacingOccurrences(of: "\n", with: " ")
+        #expect(
+            plain.contains(
+                "Справочная информация. Общее имущество дома: площадь 30,00 кв. м, площадь всех помещений дома 120,00 кв. м. Холодная вода: "
+                    + "норматив на СОИ 0,05 куб. м на 1 кв. м в месяц; по ОДПУ за период 37 куб. м; объём в доме: "
+                    + "индивидуальное потребление 25, на СОИ 1,5 куб. м."), "\(plain)")
+        #expect(plain.contains("Электроэнергия: норматив на СОИ 1,25 кВт·ч на 1 кв. м в месяц; ОДПУ нет"), "\(plain)")
+        #expect(plain.contains("к зачёту в следующих периодах 2 кВт·ч"), "\(plain)")
+        #expect(
+            plain.contains("Перерасчёт СОИ за 2025 г. по ОДПУ (ч. 9.2 ст. 156 ЖК РФ): 12,5 вместо 7,5, часть 1 из 12"),
+            "\(plain)")
+        if ProcessInfo.processInfo.environment["ERC_UPDATE_FIXTURES"] != nil {
+            let fixture = String(TestPaths.fixture("epd-common-property.png").dropLast(4))
+            #expect(
+                try ProcessRunner.run("pdftoppm", ["-r", "110", "-png", "-singlefile", pdf, fixture]).status == 0)
+        }
+    }
+
     @Test("a page looks as the reviewed picture in Fixtures/epd-page-1.png, within a tolerance")
     func lookslikeTheReviewedPicture() throws {
         let folder = try TemporaryDirectory("erc-epd")
@@ -287,7 +353,7 @@ struct EPDRendererTests {
             #expect(text.contains(page == 1 ? "Иванов Иван Иванович" : "Петров Пётр Петрович"))
             #expect(text.contains("Исполнитель расчётов: \(Center.demo.name)"))
             #expect(text.contains("ООО «Поставщик 3»"))
-            #expect(text.contains("Итого, руб."))
+            #expect(text.contains("Итого") && text.contains("индивид."))
             #expect(text.contains("ПЛАТЁЖНАЯ ЧАСТЬ"))
             #expect(text.contains(first.total.formatted()))
         }

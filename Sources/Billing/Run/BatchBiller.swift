@@ -64,6 +64,9 @@ struct BatchBiller: Sendable {
         var postings: [Posting]
         var statements: [[SQLValue]]
         var lines: [[SQLValue]]
+        /// What the batch billed the houses with common-property data: their premises' own
+        /// volumes and СОИ volumes per resource.
+        var houses: [(house: String, resource: Service.Resource, own: Int64, common: Int64)] = []
     }
 
     /// Writes a computed batch in one transaction: the run's new postings, the batch's statements
@@ -78,6 +81,7 @@ struct BatchBiller: Sendable {
         }
         try connection.withTransaction {
             try PostingWriter(connection: connection).append(rows.postings)
+            try CommonPropertyPass.add(rows.houses, period: period, on: connection)
             lap(0)
             for table in ["statement_lines", "statements"] {
                 try connection.execute(
@@ -113,6 +117,7 @@ struct BatchBiller: Sendable {
         var postings: [Posting] = []
         var statements: [[SQLValue]] = []
         var lines: [[SQLValue]] = []
+        var houses: [String: [Service.Resource: (own: Int64, common: Int64)]] = [:]
         // The same for every row: formatted once.
         let periodValue = period.sqlValue
         let firstDay = period.firstDay
@@ -120,6 +125,14 @@ struct BatchBiller: Sendable {
         for inputs in try BatchReader(connection: connection).inputs(from: first, through: last, period: period) {
             let bill = PremisesBill(inputs, context: context)
             let account = SQLValue.text(inputs.account)
+            if let house = context.houses[inputs.houseCode] {
+                for resource in house.data.normsMicro.keys {
+                    let sum = houses[inputs.houseCode]?[resource] ?? (0, 0)
+                    houses[inputs.houseCode, default: [:]][resource] = (
+                        sum.own + (bill.individual[resource] ?? 0), sum.common + (bill.common[resource] ?? 0)
+                    )
+                }
+            }
             for posting in bill.postings {
                 postings.append(
                     Posting(
@@ -148,7 +161,13 @@ struct BatchBiller: Sendable {
                 .integer(total.penalties.kopecks), .integer(total.paid.kopecks),
             ])
         }
-        return Rows(postings: postings, statements: statements, lines: lines)
+        var rows = Rows(postings: postings, statements: statements, lines: lines)
+        for (house, resources) in houses.sorted(by: { $0.key < $1.key }) {
+            for (resource, sum) in resources.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                rows.houses.append((house, resource, sum.own, sum.common))
+            }
+        }
+        return rows
     }
 }
 

@@ -19,7 +19,8 @@ struct BatchReader {
                 isActive: try activeInPeriod[id] ?? (row.string(2) == PrincipalStatus.active.rawValue),
                 penaltyScale: try row.string(3) == Principal.Kind.capitalRepair.rawValue
                     ? .capitalRepair : .housingAndUtilities,
-                graceDays: try row.optionalInt64(4).map { Int($0) })
+                graceDays: try row.optionalInt64(4).map { Int($0) },
+                isManagement: try row.string(3) == Principal.Kind.management.rawValue)
         }
         var tariffs: [ServiceKey: [Tariff]] = [:]
         try connection.query(
@@ -77,22 +78,35 @@ struct BatchReader {
 
     /// The inputs of every premises from `first` through `last`, in account order.
     func inputs(from first: String, through last: String, period: BillingPeriod) throws -> [PremisesInputs] {
+        try inputs(where: { "\($0) >= ? AND \($0) <= ?" }, [first, last], period: period)
+    }
+
+    /// The inputs of every premises of a house, in account order.
+    func inputs(house: String, period: BillingPeriod) throws -> [PremisesInputs] {
+        try inputs(where: { "\($0) IN (SELECT number FROM accounts WHERE house_code = ?)" }, [house], period: period)
+    }
+
+    /// The inputs of the premises whose account number `column` the condition `selects`, with
+    /// its bound values.
+    private func inputs(
+        where selects: (_ column: String) -> String, _ range: [any SQLBindable], period: BillingPeriod
+    ) throws -> [PremisesInputs] {
         var premises: [String: PremisesInputs] = [:]
-        let range: [any SQLBindable] = [first, last]
         try connection.queryBatch(
-            "SELECT number, area_centi, residents FROM accounts WHERE number >= ? AND number <= ?", range
+            "SELECT number, area_centi, residents, house_code FROM accounts WHERE \(selects("number"))", range
         ) { row in
             let account = try row.string(0)
             var inputs = PremisesInputs(account: account)
             inputs.areaCenti = try row.int64(1)
             inputs.residents = try row.int(2)
+            inputs.houseCode = try row.string(3)
             premises[account] = inputs
         }
         try connection.queryBatch(
             """
             SELECT pa.account_number, s.principal_id, s.code, s.calculation, s.norm_milli, s.resource
             FROM principal_accounts pa JOIN services s ON s.principal_id = pa.principal_id
-            WHERE s.calculation <> 'supplied' AND pa.account_number >= ? AND pa.account_number <= ?
+            WHERE s.calculation <> 'supplied' AND \(selects("pa.account_number"))
             """, range
         ) { row in
             let key = ServiceKey(principalId: try row.int64(1), service: try row.string(2))
@@ -106,7 +120,7 @@ struct BatchReader {
             """
             SELECT account_number, principal_id, service_code, serial, digits, COALESCE(initial_reading_milli, 0),
                    installed_on, verified_until
-            FROM meters WHERE account_number >= ? AND account_number <= ?
+            FROM meters WHERE \(selects("account_number"))
             """, range
         ) { row in
             let key = ServiceKey(principalId: try row.int64(1), service: try row.string(2))
@@ -120,7 +134,7 @@ struct BatchReader {
         try connection.queryBatch(
             """
             SELECT principal_id, meter_serial, period, value_milli, taken_on FROM readings
-            WHERE account_number >= ? AND account_number <= ? AND period <= ?
+            WHERE \(selects("account_number")) AND period <= ?
             """, range + [period]
         ) { row in
             let id = "\(try row.int64(0))|\(try row.string(1))"
@@ -134,7 +148,7 @@ struct BatchReader {
             """
             SELECT account_number, principal_id, service_code, residents, percent, effective_from, effective_until,
                    category, area_norm_centi, fixed_amount
-            FROM privileges WHERE account_number >= ? AND account_number <= ?
+            FROM privileges WHERE \(selects("account_number"))
             """, range
         ) { row in
             let key = ServiceKey(principalId: try row.int64(1), service: try row.string(2))
@@ -148,7 +162,7 @@ struct BatchReader {
         try connection.queryBatch(
             """
             SELECT p.account_number, p.principal_id, p.service_code, \(JournalEntry.columns)
-            FROM postings p WHERE p.account_number >= ? AND p.account_number <= ? AND p.period <= ?
+            FROM postings p WHERE \(selects("p.account_number")) AND p.period <= ?
             """, range + [period]
         ) { row in
             guard let entry = try JournalEntry(row, from: 3) else { return }

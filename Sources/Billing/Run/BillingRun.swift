@@ -71,11 +71,11 @@ public struct BillingRun {
             try runs.checkBillable(period, asOf: asOf)
             try runs.checkTariffs(period)
             let revision = try RatesBook(connection: connection).currentRevision()
-            let (runId, batches) = try prepare(on: connection, ratesRevision: revision)
-            var biller = BatchBiller(
-                context: try BatchReader(connection: connection).context(
-                    period: period, asOf: asOf, ratesRevision: revision),
-                runId: runId)
+            var context = try BatchReader(connection: connection).context(
+                period: period, asOf: asOf, ratesRevision: revision)
+            let (runId, batches) = try prepare(on: connection, ratesRevision: revision, context: context)
+            context.houses = try CommonPropertyPass(connection: connection, period: period).houses()
+            var biller = BatchBiller(context: context, runId: runId)
             if logger.logLevel <= .debug { biller.trace = BillingTrace() }
             defer { if let trace = biller.trace { logger.debug("\(trace.report)", metadata: ["period": "\(period)"]) } }
             if workers > 1 {
@@ -160,7 +160,13 @@ public struct BillingRun {
     /// billing lock held, so an unfinished run is one whose process is gone: its claimed batches
     /// go back to pending. A run that premises were registered after is started anew, so that
     /// its batches cover them.
-    func prepare(on connection: any Connection, ratesRevision: Int64) throws -> (runId: Int64, batches: Int) {
+    ///
+    /// A new run starts with the house pass (``CommonPropertyPass``), in the same transaction.
+    func prepare(
+        on connection: any Connection, ratesRevision: Int64, context: BillingContext
+    ) throws -> (
+        runId: Int64, batches: Int
+    ) {
         try connection.withTransaction {
             let premises = try connection.scalar("SELECT COUNT(*) FROM accounts")
             if let open = try connection.first(
@@ -212,6 +218,7 @@ public struct BillingRun {
                     [.integer(id), .integer(Int64(index + 1)), .text(batch.first), .text(batch.last), .text("pending")]
                 })
             let number = boundaries.count
+            _ = try CommonPropertyPass(connection: connection, period: period).run(context: context)
             return (id, number)
         }
     }

@@ -23,6 +23,8 @@ struct BillingContext: Sendable {
         var penaltyScale: PenaltyCalculator.Scale
         /// Days of grace before penalties, when its file sets them (else the rates').
         var graceDays: Int? = nil
+        /// A management organisation: it charges СОИ of the houses it manages.
+        var isManagement = false
     }
 
     var period: BillingPeriod
@@ -36,6 +38,8 @@ struct BillingContext: Sendable {
     var paymentDueDays: [ServiceKey: Int] = [:]
     /// Set when the rates changed since the previous period was billed.
     var penaltyRecalculation: PenaltyRecalculation?
+    /// The houses with common-property data, by code (read after the house pass).
+    var houses: [String: HouseCommon] = [:]
 
     /// The penalties posted as of the previous period's run (`asOf`), recalculated from the
     /// rates it used (`rules`) to the rates now, for `reason`.
@@ -65,6 +69,7 @@ struct PremisesInputs: Sendable {
     }
 
     var account: String
+    var houseCode = ""
     var areaCenti: Int64 = 0
     var residents = 0
     var calculated: [ServiceKey: Calculated] = [:]
@@ -157,6 +162,11 @@ struct StatementLine: Sendable, Hashable {
 struct PremisesBill: Sendable {
     var postings: [RunPosting] = []
     var lines: [StatementLine] = []
+    /// The volumes of the period per resource the premises was billed or supplied for itself
+    /// (not for the common property): what its house's volumes add up.
+    var individual: [Service.Resource: Int64] = [:]
+    /// The period's СОИ volumes per resource charged to the premises.
+    var common: [Service.Resource: Int64] = [:]
 
     init(_ inputs: PremisesInputs, context: BillingContext) {
         let period = context.period
@@ -170,7 +180,9 @@ struct PremisesBill: Sendable {
             let entries = inputs.entries[key] ?? []
             let proposal = Self.propose(key, inputs, entries, principal, context, water: water)
             proposals[key] = proposal
-            guard context.resources[key]?.isWater == true else { continue }
+            // Sewerage adds up the premises' own water, not the water of the common property.
+            guard context.resources[key]?.isWater == true, inputs.calculated[key]?.calculation != .commonProperty
+            else { continue }
             if inputs.calculated[key] != nil {
                 water.charge += proposal[.charge]?.volumeMilli ?? 0
                 water.recalculation += proposal[.recalculation]?.volumeMilli ?? 0
@@ -182,6 +194,20 @@ struct PremisesBill: Sendable {
         for key in keys where inputs.calculated[key]?.calculation == .waterSum {
             guard let principal = context.principals[key.principalId], principal.isActive else { continue }
             proposals[key] = Self.propose(key, inputs, inputs.entries[key] ?? [], principal, context, water: water)
+        }
+        for key in keys {
+            guard let resource = context.resources[key] else { continue }
+            if inputs.calculated[key]?.calculation == .commonProperty {
+                common[resource, default: 0] += proposals[key]?[.charge]?.volumeMilli ?? 0
+            } else if inputs.calculated[key] != nil {
+                let proposal = proposals[key] ?? [:]
+                individual[resource, default: 0] +=
+                    (proposal[.charge]?.volumeMilli ?? 0) + (proposal[.recalculation]?.volumeMilli ?? 0)
+            } else {
+                individual[resource, default: 0] += (inputs.entries[key] ?? []).filter {
+                    $0.runId == nil && $0.kind == .charge && $0.period == period
+                }.reduce(Int64(0)) { $0 + $1.volumeMilli }
+            }
         }
         for key in keys {
             guard let principal = context.principals[key.principalId] else { continue }
@@ -269,6 +295,7 @@ struct PremisesBill: Sendable {
             var note = rule.calculation.rawValue
             var explanation: String?
             var recalculation: Int64 = 0
+            var recalculated: (amount: Money, note: String)?
             switch rule.calculation {
             case .supplied: break
             case .perArea: volume = ChargeCalculator.areaVolume(areaCenti: inputs.areaCenti)
@@ -278,6 +305,24 @@ struct PremisesBill: Sendable {
             case .waterSum:
                 volume = max(water.charge, 0)
                 recalculation = min(water.recalculation, 0)
+            case .commonProperty:
+                // Charged by the house's managing organisation, or under direct management by
+                // the resource's supplier; nothing for a house without the resource's norm.
+                guard let house = context.houses[inputs.houseCode], let resource = rule.resource,
+                    let norm = house.data.normsMicro[resource],
+                    house.isCharged(by: key.principalId, isManagement: principal.isManagement)
+                else { break }
+                let month = CommonPropertyShare.month(
+                    house: house, resource: resource, normMicro: norm, areaCenti: inputs.areaCenti)
+                volume = month.volumeMilli
+                note = month.method
+                explanation = month.explanation
+                if let part = CommonPropertyShare.recalculation(
+                    house: house, resource: resource, areaCenti: inputs.areaCenti, entries: entries, period: period)
+                {
+                    recalculation = part.volumeMilli
+                    recalculated = (part.amount, part.note)
+                }
             case .metered:
                 let billed = entries.filter { $0.runId != nil && ($0.kind == .charge || $0.kind == .recalculation) }
                 let firstBilled = billed.map(\.period).min() ?? period
@@ -312,7 +357,11 @@ struct PremisesBill: Sendable {
                     key: key, kind: .charge, amount: charge, volumeMilli: volume, tariff: tariff, note: note,
                     explanation: explanation)
             }
-            if recalculation != 0 {
+            if let recalculated {
+                proposed[.recalculation] = RunPosting(
+                    key: key, kind: .recalculation, amount: recalculated.amount, volumeMilli: recalculation,
+                    tariff: tariff, note: recalculated.note)
+            } else if recalculation != 0 {
                 proposed[.recalculation] = RunPosting(
                     key: key, kind: .recalculation, amount: amount(recalculation), volumeMilli: recalculation,
                     tariff: tariff, note: "по показаниям прибора учёта")

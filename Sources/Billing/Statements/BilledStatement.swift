@@ -47,6 +47,8 @@ public struct BilledStatement: Sendable, Hashable {
         public var readingsDueDay: Int
         /// The service's own payment due day, when its principal's file sets one.
         public var paymentDueDay: Int? = nil
+        /// A charge for the common property of the house (СОИ), not for the premises' own use.
+        public var isCommonProperty = false
     }
 
     /// A principal's block: its requisites and its lines on this statement.
@@ -92,6 +94,28 @@ public struct BilledStatement: Sendable, Hashable {
     public var meters: [Meter]
     /// The period's recalculations with their reasons (Раздел 6 of the ЕПД).
     public var recalculations: [Recalculation] = []
+    /// The house's common-property figures (Раздел 4), when it has common-property data.
+    public var house: HouseFigures?
+
+    /// A house's common property and, per resource, its СОИ norm and the period's volumes.
+    public struct HouseFigures: Sendable, Hashable {
+        public struct Resource: Sendable, Hashable {
+            public var resource: Service.Resource
+            /// Per m² of common property a month, millionths of the unit.
+            public var normMicro: Int64
+            /// The house meters' (ОДПУ) volume of the period, when measured.
+            public var meterMilli: Int64?
+            /// What the house's premises were billed for the period: their own use, and СОИ.
+            public var individualMilli: Int64
+            public var commonMilli: Int64
+            /// A negative volume carried forward (owners' monthly-by-meter decision), thousandths.
+            public var carriedMilli: Int64
+        }
+
+        public var commonAreaCenti: Int64
+        public var premisesAreaCenti: Int64
+        public var resources: [Resource]
+    }
 
     /// A recalculation posted in the period: a principal's service, the sum, and why.
     public struct Recalculation: Sendable, Hashable {

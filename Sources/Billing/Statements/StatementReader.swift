@@ -28,6 +28,7 @@ public struct StatementReader {
         let ownPayees = try self.ownPayees(on: period.lastDay)
         let meters = try self.meters(period: period, selection)
         let recalculations = try self.recalculations(period: period, selection)
+        let houses = try self.houses(period: period, selection)
         var current: BilledStatement?
         try connection.query(
             """
@@ -37,7 +38,7 @@ public struct StatementReader {
                    COALESCE(sv.name, l.service_code), COALESCE(sv.unit, ''), l.volume_milli, l.tariff, l.amount,
                    l.recalculated, l.privileges, s.opening, s.paid, s.penalties, p.id, p.corr_account, l.closing,
                    sv.norm_milli, COALESCE(sv.readings_due_day, 25), l.opening, l.penalties, l.paid, l.method,
-                   l.method_note, l.privilege_note, sv.payment_due_day
+                   l.method_note, l.privilege_note, sv.payment_due_day, sv.calculation
             FROM statements s
             \(statements.join)
             JOIN accounts a ON a.number = s.account_number
@@ -71,6 +72,7 @@ public struct StatementReader {
                         areaCenti: try row.int64(8), residents: try row.int(9)),
                     opening: try row.money(24), paid: try row.money(25), penalties: try row.money(26), principals: [],
                     meters: meters[number] ?? [], recalculations: recalculations[number] ?? [])
+                statement.house = houses[number]
             }
             let inn = try row.string(11)
             if statement.principals.last?.inn != inn {
@@ -90,7 +92,8 @@ public struct StatementReader {
                     penalties: try row.money(33), paid: try row.money(34), method: try row.string(35),
                     methodNote: try row.optionalString(36), privilegeNote: try row.optionalString(37),
                     normMilli: try row.optionalInt64(30),
-                    readingsDueDay: try row.int(31), paymentDueDay: try row.optionalInt64(38).map { Int($0) }))
+                    readingsDueDay: try row.int(31), paymentDueDay: try row.optionalInt64(38).map { Int($0) },
+                    isCommonProperty: try row.optionalString(39) == Service.Calculation.commonProperty.rawValue))
             current = statement
         }
         if let done = current { try body(done) }
@@ -157,6 +160,43 @@ public struct StatementReader {
                 BilledStatement.Recalculation(
                     principalName: try row.string(1), serviceName: try row.string(2),
                     isPenalty: try row.string(3) == "penalty", amount: try row.money(5), reason: try row.string(4)))
+        }
+        return result
+    }
+
+    /// The common-property figures of the selected premises' houses, by account: the house's
+    /// areas, and per resource its norm and what the billing run recorded for the period.
+    private func houses(period: BillingPeriod, _ selection: Selection) throws -> [String: BilledStatement.HouseFigures]
+    {
+        let selected = scope(selection, period: period, alias: "x")
+        var result: [String: BilledStatement.HouseFigures] = [:]
+        try connection.query(
+            """
+            SELECT x.account_number, h.common_area_centi, h.premises_area_centi, n.resource, n.norm_micro, v.meter_milli,
+                   COALESCE(v.billed_individual_milli, 0), COALESCE(v.billed_common_milli, 0),
+                   CASE WHEN v.method = 'meter' THEN v.carried_out_milli ELSE 0 END
+            FROM statements x \(selected.join)
+            JOIN accounts a ON a.number = x.account_number
+            JOIN houses h ON h.code = a.house_code
+            JOIN house_norms n ON n.house_code = h.code
+            LEFT JOIN house_volumes v ON v.house_code = h.code AND v.resource = n.resource AND v.period = x.period
+                AND v.basis = 'month'
+            WHERE x.period = ? AND h.common_area_centi IS NOT NULL \(selected.filter)
+            ORDER BY x.account_number, n.resource
+            """,
+            (selection.isRange ? [period] : []) + [period] + Array(selected.binds.dropFirst(selection.isRange ? 1 : 0))
+        ) { row in
+            guard let resource = Service.Resource(rawValue: try row.string(3)) else { return }
+            let account = try row.string(0)
+            var figures =
+                try result[account]
+                ?? BilledStatement.HouseFigures(
+                    commonAreaCenti: try row.int64(1), premisesAreaCenti: try row.int64(2), resources: [])
+            figures.resources.append(
+                BilledStatement.HouseFigures.Resource(
+                    resource: resource, normMicro: try row.int64(4), meterMilli: try row.optionalInt64(5),
+                    individualMilli: try row.int64(6), commonMilli: try row.int64(7), carriedMilli: try row.int64(8)))
+            result[account] = figures
         }
         return result
     }

@@ -38,6 +38,15 @@ public func formatMilli(_ value: Int64, minimumFractionDigits: Int = 0) -> Strin
     return (negative ? "-" : "") + whole + (fraction.isEmpty ? "" : "," + fraction)
 }
 
+/// Formats a non-negative quantity kept in millionths with its significant fraction digits
+/// (`31000` -> `0,031`): the СОИ norms per m².
+public func formatMicro(_ value: Int64) -> String {
+    var fraction = String(value % 1_000_000)
+    fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
+    while fraction.hasSuffix("0") { fraction.removeLast() }
+    return "\(value / 1_000_000)" + (fraction.isEmpty ? "" : ",\(fraction)")
+}
+
 /// Reads a non-negative quantity with up to three decimals (`12345.678` or `12345,678`) into
 /// thousandths; nil for anything else (signs, exponents, spaces, more decimals, more than 12
 /// whole digits).

@@ -6,8 +6,14 @@ public struct House: Sendable, Hashable, Codable {
     public var city: String
     public var street: String
     public var number: String
+    /// Its common-property data (СОИ), when the file that registers it gives them.
+    public var commonProperty: CommonProperty?
 
-    public init(code: String, postalCode: String, city: String, street: String, number: String) {
+    public init(
+        code: String, postalCode: String, city: String, street: String, number: String,
+        commonProperty: CommonProperty? = nil
+    ) {
+        self.commonProperty = commonProperty
         self.code = code
         self.postalCode = postalCode
         self.city = city

@@ -71,6 +71,9 @@ public struct Service: Sendable, Hashable, Codable {
         /// The center: the premises' cold and hot water volumes of the month added up, whoever
         /// supplies them and however they were billed (sewerage, the usual rule).
         case waterSum = "water-sum"
+        /// The center: the resource used for the common property of the premises' house (СОИ),
+        /// by the house's norm, average or house meter, shared by area (``CommonProperty``).
+        case commonProperty = "common-property"
     }
 
     /// What the service supplies, where the law treats resources differently: the increasing

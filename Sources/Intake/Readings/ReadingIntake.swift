@@ -80,10 +80,16 @@ public struct ReadingRejection: Error, Sendable, Hashable, CustomStringConvertib
 public struct ReadingRules: Sendable, Hashable {
     public var ceilingMilli: [String: Int64]
     public var defaultCeilingMilli: Int64
+    /// The ceiling of a house meter's (ОДПУ) monthly consumption, whatever its resource.
+    public var houseCeilingMilli: Int64
 
-    public init(ceilingMilli: [String: Int64] = [:], defaultCeilingMilli: Int64 = 100_000) {
+    public init(
+        ceilingMilli: [String: Int64] = [:], defaultCeilingMilli: Int64 = 100_000,
+        houseCeilingMilli: Int64 = 100_000_000
+    ) {
         self.ceilingMilli = ceilingMilli
         self.defaultCeilingMilli = defaultCeilingMilli
+        self.houseCeilingMilli = houseCeilingMilli
     }
 
     /// 30 m³ of water a month, 3,000 kWh of electricity, 100 units of anything else.
@@ -157,72 +163,17 @@ public struct ReadingIntake {
         }
         let principal = try meter.int64(0)
         let service = try meter.string(1)
-        guard reading.takenOn <= today else {
-            throw ReadingRejection(code: .takenInFuture, message: "a reading cannot be taken after today, \(today)")
-        }
-        guard reading.takenOn >= (try meter.date(3)) else {
-            throw ReadingRejection(
-                code: .takenBeforeInstalled, message: "the meter was installed on \(try meter.date(3))")
-        }
-        if !meter.isNull(10), reading.takenOn >= (try meter.date(10)) {
-            throw ReadingRejection(
-                code: .meterRemoved,
-                message: "the meter was taken off on \(try meter.date(10)): send the new meter's reading")
-        }
-        var capacity: Int64 = 1_000
-        for _ in 0..<(try meter.int(2)) { capacity *= 10 }
-        guard reading.valueMilli >= 0, reading.valueMilli < capacity else {
-            throw ReadingRejection(
-                code: .tooManyDigits, message: "the meter shows \(try meter.int(2)) digits before the decimal point")
-        }
-        let previous = meter.isNull(7) ? try meter.int64(5) : try meter.int64(7)
-        var flags: [ReadingAcknowledgement.Flag] = []
-        var consumption = reading.valueMilli - previous
-        let ceiling = rules.ceilingMilli[service] ?? rules.defaultCeilingMilli
-        if consumption < 0 {
-            let rolled = capacity - previous + reading.valueMilli
-            guard rolled <= ceiling else {
-                throw ReadingRejection(
-                    code: .belowPrevious,
-                    message: "\(formatMilli(reading.valueMilli)) is below the previous reading \(formatMilli(previous))"
-                )
-            }
-            consumption = rolled
-            flags.append(.rolledOver)
-        }
-        guard consumption <= ceiling else {
-            throw ReadingRejection(
-                code: .implausible,
-                message:
-                    "\(formatMilli(consumption)) since the previous reading is above the ceiling of \(formatMilli(ceiling))"
-            )
-        }
-        // A reading taken before one held already (sent late) must fit below it too: else the
-        // later one would count as the counter rolling over.
-        if !meter.isNull(11) {
-            let later = try meter.int64(11)
-            let rise = later >= reading.valueMilli ? later - reading.valueMilli : capacity - reading.valueMilli + later
-            guard later >= reading.valueMilli || rise <= ceiling else {
-                throw ReadingRejection(
-                    code: .aboveLater,
-                    message:
-                        "\(formatMilli(reading.valueMilli)) is above the reading \(formatMilli(later)) taken later, "
-                        + "on \(try meter.date(12))")
-            }
-        }
-        if try meter.date(4) < reading.takenOn { flags.append(.verificationExpired) }
-        guard let month = BillingPeriod(year: reading.takenOn.year, month: reading.takenOn.month) else {
-            throw ReadingRejection(
-                code: .takenBeforeInstalled,
-                message: "\(reading.takenOn) is outside the periods erc keeps (2000 to 2999)")
-        }
-        var period = reading.takenOn.day <= (try meter.int(6)) ? month : month.next
-        if !meter.isNull(9), period <= (try meter.period(9)) {
-            // Periods are closed in order, but a gap is possible: step over the closed ones.
-            while try connection.scalar("SELECT COUNT(*) FROM closed_periods WHERE period = ?", [period]) > 0 {
-                period = period.next
-            }
-        }
+        let facts = MeterFacts(
+            digits: try meter.int(2), installedOn: try meter.date(3), verifiedUntil: try meter.date(4),
+            removedOn: meter.isNull(10) ? nil : try meter.date(10),
+            previousMilli: meter.isNull(7) ? try meter.int64(5) : try meter.int64(7),
+            later: meter.isNull(11) ? nil : (try meter.int64(11), try meter.date(12)), readingsDueDay: try meter.int(6),
+            lastClosed: meter.isNull(9) ? nil : try meter.period(9))
+        let verdict = try facts.judge(
+            valueMilli: reading.valueMilli, takenOn: reading.takenOn, today: today,
+            ceilingMilli: rules.ceilingMilli[service] ?? rules.defaultCeilingMilli, connection: connection)
+        var consumption = verdict.consumptionMilli
+        let (flags, period) = (verdict.flags, verdict.period)
         let original = meter.isNull(8) ? nil : try meter.int64(8)
         if original != nil { consumption = 0 }
         guard

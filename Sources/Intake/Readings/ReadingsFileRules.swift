@@ -27,6 +27,18 @@ public struct ReadingsFileRules: ReadingsFileIntake {
         }
     }
 
+    public func take(_ reading: FileHouseReading, on connection: any Connection) throws {
+        let submission = HouseReadingSubmission(
+            house: reading.house, meter: reading.meter, valueMilli: reading.valueMilli, takenOn: reading.takenOn,
+            channel: reading.channel, receivedAt: reading.receivedAt, idempotencyKey: reading.key)
+        do {
+            _ = try HouseReadingIntake(connection: connection, rules: rules, today: today)
+                .submit(submission, principal: reading.principalId)
+        } catch let rejection as ReadingRejection {
+            throw FileReadingRefusal(element: Self.element(of: rejection.code), reason: rejection.message)
+        }
+    }
+
     /// The element of the file a rejection is about.
     static func element(of code: ReadingRejection.Code) -> String {
         switch code {

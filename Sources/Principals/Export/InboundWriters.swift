@@ -60,11 +60,18 @@ public final class AccountsFileWriter: ExchangeFileWriter {
 
     public func add(_ house: House) throws(ExchangeWriteError) {
         counts.houses += 1
+        let common = house.commonProperty
+        func norm(_ resource: Service.Resource) -> String? { common?.normsMicro[resource].map(decimal6) }
         try record(
             "house",
             [
                 "code": house.code, "postalCode": house.postalCode, "city": house.city, "street": house.street,
-                "number": house.number,
+                "number": house.number, "commonArea": common.map { decimal2($0.commonAreaCenti) },
+                "premisesArea": common.map { decimal2($0.premisesAreaCenti) },
+                "management": common?.management.rawValue,
+                "ownersDecision": common.flatMap { $0.method == .norm ? nil : $0.method.rawValue },
+                "commonNormColdWater": norm(.coldWater), "commonNormHotWater": norm(.hotWater),
+                "commonNormElectricity": norm(.electricity), "commonNormSewerage": norm(.sewerage),
             ])
     }
 
@@ -144,8 +151,27 @@ public final class MetersFileWriter: ExchangeFileWriter {
             ])
     }
 
+    private var houseMeters = 0
+
+    /// A house meter (ОДПУ); after the premises' meters.
+    public func add(_ meter: HouseMeter) throws(ExchangeWriteError) {
+        houseMeters += 1
+        try record(
+            "houseMeter",
+            [
+                "serial": meter.serial, "house": meter.houseCode, "service": meter.serviceCode,
+                "digits": String(meter.digits), "installedOn": meter.installedOn.description,
+                "verifiedUntil": meter.verifiedUntil.description,
+                "initialReading": meter.initialReadingMilli.map(decimal3), "removedOn": meter.removedOn?.description,
+            ])
+    }
+
     public func finish() throws(ExchangeWriteError) {
-        try finish(footer: ["meterCount": String(rows)])
+        if houseMeters == 0 {
+            try finish(footer: ["meterCount": String(rows)])
+        } else {
+            try finish(footer: ["meterCount": String(rows - houseMeters), "houseMeterCount": String(houseMeters)])
+        }
     }
 }
 

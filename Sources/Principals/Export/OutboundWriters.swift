@@ -19,6 +19,18 @@ public final class ReadingsFileWriter: ExchangeFileWriter {
             ])
     }
 
+    /// A house meter's (ОДПУ) reading: the house instead of an account.
+    public func add(_ reading: HouseMeterReading) throws(ExchangeWriteError) {
+        valueTotal += reading.valueMilli
+        try record(
+            "reading",
+            [
+                "house": reading.houseCode, "meter": reading.meterSerial, "service": reading.serviceCode,
+                "value": decimal3(reading.valueMilli), "takenOn": reading.takenOn.description,
+                "channel": reading.channel.rawValue, "receivedAt": reading.receivedAt,
+            ])
+    }
+
     public func finish() throws(ExchangeWriteError) {
         try finish(footer: ["rowCount": String(rows), "valueTotal": decimal3(valueTotal)])
     }

@@ -62,6 +62,39 @@ final class AccountsFileHandler: RecordHandler {
                 "INSERT INTO houses (code, postal_code, city, street, number) VALUES (?, ?, ?, ?, ?)",
                 [code, postal, city, street, number])
         }
+        try commonProperty(record, house: code)
+    }
+
+    /// The house's common-property data, when the file gives them: checked, then set (the
+    /// import's transaction takes them back when the file is refused).
+    private func commonProperty(_ record: XMLRecord, house: String) throws {
+        let f = record.fields
+        guard let commonText = f["commonArea"] else { return }
+        guard let common = parseScaled(commonText, scale: 2), let premisesText = f["premisesArea"],
+            let premises = parseScaled(premisesText, scale: 2),
+            let management = f["management"].flatMap(CommonProperty.Management.init(rawValue:))
+        else { return }
+        var norms: [Service.Resource: Int64] = [:]
+        for (resource, element) in CommonProperty.normElements {
+            if let text = f[element] {
+                guard let norm = parseScaled(text, scale: 6) else { return }
+                norms[resource] = norm
+            }
+        }
+        if norms.isEmpty {
+            session.problem(record, "commonArea", "common-property data name the norm of at least one resource")
+        }
+        let data = CommonProperty(
+            commonAreaCenti: common, premisesAreaCenti: premises, management: management,
+            method: f["ownersDecision"].flatMap(CommonProperty.Method.init(rawValue:)) ?? .norm, normsMicro: norms)
+        guard let principalId = session.principalId else { return }
+        let book = HouseBook(connection: connection)
+        if let refusal = try book.refusal(of: data, for: house, by: principalId) {
+            session.problem(record, "management", refusal)
+            return
+        }
+        guard !session.hasProblems else { return }
+        try book.set(data, for: house, by: principalId)
     }
 
     static let staging = "erc_import_premises"

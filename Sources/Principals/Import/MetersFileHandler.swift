@@ -8,6 +8,10 @@ final class MetersFileHandler: RecordHandler {
     var serials: Set<String> = []
     var services: Set<String> = []
     var count = 0
+    var houseSerials: Set<String> = []
+    var houseMeterCount = 0
+    /// House meters checked, written by `finish`.
+    var pendingHouseMeters: [[SQLValue]] = []
 
     init(session: ImportSession) {
         self.session = session
@@ -22,7 +26,10 @@ final class MetersFileHandler: RecordHandler {
     func record(_ record: XMLRecord) throws {
         switch record.name {
         case "meter": try meter(record)
-        case "footer": session.checkCount(record, "meterCount", "meters", count)
+        case "houseMeter": try houseMeter(record)
+        case "footer":
+            session.checkCount(record, "meterCount", "meters", count)
+            session.checkCount(record, "houseMeterCount", "house meters", houseMeterCount)
         default: break
         }
     }
@@ -72,6 +79,56 @@ final class MetersFileHandler: RecordHandler {
             ], session: session)
     }
 
+    /// A house meter (ОДПУ): of a registered house, measuring a resource of one of the
+    /// principal's services; few in a file, checked one by one.
+    private func houseMeter(_ record: XMLRecord) throws {
+        houseMeterCount += 1
+        session.summary.rows += 1
+        let f = record.fields
+        guard let serial = f["serial"], let house = f["house"], let service = f["service"],
+            let digits = f["digits"].flatMap({ Int($0) }),
+            let installed = f["installedOn"].flatMap(CalendarDate.init(iso:)),
+            let verified = f["verifiedUntil"].flatMap(CalendarDate.init(iso:))
+        else { return }
+        guard houseSerials.insert(serial).inserted else {
+            session.problem(record, "serial", "duplicate house meter serial in the file")
+            return
+        }
+        var initial: Int64?
+        if let text = f["initialReading"], let value = parseScaled(text, scale: 3) {
+            initial = value
+            var capacity: Int64 = 1_000
+            for _ in 0..<digits { capacity *= 10 }
+            if value >= capacity {
+                session.problem(record, "initialReading", "has more integer digits than the meter's \(digits)")
+            }
+        }
+        if verified <= installed {
+            session.problem(record, "verifiedUntil", "must be after installedOn")
+        }
+        let removed = f["removedOn"].flatMap(CalendarDate.init(iso:))
+        if let removed, removed <= installed {
+            session.problem(record, "removedOn", "must be after installedOn")
+        }
+        guard let principalId = session.principalId else { return }
+        if try session.connection.first("SELECT 1 FROM houses WHERE code = ?", [house]) == nil {
+            session.problem(record, "house", "unknown house code: register the house in an accounts file first")
+        }
+        let resource = try session.connection.first(
+            "SELECT resource FROM services WHERE principal_id = ? AND code = ?", [principalId, service])
+        guard let resource, !resource.isNull(0) else {
+            session.problem(
+                record, "service",
+                "not a service of this principal that names its resource (a house meter measures one)")
+            return
+        }
+        pendingHouseMeters.append([
+            .integer(principalId), .text(serial), .text(house), .text(service), .text(try resource.string(0)),
+            .integer(Int64(digits)), installed.sqlValue, verified.sqlValue, initial.map(SQLValue.integer) ?? .null,
+            removed?.sqlValue ?? .null,
+        ])
+    }
+
     let staging = StagingTable(
         name: "erc_import_meters",
         columns: [
@@ -98,6 +155,18 @@ final class MetersFileHandler: RecordHandler {
     }
 
     func finish() throws {
+        for row in pendingHouseMeters {
+            try session.connection.execute(
+                """
+                INSERT INTO house_meters (principal_id, serial, house_code, service_code, resource, digits, installed_on,
+                                          verified_until, initial_reading_milli, removed_on)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (principal_id, serial) DO UPDATE SET house_code = excluded.house_code,
+                    service_code = excluded.service_code, resource = excluded.resource, digits = excluded.digits,
+                    installed_on = excluded.installed_on, verified_until = excluded.verified_until,
+                    initial_reading_milli = excluded.initial_reading_milli, removed_on = excluded.removed_on
+                """, row)
+        }
         guard staging.created, let principalId = session.principalId else { return }
         try session.connection.execute(
             """

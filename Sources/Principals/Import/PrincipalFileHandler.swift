@@ -121,6 +121,12 @@ final class PrincipalFileHandler: RecordHandler {
         if norm == nil, calculation == .perResident {
             session.problem(record, "norm", "a per-resident service needs its norm per resident")
         }
+        if calculation == .commonProperty, !CommonProperty.normElements.contains(where: { $0.resource == resource }) {
+            session.problem(
+                record, "resource",
+                "a common-property service names the resource it charges for: cold-water, hot-water, electricity or sewerage"
+            )
+        }
         guard codes.insert(code).inserted else {
             session.problem(record, "code", "duplicate service code in the file")
             return

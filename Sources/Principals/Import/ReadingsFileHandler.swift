@@ -54,7 +54,8 @@ final class ReadingsFileHandler: RecordHandler {
         count += 1
         session.summary.rows += 1
         let f = record.fields
-        guard let account = f["account"], let meter = f["meter"], let service = f["service"],
+        let house = f["house"]
+        guard let account = f["account"] ?? house.map({ _ in "" }), let meter = f["meter"], let service = f["service"],
             let value = f["value"].flatMap({ parseScaled($0, scale: 3) }),
             let taken = f["takenOn"].flatMap(CalendarDate.init(iso:)), let channel = f["channel"],
             let received = f["receivedAt"]
@@ -66,7 +67,7 @@ final class ReadingsFileHandler: RecordHandler {
         if let receivedDay = CalendarDate(iso: String(received.prefix(10))), taken > receivedDay {
             session.problem(record, "takenOn", "a reading cannot be taken after it was received")
         }
-        guard seen.insert(meter + "|" + taken.description).inserted else {
+        guard seen.insert((house.map { "house \($0)|" } ?? "") + meter + "|" + taken.description).inserted else {
             session.problem(record, "takenOn", "duplicate reading: the same meter and day appear earlier in the file")
             return
         }
@@ -75,7 +76,7 @@ final class ReadingsFileHandler: RecordHandler {
             [
                 .text(meter), .text(account), .text(service), .integer(value), taken.sqlValue, .text(channel),
                 .text(received), .integer(Int64(record.line(of: "meter"))), .integer(Int64(record.line(of: "value"))),
-                .integer(Int64(record.line(of: "takenOn"))),
+                .integer(Int64(record.line(of: "takenOn"))), house.map(SQLValue.text) ?? .null,
             ], session: session)
     }
 
@@ -85,7 +86,7 @@ final class ReadingsFileHandler: RecordHandler {
             ("meter_serial", "TEXT NOT NULL"), ("account_number", "TEXT NOT NULL"), ("service_code", "TEXT NOT NULL"),
             ("value_milli", "BIGINT NOT NULL"), ("taken_on", "TEXT NOT NULL"), ("channel", "TEXT NOT NULL"),
             ("received_at", "TEXT NOT NULL"), ("line", "BIGINT NOT NULL"), ("value_line", "BIGINT NOT NULL"),
-            ("taken_line", "BIGINT NOT NULL"),
+            ("taken_line", "BIGINT NOT NULL"), ("house_code", "TEXT"),
         ])
 
     /// One set query: each reading's meter must be this principal's, on the account and service
@@ -97,22 +98,38 @@ final class ReadingsFileHandler: RecordHandler {
         guard staging.created, let principalId = session.principalId else { return }
         try session.connection.query(
             """
-            SELECT r.line, r.value_line, CASE WHEN m.serial IS NULL THEN 1 ELSE 0 END, m.digits FROM \(staging.name) r
-            LEFT JOIN meters m ON m.principal_id = ? AND m.serial = r.meter_serial
+            SELECT r.line, r.value_line, CASE WHEN m.serial IS NULL AND h.serial IS NULL THEN 1 ELSE 0 END,
+                   CASE WHEN r.house_code IS NULL THEN 0 ELSE 1 END FROM \(staging.name) r
+            LEFT JOIN meters m ON r.house_code IS NULL AND m.principal_id = ? AND m.serial = r.meter_serial
                 AND m.account_number = r.account_number AND m.service_code = r.service_code
+            LEFT JOIN house_meters h ON h.principal_id = ? AND h.serial = r.meter_serial
+                AND h.house_code = r.house_code AND h.service_code = r.service_code
             ORDER BY r.line
-            """, [principalId]
+            """, [principalId, principalId]
         ) { row in
             if try row.int(2) != 0 {
                 session.problem(
                     line: try row.int(0), element: "meter",
-                    reason: "no meter of this principal with this serial on this account and service")
+                    reason: try row.int(3) != 0
+                        ? "no house meter of this principal with this serial on this house and service"
+                        : "no meter of this principal with this serial on this account and service")
             }
         }
         try session.connection.query(
             """
             SELECT r.value_line, m.digits FROM \(staging.name) r
-            JOIN meters m ON m.principal_id = ? AND m.serial = r.meter_serial
+            JOIN meters m ON r.house_code IS NULL AND m.principal_id = ? AND m.serial = r.meter_serial
+            WHERE r.value_milli >= \(capacityExpression) ORDER BY r.line
+            """, [principalId]
+        ) { row in
+            session.problem(
+                line: try row.int(0), element: "value",
+                reason: "has more integer digits than the meter's \(try row.int(1))")
+        }
+        try session.connection.query(
+            """
+            SELECT r.value_line, m.digits FROM \(staging.name) r
+            JOIN house_meters m ON m.house_code = r.house_code AND m.principal_id = ? AND m.serial = r.meter_serial
             WHERE r.value_milli >= \(capacityExpression) ORDER BY r.line
             """, [principalId]
         ) { row in
@@ -133,7 +150,8 @@ final class ReadingsFileHandler: RecordHandler {
         while true {
             let page = try connection.all(
                 """
-                SELECT meter_serial, account_number, value_milli, taken_on, channel, received_at, line, value_line, taken_line
+                SELECT meter_serial, account_number, value_milli, taken_on, channel, received_at, line, value_line, taken_line,
+                       house_code
                 FROM \(staging.name) WHERE taken_on > ? OR (taken_on = ? AND line > ?)
                 ORDER BY taken_on, line LIMIT 5000
                 """, [after.taken, after.taken, after.line])
@@ -141,13 +159,22 @@ final class ReadingsFileHandler: RecordHandler {
             after = (try last.string(3), try last.int64(6))
             for row in page {
                 let line = try row.int(6)
-                let reading = FileReading(
-                    principalId: principalId, account: try PersonalAccountNumber(try row.string(1)),
-                    meter: try row.string(0), valueMilli: try row.int64(2), takenOn: try row.date(3),
-                    channel: MeterReading.Channel(rawValue: try row.string(4)) ?? .principal,
-                    receivedAt: try row.string(5), key: "file:\(importId):\(line)")
+                let channel = MeterReading.Channel(rawValue: try row.string(4)) ?? .principal
                 do {
-                    try intake.take(reading, on: connection)
+                    if let house = try row.optionalString(9) {
+                        try intake.take(
+                            FileHouseReading(
+                                principalId: principalId, house: house, meter: try row.string(0),
+                                valueMilli: try row.int64(2), takenOn: try row.date(3), channel: channel,
+                                receivedAt: try row.string(5), key: "file:\(importId):\(line)"), on: connection)
+                    } else {
+                        try intake.take(
+                            FileReading(
+                                principalId: principalId, account: try PersonalAccountNumber(try row.string(1)),
+                                meter: try row.string(0), valueMilli: try row.int64(2), takenOn: try row.date(3),
+                                channel: channel, receivedAt: try row.string(5), key: "file:\(importId):\(line)"),
+                            on: connection)
+                    }
                 } catch let refusal as FileReadingRefusal {
                     let at =
                         switch refusal.element {

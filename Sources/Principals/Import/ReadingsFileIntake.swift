@@ -15,6 +15,18 @@ public struct FileReading: Sendable, Hashable {
     public var key: String
 }
 
+/// One reading of a house meter (ОДПУ) in a principal's readings file.
+public struct FileHouseReading: Sendable, Hashable {
+    public var principalId: Int64
+    public var house: String
+    public var meter: String
+    public var valueMilli: Int64
+    public var takenOn: CalendarDate
+    public var channel: MeterReading.Channel
+    public var receivedAt: String
+    public var key: String
+}
+
 /// Why a reading of a file was refused: the element at fault and a reason a person can act on.
 public struct FileReadingRefusal: Error, Sendable, Hashable {
     public var element: String
@@ -35,4 +47,6 @@ public protocol ReadingsFileIntake {
     /// Checks `reading` and stores it on `connection`; throws ``FileReadingRefusal`` when a rule
     /// refuses it.
     func take(_ reading: FileReading, on connection: any Connection) throws
+    /// The same for a house meter's reading.
+    func take(_ reading: FileHouseReading, on connection: any Connection) throws
 }

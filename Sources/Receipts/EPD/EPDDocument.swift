@@ -44,6 +44,43 @@ public struct EPDDocument: Sendable, Hashable {
         public var dueDate: CalendarDate?
         /// The consumption norm per resident a month, thousandths of the unit, for the reference.
         public var normMilli: Int64?
+        /// A charge for the common property of the house (СОИ): its volume and sum go in the
+        /// СОИ columns.
+        public var isCommonProperty = false
+    }
+
+    /// The house's common property and its СОИ figures of the period (Раздел 4 of the 43/пр form).
+    public struct HouseFigures: Sendable, Hashable {
+        public struct Resource: Sendable, Hashable {
+            public var resource: Service.Resource
+            public var normMicro: Int64
+            public var meterMilli: Int64?
+            public var individualMilli: Int64
+            public var commonMilli: Int64
+            public var carriedMilli: Int64
+
+            public init(
+                resource: Service.Resource, normMicro: Int64, meterMilli: Int64?, individualMilli: Int64,
+                commonMilli: Int64, carriedMilli: Int64 = 0
+            ) {
+                self.resource = resource
+                self.normMicro = normMicro
+                self.meterMilli = meterMilli
+                self.individualMilli = individualMilli
+                self.commonMilli = commonMilli
+                self.carriedMilli = carriedMilli
+            }
+        }
+
+        public var commonAreaCenti: Int64
+        public var premisesAreaCenti: Int64
+        public var resources: [Resource]
+
+        public init(commonAreaCenti: Int64, premisesAreaCenti: Int64, resources: [Resource]) {
+            self.commonAreaCenti = commonAreaCenti
+            self.premisesAreaCenti = premisesAreaCenti
+            self.resources = resources
+        }
     }
 
     /// An individual meter, with the reading before the period and the one of the period.
@@ -143,6 +180,8 @@ public struct EPDDocument: Sendable, Hashable {
     public var dueDate: CalendarDate
     /// The period's recalculations with their reasons (Раздел 6).
     public var recalculations: [Recalculation] = []
+    /// The house's common-property figures, when it has common-property data.
+    public var house: HouseFigures?
 
     /// A recalculation of a principal's service, and why.
     public struct Recalculation: Sendable, Hashable {

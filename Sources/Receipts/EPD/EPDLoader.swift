@@ -89,6 +89,7 @@ public struct EPDLoader {
                         printed.method = line.method
                         printed.methodNote = line.methodNote
                         printed.privilegeNote = line.privilegeNote
+                        printed.isCommonProperty = line.isCommonProperty
                         return printed
                     },
                     correspondentAccount: principal.correspondentAccount, paidToOwnAccount: principal.paidToOwnAccount)
@@ -97,6 +98,15 @@ public struct EPDLoader {
             EPDDocument.Recalculation(
                 principalName: $0.principalName, serviceName: $0.serviceName, isPenalty: $0.isPenalty,
                 amount: $0.amount, reason: $0.reason)
+        }
+        epd.house = statement.house.map { house in
+            EPDDocument.HouseFigures(
+                commonAreaCenti: house.commonAreaCenti, premisesAreaCenti: house.premisesAreaCenti,
+                resources: house.resources.map {
+                    EPDDocument.HouseFigures.Resource(
+                        resource: $0.resource, normMicro: $0.normMicro, meterMilli: $0.meterMilli,
+                        individualMilli: $0.individualMilli, commonMilli: $0.commonMilli, carriedMilli: $0.carriedMilli)
+                })
         }
         epd.opening = statement.opening
         epd.paid = statement.paid

@@ -27,12 +27,16 @@ public struct EPDRenderer: Sendable {
     static let left: Float = 36
     static let right: Float = HaruPage.width - 36
     static let bottom: Float = 60
-    /// Column right edges: unit, volume, tariff, charged, recalculated, privileges, due.
+    /// Column right edges: unit, volume (the premises' own use, then the common property's:
+    /// the two columns of the 43/пр form), tariff, charged (own, СОИ), recalculated, privileges,
+    /// due.
     static let columns:
         (
-            service: Float, unit: Float, volume: Float, tariff: Float, charged: Float, recalculated: Float,
-            privileges: Float, amount: Float
-        ) = (36, 258, 306, 352, 404, 454, 500, HaruPage.width - 40)
+            service: Float, unit: Float, volume: Float, volumeCommon: Float, tariff: Float, charged: Float,
+            chargedCommon: Float, recalculated: Float, privileges: Float, amount: Float
+        ) = (36, 222, 262, 300, 340, 386, 428, 470, 510, HaruPage.width - 40)
+    /// The height of the charges table's head (two rows: the columns, then own use and СОИ).
+    static let headHeight: Float = 23
     /// What an account number's width is measured on: labels after an account are placed at the
     /// same x on every document (their forms are shared), and the font's digits are all as wide.
     static let accountTemplate = "0000000000"
@@ -188,8 +192,11 @@ public struct EPDRenderer: Sendable {
                 _ row: (line: EPDDocument.Line, names: [String], unit: String, tariff: String), on page: HaruPage,
                 y: Float
             ) throws {
-                try page.textRight(formatMilli(row.line.volumeMilli), right: c.volume, y: y, size: 8)
-                try page.textRight(row.line.amount.formatted(), right: c.charged, y: y, size: 8)
+                let common = row.line.isCommonProperty
+                try page.textRight(
+                    formatMilli(row.line.volumeMilli), right: common ? c.volumeCommon : c.volume, y: y, size: 8)
+                try page.textRight(
+                    row.line.amount.formatted(), right: common ? c.chargedCommon : c.charged, y: y, size: 8)
                 try page.textRight(row.line.recalculated.formatted(), right: c.recalculated, y: y, size: 8)
                 try page.textRight(row.line.privileges.formatted(), right: c.privileges, y: y, size: 8)
                 try page.textRight(row.line.due.formatted(), right: c.amount, y: y, size: 8)
@@ -471,22 +478,55 @@ public struct EPDRenderer: Sendable {
                 width: width, size: 6.6)
         }
         let rules =
-            (normLines.isEmpty ? "Справочная информация. " : "")
+            (normLines.isEmpty && epd.house == nil ? "Справочная информация. " : "")
             + "Показания приборов учёта принимаются до \(epd.readingsDueDay) числа месяца: "
             + "\(epd.center.readingWays.trimmingSuffix(".")). Оплатить до \(epd.dueDate.russian): "
             + "\(epd.center.paymentWays.trimmingSuffix(".")); за просрочку начисляются пени (ч. 14 ст. 155 ЖК РФ)."
         let ruleLines = layout.page.wrapOnce(rules, width: width, size: 6.6)
-        try layout.need(Float(normLines.count + ruleLines.count) * 8 + 4, renderer: self)
-        // One form for the norms and the rules under them.
-        try layout.page.stamp(
-            "reference\n" + (normLines + ruleLines).joined(separator: "\n"), x: EPDRenderer.left, y: layout.y
-        ) {
-            page in
-            for (index, line) in (normLines + ruleLines).enumerated() {
-                try page.text(line, x: 0, y: -Float(index) * 8, size: 6.6)
-            }
+        var houseLines: [String] = []
+        if let house = epd.house {
+            houseLines = layout.page.wrap(
+                (normLines.isEmpty ? "Справочная информация. " : "") + Self.houseReference(house), width: width,
+                size: 6.6)
         }
-        layout.y -= Float(normLines.count + ruleLines.count) * 8
+        // Forms: the norms (they differ between documents), the house's common property (the same
+        // for every premises of the house) and the rules (the same for the period).
+        for (name, lines) in [("norms", normLines), ("house", houseLines), ("rules", ruleLines)] where !lines.isEmpty {
+            try layout.need(Float(lines.count) * 8 + (name == "rules" ? 4 : 0), renderer: self)
+            try layout.page.stamp("\(name)\n" + lines.joined(separator: "\n"), x: EPDRenderer.left, y: layout.y) {
+                page in
+                for (index, line) in lines.enumerated() {
+                    try page.text(line, x: 0, y: -Float(index) * 8, size: 6.6)
+                }
+            }
+            layout.y -= Float(lines.count) * 8
+        }
+    }
+
+    /// Раздел 4 for the common property: the house's areas and, per resource, the СОИ norm, the
+    /// house meter's volume and the house's volumes of the period, own use and СОИ.
+    static func houseReference(_ house: EPDDocument.HouseFigures) -> String {
+        var text =
+            "Общее имущество дома: площадь \(Money(kopecks: house.commonAreaCenti).formatted()) кв. м, "
+            + "площадь всех помещений дома \(Money(kopecks: house.premisesAreaCenti).formatted()) кв. м."
+        for item in house.resources {
+            let (name, unit) =
+                switch item.resource {
+                case .coldWater: ("Холодная вода", "куб. м")
+                case .hotWater: ("Горячая вода", "куб. м")
+                case .sewerage: ("Водоотведение", "куб. м")
+                case .electricity: ("Электроэнергия", "кВт·ч")
+                default: (item.resource.rawValue, "")
+                }
+            text +=
+                " \(name): норматив на СОИ \(formatMicro(item.normMicro)) \(unit) на 1 кв. м в месяц"
+                + (item.meterMilli.map { "; по ОДПУ за период \(formatMilli($0)) \(unit)" } ?? "; ОДПУ нет")
+                + "; объём в доме: индивидуальное потребление \(formatMilli(item.individualMilli)), "
+                + "на СОИ \(formatMilli(item.commonMilli)) \(unit)"
+                + (item.carriedMilli < 0
+                    ? "; к зачёту в следующих периодах \(formatMilli(-item.carriedMilli)) \(unit)" : "") + "."
+        }
+        return text
     }
 
     /// The title and the center's requisites (the same on every document of a period: one form
@@ -545,7 +585,7 @@ public struct EPDRenderer: Sendable {
         try page.text(Money(kopecks: epd.areaCenti).formatted(), x: areaX, y: premisesY, size: 9)
         try page.text("\(epd.residents)", x: residentsX, y: premisesY, size: 9)
         try page.text(epd.total.formatted(), x: sumX, y: premisesY - 12, size: 9, bold: true)
-        return tableY - 16
+        return tableY - EPDRenderer.headHeight
     }
 
     /// The head of the charges table on a continuation page (a form); returns where lines start.
@@ -553,7 +593,7 @@ public struct EPDRenderer: Sendable {
         try page.stamp("table-header", x: 0, y: y) { page in
             try tableHead(on: page, y: 0)
         }
-        return y - 16
+        return y - EPDRenderer.headHeight
     }
 
     /// Draws the head of the charges table with its text baseline at `y`.
@@ -562,12 +602,20 @@ public struct EPDRenderer: Sendable {
         try page.line(x1: EPDRenderer.left, y1: y + 10, x2: EPDRenderer.right, y2: y + 10)
         try page.text("Услуга", x: c.service, y: y, size: 8, bold: true)
         try page.text("Ед.", x: c.unit - 34, y: y, size: 8, bold: true)
-        try page.textRight("Объём", right: c.volume, y: y, size: 8, bold: true)
-        try page.textRight("Тариф", right: c.tariff, y: y, size: 8, bold: true)
-        try page.textRight("Начислено", right: c.charged, y: y, size: 8, bold: true)
-        try page.textRight("Перерасч.", right: c.recalculated, y: y, size: 8, bold: true)
-        try page.textRight("Льготы", right: c.privileges, y: y, size: 8, bold: true)
-        try page.textRight("Итого, руб.", right: c.amount, y: y, size: 8, bold: true)
-        try page.line(x1: EPDRenderer.left, y1: y - 4, x2: EPDRenderer.right, y2: y - 4)
+        try page.textRight("Объём", right: c.volumeCommon - 18, y: y, size: 7.5, bold: true)
+        try page.textRight("Тариф", right: c.tariff, y: y, size: 7.5, bold: true)
+        try page.textRight("Начислено", right: c.chargedCommon - 16, y: y, size: 7.5, bold: true)
+        try page.textRight("Перерасч.", right: c.recalculated, y: y, size: 7.5, bold: true)
+        try page.textRight("Льготы", right: c.privileges, y: y, size: 7.5, bold: true)
+        try page.textRight("Итого", right: c.amount, y: y, size: 7.5, bold: true)
+        // The second row: the premises' own use and the common property's (СОИ), and the unit
+        // of the sums.
+        for (right, label) in [
+            (c.volume, "индивид."), (c.volumeCommon, "СОИ"), (c.tariff, "руб."), (c.charged, "индивид."),
+            (c.chargedCommon, "СОИ"), (c.recalculated, "руб."), (c.privileges, "руб."), (c.amount, "руб."),
+        ] {
+            try page.textRight(label, right: right, y: y - 8, size: 6.5)
+        }
+        try page.line(x1: EPDRenderer.left, y1: y - 11, x2: EPDRenderer.right, y2: y - 11)
     }
 }

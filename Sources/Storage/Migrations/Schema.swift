@@ -63,6 +63,10 @@ public enum Schema {
                 """,
             // PostgreSQL's trigger of migration 29 fires on every row a statement would replace.
             postgres: "SELECT 1;"),
+        Migration(
+            version: 32,
+            name: "common-property utilities (СОИ): house data and norms, house meters and readings, house volumes",
+            sql: commonProperty),
     ]
 
     static let registry = """
