@@ -67,11 +67,15 @@ struct DemoPrincipal {
     /// companies and 2 antenna operators.
     static func roster() throws -> [DemoPrincipal] {
         var list: [DemoPrincipal] = [
-            try make(0, name: "МУП «ПОВВ» (Водоканал)", kind: .water, services: [.coldWater, .sewage]) { _, _ in true },
+            try make(
+                0, name: "МУП «ПОВВ» (Водоканал)", kind: .water, services: [.coldWater, .sewage, .coldWaterCommon]
+            ) {
+                _, _ in true
+            },
             try make(1, name: "АО «УСТЭК-Челябинск»", kind: .heating, services: [.heating, .hotWater]) { _, _ in true },
             try make(
                 2, name: "ООО «Уралэнергосбыт»", kind: .electricity,
-                services: [.electricity, .electricityDay, .electricityNight]
+                services: [.electricity, .electricityDay, .electricityNight, .electricityCommon]
             ) { _, _ in true },
             try make(3, name: "ООО «Газпром межрегионгаз Челябинск»", kind: .gas, services: [.gas]) { house, _ in
                 house.hasGas
@@ -84,7 +88,10 @@ struct DemoPrincipal {
         ]
         for (offset, name) in DemoNames.managementCompanies.enumerated() {
             list.append(
-                try make(6 + offset, name: "ООО «УК \(name)»", kind: .management, services: [.maintenance]) {
+                try make(
+                    6 + offset, name: "ООО «УК \(name)»", kind: .management,
+                    services: [.maintenance, .coldWaterCommon, .hotWaterCommon, .electricityCommon]
+                ) {
                     _, index in
                     index % 30 == offset
                 })
@@ -178,9 +185,25 @@ struct DemoService {
     ) {
         flat, _, _ in flat.areaCenti * 10
     }
+    /// "Содержание жилого помещения" as ЖК ст. 154 ч. 2 п. 1 names it (management, upkeep and
+    /// current repair of the common property; the resources used for it are lines of their own).
     static let maintenance = DemoService(
-        code: "SOD", name: "Содержание и ремонт жилого помещения", unit: "м²", tariff: 2_850
+        code: "SOD", name: "Содержание жилого помещения", unit: "м²", tariff: 2_850
     ) { flat, _, _ in flat.areaCenti * 10 }
+    /// The resources used for the common property (СОИ): charged by a house's management
+    /// organisation within "содержание", or under direct management by the supplier.
+    static let coldWaterCommon = DemoService(
+        code: "CWS", name: "Холодная вода на СОИ", unit: "м³", tariff: 4_289, calculation: .commonProperty,
+        resource: .coldWater
+    ) { _, _, _ in 0 }
+    static let hotWaterCommon = DemoService(
+        code: "HWS", name: "Горячая вода на СОИ", unit: "м³", tariff: 22_967, calculation: .commonProperty,
+        resource: .hotWater
+    ) { _, _, _ in 0 }
+    static let electricityCommon = DemoService(
+        code: "ELS", name: "Электроэнергия на СОИ", unit: "кВт·ч", tariff: 528, calculation: .commonProperty,
+        resource: .electricity
+    ) { _, _, _ in 0 }
     static let intercom = DemoService(
         code: "DOM", name: "Домофон", unit: "шт.", tariff: 6_500, calculation: .fixed
     ) { _, _, _ in 1_000 }

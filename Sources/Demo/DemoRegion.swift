@@ -22,9 +22,81 @@ public struct DemoRegion: Sendable {
         var postalCode: String
         var number: String
         var hasGas: Bool
+        var index = 0
+        /// The total area of its premises, hundredths of m².
+        var areaCenti: Int64 = 0
+        /// Its residents and premises, for the house meters' volumes.
+        var residents = 0
+        var premises = 0
 
         var record: Core.House {
             Core.House(code: code, postalCode: postalCode, city: "Челябинск", street: street, number: number)
+        }
+
+        /// How its common property (СОИ) is billed: a house of each of the law's cases, one in ten
+        /// of each: direct management; by the norm without a house meter (two in ten); by the norm
+        /// with a house meter (three); the owners' decision to pay by the house meter month by
+        /// month, with more than the premises used, and with less (a negative volume carried
+        /// forward); their decision of the monthly average; and none sent.
+        enum CommonKind: Sendable, Equatable {
+            case direct, norm, meteredNorm, monthly, monthlyNegative, average, none
+        }
+
+        var commonKind: CommonKind {
+            switch index % 10 {
+            case 0: .direct
+            case 1, 2: .norm
+            case 3, 4, 5: .meteredNorm
+            case 6: .monthly
+            case 7: .monthlyNegative
+            case 8: .average
+            default: .none
+            }
+        }
+
+        var hasHouseMeters: Bool { [.meteredNorm, .monthly, .monthlyNegative, .average].contains(commonKind) }
+
+        /// The house as `principal`'s accounts file gives it: with its common-property data from
+        /// the organisation that manages it, or under direct management from the water utility
+        /// and the electricity supplier, each with its own resource's norm.
+        func record(for principal: DemoPrincipal) -> Core.House {
+            var house = record
+            let common = areaCenti * 12 / 100
+            switch (commonKind, principal.kind) {
+            case (.direct, .water), (.direct, .electricity):
+                // Each supplier its own resource's norm.
+                house.commonProperty = CommonProperty(
+                    commonAreaCenti: common, premisesAreaCenti: areaCenti, management: .direct,
+                    normsMicro: principal.kind == .water ? [.coldWater: 31_200] : [.electricity: 1_240_000])
+            case (.norm, .management), (.meteredNorm, .management), (.monthly, .management),
+                (.monthlyNegative, .management), (.average, .management):
+                let method: CommonProperty.Method =
+                    switch commonKind {
+                    case .monthly, .monthlyNegative: .meter
+                    case .average: .average
+                    default: .norm
+                    }
+                house.commonProperty = CommonProperty(
+                    commonAreaCenti: common, premisesAreaCenti: areaCenti, management: .organisation, method: method,
+                    normsMicro: [.coldWater: 31_200, .hotWater: 29_800, .electricity: 1_240_000])
+            default: break
+            }
+            return house
+        }
+
+        /// What its house meter of `resource` shows for a month: the premises' usual volumes,
+        /// more for the common property, or less where the premises used more than it shows.
+        func houseMeterVolume(_ resource: Service.Resource) -> Int64 {
+            let own: Int64 =
+                resource == .coldWater
+                ? Int64(residents) * 3_350 : (Int64(premises) * 100 + Int64(residents) * 50) * 1_000
+            let percent: Int64 =
+                switch commonKind {
+                case .monthly: 150
+                case .monthlyNegative: 60
+                default: 110
+                }
+            return own * percent / 100
         }
     }
 
@@ -79,7 +151,7 @@ public struct DemoRegion: Sendable {
             houses.append(
                 House(
                     code: "H\(pad(index + 1, 5))", street: street.street, postalCode: street.postalCode,
-                    number: number, hasGas: random.int(0...1) == 0))
+                    number: number, hasGas: random.int(0...1) == 0, index: index))
             let size = min(random.int(1...4) * 9, premisesCount - flats.count)
             let district = 1 + index % 7
             for apartment in 1...size {
@@ -89,6 +161,9 @@ public struct DemoRegion: Sendable {
                         account: pad(district, 2) + pad(sequence, 8), house: index, entrance: (apartment - 1) / 9 + 1,
                         apartment: apartment, areaCenti: Int64(random.int(2800...9800)), residents: random.int(1...5),
                         owner: DemoNames.person(&random)))
+                houses[index].areaCenti += flats[flats.count - 1].areaCenti
+                houses[index].residents += flats[flats.count - 1].residents
+                houses[index].premises += 1
             }
         }
         return (houses, flats)
@@ -141,7 +216,7 @@ public struct DemoRegion: Sendable {
             let registry = try AccountsFileWriter(
                 path: "\(directory)/accounts-\(inn).xml", header: header("A-\(inn)-1"))
             for index in Set(served.map(\.house)).sorted() {
-                try registry.add(houses[index].record)
+                try registry.add(houses[index].record(for: principal))
             }
             for flat in served {
                 try registry.add(flat.record(houseCode: houses[flat.house].code, principal: principal))
@@ -216,6 +291,16 @@ public struct DemoRegion: Sendable {
                             principalINN: inn, serviceCode: service.code, digits: service.unit == "кВт·ч" ? 6 : 5,
                             installedOn: installed, verifiedUntil: verified,
                             initialReadingMilli: Int64(random.int(0...900)) * 1_000))
+                }
+            }
+            // The house meters (ОДПУ) of cold water and electricity, registered by their suppliers.
+            if let meterService = Self.houseMeterService(of: principal) {
+                for index in Set(served.map(\.house)).sorted() where houses[index].hasHouseMeters {
+                    try meters.add(
+                        HouseMeter(
+                            serial: "ODPU-\(meterService.code)-\(houses[index].code)", houseCode: houses[index].code,
+                            serviceCode: meterService.code, digits: 8, installedOn: .clamped(2024, 1, 15),
+                            verifiedUntil: .clamped(2030, 1, 15), initialReadingMilli: 10_000_000))
                 }
             }
             try meters.finish()
@@ -324,7 +409,32 @@ extension DemoRegion {
                 }
             }
         }
+        // The house meters' readings of the month before and of the period.
+        if let service = Self.houseMeterService(of: principal), let resource = service.resource {
+            for index in Set(served.map(\.house)).sorted() where houses[index].hasHouseMeters {
+                let house = houses[index]
+                for (back, month) in [(1, period.previous), (0, period)] {
+                    let taken = month.day(20)
+                    try file.add(
+                        HouseMeterReading(
+                            houseCode: house.code, meterSerial: "ODPU-\(service.code)-\(house.code)",
+                            serviceCode: service.code,
+                            valueMilli: 10_000_000 + house.houseMeterVolume(resource) * Int64(2 - back), takenOn: taken,
+                            receivedAt: "\(taken)T12:00:00+05:00"))
+                }
+            }
+        }
         try file.finish()
         return file.path
+    }
+
+    /// The service whose house meters a principal registers: the water utility's cold water and
+    /// the electricity supplier's electricity.
+    static func houseMeterService(of principal: DemoPrincipal) -> DemoService? {
+        switch principal.kind {
+        case .water: principal.services.first { $0.code == "CW" }
+        case .electricity: principal.services.first { $0.code == "EL" }
+        default: nil
+        }
     }
 }

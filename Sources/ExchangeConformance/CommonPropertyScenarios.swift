@@ -186,6 +186,101 @@ public enum CommonPropertyScenarios {
         return paths
     }
 
+    /// Files that break the rules of common-property data: each refused with the element at
+    /// fault, storing nothing; and a supplier's norms that leave another supplier's as they are.
+    public static func checkRefusals(on connection: any Connection, in folder: TemporaryDirectory) throws {
+        let (_, water) = try load(connection, in: folder)
+        let manager = try principal(0, kind: .management, name: "ООО «УК Тест»")
+        let utility = try principal(1, kind: .water, name: "МУП «Водоканал Тест»")
+        let tables = ["houses", "house_norms", "house_meters", "house_readings"]
+        func counts() throws -> [Int64] {
+            try tables.map { try connection.scalar("SELECT COUNT(*) FROM \($0)") }
+                + [try connection.scalar("SELECT COUNT(*) FROM houses WHERE common_area_centi IS NOT NULL")]
+        }
+        func refused(_ path: String, _ element: String, _ reason: String) throws {
+            let before = try counts()
+            do {
+                _ = try ExchangeImporter(
+                    connection: connection, readings: ReadingsFileRules(today: CalendarDate(iso: "2027-01-10")!)
+                ).importFile(at: path)
+                throw RoundTripFailure(kind: "common property", message: "\(path) was accepted")
+            } catch let error as ImportError {
+                try expect(
+                    error.problems.contains { $0.element == element && $0.reason.contains(reason) },
+                    "\(path): \(error.problems)")
+            }
+            try expect(try counts() == before, "\(path) stored something")
+        }
+        func header(_ principal: Principal, _ id: String) -> ExchangeHeader {
+            ExchangeHeader(
+                principalINN: principal.inn.value, period: start, fileId: id, createdAt: "2026-01-02T00:00:00+05:00")
+        }
+        func accounts(_ name: String, _ principal: Principal, _ house: String, _ data: CommonProperty) throws -> String
+        {
+            let file = try AccountsFileWriter(path: folder.file(name), header: header(principal, name))
+            var record = House(
+                code: house, postalCode: "454091", city: "Челябинск", street: "ул. Тестовая",
+                number: "\(house == "HA" ? 1 : 6)")
+            record.commonProperty = data
+            try file.add(record)
+            try file.finish()
+            return file.path
+        }
+        let norms: [Service.Resource: Int64] = [.coldWater: 50_000]
+        // A water utility cannot manage a house, nor change one an organisation manages.
+        try refused(
+            try accounts(
+                "a-organisation.xml", utility, "HA",
+                CommonProperty(
+                    commonAreaCenti: 3_000, premisesAreaCenti: 12_000, management: .organisation, normsMicro: norms)),
+            "management", "only a management organisation manages a house")
+        try refused(
+            try accounts(
+                "a-over.xml", utility, "HA",
+                CommonProperty(
+                    commonAreaCenti: 3_000, premisesAreaCenti: 12_000, management: .direct, normsMicro: norms)),
+            "management", "managed by an organisation")
+        // Premises of less than the house's premises add up to (50 + 70 m²).
+        try refused(
+            try accounts(
+                "a-small.xml", manager, "HA",
+                CommonProperty(
+                    commonAreaCenti: 3_000, premisesAreaCenti: 10_000, management: .organisation, normsMicro: norms)),
+            "premisesArea", "less than the house's premises add up to, 120.00 m²")
+        // A norm past the ceiling; a norm of what the supplier does not supply.
+        try refused(
+            try accounts(
+                "a-norm.xml", manager, "HA",
+                CommonProperty(
+                    commonAreaCenti: 3_000, premisesAreaCenti: 12_000, management: .organisation,
+                    normsMicro: [.coldWater: 999_999_999_999])),
+            "commonNormColdWater", "more than 100 units")
+        try refused(
+            try accounts(
+                "a-foreign.xml", utility, "HF",
+                CommonProperty(
+                    commonAreaCenti: 3_000, premisesAreaCenti: 12_000, management: .direct,
+                    normsMicro: [.coldWater: 50_000, .electricity: 1_000_000])),
+            "management", "norms of electricity: this principal supplies none of them")
+        // A house meter with readings stays on its house.
+        let meters = try MetersFileWriter(path: folder.file("m-move.xml"), header: header(utility, "M-move"))
+        try meters.add(
+            HouseMeter(
+                serial: "ODPU-HB", houseCode: "HC", serviceCode: "CW", digits: 6, installedOn: .clamped(2025, 6, 1),
+                verifiedUntil: .clamped(2031, 6, 1), initialReadingMilli: 500_000))
+        try meters.finish()
+        try refused(meters.path, "house", "the house meter has readings from 2025-12-20: its house stays HB")
+        // A house reading below the one before it.
+        let readings = try ReadingsFileWriter(path: folder.file("r-below.xml"), header: header(utility, "R-below"))
+        try readings.add(
+            HouseMeterReading(
+                houseCode: "HD", meterSerial: "ODPU-HD", serviceCode: "CW", valueMilli: 610_000,
+                takenOn: .clamped(2026, 2, 21), receivedAt: "2026-02-21T12:00:00+05:00"))
+        try readings.finish()
+        try refused(readings.path, "value", "below the previous reading")
+        try expect(water > 0, "no water utility")
+    }
+
     /// Bills `period` as of the first day after it, then closes it.
     static func billAndClose(_ connection: any Connection, _ period: BillingPeriod) throws {
         _ = try BillingRun(database: Database(connection.location), period: period, asOf: period.next.firstDay).run()

@@ -54,6 +54,13 @@ struct PostgresBillingTests {
         try CommonPropertyScenarios.run(on: try database.location.open(), in: folder)
     }
 
+    @Test("common-property data and house meters that break the rules are refused, storing nothing, as on SQLite")
+    func commonPropertyRefusals() throws {
+        let database = try PostgresTestServer.createDatabase()
+        let folder = try TemporaryDirectory("erc-pg-common-refused")
+        try CommonPropertyScenarios.checkRefusals(on: try database.location.open(), in: folder)
+    }
+
     @Test("the books balance, a re-run adds nothing, payments are never doubled, a late reading is corrected")
     func region() throws {
         let database = try PostgresTestServer.createDatabase()

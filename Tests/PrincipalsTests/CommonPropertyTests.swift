@@ -13,4 +13,11 @@ struct CommonPropertyTests {
         let connection = try DatabaseLocation.sqlite(path: folder.file("erc.sqlite")).open()
         try CommonPropertyScenarios.run(on: connection, in: folder)
     }
+
+    @Test("common-property data and house meters that break the rules are refused, naming the element, storing nothing")
+    func refusals() throws {
+        let folder = try TemporaryDirectory("erc-common-refused")
+        let connection = try DatabaseLocation.sqlite(path: folder.file("erc.sqlite")).open()
+        try CommonPropertyScenarios.checkRefusals(on: connection, in: folder)
+    }
 }

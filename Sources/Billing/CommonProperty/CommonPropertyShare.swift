@@ -34,9 +34,11 @@ enum CommonPropertyShare {
         -> Int64
     {
         guard premisesAreaCenti > 0 else { return 0 }
+        // A premises is never more than the whole house (a house's premises registered after its
+        // data could add up to more than its premises area said).
         return Money.rounded(
-            wideNumerator: Int128(houseMilli) * Int128(areaCenti) * Int128(months),
-            denominator: Int128(premisesAreaCenti) * Int128(all)
+            wideNumerator: Int128(houseMilli) * Int128(min(areaCenti, premisesAreaCenti)) * Int128(months),
+            denominator: Int128(premisesAreaCenti) * Int128(max(all, 1))
         ).kopecks
     }
 
@@ -44,7 +46,8 @@ enum CommonPropertyShare {
     static func normVolume(normMicro: Int64, house: CommonProperty, areaCenti: Int64) -> Int64 {
         guard house.premisesAreaCenti > 0 else { return 0 }
         return Money.rounded(
-            wideNumerator: Int128(normMicro) * Int128(house.commonAreaCenti) * Int128(areaCenti),
+            wideNumerator: Int128(normMicro) * Int128(house.commonAreaCenti)
+                * Int128(min(areaCenti, house.premisesAreaCenti)),
             denominator: Int128(house.premisesAreaCenti) * 100_000
         ).kopecks
     }
@@ -73,7 +76,7 @@ enum CommonPropertyShare {
             return (norm, "common-norm", "СОИ \(normSaid)")
         case .average:
             guard let year = house.year[resource] else {
-                return (norm, "common-norm", "СОИ: среднемесячного объёма за прошлый год нет, \(normSaid)")
+                return (norm, "common-norm", "по нормативу: среднемесячного объёма ОДПУ за прошлый год нет")
             }
             return (
                 share(year.volumeMilli, areaCenti: areaCenti, of: data.premisesAreaCenti, outOf: year.months),
@@ -84,7 +87,7 @@ enum CommonPropertyShare {
             )
         case .meter:
             guard let volume = house.monthVolumeMilli[resource] else {
-                return (norm, "common-norm", "СОИ: показаний ОДПУ за период нет, \(normSaid)")
+                return (norm, "common-norm", "по нормативу: показаний ОДПУ за период нет")
             }
             return (
                 share(volume, areaCenti: areaCenti, of: data.premisesAreaCenti), "common-meter",

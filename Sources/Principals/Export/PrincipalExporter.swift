@@ -63,6 +63,8 @@ public struct PrincipalExporter {
 
     private func accounts(_ header: ExchangeHeader, _ path: String) throws -> Int {
         let file = try AccountsFileWriter(path: path, header: header)
+        // The common-property data of the houses whose data it sent.
+        let common = try HouseBook(connection: connection).commonProperty(setBy: principalId)
         try connection.query(
             """
             SELECT DISTINCT h.code, h.postal_code, h.city, h.street, h.number
@@ -73,7 +75,7 @@ public struct PrincipalExporter {
             try file.add(
                 House(
                     code: try row.string(0), postalCode: try row.string(1), city: try row.string(2),
-                    street: try row.string(3), number: try row.string(4)))
+                    street: try row.string(3), number: try row.string(4), commonProperty: common[try row.string(0)]))
         }
         // A premises that changed owner goes out with its owner at the period's end and the day
         // that owner owns it from.
@@ -146,6 +148,18 @@ public struct PrincipalExporter {
                     verifiedUntil: try row.date(5), initialReadingMilli: try row.optionalInt64(6),
                     removedOn: row.isNull(7) ? nil : try row.date(7)))
         }
+        try connection.query(
+            """
+            SELECT serial, house_code, service_code, digits, installed_on, verified_until, initial_reading_milli, removed_on
+            FROM house_meters WHERE principal_id = ? ORDER BY serial
+            """, [principalId]
+        ) { row in
+            try file.add(
+                HouseMeter(
+                    serial: try row.string(0), houseCode: try row.string(1), serviceCode: try row.string(2),
+                    digits: try row.int(3), installedOn: try row.date(4), verifiedUntil: try row.date(5),
+                    initialReadingMilli: try row.optionalInt64(6), removedOn: row.isNull(7) ? nil : try row.date(7)))
+        }
         try file.finish()
         return file.rows
     }
@@ -204,6 +218,21 @@ public struct PrincipalExporter {
                     account: try PersonalAccountNumber(try row.string(0)), meterSerial: try row.string(1),
                     serviceCode: try row.string(2), valueMilli: try row.int64(3), takenOn: try row.date(4),
                     channel: MeterReading.Channel(rawValue: try row.string(5)) ?? .web, receivedAt: try row.string(6)))
+        }
+        // The house meters' (ОДПУ) readings.
+        try connection.query(
+            """
+            SELECT r.house_code, r.meter_serial, m.service_code, r.value_milli, r.taken_on, r.channel, r.received_at
+            FROM house_readings r JOIN house_meters m ON m.principal_id = r.principal_id AND m.serial = r.meter_serial
+            WHERE r.principal_id = ? AND r.period = ? ORDER BY r.house_code, r.meter_serial, r.taken_on, r.id
+            """, [principalId, header.period]
+        ) { row in
+            try file.add(
+                HouseMeterReading(
+                    houseCode: try row.string(0), meterSerial: try row.string(1), serviceCode: try row.string(2),
+                    valueMilli: try row.int64(3), takenOn: try row.date(4),
+                    channel: MeterReading.Channel(rawValue: try row.string(5)) ?? .principal,
+                    receivedAt: try row.string(6)))
         }
         try file.finish()
         return file.rows

@@ -65,8 +65,13 @@ final class AccountsFileHandler: RecordHandler {
         try commonProperty(record, house: code)
     }
 
-    /// The house's common-property data, when the file gives them: checked, then set (the
-    /// import's transaction takes them back when the file is refused).
+    /// Common-property data of the file's houses, checked once its premises are staged.
+    var pendingCommon: [(house: String, data: CommonProperty, line: Int)] = []
+    /// The most a СОИ norm can be: 100 units per m² of common property a month.
+    static let normCeilingMicro: Int64 = 100_000_000
+
+    /// The house's common-property data, when the file gives them: read here, checked against
+    /// the registry and the file's premises by `finishChecks`, set by `finish`.
     private func commonProperty(_ record: XMLRecord, house: String) throws {
         let f = record.fields
         guard let commonText = f["commonArea"] else { return }
@@ -76,25 +81,69 @@ final class AccountsFileHandler: RecordHandler {
         else { return }
         var norms: [Service.Resource: Int64] = [:]
         for (resource, element) in CommonProperty.normElements {
-            if let text = f[element] {
-                guard let norm = parseScaled(text, scale: 6) else { return }
-                norms[resource] = norm
+            guard let text = f[element] else { continue }
+            guard let norm = parseScaled(text, scale: 6) else { return }
+            if norm > Self.normCeilingMicro {
+                session.problem(record, element, "a norm of more than 100 units per m² of common property a month")
             }
+            norms[resource] = norm
         }
         if norms.isEmpty {
             session.problem(record, "commonArea", "common-property data name the norm of at least one resource")
         }
-        let data = CommonProperty(
-            commonAreaCenti: common, premisesAreaCenti: premises, management: management,
-            method: f["ownersDecision"].flatMap(CommonProperty.Method.init(rawValue:)) ?? .norm, normsMicro: norms)
+        pendingCommon.append(
+            (
+                house,
+                CommonProperty(
+                    commonAreaCenti: common, premisesAreaCenti: premises, management: management,
+                    method: f["ownersDecision"].flatMap(CommonProperty.Method.init(rawValue:)) ?? .norm,
+                    normsMicro: norms),
+                record.line(of: "commonArea")
+            ))
+    }
+
+    /// The common-property data against the registry and the file: who may send them (``HouseBook``),
+    /// a managing organisation serves premises of the house, and the premises' area is no less
+    /// than the house's premises registered and in this file add up to.
+    private func checkCommonProperty() throws {
         guard let principalId = session.principalId else { return }
         let book = HouseBook(connection: connection)
-        if let refusal = try book.refusal(of: data, for: house, by: principalId) {
-            session.problem(record, "management", refusal)
-            return
+        let staging = staged ? Self.staging : nil
+        for (house, data, line) in pendingCommon {
+            if let refusal = try book.refusal(of: data, for: house, by: principalId) {
+                session.problem(line: line, element: "management", reason: refusal)
+                continue
+            }
+            let inFile = staging.map { "UNION SELECT number, area_centi FROM \($0) WHERE house_code = ?" } ?? ""
+            let binds: [any SQLBindable] = staging == nil ? [house] : [house, house]
+            let premises = try connection.one(
+                """
+                SELECT COALESCE(SUM(area_centi), 0), COUNT(*) FROM (
+                    SELECT number, area_centi FROM accounts WHERE house_code = ? \(inFile)) p
+                """, binds)
+            if data.premisesAreaCenti < (try premises.int64(0)) {
+                session.problem(
+                    line: line, element: "premisesArea",
+                    reason: "\(Money(kopecks: data.premisesAreaCenti).decimalString) m² is less than the house's "
+                        + "premises add up to, \(Money(kopecks: try premises.int64(0)).decimalString) m²")
+            }
+            if data.management == .organisation {
+                let served = try connection.scalar(
+                    """
+                    SELECT COUNT(*) FROM principal_accounts pa JOIN accounts a ON a.number = pa.account_number
+                    WHERE pa.principal_id = ? AND a.house_code = ?
+                    """, [principalId, house])
+                let listed =
+                    try staging.map {
+                        try connection.scalar("SELECT COUNT(*) FROM \($0) WHERE house_code = ?", [house])
+                    } ?? 0
+                if served + listed == 0 {
+                    session.problem(
+                        line: line, element: "management",
+                        reason: "this organisation serves no premises of the house: list them in this file")
+                }
+            }
         }
-        guard !session.hasProblems else { return }
-        try book.set(data, for: house, by: principalId)
     }
 
     static let staging = "erc_import_premises"
@@ -190,6 +239,7 @@ final class AccountsFileHandler: RecordHandler {
     /// another account.
     func finishChecks() throws {
         try flushPremises()
+        try checkCommonProperty()
         guard staged else { return }
         try connection.query(
             """
@@ -390,6 +440,10 @@ final class AccountsFileHandler: RecordHandler {
 
     func finish() throws {
         guard let principalId = session.principalId else { return }
+        let houses = HouseBook(connection: connection)
+        for (house, data, _) in pendingCommon {
+            try houses.set(data, for: house, by: principalId)
+        }
         if staged {
             // New premises first (an account registered before stays as it is), then the link
             // to this principal with its own number for the premises.

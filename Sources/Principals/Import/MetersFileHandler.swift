@@ -114,6 +114,38 @@ final class MetersFileHandler: RecordHandler {
         if try session.connection.first("SELECT 1 FROM houses WHERE code = ?", [house]) == nil {
             session.problem(record, "house", "unknown house code: register the house in an accounts file first")
         }
+        // A house meter with readings keeps its house, service and digits, and its dates and
+        // initial reading must stay around its readings: another meter is another serial.
+        if let held = try session.connection.first(
+            """
+            SELECT m.house_code, m.service_code, m.digits,
+                   (SELECT MIN(r.taken_on) FROM house_readings r WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial),
+                   (SELECT MAX(r.taken_on) FROM house_readings r WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial),
+                   (SELECT r.value_milli FROM house_readings r WHERE r.principal_id = m.principal_id AND r.meter_serial = m.serial
+                    ORDER BY r.taken_on, r.id LIMIT 1)
+            FROM house_meters m WHERE m.principal_id = ? AND m.serial = ?
+            """, [principalId, serial]), !held.isNull(3)
+        {
+            let (first, last) = (try held.date(3), try held.date(4))
+            for (element, was, now) in [
+                ("house", try held.string(0), house), ("service", try held.string(1), service),
+                ("digits", String(try held.int(2)), String(digits)),
+            ] where was != now {
+                session.problem(
+                    record, element,
+                    "the house meter has readings from \(first): its \(element) stays \(was); a new meter gets a new serial"
+                )
+            }
+            if installed > first {
+                session.problem(record, "installedOn", "after the meter's first reading, taken on \(first)")
+            }
+            if let removed, removed <= last {
+                session.problem(record, "removedOn", "on or before the meter's last reading, taken on \(last)")
+            }
+            if let initial, initial > (try held.int64(5)) {
+                session.problem(record, "initialReading", "above the meter's first reading")
+            }
+        }
         let resource = try session.connection.first(
             "SELECT resource FROM services WHERE principal_id = ? AND code = ?", [principalId, service])
         guard let resource, !resource.isNull(0) else {

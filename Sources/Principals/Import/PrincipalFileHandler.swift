@@ -121,6 +121,11 @@ final class PrincipalFileHandler: RecordHandler {
         if norm == nil, calculation == .perResident {
             session.problem(record, "norm", "a per-resident service needs its norm per resident")
         }
+        if calculation == .commonProperty, norm != nil {
+            session.problem(
+                record, "norm",
+                "a common-property service takes its norms from the houses' data, not a norm per resident")
+        }
         if calculation == .commonProperty, !CommonProperty.normElements.contains(where: { $0.resource == resource }) {
             session.problem(
                 record, "resource",

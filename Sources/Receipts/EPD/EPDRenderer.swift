@@ -34,7 +34,9 @@ public struct EPDRenderer: Sendable {
         (
             service: Float, unit: Float, volume: Float, volumeCommon: Float, tariff: Float, charged: Float,
             chargedCommon: Float, recalculated: Float, privileges: Float, amount: Float
-        ) = (36, 222, 262, 300, 340, 386, 428, 470, 510, HaruPage.width - 40)
+        ) = (36, 232, 268, 304, 344, 390, 430, 472, 512, HaruPage.width - 40)
+    /// The size of a principal's requisites above its lines: small enough that most fit one line.
+    static let requisitesSize: Float = 6.2
     /// The height of the charges table's head (two rows: the columns, then own use and СОИ).
     static let headHeight: Float = 23
     /// What an account number's width is measured on: labels after an account are placed at the
@@ -150,38 +152,50 @@ public struct EPDRenderer: Sendable {
                 "\(block.name), ИНН \(block.inn), КПП \(block.kpp), р/с \(block.account) в \(block.bankName), "
                 + "БИК \(block.bic), тел. \(block.phone)" + Self.ownDueDates(of: block)
             let boldExtra =
-                layout.page.width(of: block.name, size: 6.6, bold: true) - layout.page.width(of: block.name, size: 6.6)
+                layout.page.width(of: block.name, size: EPDRenderer.requisitesSize, bold: true)
+                - layout.page.width(of: block.name, size: EPDRenderer.requisitesSize)
             let wrapped = layout.page.wrapOnce(
-                requisites, width: EPDRenderer.right - EPDRenderer.left - boldExtra, size: 6.6)
+                requisites, width: EPDRenderer.right - EPDRenderer.left - boldExtra, size: EPDRenderer.requisitesSize)
+            // A service name a little too long for its column is set a size smaller rather than
+            // on two lines.
+            let nameWidth = c.unit - c.service - 40
             let rows = block.lines.map { line in
-                (
-                    line: line, names: layout.page.wrapOnce(line.serviceName, width: c.unit - c.service - 50, size: 8),
-                    unit: EPDRenderer.printed(unit: line.unit), tariff: line.tariff.formatted()
+                let size: Float =
+                    layout.page.width(of: line.serviceName, size: 8) > nameWidth
+                        && layout.page.width(of: line.serviceName, size: 7) <= nameWidth ? 7 : 8
+                return (
+                    line: line, names: layout.page.wrapOnce(line.serviceName, width: nameWidth, size: size),
+                    unit: EPDRenderer.printed(unit: line.unit), tariff: line.tariff.formatted(), size: size
                 )
             }
             let rowsHeight = rows.reduce(Float(0)) { $0 + Float($1.names.count) * 9.5 }
-            let height = Float(wrapped.count) * 8 + rowsHeight + 11
+            // A block of one line without debt needs no total row: its line's sum is its total.
+            let hasTotalRow = block.lines.count > 1 || block.opening != .zero || block.penalties != .zero
+            let height = Float(wrapped.count) * 8 + rowsHeight + (hasTotalRow ? 11 : 1.5)
             func drawRequisites(on page: HaruPage, y: Float) throws {
                 for (index, text) in wrapped.enumerated() {
                     let lineY = y - Float(index) * 8
                     if index == 0, text.hasPrefix(block.name + ",") {
-                        try page.text(block.name, x: EPDRenderer.left, y: lineY, size: 6.6, bold: true)
-                        let offset = page.width(of: block.name, size: 6.6, bold: true)
                         try page.text(
-                            String(text.dropFirst(block.name.count)), x: EPDRenderer.left + offset, y: lineY, size: 6.6)
+                            block.name, x: EPDRenderer.left, y: lineY, size: EPDRenderer.requisitesSize, bold: true)
+                        let offset = page.width(of: block.name, size: EPDRenderer.requisitesSize, bold: true)
+                        try page.text(
+                            String(text.dropFirst(block.name.count)), x: EPDRenderer.left + offset, y: lineY,
+                            size: EPDRenderer.requisitesSize)
                     } else {
-                        try page.text(text, x: EPDRenderer.left, y: lineY, size: 6.6)
+                        try page.text(text, x: EPDRenderer.left, y: lineY, size: EPDRenderer.requisitesSize)
                     }
                 }
             }
             func drawRow(
-                _ row: (line: EPDDocument.Line, names: [String], unit: String, tariff: String), on page: HaruPage,
+                _ row: (line: EPDDocument.Line, names: [String], unit: String, tariff: String, size: Float),
+                on page: HaruPage,
                 y: Float
             ) throws {
                 for (index, name) in row.names.enumerated() {
-                    try page.text(name, x: c.service + 8, y: y - Float(index) * 9.5, size: 8)
+                    try page.text(name, x: c.service + 8, y: y - Float(index) * 9.5, size: row.size)
                 }
-                try page.text(row.unit, x: c.unit - 34, y: y, size: 8)
+                try page.text(row.unit, x: c.unit - 26, y: y, size: 8)
                 try page.textRight(row.tariff, right: c.tariff, y: y, size: 8)
             }
             func drawTotalLabel(on page: HaruPage, y: Float) throws {
@@ -189,8 +203,8 @@ public struct EPDRenderer: Sendable {
                 try page.line(x1: EPDRenderer.left, y1: y - 3, x2: EPDRenderer.right, y2: y - 3, width: 0.3)
             }
             func drawFigures(
-                _ row: (line: EPDDocument.Line, names: [String], unit: String, tariff: String), on page: HaruPage,
-                y: Float
+                _ row: (line: EPDDocument.Line, names: [String], unit: String, tariff: String, size: Float),
+                on page: HaruPage, y: Float
             ) throws {
                 let common = row.line.isCommonProperty
                 try page.textRight(
@@ -205,7 +219,7 @@ public struct EPDRenderer: Sendable {
                 // The whole block on this page: its form, then its figures in one text object.
                 let top = layout.y
                 let key =
-                    "block\n\(requisites)\n"
+                    "block\(hasTotalRow ? "" : " alone")\n\(requisites)\n"
                     + rows.map { "\($0.line.serviceName)|\($0.unit)|\($0.tariff)" }.joined(separator: "\n")
                 try layout.page.stamp(key, x: 0, y: top) { page in
                     try drawRequisites(on: page, y: 0)
@@ -214,12 +228,21 @@ public struct EPDRenderer: Sendable {
                         try drawRow(row, on: page, y: y)
                         y -= Float(row.names.count) * 9.5
                     }
-                    try drawTotalLabel(on: page, y: y)
+                    if hasTotalRow {
+                        try drawTotalLabel(on: page, y: y)
+                    } else {
+                        try page.line(
+                            x1: EPDRenderer.left, y1: y + 6.5, x2: EPDRenderer.right, y2: y + 6.5, width: 0.3)
+                    }
                 }
                 var y = top - Float(wrapped.count) * 8
                 for row in rows {
                     try drawFigures(row, on: layout.page, y: y)
                     y -= Float(row.names.count) * 9.5
+                }
+                guard hasTotalRow else {
+                    layout.y = y - 2
+                    continue
                 }
                 try layout.page.textRight(block.total.formatted(), right: c.amount, y: y, size: 7.5, bold: true)
                 try drawDebt(of: block, on: layout.page, y: y)
@@ -321,8 +344,13 @@ public struct EPDRenderer: Sendable {
         // A service whose meter is in the meters block says it on the meter's row (with its
         // verification date); the others are said here.
         let metered = Set(epd.meters.map(\.serviceName))
-        for line in epd.principals.flatMap(\.lines) where !metered.contains(line.serviceName) {
-            guard let note = line.methodNote, seen.insert("\(line.serviceName)|\(note)").inserted else { continue }
+        // A СОИ line says its house's volumes in the reference; here only when its norm stood in
+        // for what the owners decided.
+        for line in epd.principals.flatMap(\.lines)
+        where !metered.contains(line.serviceName) && (!line.isCommonProperty || line.method == "common-norm") {
+            guard let note = line.methodNote, !line.isCommonProperty || note.hasPrefix("по нормативу:"),
+                seen.insert("\(line.serviceName)|\(note)").inserted
+            else { continue }
             notes.append("«\(line.serviceName)» \(note)")
         }
         guard !notes.isEmpty else { return }
@@ -506,27 +534,24 @@ public struct EPDRenderer: Sendable {
     /// Раздел 4 for the common property: the house's areas and, per resource, the СОИ norm, the
     /// house meter's volume and the house's volumes of the period, own use and СОИ.
     static func houseReference(_ house: EPDDocument.HouseFigures) -> String {
-        var text =
-            "Общее имущество дома: площадь \(Money(kopecks: house.commonAreaCenti).formatted()) кв. м, "
-            + "площадь всех помещений дома \(Money(kopecks: house.premisesAreaCenti).formatted()) кв. м."
-        for item in house.resources {
+        let figures = house.resources.map { item in
             let (name, unit) =
                 switch item.resource {
-                case .coldWater: ("Холодная вода", "куб. м")
-                case .hotWater: ("Горячая вода", "куб. м")
-                case .sewerage: ("Водоотведение", "куб. м")
-                case .electricity: ("Электроэнергия", "кВт·ч")
+                case .coldWater: ("холодная вода", "куб. м")
+                case .hotWater: ("горячая вода", "куб. м")
+                case .sewerage: ("водоотведение", "куб. м")
+                case .electricity: ("электроэнергия", "кВт·ч")
                 default: (item.resource.rawValue, "")
                 }
-            text +=
-                " \(name): норматив на СОИ \(formatMicro(item.normMicro)) \(unit) на 1 кв. м в месяц"
-                + (item.meterMilli.map { "; по ОДПУ за период \(formatMilli($0)) \(unit)" } ?? "; ОДПУ нет")
-                + "; объём в доме: индивидуальное потребление \(formatMilli(item.individualMilli)), "
-                + "на СОИ \(formatMilli(item.commonMilli)) \(unit)"
-                + (item.carriedMilli < 0
-                    ? "; к зачёту в следующих периодах \(formatMilli(-item.carriedMilli)) \(unit)" : "") + "."
+            return "\(name) \(formatMicro(item.normMicro)); "
+                + (item.meterMilli.map { formatMilli($0) } ?? "ОДПУ нет")
+                + "; \(formatMilli(item.individualMilli)) / \(formatMilli(item.commonMilli)) \(unit)"
+                + (item.carriedMilli < 0 ? ", к зачёту в следующих периодах \(formatMilli(-item.carriedMilli))" : "")
         }
-        return text
+        return "Общее имущество дома (СОИ): площадь \(Money(kopecks: house.commonAreaCenti).formatted()) кв. м, "
+            + "площадь помещений дома \(Money(kopecks: house.premisesAreaCenti).formatted()) кв. м. "
+            + "Норматив на СОИ на 1 кв. м в месяц; объём по ОДПУ за период; объём в доме: индивидуальный / на СОИ: "
+            + figures.joined(separator: "; ") + "."
     }
 
     /// The title and the center's requisites (the same on every document of a period: one form
@@ -601,7 +626,7 @@ public struct EPDRenderer: Sendable {
         let c = EPDRenderer.columns
         try page.line(x1: EPDRenderer.left, y1: y + 10, x2: EPDRenderer.right, y2: y + 10)
         try page.text("Услуга", x: c.service, y: y, size: 8, bold: true)
-        try page.text("Ед.", x: c.unit - 34, y: y, size: 8, bold: true)
+        try page.text("Ед.", x: c.unit - 26, y: y, size: 8, bold: true)
         try page.textRight("Объём", right: c.volumeCommon - 18, y: y, size: 7.5, bold: true)
         try page.textRight("Тариф", right: c.tariff, y: y, size: 7.5, bold: true)
         try page.textRight("Начислено", right: c.chargedCommon - 16, y: y, size: 7.5, bold: true)

@@ -10,6 +10,7 @@ extension Schema {
         ALTER TABLE houses ADD COLUMN management TEXT;
         ALTER TABLE houses ADD COLUMN manager_id BIGINT REFERENCES principals (id);
         ALTER TABLE houses ADD COLUMN common_method TEXT;
+        ALTER TABLE houses ADD COLUMN common_set_by BIGINT REFERENCES principals (id);
         CREATE TABLE house_norms (
             house_code TEXT NOT NULL REFERENCES houses (code),
             resource TEXT NOT NULL,
