@@ -12,7 +12,8 @@ extension ERCBench {
             discussion: """
                 Loads a synthetic region straight into an empty database (--premises premises, \
                 --services principals of one service each: four calculated by the center, per area, \
-                per resident and fixed, the others supplied as ready-made charges; one premises in \
+                per resident and fixed, the others supplied as ready-made charges (with \
+                --common-property three of them the houses' common property); one premises in \
                 ten with a debt three months old, so penalties accrue). Then, in one run: times a \
                 bulk load (COPY on PostgreSQL) of as many rows as billing writes (a statement line \
                 per service and premises) into a table shaped like statement_lines, the write \
@@ -26,9 +27,19 @@ extension ERCBench {
         var workers: Int?
         @Option(help: "Work folder (default: a new temporary folder, removed afterwards).") var work: String?
         @Flag(help: "Bill the region a previous run loaded into --db (its billing is undone first).") var reuse = false
+        @Flag(
+            help: """
+                Make three supplied services the houses' common property (СОИ: every house's data and norms, \
+                one in five with house meters, one in ten billed by them month by month).
+                """)
+        var commonProperty = false
 
         func validate() throws {
             guard (5...40).contains(services) else { throw ValidationError("--services must be 5...40") }
+            if commonProperty, services < 8 {
+                throw ValidationError(
+                    "--common-property makes services 5 to 7 the common property: give --services 8 or more")
+            }
             guard premises >= 100 else { throw ValidationError("--premises must be at least 100") }
         }
 
@@ -48,6 +59,7 @@ extension ERCBench {
                     for sql in [
                         "DELETE FROM postings WHERE run_id IS NOT NULL", "DELETE FROM statement_lines",
                         "DELETE FROM statements", "DELETE FROM billing_batches", "DELETE FROM billing_runs",
+                        "DELETE FROM house_volumes",
                     ] {
                         try connection.execute(sql)
                     }
@@ -58,7 +70,8 @@ extension ERCBench {
                     throw ValidationError(
                         "\(location) holds other premises: give an empty database, or --reuse one of this size")
                 }
-                let region = SyntheticRegion(premises: premises, services: services, period: period)
+                var region = SyntheticRegion(premises: premises, services: services, period: period)
+                region.commonProperty = commonProperty
                 try region.load(into: connection)
                 print(
                     String(

@@ -36,7 +36,7 @@ struct ERC: AsyncParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, DB.self, CenterCommand.self, RatesCommand.self, PrincipalsCommand.self,
-            PremisesCommand.self, ReadingsCommand.self, PaymentsCommand.self,
+            PremisesCommand.self, HousesCommand.self, ReadingsCommand.self, PaymentsCommand.self,
             BillCommand.self, PeriodCommand.self, ReceiptsCommand.self, ReconcileCommand.self, KeysCommand.self,
             AuditCommand.self, ServeCommand.self,
         ]

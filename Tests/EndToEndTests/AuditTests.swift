@@ -13,7 +13,7 @@ struct AuditTests {
     /// whose writes are audited elsewhere (`erc serve`: its routes, by APIScenarios).
     static let readOnly: Set<String> = [
         "erc center show", "erc rates list", "erc principals list", "erc principals show", "erc principals export",
-        "erc premises owners", "erc payments suspense", "erc period list", "erc receipts render",
+        "erc premises owners", "erc houses common", "erc payments suspense", "erc period list", "erc receipts render",
         "erc receipts show", "erc keys list", "erc db status", "erc db backup", "erc reconcile check",
         "erc reconcile turnover", "erc reconcile aging", "erc reconcile debtors", "erc reconcile payouts",
         "erc reconcile agent-report", "erc reconcile act", "erc reconcile bank", "erc audit", "erc serve",
@@ -43,7 +43,8 @@ struct AuditTests {
             try HelpTextTests.helps(TestPaths.ercBinary).map(\.command).filter { command in
                 // Leaves only: a group's help lists subcommands.
                 ![
-                    "erc", "erc center", "erc rates", "erc principals", "erc premises", "erc readings", "erc payments",
+                    "erc", "erc center", "erc rates", "erc principals", "erc premises", "erc houses", "erc readings",
+                    "erc payments",
                     "erc period", "erc receipts", "erc reconcile", "erc keys", "erc db",
                 ].contains(command)
             })

@@ -323,6 +323,37 @@ struct MonthEndToEndTests {
         #expect(broken.stderr.contains("(difference 1,00)"))
     }
 
+    @Test("the houses' common property (СОИ) as billed: each kind of house, the negative volume carried forward")
+    func housesCommonProperty() throws {
+        let folder = try TemporaryDirectory("erc-houses")
+        let db = folder.file("erc.sqlite")
+        let demo = try erc(
+            ["demo", "--premises", "400", "--seed", "2", "--db", db, "--out", folder.file("demo"), "--no-render"],
+            in: folder)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let connection = try DatabaseLocation.sqlite(path: db).connect()
+        // What the period's run recorded per house adds up to
+        // the СОИ lines billed; a house whose premises used more than its meter shows carries the
+        // negative volume forward; a period not billed is refused.
+        let houses = try erc(["houses", "common", "--db", db, "--period", "2026-10", "--format", "json"], in: folder)
+        #expect(houses.status == 0, "\(houses.stderr)")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(houses.stdout.utf8)) as? [String: Any])
+        let rows = try #require(report["rows"] as? [[String: Any]])
+        #expect(Set(rows.compactMap { $0["method"] as? String }) == ["norm", "meter", "average"])
+        let recorded = rows.compactMap { $0["billedCommonMilli"] as? Int }.reduce(0, +)
+        let lined = try connection.scalar(
+            """
+            SELECT SUM(l.volume_milli) FROM statement_lines l
+            JOIN services s ON s.principal_id = l.principal_id AND s.code = l.service_code
+            WHERE l.period = '2026-10' AND s.calculation = 'common-property'
+            """)
+        #expect(Int64(recorded) == lined && lined > 0)
+        #expect(!((report["carriedForward"] as? [Any]) ?? []).isEmpty)
+        let unbilled = try erc(["houses", "common", "--db", db, "--period", "2026-11"], in: folder)
+        #expect(unbilled.status == 65 && unbilled.stderr.contains("erc bill --period 2026-11"))
+    }
+
     @Test func showRendersTheInfomatCopyOfOneAccount() throws {
         let folder = try TemporaryDirectory("erc-e2e")
         let db = folder.file("erc.sqlite")
