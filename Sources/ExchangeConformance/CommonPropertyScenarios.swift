@@ -9,10 +9,10 @@ public import Storage
 /// Utilities for the common property (СОИ) billed over fourteen months, the same on every
 /// driver, each case checked to the kopeck against a computation written here by hand.
 ///
-/// Six houses of two premises each (50 m² and 70 m², S_об = 120 m², S_ои = 30 m²), cold water
+/// Seven houses of two premises each (50 m² and 70 m², S_об = 120 m², S_ои = 30 m²), cold water
 /// only: the norm of СОИ is 0.05 m³ per m² of common property a month and the tariff 40 roubles
 /// per m³; each premises uses 5 m³ per resident a month (2 and 3 residents: the house 25 m³).
-/// A management organisation (M) manages houses A to E and charges СОИ within "содержание";
+/// A management organisation (M) manages houses A to E and G and charges СОИ within "содержание";
 /// house F is managed directly by its owners, so the water utility (W) charges it.
 ///
 /// - A: no house meter: by the norm, month after month, never recalculated.
@@ -25,6 +25,8 @@ public import Storage
 /// - E: the same decision, an ordinary month.
 /// - F: direct management: the water utility charges the norm; the management organisation that
 ///   also serves it charges nothing, and the utility charges nothing in the houses M manages.
+/// - G: the owners decided on the monthly average: the norm the first year (no year before), then
+///   the year's volume by the house meter a twelfth a month, recalculated like B.
 public enum CommonPropertyScenarios {
     static func expect(_ condition: Bool, _ message: String) throws {
         if !condition { throw RoundTripFailure(kind: "common property", message: message) }
@@ -33,7 +35,8 @@ public enum CommonPropertyScenarios {
     static let start = BillingPeriod("2026-01")!
     static let accounts = (
         a: ("0100000101", "0100000102"), b: ("0100000201", "0100000202"), c: ("0100000301", "0100000302"),
-        d: ("0100000401", "0100000402"), e: ("0100000501", "0100000502"), f: ("0100000601", "0100000602")
+        d: ("0100000401", "0100000402"), e: ("0100000501", "0100000502"), f: ("0100000601", "0100000602"),
+        g: ("0100000701", "0100000702")
     )
 
     /// Writes and imports the world's files; returns the two principals' ids (M, W).
@@ -76,6 +79,7 @@ public enum CommonPropertyScenarios {
     static let houses: [(code: String, method: CommonProperty.Method, management: CommonProperty.Management)] = [
         ("HA", .norm, .organisation), ("HB", .norm, .organisation), ("HC", .norm, .organisation),
         ("HD", .meter, .organisation), ("HE", .meter, .organisation), ("HF", .norm, .direct),
+        ("HG", .average, .organisation),
     ]
 
     static func files(in folder: TemporaryDirectory) throws -> [String] {
@@ -155,7 +159,7 @@ public enum CommonPropertyScenarios {
             + paths.filter { $0.contains("tariffs-") }
         // The water utility's house meters on B to E, and their readings.
         let meters = try MetersFileWriter(path: folder.file("meters-water.xml"), header: header(water, "M1"))
-        for code in ["HB", "HC", "HD", "HE"] {
+        for code in ["HB", "HC", "HD", "HE", "HG"] {
             try meters.add(
                 HouseMeter(
                     serial: "ODPU-\(code)", houseCode: code, serviceCode: "CW", digits: 6,
@@ -174,6 +178,8 @@ public enum CommonPropertyScenarios {
             ("HD", "2026-03-20", 680_000),
             // E: 37 m³ in January.
             ("HE", "2025-12-20", 600_000), ("HE", "2026-01-20", 637_000),
+            // G, the owners' monthly average: the same year as B's.
+            ("HG", "2025-12-20", 600_000), ("HG", "2026-12-20", 930_000),
         ]
         for (house, day, value) in values {
             try readings.add(
@@ -387,6 +393,15 @@ public enum CommonPropertyScenarios {
         try expect(f1 == (2_500, 625), "F by the supplier: \(f1)")
         try expect(try charge(accounts.f.0, january) == (0, 0), "the organisation charged F")
         try expect(try charge(accounts.a.0, january, by: water, "CWD") == (0, 0), "the supplier charged A")
+
+        // G, the owners' decision of the monthly average: 2026 by the norm (no year before),
+        // recalculated as B; from January 2027 the year's 30 m³ / 12 a month shared by area:
+        // 30 × 50 / 120 / 12 = 1.042 m³ × 40 = 41.68.
+        let g2026 = try charge(accounts.g.0, BillingPeriod("2026-06")!)
+        let g2027 = try charge(accounts.g.0, BillingPeriod("2027-01")!)
+        try expect(g2026 == (2_500, 625) && g2027 == (4_168, 1_042), "G: \(g2026), \(g2027)")
+        try expect(
+            try recalculation(accounts.g.0, BillingPeriod("2027-01")!) == (1_667, 417), "G's recalculation of 2026")
 
         // The ЕПД's house figures: January in E, the house meter 37, own 25, СОИ 12.
         let figures = try connection.one(

@@ -33,10 +33,19 @@ extension ERCBench {
                 one in five with house meters, one in ten billed by them month by month).
                 """)
         var commonProperty = false
+        @Flag(
+            help: """
+                Make the same three services per area instead: the baseline of --common-property (as many \
+                postings and lines, without the houses' data).
+                """)
+        var threeMorePerArea = false
 
         func validate() throws {
             guard (5...40).contains(services) else { throw ValidationError("--services must be 5...40") }
-            if commonProperty, services < 8 {
+            if commonProperty, threeMorePerArea {
+                throw ValidationError("--common-property and --three-more-per-area are two regions: give one")
+            }
+            if commonProperty || threeMorePerArea, services < 8 {
                 throw ValidationError(
                     "--common-property makes services 5 to 7 the common property: give --services 8 or more")
             }
@@ -72,6 +81,7 @@ extension ERCBench {
                 }
                 var region = SyntheticRegion(premises: premises, services: services, period: period)
                 region.commonProperty = commonProperty
+                region.threeMorePerArea = threeMorePerArea
                 try region.load(into: connection)
                 print(
                     String(

@@ -15,6 +15,9 @@ struct SyntheticRegion {
     /// house has its data and norms, one in five house meters with two months of readings, and
     /// one in ten its owners' decision to pay by the house meter month by month.
     var commonProperty = false
+    /// The same three services calculated per area instead: the baseline of `commonProperty`, as
+    /// many postings and lines without the houses' data.
+    var threeMorePerArea = false
 
     static func account(_ index: Int) -> String {
         let text = String(index + 1)
@@ -28,9 +31,8 @@ struct SyntheticRegion {
         case 0, 1: "per-area"
         case 2: "per-resident"
         case 3: "fixed"
-        case 4, 5,
-            6 where commonProperty:
-            "common-property"
+        case 4...6 where commonProperty: "common-property"
+        case 4...6 where threeMorePerArea: "per-area"
         default: "supplied"
         }
     }

@@ -28,10 +28,13 @@ struct CommonPropertyPass {
         try connection.execute("DELETE FROM house_volumes WHERE period = ? AND basis = 'month'", [period])
         let houses = try self.houses()
         let meters = try houseMeters()
+        // The premises' own volumes of the houses billed by their meters month by month, a few
+        // houses at a time.
+        let byMeter = houses.filter { $0.value.data.method == .meter && meters[$0.key] != nil }.keys.sorted()
+        let individual = try individualVolumes(of: byMeter, context: context)
         for (code, house) in houses.sorted(by: { $0.key < $1.key }) {
             outcome.houses += 1
             let resources = house.data.normsMicro.keys.sorted { $0.rawValue < $1.rawValue }
-            var individual: [Service.Resource: Int64]?
             for resource in resources {
                 let ownMeters = meters[code]?[resource] ?? []
                 if !ownMeters.isEmpty, house.data.method != .meter,
@@ -46,8 +49,7 @@ struct CommonPropertyPass {
                     let carried = try carriedIn(code, resource, before: period)
                     row.carriedIn = carried
                     if let volume = measured?.volume {
-                        if individual == nil { individual = try individualVolumes(of: code, context: context) }
-                        let own = individual?[resource] ?? 0
+                        let own = individual[code]?[resource] ?? 0
                         let left = volume - own + carried
                         row.individualMilli = own
                         row.commonMilli = max(left, 0)
@@ -293,12 +295,23 @@ struct CommonPropertyPass {
         return measured.volume != nil
     }
 
-    /// The premises' own volumes of the period per resource, all of a house's premises together.
-    private func individualVolumes(of house: String, context: BillingContext) throws -> [Service.Resource: Int64] {
-        var total: [Service.Resource: Int64] = [:]
-        for inputs in try BatchReader(connection: connection).inputs(house: house, period: period) {
-            for (resource, volume) in PremisesBill(inputs, context: context).individual {
-                total[resource, default: 0] += volume
+    /// The premises' own volumes of the period per house and resource, each house's premises
+    /// together, read twenty houses at a time.
+    private func individualVolumes(
+        of houses: [String], context: BillingContext
+    ) throws -> [String: [Service
+        .Resource: Int64]]
+    {
+        var total: [String: [Service.Resource: Int64]] = [:]
+        let reader = BatchReader(connection: connection)
+        var start = 0
+        while start < houses.count {
+            let group = Array(houses[start..<min(start + 20, houses.count)])
+            start += group.count
+            for inputs in try reader.volumeInputs(houses: group, period: period) {
+                for (resource, volume) in PremisesBill(inputs, context: context).individual {
+                    total[inputs.houseCode, default: [:]][resource, default: 0] += volume
+                }
             }
         }
         return total

@@ -61,19 +61,17 @@ enum CommonPropertyShare {
         return base + (Int64(index) < left.magnitude ? left.signum() : 0)
     }
 
-    /// The month's volume and how it came about, for a premises of `house` and `resource`.
+    /// The month's volume and how it came about, for a premises of `house` and `resource`: by
+    /// the norm nothing more to say (the ЕПД's reference gives the norm and the areas); the
+    /// owners' decisions say the house's volume, and the norm standing in for one says why.
     static func month(
         house: HouseCommon, resource: Service.Resource, normMicro: Int64, areaCenti: Int64
-    ) -> (volumeMilli: Int64, method: String, explanation: String) {
+    ) -> (volumeMilli: Int64, method: String, explanation: String?) {
         let data = house.data
         let norm = normVolume(normMicro: normMicro, house: data, areaCenti: areaCenti)
-        let normSaid =
-            "по нормативу \(formatMicro(normMicro)) на 1 кв. м × \(Money(kopecks: data.commonAreaCenti).formatted()) "
-            + "кв. м общего имущества × \(Money(kopecks: areaCenti).formatted()) / "
-            + "\(Money(kopecks: data.premisesAreaCenti).formatted()) кв. м"
         switch data.method {
         case .norm:
-            return (norm, "common-norm", "СОИ \(normSaid)")
+            return (norm, "common-norm", nil)
         case .average:
             guard let year = house.year[resource] else {
                 return (norm, "common-norm", "по нормативу: среднемесячного объёма ОДПУ за прошлый год нет")

@@ -81,16 +81,23 @@ struct BatchReader {
         try inputs(where: { "\($0) >= ? AND \($0) <= ?" }, [first, last], period: period)
     }
 
-    /// The inputs of every premises of a house, in account order.
-    func inputs(house: String, period: BillingPeriod) throws -> [PremisesInputs] {
-        try inputs(where: { "\($0) IN (SELECT number FROM accounts WHERE house_code = ?)" }, [house], period: period)
+    /// What the premises of some houses need for their own volumes of the resources: their
+    /// services that name a resource, with their meters, readings and journal (no privileges).
+    func volumeInputs(houses: [String], period: BillingPeriod) throws -> [PremisesInputs] {
+        let marks = houses.map { _ in "?" }.joined(separator: ", ")
+        return try inputs(
+            where: { "\($0) IN (SELECT number FROM accounts WHERE house_code IN (\(marks)))" }, houses, period: period,
+            resourcesOnly: true)
     }
 
     /// The inputs of the premises whose account number `column` the condition `selects`, with
     /// its bound values.
     private func inputs(
-        where selects: (_ column: String) -> String, _ range: [any SQLBindable], period: BillingPeriod
+        where selects: (_ column: String) -> String, _ range: [any SQLBindable], period: BillingPeriod,
+        resourcesOnly: Bool = false
     ) throws -> [PremisesInputs] {
+        // Only the services that name a resource, when that is all a caller needs.
+        let resourceOnly = resourcesOnly ? "AND s.resource IS NOT NULL" : ""
         var premises: [String: PremisesInputs] = [:]
         try connection.queryBatch(
             "SELECT number, area_centi, residents, house_code FROM accounts WHERE \(selects("number"))", range
@@ -106,7 +113,7 @@ struct BatchReader {
             """
             SELECT pa.account_number, s.principal_id, s.code, s.calculation, s.norm_milli, s.resource
             FROM principal_accounts pa JOIN services s ON s.principal_id = pa.principal_id
-            WHERE s.calculation <> 'supplied' AND \(selects("pa.account_number"))
+            WHERE s.calculation <> 'supplied' AND \(selects("pa.account_number")) \(resourceOnly)
             """, range
         ) { row in
             let key = ServiceKey(principalId: try row.int64(1), service: try row.string(2))
@@ -118,9 +125,9 @@ struct BatchReader {
         var meters: [String: (account: String, key: ServiceKey, meter: MeterHistory)] = [:]
         try connection.queryBatch(
             """
-            SELECT account_number, principal_id, service_code, serial, digits, COALESCE(initial_reading_milli, 0),
-                   installed_on, verified_until
-            FROM meters WHERE \(selects("account_number"))
+            SELECT m.account_number, m.principal_id, m.service_code, m.serial, m.digits,
+                   COALESCE(m.initial_reading_milli, 0), m.installed_on, m.verified_until
+            FROM meters m \(resourcesOnly ? serviceJoin("m") : "") WHERE \(selects("m.account_number"))
             """, range
         ) { row in
             let key = ServiceKey(principalId: try row.int64(1), service: try row.string(2))
@@ -148,7 +155,7 @@ struct BatchReader {
             """
             SELECT account_number, principal_id, service_code, residents, percent, effective_from, effective_until,
                    category, area_norm_centi, fixed_amount
-            FROM privileges WHERE \(selects("account_number"))
+            FROM privileges WHERE \(selects("account_number")) \(resourcesOnly ? "AND 1 = 0" : "")
             """, range
         ) { row in
             let key = ServiceKey(principalId: try row.int64(1), service: try row.string(2))
@@ -162,7 +169,8 @@ struct BatchReader {
         try connection.queryBatch(
             """
             SELECT p.account_number, p.principal_id, p.service_code, \(JournalEntry.columns)
-            FROM postings p WHERE \(selects("p.account_number")) AND p.period <= ?
+            FROM postings p \(resourcesOnly ? serviceJoin("p") : "")
+            WHERE \(selects("p.account_number")) AND p.period <= ?
             """, range + [period]
         ) { row in
             guard let entry = try JournalEntry(row, from: 3) else { return }
@@ -170,5 +178,11 @@ struct BatchReader {
             premises[try row.string(0)]?.entries[key, default: []].append(entry)
         }
         return premises.values.sorted { $0.account < $1.account }
+    }
+
+    /// The join that keeps the rows of a table aliased `alias` whose service names a resource.
+    private func serviceJoin(_ alias: String) -> String {
+        "JOIN services s ON s.principal_id = \(alias).principal_id AND s.code = \(alias).service_code "
+            + "AND s.resource IS NOT NULL"
     }
 }
