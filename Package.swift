@@ -67,7 +67,7 @@ let package = Package(
             // Schemas/ at the top of the repository, linked in and compiled into the binary.
             resources: [
                 "common", "principal", "accounts", "meters", "tariffs", "charges",
-                "readings", "payments", "agent-report", "debtors", "import-report", "center", "rates",
+                "readings", "payments", "agent-report", "debtors", "import-report", "center", "rates", "gis-ids",
             ].map { .embedInCode("Schemas/\($0)-1.xsd") }),
         .target(
             name: "Billing",

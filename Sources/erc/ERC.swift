@@ -38,7 +38,7 @@ struct ERC: AsyncParsableCommand {
             DemoCommand.self, DB.self, CenterCommand.self, RatesCommand.self, PrincipalsCommand.self,
             PremisesCommand.self, HousesCommand.self, ReadingsCommand.self, PaymentsCommand.self,
             BillCommand.self, PeriodCommand.self, ReceiptsCommand.self, ReconcileCommand.self, KeysCommand.self,
-            AuditCommand.self, ServeCommand.self,
+            AuditCommand.self, GisCommand.self, ServeCommand.self,
         ]
     )
 

@@ -22,6 +22,7 @@ struct AuditTests {
     /// Commands that write, each run below and found in the audit trail of the database it wrote.
     static let writing: Set<String> = [
         "erc demo", "erc db migrate", "erc db restore", "erc center set", "erc center import", "erc rates import",
+        "erc gis import-ids",
         "erc principals add", "erc principals import", "erc principals activate", "erc principals suspend",
         "erc principals resume", "erc principals terminate", "erc premises owner", "erc premises delivery",
         "erc readings submit",
@@ -43,7 +44,8 @@ struct AuditTests {
             try HelpTextTests.helps(TestPaths.ercBinary).map(\.command).filter { command in
                 // Leaves only: a group's help lists subcommands.
                 ![
-                    "erc", "erc center", "erc rates", "erc principals", "erc premises", "erc houses", "erc readings",
+                    "erc", "erc center", "erc rates", "erc principals", "erc premises", "erc houses", "erc gis",
+                    "erc readings",
                     "erc payments",
                     "erc period", "erc receipts", "erc reconcile", "erc keys", "erc db",
                 ].contains(command)
@@ -125,6 +127,14 @@ struct AuditTests {
         ])
         try run(["payments", "statement", "--db", d, "--bank", "sber", order])
         try run(["bill", "--db", d, "--period", Region.period])
+        let ids = folder.file("ids.xml")
+        try GisTests.file(
+            "GIS-AUDIT",
+            "<account><number>\(accounts[0])</number><unifiedAccountNumber>75da533315</unifiedAccountNumber>"
+                + "<serviceId>75da533315-01</serviceId><accountGuid>\(GisTests.guid(1))</accountGuid></account>",
+            rows: 1
+        ).write(toFile: ids, atomically: true, encoding: .utf8)
+        try run(["gis", "import-ids", "--db", d, ids])
         try run(["period", "close", "--db", d, "--period", Region.period])
         let smtp = try SMTPTestServer(folder: folder.file("smtp"))
         try run(["receipts", "send", "--db", d, "--period", Region.period, "--smtp", smtp.url])

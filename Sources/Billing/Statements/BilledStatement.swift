@@ -96,6 +96,10 @@ public struct BilledStatement: Sendable, Hashable {
     public var recalculations: [Recalculation] = []
     /// The house's common-property figures (Раздел 4), when it has common-property data.
     public var house: HouseFigures?
+    /// The premises' ЕЛС in ГИС ЖКХ, once the state gave it (erc gis import-ids).
+    public var unifiedAccount: String?
+    /// The document's ИПД, once the state placed it.
+    public var documentId: String?
 
     /// A house's common property and, per resource, its СОИ norm and the period's volumes.
     public struct HouseFigures: Sendable, Hashable {

@@ -38,11 +38,14 @@ public struct StatementReader {
                    COALESCE(sv.name, l.service_code), COALESCE(sv.unit, ''), l.volume_milli, l.tariff, l.amount,
                    l.recalculated, l.privileges, s.opening, s.paid, s.penalties, p.id, p.corr_account, l.closing,
                    sv.norm_milli, COALESCE(sv.readings_due_day, 25), l.opening, l.penalties, l.paid, l.method,
-                   l.method_note, l.privilege_note, sv.payment_due_day, sv.calculation
+                   l.method_note, l.privilege_note, sv.payment_due_day, sv.calculation, ga.unified_account,
+                   gd.document_id
             FROM statements s
             \(statements.join)
             JOIN accounts a ON a.number = s.account_number
             JOIN houses h ON h.code = a.house_code
+            LEFT JOIN gis_accounts ga ON ga.account_number = s.account_number
+            LEFT JOIN gis_documents gd ON gd.account_number = s.account_number AND gd.period = s.period
             JOIN statement_lines l ON l.period = s.period AND l.account_number = s.account_number
             JOIN principals p ON p.id = l.principal_id
             LEFT JOIN services sv ON sv.principal_id = l.principal_id AND sv.code = l.service_code
@@ -73,6 +76,8 @@ public struct StatementReader {
                     opening: try row.money(24), paid: try row.money(25), penalties: try row.money(26), principals: [],
                     meters: meters[number] ?? [], recalculations: recalculations[number] ?? [])
                 statement.house = houses[number]
+                statement.unifiedAccount = try row.optionalString(40)
+                statement.documentId = try row.optionalString(41)
             }
             let inn = try row.string(11)
             if statement.principals.last?.inn != inn {

@@ -81,6 +81,7 @@ public struct ExchangeImporter {
                 switch kind {
                 case .center: "a center file: import it with erc center import"
                 case .rates: "a rates file: import it with erc rates import"
+                case .gisIds: "a file of ГИС ЖКХ's identifiers: import it with erc gis import-ids"
                 case _ where kind.isImported: "a principal's file: import it with erc principals import"
                 default: "a file the center sends (\(kind)), not one it imports"
                 }
@@ -101,6 +102,7 @@ public struct ExchangeImporter {
             case .readings: ReadingsFileHandler(session: session, intake: readings)
             case .center: CenterFileHandler(session: session)
             case .rates: RatesFileHandler(session: session)
+            case .gisIds: GisIdsFileHandler(session: session)
             default:
                 throw ImportError(
                     code: .unknownKind, file: name,

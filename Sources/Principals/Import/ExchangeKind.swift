@@ -29,13 +29,15 @@ public enum ExchangeKind: String, Sendable, CaseIterable, CustomStringConvertibl
     case center
     /// The legal rates, dated rows (`erc rates import`).
     case rates
+    /// The identifiers ГИС ЖКХ gave back (`erc gis import-ids`).
+    case gisIds = "gis-ids"
 
     public static let namespace = "urn:erc:exchange:1"
 
     public static let inbound: [ExchangeKind] = [.principal, .accounts, .meters, .tariffs, .charges]
     public static let outbound: [ExchangeKind] = [.readings, .payments, .agentReport, .debtors, .importReport]
     /// The center's own files, recorded without a principal.
-    public static let settings: [ExchangeKind] = [.center, .rates]
+    public static let settings: [ExchangeKind] = [.center, .rates, .gisIds]
 
     /// Whether the file is the center's own (its header names the center, not a principal).
     public var isSettings: Bool { ExchangeKind.settings.contains(self) }
@@ -48,6 +50,7 @@ public enum ExchangeKind: String, Sendable, CaseIterable, CustomStringConvertibl
         switch self {
         case .agentReport: "agentReportFile"
         case .importReport: "importReport"
+        case .gisIds: "gisIdsFile"
         default: "\(rawValue)File"
         }
     }
@@ -71,6 +74,7 @@ public enum ExchangeKind: String, Sendable, CaseIterable, CustomStringConvertibl
         case .importReport: PackageResources.import_report_1_xsd
         case .center: PackageResources.center_1_xsd
         case .rates: PackageResources.rates_1_xsd
+        case .gisIds: PackageResources.gis_ids_1_xsd
         }
     }
 

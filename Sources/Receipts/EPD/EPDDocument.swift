@@ -182,6 +182,13 @@ public struct EPDDocument: Sendable, Hashable {
     public var recalculations: [Recalculation] = []
     /// The house's common-property figures, when it has common-property data.
     public var house: HouseFigures?
+    /// The premises' ЕЛС in ГИС ЖКХ, once the state gave it.
+    public var unifiedAccount: String?
+    /// The document's ИПД in ГИС ЖКХ, once the state placed it.
+    public var documentId: String?
+    /// The number the document goes by: its ИПД once the state placed it, before that the
+    /// center's own (the account and the period).
+    public var documentNumber: String { documentId ?? "\(account.value)-\(period.mmyyyy)" }
 
     /// A recalculation of a principal's service, and why.
     public struct Recalculation: Sendable, Hashable {

@@ -108,6 +108,8 @@ public struct EPDLoader {
                         individualMilli: $0.individualMilli, commonMilli: $0.commonMilli, carriedMilli: $0.carriedMilli)
                 })
         }
+        epd.unifiedAccount = statement.unifiedAccount
+        epd.documentId = statement.documentId
         epd.opening = statement.opening
         epd.paid = statement.paid
         epd.penalties = statement.penalties

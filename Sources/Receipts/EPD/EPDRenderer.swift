@@ -598,6 +598,12 @@ public struct EPDRenderer: Sendable {
             try tableHead(on: page, y: tableY - top)
         }
         try page.text(epd.account.value, x: accountX, y: payerY, size: 9, bold: true)
+        // ГИС ЖКХ's identifiers, right of the premises' area: the ЕЛС once given, the ИПД once
+        // placed (the center's own number before).
+        try page.textRight(
+            (epd.unifiedAccount.map { "ЕЛС \($0) · " } ?? "")
+                + (epd.documentId == nil ? "№ \(epd.documentNumber)" : "ИПД \(epd.documentNumber)"),
+            right: EPDRenderer.right, y: premisesY, size: 8)
         var y = payerY
         for line in nameLines {
             try page.text(line, x: payerX, y: y, size: 9, bold: true)

@@ -67,3 +67,47 @@ extension Schema {
         );
         """
 }
+
+extension Schema {
+    /// The identifiers the state's ГИС ЖКХ gave back: accounts' ЕЛС, ИЖКУ and GUID; meters' root
+    /// GUIDs; principals' organisation GUIDs; services' entries of the state's reference (НСИ);
+    /// the center's account as placed; the payment documents' ИПД.
+    static let gisIdentifiers = """
+        CREATE TABLE gis_accounts (
+            account_number TEXT PRIMARY KEY REFERENCES accounts (number),
+            unified_account TEXT NOT NULL,
+            service_id TEXT NOT NULL,
+            account_guid TEXT NOT NULL
+        );
+        CREATE TABLE gis_meters (
+            principal_id BIGINT NOT NULL REFERENCES principals (id),
+            serial TEXT NOT NULL,
+            root_guid TEXT NOT NULL,
+            PRIMARY KEY (principal_id, serial)
+        );
+        CREATE TABLE gis_principals (
+            principal_id BIGINT PRIMARY KEY REFERENCES principals (id),
+            org_ppa_guid TEXT NOT NULL
+        );
+        CREATE TABLE gis_services (
+            principal_id BIGINT NOT NULL REFERENCES principals (id),
+            service_code TEXT NOT NULL,
+            registry INTEGER NOT NULL,
+            nsi_code TEXT NOT NULL,
+            nsi_guid TEXT NOT NULL,
+            PRIMARY KEY (principal_id, service_code)
+        );
+        CREATE TABLE gis_payment_information (
+            bic TEXT NOT NULL,
+            account TEXT NOT NULL,
+            guid TEXT NOT NULL,
+            PRIMARY KEY (bic, account)
+        );
+        CREATE TABLE gis_documents (
+            account_number TEXT NOT NULL REFERENCES accounts (number),
+            period TEXT NOT NULL,
+            document_id TEXT NOT NULL UNIQUE,
+            PRIMARY KEY (account_number, period)
+        );
+        """
+}

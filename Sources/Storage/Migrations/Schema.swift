@@ -67,6 +67,7 @@ public enum Schema {
             version: 32,
             name: "common-property utilities (СОИ): house data and norms, house meters and readings, house volumes",
             sql: commonProperty),
+        Migration(version: 33, name: "the identifiers ГИС ЖКХ gave back", sql: gisIdentifiers),
     ]
 
     static let registry = """

@@ -191,7 +191,13 @@ func importSettings(_ files: [String], kind: ExchangeKind, database: DatabaseOpt
         for file in files {
             do {
                 let summary = try importer.importFile(at: file)
-                try Audit.imported(summary, on: connection, action: "erc \(kind == .rates ? "rates" : "center") import")
+                let action =
+                    switch kind {
+                    case .rates: "erc rates import"
+                    case .gisIds: "erc gis import-ids"
+                    default: "erc center import"
+                    }
+                try Audit.imported(summary, on: connection, action: action)
                 print(describe(summary))
                 if kind == .rates, !summary.alreadyImported {
                     print("Rates revision \(try RatesBook(connection: connection).currentRevision()) in force.")
