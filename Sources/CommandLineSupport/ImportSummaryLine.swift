@@ -19,6 +19,8 @@ public func describe(_ summary: ImportSummary) -> String {
         return "\(summary.file): \(summary.rows) version(s) of the center's requisites (INN \(summary.principalINN))"
     case .rates:
         return "\(summary.file): \(summary.rows) rate rows of the center \(summary.principalINN)"
+    case .gisIds:
+        return "\(summary.file): \(summary.rows) identifiers from ГИС ЖКХ (the center \(summary.principalINN))"
     default:
         return "\(summary.file): \(summary.rows) \(summary.kind) of principal \(summary.principalINN)"
     }

@@ -114,6 +114,21 @@ struct GisTests {
         ).write(toFile: taken, atomically: true, encoding: .utf8)
         let clash = try erc(["gis", "import-ids", "--db", db, taken], in: folder)
         #expect(clash.status == 65 && clash.stderr.contains("another account has this ЕЛС"), "\(clash.stderr)")
+        // Nor another principal the first account's GUID, in upper case, nor another account the
+        // ИПД in upper case.
+        let guid = folder.file("guid.xml")
+        try Self.file(
+            "GIS-3",
+            """
+              <principal><inn>7451000373</inn><orgPpaGuid>\(Self.guid(1).uppercased())</orgPpaGuid></principal>
+              <document><account>0100000002</account><period>2026-10</period><documentId>75DA533315-01-6101</documentId></document>
+            """, rows: 2
+        ).write(toFile: guid, atomically: true, encoding: .utf8)
+        let reused = try erc(["gis", "import-ids", "--db", db, guid], in: folder)
+        #expect(reused.status == 65, "\(reused.stderr)")
+        #expect(reused.stderr.contains("guid.xml:4: orgPpaGuid: an account has this GUID already"), "\(reused.stderr)")
+        #expect(reused.stderr.contains("guid.xml:5: documentId: another document has this ИПД"), "\(reused.stderr)")
+        #expect(try counts() == [1, 1, 1, 1, 1, 1])
 
         let after = try erc(
             [

@@ -16,6 +16,9 @@ final class GisIdsFileHandler: RecordHandler {
     var pendingPrincipals: [[SQLValue]] = []
     var pendingServices: [[SQLValue]] = []
     var pendingPayments: [[SQLValue]] = []
+    /// Every object GUID of the file (not the references' НСИ GUIDs, which many services share):
+    /// the GUID, what it names, its line and element.
+    var guids: [(guid: String, owner: String, line: Int, element: String)] = []
 
     let accounts = StagingTable(
         name: "erc_import_gis_accounts",
@@ -98,6 +101,7 @@ final class GisIdsFileHandler: RecordHandler {
                 once(record, "rootGuid", "guid \(guid.lowercased())", "this GUID")
             else { return }
             pendingMeters.append([.integer(id), .text(serial), .text(guid.lowercased())])
+            guids.append((guid.lowercased(), "meter \(id) \(serial)", record.line(of: "rootGuid"), "rootGuid"))
         case "principal":
             rows += 1
             guard let guid = f["orgPpaGuid"], let id = principal(record, "inn") else { return }
@@ -105,6 +109,7 @@ final class GisIdsFileHandler: RecordHandler {
                 once(record, "orgPpaGuid", "guid \(guid.lowercased())", "this GUID")
             else { return }
             pendingPrincipals.append([.integer(id), .text(guid.lowercased())])
+            guids.append((guid.lowercased(), "principal \(id)", record.line(of: "orgPpaGuid"), "orgPpaGuid"))
         case "service":
             rows += 1
             guard let code = f["code"], let registry = f["registry"].flatMap({ Int64($0) }), let nsiCode = f["nsiCode"],
@@ -127,6 +132,7 @@ final class GisIdsFileHandler: RecordHandler {
                 once(record, "guid", "guid \(guid.lowercased())", "this GUID")
             else { return }
             pendingPayments.append([.text(bic), .text(account), .text(guid.lowercased())])
+            guids.append((guid.lowercased(), "payment \(bic) \(account)", record.line(of: "guid"), "guid"))
         case "document":
             rows += 1
             guard let account = f["account"], let period = f["period"], let id = f["documentId"] else { return }
@@ -147,6 +153,7 @@ final class GisIdsFileHandler: RecordHandler {
     func finishChecks() throws {
         try accounts.flush(session: session)
         try documents.flush(session: session)
+        try checkGuids()
         if accounts.created {
             try connection.query(
                 """
@@ -154,17 +161,16 @@ final class GisIdsFileHandler: RecordHandler {
                                     WHEN g.account_number IS NOT NULL THEN 'taken' ELSE 'guid' END
                 FROM \(accounts.name) s
                 LEFT JOIN accounts a ON a.number = s.number
-                LEFT JOIN gis_accounts g ON g.account_number <> s.number AND g.unified_account = s.unified_account
-                LEFT JOIN gis_accounts h ON h.account_number <> s.number AND h.account_guid = s.account_guid
-                WHERE a.number IS NULL OR g.account_number IS NOT NULL OR h.account_number IS NOT NULL
+                LEFT JOIN gis_accounts g ON g.account_number <> s.number
+                    AND UPPER(g.unified_account) = UPPER(s.unified_account)
+                WHERE a.number IS NULL OR g.account_number IS NOT NULL
                 ORDER BY s.line
                 """
             ) { row in
                 let (element, reason) =
                     switch try row.string(1) {
                     case "unknown": ("number", "no premises has this account")
-                    case "taken": ("unifiedAccountNumber", "another account has this ЕЛС")
-                    default: ("accountGuid", "another account has this GUID")
+                    default: ("unifiedAccountNumber", "another account has this ЕЛС")
                     }
                 session.problem(line: try row.int(0), element: element, reason: reason)
             }
@@ -175,7 +181,7 @@ final class GisIdsFileHandler: RecordHandler {
                 SELECT s.line, CASE WHEN st.account_number IS NULL THEN 'unbilled' ELSE 'taken' END
                 FROM \(documents.name) s
                 LEFT JOIN statements st ON st.account_number = s.account_number AND st.period = s.period
-                LEFT JOIN gis_documents d ON d.document_id = s.document_id
+                LEFT JOIN gis_documents d ON UPPER(d.document_id) = UPPER(s.document_id)
                     AND (d.account_number <> s.account_number OR d.period <> s.period)
                 WHERE st.account_number IS NULL OR d.document_id IS NOT NULL
                 ORDER BY s.line
@@ -190,6 +196,48 @@ final class GisIdsFileHandler: RecordHandler {
                         line: try row.int(0), element: "documentId", reason: "another document has this ИПД")
                 }
             }
+        }
+    }
+
+    /// No GUID of the file may name what another stored GUID names: an account's, a meter's, a
+    /// principal's and the center's account's share one space.
+    private func checkGuids() throws {
+        let table = "erc_import_gis_guids"
+        try connection.execute("DROP TABLE IF EXISTS \(table)")
+        try connection.execute(
+            "CREATE TEMPORARY TABLE \(table) (guid TEXT NOT NULL, owner TEXT NOT NULL, line BIGINT NOT NULL, element TEXT NOT NULL)"
+        )
+        defer { _ = try? connection.execute("DROP TABLE IF EXISTS \(table)") }
+        try connection.bulkInsert(
+            into: table, columns: ["guid", "owner", "line", "element"],
+            rows: guids.map { [.text($0.guid), .text($0.owner), .integer(Int64($0.line)), .text($0.element)] })
+        if accounts.created {
+            try connection.execute(
+                """
+                INSERT INTO \(table) (guid, owner, line, element)
+                SELECT account_guid, 'account ' || number, line, 'accountGuid' FROM \(accounts.name)
+                """)
+        }
+        try connection.query(
+            """
+            SELECT f.line, f.element, s.owner FROM \(table) f JOIN (
+                SELECT account_guid AS guid, 'account ' || account_number AS owner FROM gis_accounts
+                UNION ALL SELECT root_guid, 'meter ' || CAST(principal_id AS TEXT) || ' ' || serial FROM gis_meters
+                UNION ALL SELECT org_ppa_guid, 'principal ' || CAST(principal_id AS TEXT) FROM gis_principals
+                UNION ALL SELECT guid, 'payment ' || bic || ' ' || account FROM gis_payment_information
+            ) s ON s.guid = f.guid AND s.owner <> f.owner
+            ORDER BY f.line
+            """
+        ) { row in
+            let owner = try row.string(2)
+            let what =
+                switch owner.split(separator: " ").first ?? "" {
+                case "account": "an account"
+                case "meter": "a meter"
+                case "principal": "a principal"
+                default: "the center's account"
+                }
+            session.problem(line: try row.int(0), element: try row.string(1), reason: "\(what) has this GUID already")
         }
     }
 
