@@ -38,7 +38,7 @@ struct CommonPropertyPass {
             for resource in resources {
                 let ownMeters = meters[code]?[resource] ?? []
                 if !ownMeters.isEmpty, house.data.method != .meter,
-                    try recalculateYear(code, resource, meters: ownMeters)
+                    try recalculateYear(code, resource, method: house.data.method, meters: ownMeters)
                 {
                     outcome.recalculatedYears += 1
                 }
@@ -246,7 +246,9 @@ struct CommonPropertyPass {
 
     /// The year before's recalculation of a house and resource by its house meters, made once
     /// (again while the meters' volume could not be worked out). True when it was made.
-    private func recalculateYear(_ house: String, _ resource: Service.Resource, meters: [HouseMeter]) throws -> Bool {
+    private func recalculateYear(
+        _ house: String, _ resource: Service.Resource, method: CommonProperty.Method, meters: [HouseMeter]
+    ) throws -> Bool {
         let year = period.year - 1
         let last = BillingPeriod.clamped(year, 12)
         guard try yearRowMissing(house, resource) else { return false }
@@ -274,9 +276,6 @@ struct CommonPropertyPass {
               AND p.period >= ? AND p.period <= ?
             """, [house, resource.rawValue, first, last])
         let measured = try meterVolume(meters, after: first.previous, through: last)
-        let method =
-            try connection.first("SELECT common_method FROM houses WHERE code = ?", [house])?
-            .optionalString(0).flatMap(CommonProperty.Method.init(rawValue:)) ?? .norm
         var row = Row(method: method, meterMilli: measured.volume, individualMilli: try sums.int64(0))
         row.billedCommon = try sums.int64(1)
         row.firstPeriod = period

@@ -133,10 +133,7 @@ public struct HouseReadingIntake {
                 code: .keyReused,
                 message: "this idempotency key was used for another reading: use a new key for a new reading")
         }
-        let flags =
-            try row.optionalString(2).map {
-                $0.split(separator: ",").compactMap { ReadingAcknowledgement.Flag(rawValue: String($0)) }
-            } ?? []
+        let flags = ReadingAcknowledgement.Flag.stored(try row.optionalString(2))
         return ReadingAcknowledgement(
             id: try row.int64(0), period: try row.period(1), consumptionMilli: try row.int64(3), flags: flags,
             duplicateOf: nil, replayed: true)

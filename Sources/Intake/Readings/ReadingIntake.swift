@@ -36,6 +36,11 @@ public struct ReadingAcknowledgement: Sendable, Hashable {
         case verificationExpired = "verification-expired"
         /// The counter rolled over its digits since the previous reading.
         case rolledOver = "rolled-over"
+
+        /// The flags as stored, comma-separated.
+        static func stored(_ text: String?) -> [Flag] {
+            text.map { $0.split(separator: ",").compactMap { Flag(rawValue: String($0)) } } ?? []
+        }
     }
 
     public var id: Int64
@@ -217,10 +222,7 @@ public struct ReadingIntake {
                 code: .keyReused,
                 message: "this idempotency key was used for another reading: use a new key for a new reading")
         }
-        let flags =
-            try row.optionalString(2).map {
-                $0.split(separator: ",").compactMap { ReadingAcknowledgement.Flag(rawValue: String($0)) }
-            } ?? []
+        let flags = ReadingAcknowledgement.Flag.stored(try row.optionalString(2))
         return ReadingAcknowledgement(
             id: try row.int64(0), period: try row.period(1), consumptionMilli: row.isNull(4) ? 0 : try row.int64(4),
             flags: flags,

@@ -19,11 +19,9 @@ public struct ReadingsFileRules: ReadingsFileIntake {
         let submission = ReadingSubmission(
             account: reading.account, meter: reading.meter, valueMilli: reading.valueMilli, takenOn: reading.takenOn,
             channel: reading.channel, receivedAt: reading.receivedAt, idempotencyKey: reading.key)
-        do {
+        try refusing {
             _ = try ReadingIntake(connection: connection, rules: rules, today: today)
                 .submit(submission, principal: reading.principalId)
-        } catch let rejection as ReadingRejection {
-            throw FileReadingRefusal(element: Self.element(of: rejection.code), reason: rejection.message)
         }
     }
 
@@ -31,9 +29,16 @@ public struct ReadingsFileRules: ReadingsFileIntake {
         let submission = HouseReadingSubmission(
             house: reading.house, meter: reading.meter, valueMilli: reading.valueMilli, takenOn: reading.takenOn,
             channel: reading.channel, receivedAt: reading.receivedAt, idempotencyKey: reading.key)
-        do {
+        try refusing {
             _ = try HouseReadingIntake(connection: connection, rules: rules, today: today)
                 .submit(submission, principal: reading.principalId)
+        }
+    }
+
+    /// Runs `body`, a rejection turned into the file's refusal of the element it is about.
+    private func refusing(_ body: () throws -> Void) throws {
+        do {
+            try body()
         } catch let rejection as ReadingRejection {
             throw FileReadingRefusal(element: Self.element(of: rejection.code), reason: rejection.message)
         }
