@@ -31,6 +31,14 @@ struct BillingResumeTests {
             FROM statement_lines WHERE period = '2026-10' ORDER BY account_number, line_no
             """
         ) { rows.append($0.values.map { "\($0)" }.joined(separator: "|")) }
+        // The houses' common property (СОИ): what each batch added to its houses' rows, once.
+        try connection.query(
+            """
+            SELECT house_code, resource, basis, method, meter_milli, individual_milli, common_milli, carried_out_milli,
+                   billed_individual_milli, billed_common_milli
+            FROM house_volumes WHERE period = '2026-10' ORDER BY house_code, resource, basis
+            """
+        ) { rows.append($0.values.map { "\($0)" }.joined(separator: "|")) }
         return rows
     }
 

@@ -104,6 +104,16 @@ struct GisTests {
         let again = try erc(["gis", "import-ids", "--db", db, good], in: folder)
         #expect(again.status == 0 && again.stdout.contains("already imported"))
         #expect(try counts() == [1, 1, 1, 1, 1, 1])
+        // The same identifiers again under another file id: stored once, nothing doubled.
+        let resent = folder.file("resent.xml")
+        try String(contentsOfFile: good, encoding: .utf8).replacingOccurrences(of: "GIS-1", with: "GIS-1-AGAIN")
+            .write(toFile: resent, atomically: true, encoding: .utf8)
+        let twice = try erc(["gis", "import-ids", "--db", db, resent], in: folder)
+        #expect(twice.status == 0, "\(twice.stderr)")
+        #expect(try counts() == [1, 1, 1, 1, 1, 1])
+        // A path mistyped: named, nothing stored.
+        let typo = try erc(["gis", "import-ids", "--db", db, folder.file("idz.xml")], in: folder)
+        #expect(typo.status != 0 && typo.stderr.contains("idz.xml"), "\(typo.stderr)")
         // Another account may not take the ЕЛС.
         let taken = folder.file("taken.xml")
         try Self.file(
@@ -139,7 +149,7 @@ struct GisTests {
         let text = try ProcessRunner.run("pdftotext", [folder.file("after.pdf"), "-"]).stdout
             .replacingOccurrences(of: "\n", with: " ")
         #expect(text.contains("ЕЛС 75da533315 · ИПД 75da533315-01-6101"), "\(text.prefix(300))")
-        // The import is in the audit trail.
-        #expect(try connection.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'erc gis import-ids'") == 1)
+        // Both imports are in the audit trail.
+        #expect(try connection.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'erc gis import-ids'") == 2)
     }
 }
